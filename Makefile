@@ -1,0 +1,43 @@
+# Two commands for a newcomer: `make run` and `make test`. Both build .venv themselves.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test lint translations setup db demo clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(BIN)/.installed translations
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile -d translations >/dev/null
+
+db: setup
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+run: demo
+	@$(FLASK) demo logins
+	$(FLASK) run --host 127.0.0.1 --port 5000 --no-reload
+
+test: setup
+	$(BIN)/python -m pytest -q
+	TEST_DB=postgres $(BIN)/python -m pytest -q -m pg
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
+
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot recruit templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations

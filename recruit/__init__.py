@@ -1,0 +1,212 @@
+"""recruit: recruiting and onboarding for sales teams."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, g, render_template, request
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from recruit.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
+    """Foreign keys on, WAL for concurrent readers, and a wait instead of
+    'database is locked' when two requests write at once."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(config_object: str | type = "config.Config") -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=os.environ.get("RECRUIT_INSTANCE_DIR") or None)
+    app.config.from_object(config_object)
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    register_security(app)
+    if app.config["JOBS_MODE"] == "thread" and app.config.get("START_TICKER") and not app.testing \
+            and os.environ.get("RECRUIT_NO_TICKER") != "1":
+        from recruit.jobs import start_ticker
+
+        start_ticker(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+
+    from recruit.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
+            return None
+        from recruit.auth.services import user_for_api_token
+
+        user = user_for_api_token(header[7:].strip())
+        if user is not None:
+            g.token_auth = True
+            db.session.commit()
+        return user
+
+
+def _select_locale() -> str:
+    from recruit.organisation.services import get_settings
+
+    try:
+        return get_settings().locale or "en"
+    except Exception:  # noqa: BLE001 - the settings table may not exist before migration
+        return "en"
+
+
+def _select_timezone() -> str:
+    from recruit.organisation.services import get_settings
+
+    try:
+        return get_settings().timezone or "UTC"
+    except Exception:  # noqa: BLE001
+        return "UTC"
+
+
+def register_blueprints(app: Flask) -> None:
+    from recruit import audit, jobs, mail  # noqa: F401 - models and jobs register on import
+    from recruit.admin.views import bp as admin_bp
+    from recruit.api.views import bp as api_bp
+    from recruit.auth.views import bp as auth_bp
+    from recruit.main import bp as main_bp
+    from recruit.organisation import models as _org  # noqa: F401
+    from recruit.vacancies.views import bp as vacancies_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(vacancies_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)
+
+
+def register_security(app: Flask) -> None:
+    from recruit.auth.permissions import check_request
+
+    app.before_request(check_request)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    def _render(status: int, title: str, message: str):
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return {"error": {"status": status, "message": message}}, status
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if exc.response is not None and exc.code is None:
+            return exc.response
+        if exc.response is not None and request.path.startswith("/api/"):
+            return exc.response
+        titles = {
+            400: _("This request could not be understood"), 403: _("Not for your role"),
+            404: _("Nothing here"), 405: _("Not like this"), 413: _("That file is too large"),
+            429: _("Too many attempts"),
+        }
+        messages = {
+            403: _("Your account does not give access to this page. Ask an admin if you need it."),
+            404: _("The page or record does not exist, or it was removed."),
+            413: _("Uploads are limited to %(mb)d MB.", mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)),
+            429: _("Too many attempts in a short time. Wait a minute and try again."),
+        }
+        code = exc.code or 500
+        return _render(code, titles.get(code, exc.name), messages.get(code, exc.description or ""))
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        return _render(409, _("Someone else changed this first"),
+                       _("Another user saved this record while you were editing. Reload it and try again."))
+
+    @app.errorhandler(IntegrityError)
+    def _conflict(exc):
+        return _render(409, _("This clashes with another change"),
+                       _("Someone saved a conflicting change at the same time; nothing was saved. Try again."))
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc):
+        app.logger.error("database error: %s", exc)
+        return _render(503, _("The database is not answering"),
+                       _("Nothing was saved. Try again in a moment."))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return _http_error(exc)
+        app.logger.exception("unhandled error")
+        return _render(500, _("Something went wrong"), _("Nothing was saved. The error was logged."))
+
+
+def register_template_helpers(app: Flask) -> None:
+    from recruit.auth.forms import ROLE_LABELS
+    from recruit.auth.permissions import can
+
+    app.jinja_env.filters["dt"] = lambda v, f="medium": format_datetime(v, f) if v else "—"
+    app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
+    app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
+    app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS)
+
+    @app.context_processor
+    def _inject():
+        from recruit.organisation.services import get_settings
+
+        try:
+            org = get_settings()
+        except Exception:  # noqa: BLE001
+            org = None
+        return {"org": org, "current_user": current_user}
+
+
+def register_commands(app: Flask) -> None:
+    from recruit.cli import register
+
+    register(app)
+    logging.basicConfig(level=logging.INFO)

@@ -1,0 +1,124 @@
+"""The OpenAPI 3 document of /api/v1, kept next to the views it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recruit.vacancies.importer import FIELDS
+from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
+
+
+def _error() -> dict[str, Any]:
+    return {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {str(code): _error() for code in (400, 401, 403, 404, 409, 413, 422)}
+
+
+def document() -> dict[str, Any]:
+    vacancy_input = {
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "template_id": {"type": "integer"}, "position": {"type": "string", "maxLength": 120},
+            "department": {"type": "string"}, "city": {"type": "string"},
+            "headcount": {"type": "integer", "minimum": 1}, "pay_level": {"type": "integer", "minimum": 1, "maximum": 4},
+            "salary_min": {"type": "integer", "minimum": 0}, "salary_max": {"type": "integer", "minimum": 0},
+            "education": {"type": "string"}, "min_experience_years": {"type": "number", "minimum": 0},
+            "skills": {"type": "string"}, "duties": {"type": "string"}, "kpis": {"type": "string"},
+            "target_start": {"type": ["string", "null"], "format": "date"},
+        },
+    }
+    vacancy_patch = {**vacancy_input, "properties": {
+        **{k: v for k, v in vacancy_input["properties"].items() if k != "template_id"},
+        "state": {"type": "string", "enum": list(VACANCY_STATES)}, "comment": {"type": "string"}}}
+    candidate_input = {
+        "type": "object", "additionalProperties": False, "required": ["full_name"],
+        "properties": {name: {"type": "number" if name == "experience_years" else "string"} for name in FIELDS},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Recruit API", "version": "1",
+                 "description": "Token-authenticated JSON API. Create a token on your account page and send "
+                                "`Authorization: Bearer <token>`."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["status", "message"],
+                    "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                                   "details": {}}}}},
+                "Vacancy": {"type": "object", "properties": {
+                    **vacancy_input["properties"], "id": {"type": "integer"},
+                    "state": {"type": "string", "enum": list(VACANCY_STATES)}}},
+                "VacancyInput": vacancy_input,
+                "VacancyPatch": vacancy_patch,
+                "Candidate": {"type": "object", "properties": {
+                    **candidate_input["properties"], "id": {"type": "integer"},
+                    "applications": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "vacancy_id": {"type": "integer"},
+                        "stage": {"type": "string", "enum": list(ALL_STAGES)}}}}}},
+                "CandidateInput": {**candidate_input, "required": ["full_name", "vacancy_id"],
+                                   "properties": {**candidate_input["properties"],
+                                                  "vacancy_id": {"type": "integer"}}},
+                "CandidateImportItem": candidate_input,
+            },
+        },
+        "paths": {
+            "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                      "responses": {"200": _ok({"type": "object"})}}},
+            "/vacancies": {
+                "get": {"summary": "Vacancies visible to you", "parameters": [
+                    {"name": "state", "in": "query", "schema": {"type": "string", "enum": list(VACANCY_STATES)}}],
+                    "responses": {"200": _ok({"type": "object", "properties": {"items": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/Vacancy"}}}}), **ERRORS}},
+                "post": {"summary": "Request a vacancy (a draft)", "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/VacancyInput"}}}},
+                    "responses": {"201": _ok({"$ref": "#/components/schemas/Vacancy"}, "Created"), **ERRORS}},
+            },
+            "/vacancies/{vacancy_id}": {
+                "parameters": [{"name": "vacancy_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "get": {"summary": "One vacancy", "responses": {
+                    "200": _ok({"$ref": "#/components/schemas/Vacancy"}), **ERRORS}},
+                "patch": {"summary": "Change fields and/or move to another state", "requestBody": {
+                    "required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/VacancyPatch"}}}},
+                    "responses": {"200": _ok({"$ref": "#/components/schemas/Vacancy"}), **ERRORS}},
+            },
+            "/candidates": {
+                "get": {"summary": "A vacancy's pipeline", "parameters": [
+                    {"name": "vacancy_id", "in": "query", "required": True, "schema": {"type": "integer"}},
+                    {"name": "stage", "in": "query", "schema": {"type": "string", "enum": list(ALL_STAGES)}},
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+                    "responses": {"200": _ok({"type": "object"}), **ERRORS}},
+                "post": {"summary": "Add a candidate to an open vacancy (a known e-mail or phone links the "
+                                    "existing candidate)", "requestBody": {"required": True, "content": {
+                                        "application/json": {"schema": {
+                                            "$ref": "#/components/schemas/CandidateInput"}}}},
+                         "responses": {"201": _ok({"$ref": "#/components/schemas/Candidate"}, "Created"),
+                                       "200": _ok({"$ref": "#/components/schemas/Candidate"}, "Linked existing"),
+                                       **ERRORS}},
+            },
+            "/candidates/{candidate_id}": {
+                "parameters": [{"name": "candidate_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "get": {"summary": "One candidate", "responses": {
+                    "200": _ok({"$ref": "#/components/schemas/Candidate"}), **ERRORS}},
+            },
+            "/vacancies/{vacancy_id}/candidates/import": {
+                "parameters": [{"name": "vacancy_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                               {"name": "skip_invalid", "in": "query", "schema": {"type": "boolean"}}],
+                "post": {"summary": "Bulk import; any invalid item imports nothing unless skip_invalid",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "array", "items": {"$ref": "#/components/schemas/CandidateImportItem"}}}}},
+                         "responses": {"201": _ok({"type": "object"}, "Imported"), **ERRORS}},
+            },
+        },
+    }

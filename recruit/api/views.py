@@ -1,0 +1,299 @@
+"""JSON API v1: token-authenticated, the same services and rules as the pages.
+Every error is a JSON body {"error": {"status", "message", "details"?}}."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_login import current_user
+
+from recruit.api.openapi import document
+from recruit.auth.permissions import ANY_ROLE, allow, can, ensure, public
+from recruit.extensions import db
+from recruit.vacancies import candidates as candidate_services
+from recruit.vacancies import importer
+from recruit.vacancies import services as vacancy_services
+from recruit.vacancies.models import Application, Candidate, JobTemplate, Vacancy
+from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
+
+bp = Blueprint("api", __name__)
+MAX_BULK = 5000
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, details: Any = None):
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    db.session.rollback()
+    body: dict[str, Any] = {"status": exc.status, "message": exc.message}
+    if exc.details is not None:
+        body["details"] = exc.details
+    return jsonify(error=body), exc.status
+
+
+def _json_object() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    return data
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        raise ApiError(404, f"No {model.__tablename__[:-1]} {object_id}.")
+    return obj
+
+
+def _vacancy_json(v: Vacancy) -> dict[str, Any]:
+    return {
+        "id": v.id, "position": v.position, "department": v.department, "city": v.city,
+        "headcount": v.headcount, "pay_level": v.pay_level, "salary_min": v.salary_min,
+        "salary_max": v.salary_max, "education": v.education, "min_experience_years": v.min_experience_years,
+        "skills": v.skills, "duties": v.duties, "kpis": v.kpis,
+        "target_start": v.target_start.isoformat() if v.target_start else None, "state": v.state,
+        "template_id": v.template_id, "requested_by": v.requested_by.email,
+        "approved_by": v.approved_by.email if v.approved_by else None,
+        "approved_on": v.approved_on.isoformat() if v.approved_on else None,
+        "created_at": v.created_at.isoformat(), "updated_at": v.updated_at.isoformat(),
+    }
+
+
+def _candidate_json(c: Candidate, application: Application | None = None) -> dict[str, Any]:
+    data = {
+        "id": c.id, "full_name": c.full_name, "email": c.email, "phone": c.phone, "city": c.city,
+        "source": c.source, "experience_years": c.experience_years, "education": c.education, "notes": c.notes,
+        "has_resume": bool(c.resume_file), "anonymised": c.anonymised_at is not None,
+        "created_at": c.created_at.isoformat(),
+        "applications": [{"id": a.id, "vacancy_id": a.vacancy_id, "stage": a.stage} for a in c.applications],
+    }
+    if application is not None:
+        data["application"] = {"id": application.id, "vacancy_id": application.vacancy_id,
+                               "stage": application.stage}
+    return data
+
+
+_VACANCY_TYPES: dict[str, tuple[type, ...]] = {
+    "position": (str,), "department": (str,), "city": (str,), "headcount": (int,), "pay_level": (int,),
+    "salary_min": (int,), "salary_max": (int,), "education": (str,), "min_experience_years": (int, float),
+    "skills": (str,), "duties": (str,), "kpis": (str,), "target_start": (str, type(None)),
+}
+
+
+def _vacancy_fields(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(_VACANCY_TYPES) - {"template_id", "state", "comment"}
+    if unknown:
+        raise ApiError(422, "Unknown fields.", {f: "unknown field" for f in sorted(unknown)})
+    errors, out = {}, {}
+    for name, types in _VACANCY_TYPES.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, bool) or not isinstance(value, types):
+            errors[name] = f"must be {' or '.join(t.__name__ for t in types)}"
+            continue
+        if name == "target_start" and value is not None:
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                errors[name] = "must be a date YYYY-MM-DD"
+                continue
+        out[name] = value.strip() if isinstance(value, str) else value
+    if errors:
+        raise ApiError(422, "Some fields are not valid.", errors)
+    return out
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(document())
+
+
+@bp.route("/vacancies")
+@allow(ANY_ROLE)
+def vacancies_list():
+    state = request.args.get("state")
+    if state and state not in VACANCY_STATES:
+        raise ApiError(400, f"state must be one of {', '.join(VACANCY_STATES)}.")
+    items = db.session.scalars(vacancy_services.visible_vacancies(current_user, state)).all()
+    return jsonify(items=[_vacancy_json(v) for v in items])
+
+
+@bp.route("/vacancies", methods=["POST"])
+@allow("admin", "hiring_manager")
+def vacancies_create():
+    data = _json_object()
+    fields = _vacancy_fields(data)
+    template = None
+    if data.get("template_id") is not None:
+        if not isinstance(data["template_id"], int) or isinstance(data["template_id"], bool):
+            raise ApiError(422, "Some fields are not valid.", {"template_id": "must be int"})
+        template = db.session.get(JobTemplate, data["template_id"])
+        if template is None:
+            raise ApiError(422, "Some fields are not valid.", {"template_id": "no such template"})
+    try:
+        vacancy = vacancy_services.request_vacancy(template, fields, current_user)
+    except vacancy_services.VacancyError as exc:
+        raise ApiError(422, str(exc)) from exc
+    db.session.commit()
+    return jsonify(_vacancy_json(vacancy)), 201
+
+
+@bp.route("/vacancies/<int:vacancy_id>")
+@allow(ANY_ROLE)
+def vacancies_read(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.view", vacancy)
+    return jsonify(_vacancy_json(vacancy))
+
+
+@bp.route("/vacancies/<int:vacancy_id>", methods=["PATCH"])
+@allow(ANY_ROLE)
+def vacancies_update(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.view", vacancy)
+    data = _json_object()
+    fields = _vacancy_fields(data)
+    target = data.get("state")
+    if target is not None and target not in VACANCY_STATES:
+        raise ApiError(422, "Some fields are not valid.", {"state": f"one of {', '.join(VACANCY_STATES)}"})
+    comment = data.get("comment") or ""
+    if not isinstance(comment, str):
+        raise ApiError(422, "Some fields are not valid.", {"comment": "must be str"})
+    try:
+        if fields:
+            ensure("vacancy.edit", vacancy)
+            vacancy_services.update_vacancy(vacancy, fields)
+        if target is not None and target != vacancy.state:
+            vacancy_services.transition(vacancy, target, current_user, comment)
+    except PermissionError as exc:
+        raise ApiError(403, "You may not move this vacancy to that state.") from exc
+    except vacancy_services.VacancyError as exc:
+        raise ApiError(409 if target else 422, str(exc)) from exc
+    db.session.commit()
+    return jsonify(_vacancy_json(vacancy))
+
+
+@bp.route("/candidates")
+@allow("admin", "recruiter", "hiring_manager")
+def candidates_list():
+    vacancy_id = request.args.get("vacancy_id", type=int)
+    if vacancy_id is None:
+        raise ApiError(400, "Give vacancy_id: candidates are listed per vacancy pipeline.")
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.candidates", vacancy)
+    stage = request.args.get("stage")
+    if stage and stage not in ALL_STAGES:
+        raise ApiError(400, f"stage must be one of {', '.join(ALL_STAGES)}.")
+    per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
+    flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"),
+                                            source=request.args.get("source"), city=request.args.get("city"))
+    page = db.paginate(candidate_services.pipeline_query(vacancy, flt), page=request.args.get("page", 1, type=int),
+                       per_page=per_page, error_out=False)
+    return jsonify(items=[_candidate_json(a.candidate, a) for a in page.items], page=page.page,
+                   per_page=per_page, total=page.total)
+
+
+@bp.route("/candidates/<int:candidate_id>")
+@allow("admin", "recruiter", "hiring_manager")
+def candidates_read(candidate_id: int):
+    candidate = _get(Candidate, candidate_id)
+    ensure("candidate.view", candidate)
+    return jsonify(_candidate_json(candidate))
+
+
+def _vacancy_for_candidates(vacancy_id: Any) -> Vacancy:
+    if not isinstance(vacancy_id, int) or isinstance(vacancy_id, bool):
+        raise ApiError(422, "Some fields are not valid.", {"vacancy_id": "must be int"})
+    vacancy = _get(Vacancy, vacancy_id)
+    if not can("vacancy.manage_candidates", vacancy):
+        if vacancy.state not in ("open", "on_hold"):
+            raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")
+        abort(403)
+    return vacancy
+
+
+@bp.route("/candidates", methods=["POST"])
+@allow("admin", "recruiter")
+def candidates_create():
+    data = _json_object()
+    vacancy = _vacancy_for_candidates(data.get("vacancy_id"))
+    unknown = set(data) - set(importer.FIELDS) - {"vacancy_id"}
+    if unknown:
+        raise ApiError(422, "Unknown fields.", {f: "unknown field" for f in sorted(unknown)})
+    row, errors = importer.check_candidate(data, 0, lambda f: f)
+    if row is None:
+        raise ApiError(422, "Some fields are not valid.", {e.column: e.reason for e in errors})
+    try:
+        result = candidate_services._add_row(vacancy, row) if vacancy.state == "open" else None
+    except candidate_services.CandidateError as exc:
+        raise ApiError(409, str(exc)) from exc
+    if result is None:
+        raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")
+    db.session.commit()
+    status = 201 if result.created else 200
+    return jsonify(_candidate_json(result.candidate, result.application), linked_existing=not result.created,
+                   already_in_pipeline=result.application is None), status
+
+
+@bp.route("/vacancies/<int:vacancy_id>/candidates/import", methods=["POST"])
+@allow("admin", "recruiter")
+def candidates_import(vacancy_id: int):
+    """Bulk import: validated item by item; any invalid item imports nothing
+    unless ?skip_invalid=true."""
+    vacancy = _vacancy_for_candidates(vacancy_id)
+    if vacancy.state != "open":
+        raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")
+    items = request.get_json(silent=True)
+    if not isinstance(items, list):
+        raise ApiError(400, "The body must be a JSON list of candidates.")
+    if len(items) > MAX_BULK:
+        raise ApiError(413, f"At most {MAX_BULK} candidates per request.")
+    skip_invalid = request.args.get("skip_invalid", "false").lower() in ("1", "true", "yes")
+    errors: list[dict[str, Any]] = []
+    rows: list[importer.CandidateRow] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.append({"index": index, "field": None, "reason": "must be an object"})
+            continue
+        unknown = set(item) - set(importer.FIELDS)
+        for name in sorted(unknown):
+            errors.append({"index": index, "field": name, "reason": "unknown field"})
+        row, row_errors = importer.check_candidate(item, index, lambda f: f)
+        errors.extend({"index": index, "field": e.column, "reason": e.reason} for e in row_errors)
+        if row is None or unknown:
+            continue
+        keys = [k for k in (row.email_norm and "e:" + row.email_norm, row.phone_norm and "p:" + row.phone_norm) if k]
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is not None:
+            errors.append({"index": index, "field": "email" if row.email_norm else "phone",
+                           "reason": f"duplicate of item {first}"})
+            continue
+        for key in keys:
+            seen[key] = index
+        rows.append(row)
+    if errors and not skip_invalid:
+        raise ApiError(422, f"{len({e['index'] for e in errors})} items are not valid; nothing was imported.",
+                       errors)
+    created = linked = already = 0
+    for row in rows:
+        result = candidate_services._add_row(vacancy, row)
+        if result.application is None:
+            already += 1
+        elif result.created:
+            created += 1
+        else:
+            linked += 1
+    db.session.commit()
+    current_app.logger.info("api import into vacancy %s: %s created", vacancy.id, created)
+    return jsonify(created=created, linked=linked, already=already, skipped=len({e["index"] for e in errors}),
+                   errors=errors), 201
+

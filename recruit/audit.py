@@ -1,0 +1,76 @@
+"""Append-only audit trail: who did what to which object, and when.
+
+Rows are never updated or deleted through the ORM; listeners refuse it so a
+bug or a careless view cannot rewrite history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import current_user
+from sqlalchemy.orm import Mapped, mapped_column
+
+from recruit.extensions import db
+from recruit.timeutil import UTCDateTime, utcnow
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+    __table_args__ = (sa.Index("ix_audit_object", "object_type", "object_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(80))
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[int | None]
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor = db.relationship("User", lazy="joined")
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    pass
+
+
+@sa.event.listens_for(AuditEntry, "before_update")
+@sa.event.listens_for(AuditEntry, "before_delete")
+def _refuse_change(mapper, connection, target):  # noqa: ARG001
+    raise AuditTrailIsAppendOnly("audit entries cannot be changed or deleted")
+
+
+def _current_actor_id() -> int | None:
+    try:
+        if current_user and current_user.is_authenticated:
+            return current_user.id
+    except RuntimeError:
+        return None
+    return None
+
+
+def record(action: str, obj: Any = None, *, object_type: str | None = None,
+           object_id: int | None = None, actor_id: int | None = None, **data: Any) -> AuditEntry:
+    """Add an entry in the caller's transaction, so it lands exactly when the change does."""
+    if obj is not None:
+        object_type = object_type or obj.__tablename__
+        object_id = object_id if object_id is not None else obj.id
+    entry = AuditEntry(
+        action=action,
+        object_type=object_type or "system",
+        object_id=object_id,
+        actor_id=actor_id if actor_id is not None else _current_actor_id(),
+        data=data,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def history(object_type: str, object_id: int) -> list[AuditEntry]:
+    stmt = (
+        sa.select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.id)
+    )
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,103 @@
+"""The one permission mechanism: every endpoint declares which roles reach it
+(`@allow(...)`, `@public`), and object rules (`can`, `ensure`) decide
+ownership. An endpoint without a declaration is refused, so a forgotten rule
+fails closed, and the route-walk test names it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, g, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+ANY_ROLE = "*"
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[str]
+    public: bool = False
+
+
+def allow(*roles: str):
+    """Signed-in users holding one of `roles` (ANY_ROLE: any signed-in user)."""
+
+    def decorator(view):
+        view._access = Access(frozenset(roles))
+        return view
+
+    return decorator
+
+
+def public(view):
+    view._access = Access(frozenset(), public=True)
+    return view
+
+
+def access_of(endpoint: str) -> Access | None:
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "_access", None)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _deny(status: int, message: str):
+    if _is_api():
+        response = jsonify(error={"status": status, "message": message})
+        response.status_code = status
+        return response
+    abort(status)
+
+
+def check_request():
+    """before_request hook: role check for the endpoint about to run."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return None
+    access = access_of(endpoint)
+    if access is None:
+        current_app.logger.error("endpoint %s has no access rule; refused", endpoint)
+        return _deny(403, "This page has no access rule.")
+    if access.public:
+        return None
+    if not current_user.is_authenticated:
+        if _is_api():
+            return _deny(401, "A valid API token is required (Authorization: Bearer <token>).")
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+    if _is_api() and not g.get("token_auth"):
+        return _deny(401, "The API takes token authentication only.")
+    if ANY_ROLE in access.roles or current_user.has_role(*access.roles):
+        return None
+    return _deny(403, "Your role does not give access to this.")
+
+
+_POLICIES: dict[str, Callable[[Any, Any], bool]] = {}
+
+
+def policy(action: str):
+    def decorator(fn):
+        _POLICIES[action] = fn
+        return fn
+
+    return decorator
+
+
+def can(action: str, obj: Any = None, user: Any = None) -> bool:
+    user = user if user is not None else current_user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(_POLICIES[action](user, obj))
+
+
+def ensure(action: str, obj: Any = None) -> None:
+    """Abort with 403 (JSON on the API) unless the current user may do `action` on `obj`."""
+    if not can(action, obj):
+        if _is_api():
+            response = jsonify(error={"status": 403, "message": "You may not do this with this object."})
+            response.status_code = 403
+            abort(response)
+        abort(403)

@@ -1,0 +1,84 @@
+"""Command-line tools: `flask users ...`, `flask demo ...`, `flask jobs ...`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from recruit.extensions import db
+
+
+def register(app: Flask) -> None:
+    users = AppGroup("users", help="Manage user accounts.")
+
+    @users.command("create")
+    @click.argument("email")
+    @click.option("--role", "roles", multiple=True, required=True,
+                  help="admin, hiring_manager, recruiter, receptionist, mentor or new_hire (repeatable).")
+    @click.option("--name", default="", help="Full name.")
+    @click.option("--password", default=None, help="Set a password; without it an invitation is sent.")
+    def create_user(email: str, roles: tuple[str, ...], name: str, password: str | None) -> None:
+        """Create a user with one or more roles."""
+        from recruit.auth import services
+
+        try:
+            if password:
+                user = services.create_user(email, name, list(roles), password=password)
+            else:
+                user = services.invite_user(email, name, list(roles))
+        except services.AccountError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        how = "with the given password" if password else "and invited through the outbox"
+        click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}) {how}.")
+
+    app.cli.add_command(users)
+
+    demo = AppGroup("demo", help="Demo data.")
+
+    @demo.command("load")
+    def demo_load() -> None:
+        """Load the demo organisation once; running it again changes nothing."""
+        from recruit.demo import load
+
+        created = load()
+        db.session.commit()
+        click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+
+    @demo.command("logins")
+    def demo_logins() -> None:
+        from recruit.demo import DEMO_PASSWORD, DEMO_USERS
+
+        click.echo("\nRecruit is starting on http://127.0.0.1:5000  — demo logins (password: %s):" % DEMO_PASSWORD)
+        for email, _name, roles in DEMO_USERS:
+            click.echo(f"  {email:<24} {', '.join(roles)}")
+        click.echo("")
+
+    app.cli.add_command(demo)
+
+    jobs_group = AppGroup("jobs", help="Background work.")
+
+    @jobs_group.command("tick")
+    def jobs_tick() -> None:
+        """Enqueue due periodic jobs (run every minute from cron or a timer)."""
+        from recruit.jobs import tick
+
+        started = tick()
+        click.echo("Started: " + (", ".join(started) if started else "nothing due"))
+
+    app.cli.add_command(jobs_group)
+
+    retention = AppGroup("retention", help="Candidate data retention.")
+
+    @retention.command("run")
+    def retention_run() -> None:
+        """Anonymise candidates past the retention period now."""
+        from recruit.vacancies.candidates import apply_retention
+
+        count = apply_retention()
+        db.session.commit()
+        click.echo(f"Anonymised {count} candidates.")
+
+    app.cli.add_command(retention)

@@ -1,0 +1,223 @@
+"""The one seam for background work.
+
+`enqueue(name, ...)` runs a registered job after the current transaction
+commits: on RQ workers when REDIS_URL is set, in a thread pool of this process
+otherwise, or at once in tests (JOBS_MODE=sync). Jobs commit their own work.
+Periodic jobs are claimed through the job_schedule table, so any number of
+tickers (`flask jobs tick` from cron, or the in-process ticker) run each due
+job once."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from recruit.extensions import db
+from recruit.timeutil import UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+_REGISTRY: dict[str, Callable[..., Any]] = {}
+_PERIODIC: dict[str, int] = {}
+_progress: dict[str, dict[str, Any]] = {}
+_progress_lock = threading.Lock()
+_current_job: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_job", default=None)
+_executor: ThreadPoolExecutor | None = None
+_worker_app: Flask | None = None
+
+
+class JobSchedule(db.Model):
+    __tablename__ = "job_schedule"
+
+    name: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def job(name: str, *, every_seconds: int | None = None):
+    """Register a function as a job (optionally periodic) under a stable name."""
+
+    def decorator(fn):
+        _REGISTRY[name] = fn
+        if every_seconds:
+            _PERIODIC[name] = every_seconds
+        return fn
+
+    return decorator
+
+
+def _set_progress(job_id: str, **values: Any) -> None:
+    with _progress_lock:
+        _progress.setdefault(job_id, {"status": "queued", "done": 0, "total": 0}).update(values)
+
+
+def enqueue(name: str, *args: Any) -> str:
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown job {name!r}")
+    job_id = uuid.uuid4().hex
+    mode = current_app.config["JOBS_MODE"]
+    if mode == "sync":
+        _set_progress(job_id, status="queued")
+        _execute(name, job_id, args)
+        return job_id
+    _set_progress(job_id, status="queued")
+    db.session.info.setdefault("pending_jobs", []).append((name, job_id, args))
+    return job_id
+
+
+def _execute(name: str, job_id: str, args: tuple) -> None:
+    token = _current_job.set(job_id)
+    _set_progress(job_id, status="running")
+    try:
+        _REGISTRY[name](*args)
+        db.session.commit()
+        _set_progress(job_id, status="finished")
+    except Exception as exc:
+        db.session.rollback()
+        _set_progress(job_id, status="failed", error=str(exc))
+        log.exception("job %s (%s) failed", name, job_id)
+        if current_app.config["JOBS_MODE"] != "thread":
+            raise
+    finally:
+        _current_job.reset(token)
+        if current_app.config["JOBS_MODE"] == "thread":
+            db.session.remove()
+
+
+def _run_in_thread(app: Flask, name: str, job_id: str, args: tuple) -> None:
+    with app.app_context():
+        _execute(name, job_id, args)
+
+
+def run_job(name: str, job_id: str, args: list) -> None:
+    """Entry point for RQ workers: one app per worker process."""
+    global _worker_app
+    if _worker_app is None:
+        from recruit import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        _execute(name, job_id, tuple(args))
+
+
+def _redis():
+    from redis import Redis
+
+    return Redis.from_url(current_app.config["REDIS_URL"])
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    pending = session.info.pop("pending_jobs", None)
+    if not pending:
+        return
+    app = current_app._get_current_object()
+    mode = app.config["JOBS_MODE"]
+    for name, job_id, args in pending:
+        if mode == "rq":
+            from rq import Queue
+
+            Queue(connection=_redis()).enqueue(
+                "recruit.jobs.run_job", name, job_id, list(args), job_id=job_id, result_ttl=86400
+            )
+        else:
+            _pool().submit(_run_in_thread, app, name, job_id, args)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop("pending_jobs", None)
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recruit-job")
+    return _executor
+
+
+def report_progress(done: int, total: int) -> None:
+    """Called by a running job; shown as a progress bar by whoever polls progress()."""
+    job_id = _current_job.get()
+    if not job_id:
+        return
+    if current_app.config["JOBS_MODE"] == "rq":
+        from rq import get_current_job
+
+        rq_job = get_current_job()
+        if rq_job is not None:
+            rq_job.meta.update(done=done, total=total)
+            rq_job.save_meta()
+        return
+    _set_progress(job_id, done=done, total=total)
+
+
+def progress(job_id: str) -> dict[str, Any]:
+    if current_app.config["JOBS_MODE"] == "rq":
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+
+        try:
+            rq_job = Job.fetch(job_id, connection=_redis())
+        except NoSuchJobError:
+            return {"status": "unknown", "done": 0, "total": 0}
+        status = rq_job.get_status(refresh=True)
+        return {"status": str(getattr(status, "value", status)), "done": rq_job.meta.get("done", 0),
+                "total": rq_job.meta.get("total", 0)}
+    with _progress_lock:
+        return dict(_progress.get(job_id, {"status": "unknown", "done": 0, "total": 0}))
+
+
+def tick(now: datetime | None = None) -> list[str]:
+    """Enqueue every periodic job that is due; the UPDATE is the claim."""
+    now = now or utcnow()
+    started: list[str] = []
+    for name, every in sorted(_PERIODIC.items()):
+        row = db.session.get(JobSchedule, name)
+        if row is None:
+            db.session.add(JobSchedule(name=name, last_run_at=None))
+            db.session.flush()
+        due_before = now - timedelta(seconds=every)
+        claimed = db.session.execute(
+            sa.update(JobSchedule)
+            .where(JobSchedule.name == name,
+                   sa.or_(JobSchedule.last_run_at.is_(None), JobSchedule.last_run_at <= due_before))
+            .values(last_run_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if claimed:
+            enqueue(name)
+            db.session.commit()
+            started.append(name)
+    return started
+
+
+def start_ticker(app: Flask) -> None:
+    """The embedded default's scheduler: a daemon thread calling tick()."""
+    interval = app.config["TICKER_SECONDS"]
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                with app.app_context():
+                    tick()
+            except Exception:  # keep ticking after a transient failure
+                log.exception("ticker failed")
+            finally:
+                with app.app_context():
+                    db.session.remove()
+
+    thread = threading.Thread(target=loop, name="recruit-ticker", daemon=True)
+    thread.start()
+    app.extensions["recruit_ticker"] = stop

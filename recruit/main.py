@@ -1,0 +1,21 @@
+"""The home page: what each role has to do today."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from recruit.auth.permissions import ANY_ROLE, allow
+from recruit.extensions import db
+from recruit.vacancies import services as vacancy_services
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@allow(ANY_ROLE)
+def home():
+    vacancies = []
+    if current_user.has_role("admin", "recruiter", "hiring_manager"):
+        vacancies = list(db.session.scalars(vacancy_services.visible_vacancies(current_user).limit(12)))
+    counts = {v.id: vacancy_services.stage_counts(v) for v in vacancies if v.state in ("open", "on_hold", "filled")}
+    return render_template("home.html", vacancies=vacancies, counts=counts,
+                           awaiting=vacancy_services.awaiting_me(current_user))

@@ -1,0 +1,47 @@
+"""Organisation-wide settings every feature reads: time zone, working week,
+holidays, reminder offsets, data retention, the vacancy review chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.extensions import db
+
+
+class OrgSettings(db.Model):
+    __tablename__ = "org_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="Our company")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Moscow")
+    locale: Mapped[str] = mapped_column(sa.String(16), default="en")
+    working_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [0, 1, 2, 3, 4])
+    reminder_offsets_hours: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [24, 2])
+    retention_days: Mapped[int] = mapped_column(default=365)
+    approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    approver = relationship("User", lazy="joined")
+
+
+class Holiday(db.Model):
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+
+
+class ReviewStep(db.Model):
+    """One reviewer in the vacancy review chain (e.g. HR, legal)."""
+
+    __tablename__ = "review_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(sa.String(80))
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+
+    reviewer = relationship("User", lazy="joined")

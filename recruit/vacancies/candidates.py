@@ -1,0 +1,273 @@
+"""Candidates and the pipeline: adding (with de-duplication), moving between
+stages, résumés, and anonymisation on request or after the retention period."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from recruit import audit, jobs
+from recruit.extensions import db
+from recruit.organisation.services import get_settings
+from recruit.timeutil import utcnow
+from recruit.vacancies import importer, resumes
+from recruit.vacancies.models import Application, Candidate, Vacancy
+from recruit.vacancies.pipeline import ALL_STAGES, CLOSED, STAGE_INDEX, STAGES, stage_moves
+
+SOURCES = ("HeadHunter", "SuperJob", "Avito", "Referral", "Walk-in", "Agency", "Company site")
+
+
+class CandidateError(ValueError):
+    pass
+
+
+def find_existing(email_norm: str | None, phone_norm: str | None) -> Candidate | None:
+    clauses = []
+    if email_norm:
+        clauses.append(Candidate.email_norm == email_norm)
+    if phone_norm:
+        clauses.append(Candidate.phone_norm == phone_norm)
+    if not clauses:
+        return None
+    return db.session.scalar(sa.select(Candidate).where(sa.or_(*clauses)).order_by(Candidate.id).limit(1))
+
+
+def _require_open(vacancy: Vacancy) -> None:
+    if vacancy.state != "open":
+        raise CandidateError(_("Only open vacancies take candidates; this one is %(state)s.", state=vacancy.state))
+
+
+def _fill(candidate: Candidate, row: importer.CandidateRow) -> None:
+    for name in ("full_name", "email", "phone", "city", "education", "source", "notes",
+                 "experience_years", "email_norm", "phone_norm"):
+        setattr(candidate, name, getattr(row, name))
+
+
+@dataclass
+class AddResult:
+    candidate: Candidate
+    application: Application | None
+    created: bool
+
+
+def add_candidate(vacancy: Vacancy, values: dict[str, Any], *, line: int = 0) -> AddResult:
+    """Add a person to a vacancy's pipeline; a known e-mail or phone links the
+    existing candidate instead of making a second one."""
+    _require_open(vacancy)
+    row, errors = importer.check_candidate(values, line, lambda f: importer.FIELDS[f])
+    if row is None:
+        raise CandidateError("; ".join(f"{e.column}: {e.reason}" for e in errors))
+    return _add_row(vacancy, row)
+
+
+def _add_row(vacancy: Vacancy, row: importer.CandidateRow) -> AddResult:
+    existing = find_existing(row.email_norm, row.phone_norm)
+    created = existing is None
+    candidate = existing or Candidate()
+    if created:
+        _fill(candidate, row)
+        db.session.add(candidate)
+        db.session.flush()
+    application = db.session.scalar(sa.select(Application).where(
+        Application.vacancy_id == vacancy.id, Application.candidate_id == candidate.id))
+    if application is not None:
+        return AddResult(candidate, None, created)
+    application = Application(vacancy_id=vacancy.id, candidate_id=candidate.id, stage="new", furthest_stage=0)
+    db.session.add(application)
+    db.session.flush()
+    return AddResult(candidate, application, created)
+
+
+def update_candidate(candidate: Candidate, values: dict[str, Any]) -> Candidate:
+    if candidate.anonymised_at is not None:
+        raise CandidateError(_("This candidate was anonymised."))
+    row, errors = importer.check_candidate(values, 0, lambda f: importer.FIELDS[f])
+    if row is None:
+        raise CandidateError("; ".join(f"{e.column}: {e.reason}" for e in errors))
+    other = find_existing(row.email_norm, row.phone_norm)
+    if other is not None and other.id != candidate.id:
+        raise CandidateError(_("%(name)s already has this e-mail or phone.", name=other.full_name))
+    _fill(candidate, row)
+    db.session.flush()
+    audit.record("candidate.update", candidate)
+    return candidate
+
+
+def move(application: Application, target: str, reason: str = "") -> Application:
+    vacancy = application.vacancy
+    if vacancy.state not in ("open", "on_hold"):
+        raise CandidateError(_("The vacancy is %(state)s; its pipeline is closed.", state=vacancy.state))
+    allowed = stage_moves(application.stage)
+    if target not in allowed:
+        raise CandidateError(_("A candidate at %(stage)s cannot move to %(target)s.",
+                               stage=application.stage, target=target))
+    source = application.stage
+    if target == "reopen":
+        target = STAGES[application.furthest_stage]
+        application.close_reason = ""
+    elif target in CLOSED:
+        if not reason.strip():
+            raise CandidateError(_("Give a reason for closing this application."))
+        application.close_reason = reason.strip()[:2000]
+    if target == "hired" and vacancy.state != "open":
+        raise CandidateError(_("Hire only into an open vacancy."))
+    application.stage = target
+    if target in STAGE_INDEX:
+        application.furthest_stage = max(application.furthest_stage, STAGE_INDEX[target])
+    application.stage_changed_at = utcnow()
+    db.session.flush()
+    audit.record("application.move", application, **{"from": source, "to": target, "reason": reason.strip()})
+    return application
+
+
+@dataclass
+class PipelineFilter:
+    stage: str | None = None
+    source: str | None = None
+    city: str | None = None
+    q: str | None = None
+
+
+def pipeline_query(vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
+    """One query, candidates joined in: the list page never runs N+1 queries."""
+    stmt = (sa.select(Application).join(Application.candidate)
+            .where(Application.vacancy_id == vacancy.id)
+            .order_by(Application.id.desc()))
+    if flt.stage in ALL_STAGES:
+        stmt = stmt.where(Application.stage == flt.stage)
+    if flt.source:
+        stmt = stmt.where(Candidate.source == flt.source)
+    if flt.city:
+        stmt = stmt.where(Candidate.city == flt.city)
+    if flt.q:
+        q = flt.q.strip()
+        pattern = f"%{q.lower()}%"
+        clauses = [sa.func.lower(Candidate.full_name).like(pattern), Candidate.email_norm.like(pattern)]
+        phone = importer.normalise_phone(q)
+        if phone and len(phone) >= 4:
+            clauses.append(Candidate.phone_norm.like(f"%{phone}%"))
+        stmt = stmt.where(sa.or_(*clauses))
+    return stmt
+
+
+def filter_options(vacancy: Vacancy) -> dict[str, list[str]]:
+    sources = db.session.scalars(sa.select(sa.distinct(Candidate.source)).join(Application)
+                                 .where(Application.vacancy_id == vacancy.id, Candidate.source != "")
+                                 .order_by(Candidate.source).limit(50)).all()
+    cities = db.session.scalars(sa.select(sa.distinct(Candidate.city)).join(Application)
+                                .where(Application.vacancy_id == vacancy.id, Candidate.city != "")
+                                .order_by(Candidate.city).limit(50)).all()
+    return {"sources": list(sources), "cities": list(cities)}
+
+
+def board(vacancy: Vacancy, per_column: int = 20) -> dict[str, list[Application]]:
+    """The first cards of each stage: one query per column, not per card."""
+    columns: dict[str, list[Application]] = {}
+    for stage in ALL_STAGES:
+        stmt = (sa.select(Application).join(Application.candidate)
+                .where(Application.vacancy_id == vacancy.id, Application.stage == stage)
+                .order_by(Application.stage_changed_at.desc()).limit(per_column))
+        columns[stage] = list(db.session.scalars(stmt).unique())
+    return columns
+
+
+def search_candidates(q: str, limit: int = 50) -> list[Candidate]:
+    q = (q or "").strip()
+    stmt = sa.select(Candidate).order_by(Candidate.id.desc()).limit(limit)
+    if q:
+        pattern = f"%{q.lower()}%"
+        clauses = [sa.func.lower(Candidate.full_name).like(pattern), Candidate.email_norm.like(pattern)]
+        phone = importer.normalise_phone(q)
+        if phone and len(phone) >= 4:
+            clauses.append(Candidate.phone_norm.like(f"%{phone}%"))
+        stmt = stmt.where(sa.or_(*clauses))
+    return list(db.session.scalars(stmt).unique())
+
+
+# --- résumés ---------------------------------------------------------------------
+
+def resume_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"]) / "resumes"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def attach_resume(candidate: Candidate, filename: str, data: bytes) -> None:
+    if candidate.anonymised_at is not None:
+        raise CandidateError(_("This candidate was anonymised."))
+    if not data:
+        raise CandidateError(_("The file is empty."))
+    if len(data) > current_app.config["RESUME_MAX_BYTES"]:
+        raise CandidateError(_("A résumé may be at most %(mb)d MB.",
+                               mb=current_app.config["RESUME_MAX_BYTES"] // (1024 * 1024)))
+    kind = resumes.detect_type(data)
+    if kind is None:
+        raise CandidateError(_("Upload a PDF, DOCX or ODT file; this file is none of them."))
+    stored = f"{uuid.uuid4().hex}.{kind}"
+    (resume_dir() / stored).write_bytes(data)
+    old = candidate.resume_file
+    candidate.resume_file, candidate.resume_type = stored, kind
+    candidate.resume_name = (Path(filename or "resume").stem[:180] or "resume") + f".{kind}"
+    db.session.flush()
+    audit.record("candidate.resume_upload", candidate, type=kind, size=len(data))
+    if old:
+        (resume_dir() / old).unlink(missing_ok=True)
+
+
+def resume_path(candidate: Candidate) -> Path | None:
+    if not candidate.resume_file:
+        return None
+    path = resume_dir() / candidate.resume_file
+    return path if path.is_file() else None
+
+
+# --- data protection ------------------------------------------------------------
+
+def anonymise(candidate: Candidate, reason: str) -> Candidate:
+    """Blank the personal data, keep the applications (stage counts feed the
+    statistics) and the source channel."""
+    if candidate.anonymised_at is not None:
+        return candidate
+    path = resume_path(candidate)
+    candidate.full_name = _("Anonymised candidate #%(id)d", id=candidate.id)
+    candidate.email = candidate.phone = candidate.city = candidate.education = candidate.notes = ""
+    candidate.email_norm = candidate.phone_norm = None
+    candidate.experience_years = None
+    candidate.resume_file = candidate.resume_name = candidate.resume_type = None
+    for application in candidate.applications:
+        application.close_reason = ""
+    candidate.anonymised_at = utcnow()
+    db.session.flush()
+    audit.record("candidate.anonymise", candidate, reason=reason)
+    if path is not None:
+        path.unlink(missing_ok=True)
+    return candidate
+
+
+def due_for_anonymisation(now=None) -> sa.Select:
+    """Candidates all of whose applications closed before the retention period,
+    none of them hired or still in progress."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=get_settings().retention_days)
+    still_needed = sa.select(Application.candidate_id).where(
+        sa.or_(Application.stage.not_in(CLOSED), Application.stage_changed_at > cutoff))
+    return (sa.select(Candidate.id)
+            .where(Candidate.anonymised_at.is_(None), Candidate.id.in_(sa.select(Application.candidate_id)),
+                   Candidate.id.not_in(still_needed)))
+
+
+@jobs.job("candidates.retention", every_seconds=24 * 3600)
+def apply_retention() -> int:
+    ids = db.session.scalars(due_for_anonymisation()).all()
+    for candidate_id in ids:
+        anonymise(db.session.get(Candidate, candidate_id), reason="retention period")
+    if ids:
+        audit.record("candidate.retention_run", object_type="system", count=len(ids))
+    return len(ids)

@@ -1,0 +1,108 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+PAY_LEVEL_CHOICES = [(1, _l("1 — no experience")), (2, _l("2 — a year or more, 1C, consults clients")),
+                     (3, _l("3 — two years or more, wins new clients")),
+                     (4, _l("4 — lead account manager, three years or more"))]
+
+
+class TemplateForm(FlaskForm):
+    title = StringField(_l("Position title"), validators=[DataRequired(), Length(max=120)])
+    general = TextAreaField(_l("General provisions"), description=_l(
+        "Who the position reports to, who substitutes, which documents the holder must know."))
+    requirements = TextAreaField(_l("Requirements"))
+    duties = TextAreaField(_l("Duties"))
+    rights = TextAreaField(_l("Rights"))
+    responsibility = TextAreaField(_l("Responsibility"))
+    kpis = TextAreaField(_l("Evaluation criteria (KPIs), one per line"))
+    pay_level = SelectField(_l("Pay level"), coerce=int, choices=PAY_LEVEL_CHOICES)
+    education = StringField(_l("Education"), validators=[Length(max=120)])
+    min_experience_years = DecimalField(_l("Minimum experience, years"), places=1,
+                                        validators=[Optional(), NumberRange(min=0, max=40)])
+    skills = TextAreaField(_l("Skills"))
+
+
+class VacancyForm(FlaskForm):
+    position = StringField(_l("Position"), validators=[DataRequired(), Length(max=120)])
+    department = StringField(_l("Department"), validators=[Length(max=120)])
+    city = StringField(_l("City"), validators=[Length(max=80)])
+    headcount = IntegerField(_l("Headcount"), default=1, validators=[DataRequired(), NumberRange(min=1, max=500)])
+    pay_level = SelectField(_l("Pay level"), coerce=int, choices=PAY_LEVEL_CHOICES)
+    salary_min = IntegerField(_l("Salary from"), default=0, validators=[Optional(), NumberRange(min=0)])
+    salary_max = IntegerField(_l("Salary to"), default=0, validators=[Optional(), NumberRange(min=0)])
+    education = StringField(_l("Education"), validators=[Length(max=120)])
+    min_experience_years = DecimalField(_l("Minimum experience, years"), places=1,
+                                        validators=[Optional(), NumberRange(min=0, max=40)])
+    skills = TextAreaField(_l("Skills"))
+    duties = TextAreaField(_l("Duties"))
+    kpis = TextAreaField(_l("KPIs, one per line"))
+    target_start = DateField(_l("Target start date"), validators=[Optional()])
+
+    def validate_salary_max(self, field):
+        if (self.salary_min.data or 0) > (field.data or 0):
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("The upper figure must not be below the lower one."))
+
+
+class TransitionForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[("approved", _l("Approve")),
+                                                    ("changes_requested", _l("Ask for changes"))])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+
+
+class CandidateForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=160)])
+    email = EmailField(_l("E-mail"), validators=[Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    city = StringField(_l("City"), validators=[Length(max=80)])
+    source = StringField(_l("Source channel"), validators=[Length(max=80)],
+                         description=_l("Job board name, referral, walk-in, agency…"))
+    experience_years = DecimalField(_l("Experience, years"), places=1,
+                                    validators=[Optional(), NumberRange(min=0, max=60)])
+    education = StringField(_l("Education"), validators=[Length(max=120)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+
+
+class MoveForm(FlaskForm):
+    target = SelectField(_l("Move to"), choices=[])
+    reason = StringField(_l("Reason (for rejected / withdrawn)"), validators=[Length(max=2000)])
+
+
+class ResumeForm(FlaskForm):
+    resume = FileField(_l("Résumé (PDF, DOCX or ODT)"), validators=[FileRequired()])
+
+
+class AnonymiseForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)],
+                         default=_l("Candidate's request"))
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired()])
+
+
+class ImportRunForm(FlaskForm):
+    skip_bad_rows = BooleanField(_l("Import only the valid rows and skip the bad ones"))

@@ -1,0 +1,176 @@
+"""Candidate imports: upload -> preview and column mapping -> check (per-row
+error report) -> import as a job, all rows in one transaction, so a file is
+imported whole or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from recruit import audit, jobs
+from recruit.extensions import db
+from recruit.timeutil import utcnow
+from recruit.vacancies import importer
+from recruit.vacancies.candidates import CandidateError, _add_row, _require_open
+from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
+
+PREVIEW_ROWS = 8
+MAX_REPORTED_ERRORS = 1000
+
+
+class ImportError_(ValueError):
+    pass
+
+
+def start(vacancy: Vacancy, filename: str, data: bytes, user) -> ImportBatch:
+    try:
+        _require_open(vacancy)
+    except CandidateError as exc:
+        raise ImportError_(str(exc)) from exc
+    try:
+        parsed = importer.parse(data)
+    except importer.FileError as exc:
+        raise ImportError_(str(exc)) from exc
+    if not parsed.rows:
+        raise ImportError_(_("The file has a header but no candidates."))
+    batch = ImportBatch(vacancy_id=vacancy.id, created_by_id=user.id, filename=(filename or "upload.csv")[:200],
+                        content=data, encoding=parsed.encoding, delimiter=parsed.delimiter,
+                        mapping={k: v for k, v in importer.guess_mapping(parsed.headers).items()},
+                        status="uploaded", report={"rows": len(parsed.rows)})
+    db.session.add(batch)
+    db.session.flush()
+    audit.record("import.upload", batch, filename=batch.filename, rows=len(parsed.rows))
+    return batch
+
+
+def parsed(batch: ImportBatch) -> importer.ParsedFile:
+    return importer.parse(batch.content, encoding=batch.encoding, delimiter=batch.delimiter)
+
+
+def preview(batch: ImportBatch) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    data = parsed(batch)
+    return data.headers, data.rows[:PREVIEW_ROWS]
+
+
+def _existing_keys(rows: list[importer.CandidateRow]) -> tuple[set[str], set[str]]:
+    emails = {r.email_norm for r in rows if r.email_norm}
+    phones = {r.phone_norm for r in rows if r.phone_norm}
+    found_emails: set[str] = set()
+    found_phones: set[str] = set()
+    email_list, phone_list = sorted(emails), sorted(phones)
+    for i in range(0, len(email_list), 500):
+        found_emails.update(db.session.scalars(
+            sa.select(Candidate.email_norm).where(Candidate.email_norm.in_(email_list[i:i + 500]))))
+    for i in range(0, len(phone_list), 500):
+        found_phones.update(db.session.scalars(
+            sa.select(Candidate.phone_norm).where(Candidate.phone_norm.in_(phone_list[i:i + 500]))))
+    return found_emails, found_phones
+
+
+@dataclass
+class CheckResult:
+    valid: int
+    known: int
+    errors: list[dict[str, Any]]
+
+
+def check(batch: ImportBatch, mapping: dict[str, int | None], *, encoding: str | None = None,
+          delimiter: str | None = None) -> CheckResult:
+    """Validate every row with the chosen mapping; nothing is written but the report."""
+    if batch.status not in ("uploaded", "checked"):
+        raise ImportError_(_("This import was already run or dropped."))
+    if encoding:
+        batch.encoding = encoding
+    if delimiter:
+        batch.delimiter = delimiter
+    try:
+        data = parsed(batch)
+        headers = len(data.headers)
+        clean = {f: (i if i is not None and 0 <= i < headers else None) for f, i in mapping.items()
+                 if f in importer.FIELDS}
+        result = importer.validate(data, clean)
+    except importer.FileError as exc:
+        raise ImportError_(str(exc)) from exc
+    emails, phones = _existing_keys(result.valid)
+    known = sum(1 for r in result.valid if (r.email_norm in emails) or (r.phone_norm in phones))
+    errors = [e.as_dict() for e in result.errors]
+    batch.mapping = clean
+    batch.status = "checked"
+    batch.report = {"rows": len(data.rows), "valid": len(result.valid), "known": known,
+                    "bad_lines": result.bad_lines[:MAX_REPORTED_ERRORS],
+                    "errors": errors[:MAX_REPORTED_ERRORS], "error_count": len(errors)}
+    db.session.flush()
+    return CheckResult(len(result.valid), known, errors)
+
+
+def run(batch: ImportBatch, *, skip_bad_rows: bool) -> str:
+    """Queue the import. A file with bad rows needs the user's explicit choice
+    to import only the good rows."""
+    if batch.status != "checked":
+        raise ImportError_(_("Check the file before importing it."))
+    if batch.report.get("error_count") and not skip_bad_rows:
+        raise ImportError_(_("%(n)d rows have errors. Fix the file and upload it again, or choose to import "
+                             "only the valid rows.", n=batch.report["error_count"]))
+    if not batch.report.get("valid"):
+        raise ImportError_(_("No row is valid; nothing to import."))
+    batch.status = "queued"
+    batch.report = {**batch.report, "skip_bad_rows": skip_bad_rows}
+    db.session.flush()
+    batch.job_id = jobs.enqueue("candidates.import", batch.id)
+    audit.record("import.run", batch, skip_bad_rows=skip_bad_rows)
+    return batch.job_id
+
+
+def drop(batch: ImportBatch) -> None:
+    if batch.status in ("queued", "importing", "done"):
+        raise ImportError_(_("This import already ran."))
+    batch.status = "dropped"
+    batch.content = b""
+    audit.record("import.drop", batch)
+
+
+@jobs.job("candidates.import")
+def execute(batch_id: int) -> None:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status != "queued":
+        return
+    try:
+        vacancy = batch.vacancy
+        _require_open(vacancy)
+        data = parsed(batch)
+        result = importer.validate(data, batch.mapping)
+        if result.errors and not batch.report.get("skip_bad_rows"):
+            raise ImportError_(_("The file has rows with errors."))
+        total = len(result.valid)
+        created = linked = already = 0
+        for n, row in enumerate(result.valid, start=1):
+            outcome = _add_row(vacancy, row)
+            if outcome.application is None:
+                already += 1
+            elif outcome.created:
+                created += 1
+            else:
+                linked += 1
+            if n % 200 == 0 or n == total:
+                jobs.report_progress(n, total)
+        batch.status = "done"
+        batch.finished_at = utcnow()
+        batch.report = {**batch.report, "created": created, "linked": linked, "already": already,
+                        "skipped": len(result.bad_lines)}
+        batch.content = b""
+        audit.record("import.done", batch, created=created, linked=linked, already=already)
+    except Exception as exc:  # noqa: BLE001 - record any failure, write nothing else
+        db.session.rollback()
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.status = "failed"
+        batch.finished_at = utcnow()
+        batch.report = {**batch.report, "failure": str(exc)[:500]}
+        audit.record("import.failed", batch, reason=str(exc)[:500])
+
+
+def recent(vacancy: Vacancy) -> list[ImportBatch]:
+    return list(db.session.scalars(sa.select(ImportBatch).where(ImportBatch.vacancy_id == vacancy.id)
+                                   .order_by(ImportBatch.id.desc()).limit(10)))

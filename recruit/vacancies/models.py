@@ -1,0 +1,197 @@
+"""Job-description templates, vacancies and their review, candidates,
+applications (a candidate in one vacancy's pipeline) and CSV import batches."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.extensions import db
+from recruit.timeutil import UTCDateTime, utcnow
+from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
+
+
+def _in(column: str, values: tuple[str, ...]) -> sa.TextClause:
+    return sa.text(f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")")
+
+
+class JobTemplate(db.Model):
+    """A job description (DOMAIN.md §1) that vacancies are requested from."""
+
+    __tablename__ = "job_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    general: Mapped[str] = mapped_column(sa.Text, default="")
+    requirements: Mapped[str] = mapped_column(sa.Text, default="")
+    duties: Mapped[str] = mapped_column(sa.Text, default="")
+    rights: Mapped[str] = mapped_column(sa.Text, default="")
+    responsibility: Mapped[str] = mapped_column(sa.Text, default="")
+    kpis: Mapped[str] = mapped_column(sa.Text, default="")
+    pay_level: Mapped[int] = mapped_column(default=1)
+    education: Mapped[str] = mapped_column(sa.String(120), default="")
+    min_experience_years: Mapped[float] = mapped_column(default=0.0)
+    skills: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Vacancy(db.Model):
+    __tablename__ = "vacancies"
+    __table_args__ = (
+        sa.CheckConstraint(_in("state", VACANCY_STATES), name="valid_state"),
+        sa.CheckConstraint("pay_level BETWEEN 1 AND 4", name="pay_level_range"),
+        sa.CheckConstraint("headcount >= 1", name="headcount_positive"),
+        sa.CheckConstraint("salary_min <= salary_max", name="salary_range"),
+        sa.Index("ix_vacancies_state", "state"),
+        sa.Index("ix_vacancies_requested_by", "requested_by_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_templates.id", ondelete="SET NULL"))
+    position: Mapped[str] = mapped_column(sa.String(120))
+    department: Mapped[str] = mapped_column(sa.String(120), default="")
+    city: Mapped[str] = mapped_column(sa.String(80), default="")
+    headcount: Mapped[int] = mapped_column(default=1)
+    pay_level: Mapped[int] = mapped_column(default=1)
+    salary_min: Mapped[int] = mapped_column(default=0)
+    salary_max: Mapped[int] = mapped_column(default=0)
+    education: Mapped[str] = mapped_column(sa.String(120), default="")
+    min_experience_years: Mapped[float] = mapped_column(default=0.0)
+    skills: Mapped[str] = mapped_column(sa.Text, default="")
+    duties: Mapped[str] = mapped_column(sa.Text, default="")
+    kpis: Mapped[str] = mapped_column(sa.Text, default="")
+    target_start: Mapped[date | None]
+    state: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    template: Mapped[JobTemplate | None] = relationship(lazy="joined")
+    requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
+    approved_by = relationship("User", foreign_keys=[approved_by_id], lazy="joined")
+    reviews: Mapped[list[VacancyReview]] = relationship(
+        back_populates="vacancy", order_by="VacancyReview.position", cascade="all, delete-orphan")
+    comments: Mapped[list[VacancyComment]] = relationship(
+        back_populates="vacancy", order_by="VacancyComment.id", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def title(self) -> str:
+        return f"{self.position} — {self.city}" if self.city else self.position
+
+
+class VacancyReview(db.Model):
+    __tablename__ = "vacancy_reviews"
+    __table_args__ = (sa.CheckConstraint(_in("decision", ("pending", "approved", "changes_requested")),
+                                         name="valid_decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(sa.String(80))
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    vacancy: Mapped[Vacancy] = relationship(back_populates="reviews")
+    reviewer = relationship("User", lazy="joined")
+
+
+class VacancyComment(db.Model):
+    __tablename__ = "vacancy_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(sa.String(16))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    vacancy: Mapped[Vacancy] = relationship(back_populates="comments")
+    author = relationship("User", lazy="joined")
+
+
+class Candidate(db.Model):
+    __tablename__ = "candidates"
+    __table_args__ = (
+        sa.Index("ix_candidates_email_norm", "email_norm"),
+        sa.Index("ix_candidates_phone_norm", "phone_norm"),
+        sa.Index("ix_candidates_name", "full_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(sa.String(160))
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    email_norm: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    phone_norm: Mapped[str | None] = mapped_column(sa.String(20))
+    city: Mapped[str] = mapped_column(sa.String(80), default="")
+    source: Mapped[str] = mapped_column(sa.String(80), default="")
+    experience_years: Mapped[float | None]
+    education: Mapped[str] = mapped_column(sa.String(120), default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    resume_file: Mapped[str | None] = mapped_column(sa.String(80))
+    resume_name: Mapped[str | None] = mapped_column(sa.String(200))
+    resume_type: Mapped[str | None] = mapped_column(sa.String(8))
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    applications: Mapped[list[Application]] = relationship(back_populates="candidate", cascade="all, delete-orphan")
+
+
+class Application(db.Model):
+    """A candidate in one vacancy's pipeline."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        sa.UniqueConstraint("vacancy_id", "candidate_id", name="uq_applications_vacancy_candidate"),
+        sa.CheckConstraint(_in("stage", ALL_STAGES), name="valid_stage"),
+        sa.Index("ix_applications_vacancy_stage", "vacancy_id", "stage", "id"),
+        sa.Index("ix_applications_candidate", "candidate_id"),
+        sa.Index("ix_applications_closed", "stage", "stage_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidates.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(sa.String(16), default="new")
+    furthest_stage: Mapped[int] = mapped_column(default=0)
+    close_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    vacancy: Mapped[Vacancy] = relationship(lazy="joined")
+    candidate: Mapped[Candidate] = relationship(back_populates="applications", lazy="joined")
+
+
+class ImportBatch(db.Model):
+    """An uploaded candidate file, kept until it is imported or dropped, so the
+    preview, the mapping and the error report all read the same bytes."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    encoding: Mapped[str] = mapped_column(sa.String(20), default="utf-8")
+    delimiter: Mapped[str] = mapped_column(sa.String(1), default=",")
+    mapping: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(16), default="uploaded")
+    report: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    job_id: Mapped[str | None] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    vacancy: Mapped[Vacancy] = relationship(lazy="joined")
+

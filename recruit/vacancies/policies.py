@@ -1,0 +1,74 @@
+"""Who may do what with vacancies and candidates (role and ownership)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from recruit.auth.permissions import policy
+from recruit.extensions import db
+from recruit.organisation.services import get_settings
+from recruit.vacancies.models import Vacancy, VacancyReview
+
+STAFF = ("admin", "recruiter")
+
+
+def is_reviewer(user, vacancy: Vacancy) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count(VacancyReview.id)).where(
+            VacancyReview.vacancy_id == vacancy.id, VacancyReview.reviewer_id == user.id)
+    ) > 0
+
+
+def is_approver(user) -> bool:
+    settings = get_settings()
+    if settings.approver_id is None:
+        return user.has_role("admin")
+    return settings.approver_id == user.id
+
+
+@policy("vacancy.view")
+def _view(user, vacancy: Vacancy) -> bool:
+    if user.has_role("admin") or vacancy.requested_by_id == user.id:
+        return True
+    if vacancy.state != "draft" and (user.has_role("recruiter") or is_reviewer(user, vacancy) or is_approver(user)):
+        return True
+    return False
+
+
+@policy("vacancy.edit")
+def _edit(user, vacancy: Vacancy) -> bool:
+    if vacancy.state == "draft":
+        return user.has_role("admin") or vacancy.requested_by_id == user.id
+    if vacancy.state in ("approved", "open", "on_hold"):
+        return user.has_role(*STAFF)
+    return False
+
+
+@policy("vacancy.comment")
+def _comment(user, vacancy: Vacancy) -> bool:
+    return _view(user, vacancy)
+
+
+@policy("vacancy.candidates")
+def _candidates(user, vacancy: Vacancy) -> bool:
+    """See the pipeline: recruiters, admins, and the manager who asked for the vacancy."""
+    if vacancy.state in ("draft", "in_review"):
+        return False
+    return user.has_role(*STAFF) or vacancy.requested_by_id == user.id
+
+
+@policy("vacancy.manage_candidates")
+def _manage(user, vacancy: Vacancy) -> bool:
+    return vacancy.state in ("open", "on_hold") and user.has_role(*STAFF)
+
+
+@policy("candidate.view")
+def _candidate_view(user, candidate) -> bool:
+    if user.has_role(*STAFF):
+        return True
+    return any(a.vacancy.requested_by_id == user.id for a in candidate.applications)
+
+
+@policy("candidate.edit")
+def _candidate_edit(user, candidate) -> bool:
+    return user.has_role(*STAFF) and candidate.anonymised_at is None

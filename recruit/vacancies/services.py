@@ -1,0 +1,299 @@
+"""Vacancy intake and review, and the funnel forecast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from recruit import audit
+from recruit.extensions import db
+from recruit.organisation.services import get_settings, local_now, review_steps
+from recruit.vacancies import funnel
+from recruit.vacancies.models import Application, JobTemplate, Vacancy, VacancyComment, VacancyReview
+from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX, can_transition
+from recruit.vacancies.policies import is_approver, is_reviewer
+
+PAY_LEVELS = {
+    1: "Level 1: no experience (students, first job)",
+    2: "Level 2: a year or more, knows 1C, consults clients, handles conflict",
+    3: "Level 3: two years or more, finds and wins new clients",
+    4: "Level 4: lead account manager, three years or more, higher education",
+}
+VACANCY_FIELDS = ("position", "department", "city", "headcount", "pay_level", "salary_min", "salary_max",
+                  "education", "min_experience_years", "skills", "duties", "kpis", "target_start")
+
+
+class VacancyError(ValueError):
+    pass
+
+
+# --- templates -----------------------------------------------------------------
+
+TEMPLATE_FIELDS = ("title", "general", "requirements", "duties", "rights", "responsibility", "kpis",
+                   "pay_level", "education", "min_experience_years", "skills")
+
+
+def templates() -> list[JobTemplate]:
+    return list(db.session.scalars(sa.select(JobTemplate).order_by(JobTemplate.title)))
+
+
+def save_template(template: JobTemplate | None, data: dict[str, Any]) -> JobTemplate:
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise VacancyError(_("A template needs a title."))
+    clash = db.session.scalar(sa.select(JobTemplate).where(JobTemplate.title == title))
+    if clash is not None and clash is not template:
+        raise VacancyError(_("A template called “%(title)s” already exists.", title=title))
+    if int(data.get("pay_level") or 1) not in PAY_LEVELS:
+        raise VacancyError(_("The pay level is 1 to 4."))
+    created = template is None
+    template = template or JobTemplate()
+    for name in TEMPLATE_FIELDS:
+        if name in data:
+            setattr(template, name, data[name] if data[name] is not None else "")
+    template.title = title
+    db.session.add(template)
+    db.session.flush()
+    audit.record("template.create" if created else "template.update", template, title=title)
+    return template
+
+
+# --- vacancies -----------------------------------------------------------------
+
+def _check_vacancy_data(data: dict[str, Any]) -> None:
+    if not (data.get("position") or "").strip():
+        raise VacancyError(_("Name the position."))
+    if int(data.get("headcount") or 0) < 1:
+        raise VacancyError(_("The headcount is at least 1."))
+    if int(data.get("pay_level") or 0) not in PAY_LEVELS:
+        raise VacancyError(_("The pay level is 1 to 4."))
+    low, high = int(data.get("salary_min") or 0), int(data.get("salary_max") or 0)
+    if low < 0 or high < 0:
+        raise VacancyError(_("Salaries cannot be negative."))
+    if low > high:
+        raise VacancyError(_("The salary range runs from the lower figure to the higher one."))
+    if float(data.get("min_experience_years") or 0) < 0:
+        raise VacancyError(_("Experience cannot be negative."))
+    start = data.get("target_start")
+    if start is not None and not isinstance(start, date):
+        raise VacancyError(_("The target start is a date."))
+
+
+def defaults_from_template(template: JobTemplate) -> dict[str, Any]:
+    return {
+        "position": template.title, "pay_level": template.pay_level, "education": template.education,
+        "min_experience_years": template.min_experience_years, "skills": template.skills,
+        "duties": template.duties, "kpis": template.kpis, "headcount": 1,
+    }
+
+
+def request_vacancy(template: JobTemplate | None, data: dict[str, Any], requested_by) -> Vacancy:
+    merged = defaults_from_template(template) if template else {}
+    merged.update({k: v for k, v in data.items() if v is not None})
+    _check_vacancy_data(merged)
+    vacancy = Vacancy(template_id=template.id if template else None, requested_by_id=requested_by.id, state="draft")
+    for name in VACANCY_FIELDS:
+        if name in merged:
+            setattr(vacancy, name, merged[name])
+    db.session.add(vacancy)
+    db.session.flush()
+    audit.record("vacancy.create", vacancy, position=vacancy.position, state="draft")
+    return vacancy
+
+
+def update_vacancy(vacancy: Vacancy, data: dict[str, Any]) -> Vacancy:
+    merged = {name: getattr(vacancy, name) for name in VACANCY_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in VACANCY_FIELDS})
+    _check_vacancy_data(merged)
+    changed = {}
+    for name in VACANCY_FIELDS:
+        if getattr(vacancy, name) != merged[name]:
+            changed[name] = str(merged[name])
+            setattr(vacancy, name, merged[name])
+    if changed:
+        db.session.flush()
+        audit.record("vacancy.update", vacancy, changed=changed)
+    return vacancy
+
+
+def _who_may_transition(vacancy: Vacancy, target: str, user) -> bool:
+    owner = vacancy.requested_by_id == user.id
+    staff = user.has_role("admin", "recruiter")
+    if target == "in_review":
+        return owner or user.has_role("admin")
+    if target == "draft":
+        return owner or user.has_role("admin")
+    if target == "approved":
+        return is_approver(user)
+    if target in ("open", "on_hold", "filled"):
+        return staff
+    if target == "cancelled":
+        return staff or is_approver(user) or (owner and vacancy.state in ("draft", "in_review"))
+    return False
+
+
+def transition(vacancy: Vacancy, target: str, user, comment: str = "") -> Vacancy:
+    """Move a vacancy through draft -> in_review -> approved -> open ... ; every
+    move is an audit entry (who, when, from, to) and may carry a comment."""
+    source = vacancy.state
+    if not can_transition(source, target):
+        raise VacancyError(_("A vacancy that is %(source)s cannot become %(target)s.", source=source, target=target))
+    if not _who_may_transition(vacancy, target, user):
+        raise PermissionError(target)
+    if target == "in_review":
+        vacancy.reviews = [
+            VacancyReview(label=step.label, reviewer_id=step.reviewer_id, position=step.position)
+            for step in review_steps()
+        ]
+    if target == "approved":
+        pending = [r.label for r in vacancy.reviews if r.decision != "approved"]
+        if pending:
+            raise VacancyError(_("Waiting for the review of: %(who)s.", who=", ".join(pending)))
+        vacancy.approved_by_id = user.id
+        vacancy.approved_on = local_now().date()
+    if target == "filled":
+        hired = hired_count(vacancy)
+        if hired < vacancy.headcount and not comment.strip():
+            raise VacancyError(_("Only %(hired)d of %(headcount)d are hired; say why it is filled anyway.",
+                                 hired=hired, headcount=vacancy.headcount))
+    vacancy.state = target
+    if comment.strip():
+        db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=target, body=comment.strip()))
+    db.session.flush()
+    audit.record("vacancy.transition", vacancy, **{"from": source, "to": target, "comment": comment.strip()})
+    return vacancy
+
+
+def review(vacancy: Vacancy, review_id: int, decision: str, comment: str, user) -> VacancyReview:
+    if vacancy.state != "in_review":
+        raise VacancyError(_("This vacancy is not in review."))
+    item = db.session.get(VacancyReview, review_id)
+    if item is None or item.vacancy_id != vacancy.id:
+        raise VacancyError(_("No such review step."))
+    if item.reviewer_id != user.id:
+        raise PermissionError("review")
+    if decision not in ("approved", "changes_requested"):
+        raise VacancyError(_("Approve, or ask for changes."))
+    if decision == "changes_requested" and not comment.strip():
+        raise VacancyError(_("Say which changes are needed."))
+    item.decision = decision
+    item.comment = comment.strip()
+    item.decided_at = local_now()
+    if comment.strip():
+        db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=vacancy.state,
+                                      body=f"[{item.label}] {comment.strip()}"))
+    audit.record("vacancy.review", vacancy, step=item.label, decision=decision, comment=comment.strip())
+    if decision == "changes_requested":
+        vacancy.state = "draft"
+        audit.record("vacancy.transition", vacancy, **{"from": "in_review", "to": "draft",
+                                                        "comment": f"{item.label}: changes requested"})
+    db.session.flush()
+    return item
+
+
+def add_comment(vacancy: Vacancy, body: str, user) -> VacancyComment:
+    body = (body or "").strip()
+    if not body:
+        raise VacancyError(_("Write something first."))
+    comment = VacancyComment(vacancy=vacancy, author_id=user.id, state=vacancy.state, body=body[:5000])
+    db.session.add(comment)
+    db.session.flush()
+    audit.record("vacancy.comment", vacancy, state=vacancy.state)
+    return comment
+
+
+def visible_vacancies(user, state: str | None = None) -> sa.Select:
+    stmt = sa.select(Vacancy).order_by(Vacancy.updated_at.desc())
+    if state:
+        stmt = stmt.where(Vacancy.state == state)
+    if user.has_role("admin"):
+        return stmt
+    clauses = [Vacancy.requested_by_id == user.id]
+    if user.has_role("recruiter") or is_approver(user):
+        clauses.append(Vacancy.state != "draft")
+    clauses.append(sa.and_(Vacancy.state != "draft", Vacancy.id.in_(
+        sa.select(VacancyReview.vacancy_id).where(VacancyReview.reviewer_id == user.id))))
+    return stmt.where(sa.or_(*clauses))
+
+
+def awaiting_me(user) -> list[Vacancy]:
+    """Vacancies in review waiting for this user's review or approval."""
+    stmt = sa.select(Vacancy).where(Vacancy.state == "in_review")
+    result = []
+    for vacancy in db.session.scalars(stmt):
+        mine = [r for r in vacancy.reviews if r.reviewer_id == user.id and r.decision == "pending"]
+        ready = all(r.decision == "approved" for r in vacancy.reviews)
+        if mine or (ready and is_approver(user)):
+            result.append(vacancy)
+    return result
+
+
+def allowed_transitions(vacancy: Vacancy, user) -> list[str]:
+    from recruit.vacancies.pipeline import VACANCY_TRANSITIONS
+
+    return [t for t in VACANCY_TRANSITIONS[vacancy.state]
+            if _who_may_transition(vacancy, t, user) and not (t == "draft" and vacancy.state == "in_review"
+                                                              and is_reviewer(user, vacancy)
+                                                              and vacancy.requested_by_id != user.id)]
+
+
+# --- funnel --------------------------------------------------------------------
+
+def hired_count(vacancy: Vacancy) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Application.id)).where(
+        Application.vacancy_id == vacancy.id, Application.stage == "hired")) or 0
+
+
+@dataclass(frozen=True)
+class FunnelData:
+    forecast: funnel.Forecast
+    hired: int
+    in_pipeline: dict[str, int]
+
+
+def observed_rates() -> tuple[funnel.Rate, funnel.Rate, funnel.Rate]:
+    """The organisation's own conversions over decided applications."""
+    closed = Application.stage.in_(CLOSED)
+    far = Application.furthest_stage
+    invited, interviewed, hired = STAGE_INDEX["invited"], STAGE_INDEX["interviewed"], STAGE_INDEX["hired"]
+
+    def count(cond):
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+    row = db.session.execute(sa.select(
+        count(sa.or_(far >= 1, sa.and_(closed, far == 0))),
+        count(far >= invited),
+        count(sa.or_(far >= interviewed, sa.and_(closed, far == invited))),
+        count(far >= interviewed),
+        count(sa.and_(far >= interviewed, sa.or_(Application.stage == "hired", closed))),
+        count(sa.and_(far >= hired, Application.stage == "hired")),
+    )).one()
+    screened, n_invited, invited_decided, n_interviewed, interviewed_decided, n_hired = (int(x) for x in row)
+    return (
+        funnel.Rate(n_invited, screened, funnel.DEFAULT_INVITE_RATE),
+        funnel.Rate(n_interviewed, invited_decided, funnel.DEFAULT_SHOW_RATE),
+        funnel.Rate(n_hired, interviewed_decided, funnel.DEFAULT_HIRE_RATE),
+    )
+
+
+def stage_counts(vacancy: Vacancy) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Application.stage, sa.func.count(Application.id))
+        .where(Application.vacancy_id == vacancy.id).group_by(Application.stage)
+    ).all()
+    return {stage: count for stage, count in rows}
+
+
+def funnel_for(vacancy: Vacancy) -> FunnelData:
+    counts = stage_counts(vacancy)
+    hired = counts.get("hired", 0)
+    invite_rate, show_rate, hire_rate = observed_rates()
+    return FunnelData(funnel.forecast(vacancy.headcount - hired, invite_rate, show_rate, hire_rate), hired, counts)
+
+
+def approver():
+    return get_settings().approver

@@ -1,0 +1,509 @@
+"""Vacancy intake, job-description templates, candidates, the pipeline and
+imports. Views parse input, call a service, commit, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from recruit import audit
+from recruit.auth.permissions import ANY_ROLE, allow, ensure
+from recruit.extensions import db
+from recruit.jobs import progress
+from recruit.vacancies import candidates as candidate_services
+from recruit.vacancies import importer, imports
+from recruit.vacancies import services as vacancy_services
+from recruit.vacancies.forms import (
+    AnonymiseForm,
+    CandidateForm,
+    CommentForm,
+    ImportRunForm,
+    ImportUploadForm,
+    MoveForm,
+    ResumeForm,
+    ReviewForm,
+    TemplateForm,
+    TransitionForm,
+    VacancyForm,
+)
+from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTemplate, Vacancy
+from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, stage_moves
+from recruit.vacancies.resumes import MIME
+
+bp = Blueprint("vacancies", __name__)
+
+STAGE_LABELS = {
+    "new": _l("New"), "screened": _l("Screened"), "invited": _l("Invited"), "interviewed": _l("Interviewed"),
+    "role_play": _l("Role-play"), "offer": _l("Offer"), "hired": _l("Hired"), "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"), "reopen": _l("Reopen"),
+}
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _form_data(form) -> dict:
+    data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
+    for key, value in list(data.items()):
+        if isinstance(value, Decimal):
+            data[key] = float(value)
+        elif isinstance(value, str):
+            data[key] = value.strip()
+    return data
+
+
+@bp.app_context_processor
+def _labels():
+    return {"STAGE_LABELS": STAGE_LABELS, "STAGES": STAGES, "ALL_STAGES": ALL_STAGES}
+
+
+# --- templates ---------------------------------------------------------------------
+
+@bp.route("/templates")
+@allow("admin", "hiring_manager", "recruiter")
+def templates():
+    return render_template("vacancies/templates.html", templates=vacancy_services.templates())
+
+
+@bp.route("/templates/<int:template_id>")
+@allow("admin", "hiring_manager", "recruiter")
+def template_detail(template_id: int):
+    return render_template("vacancies/template_detail.html", template=_get(JobTemplate, template_id))
+
+
+@bp.route("/templates/new", methods=["GET", "POST"])
+@bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
+@allow("admin")
+def template_edit(template_id: int | None = None):
+    template = _get(JobTemplate, template_id) if template_id else None
+    form = TemplateForm(obj=template)
+    if form.validate_on_submit():
+        try:
+            template = vacancy_services.save_template(template, _form_data(form))
+        except vacancy_services.VacancyError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Template saved. Vacancies already requested keep their own copy."), "success")
+            return redirect(url_for("vacancies.template_detail", template_id=template.id))
+    return render_template("vacancies/template_edit.html", form=form, template=template)
+
+
+# --- vacancies ---------------------------------------------------------------------
+
+@bp.route("/vacancies")
+@allow("admin", "hiring_manager", "recruiter")
+def index():
+    state = request.args.get("state") if request.args.get("state") in VACANCY_STATES else None
+    vacancies = list(db.session.scalars(vacancy_services.visible_vacancies(current_user, state)))
+    counts = {v.id: vacancy_services.stage_counts(v) for v in vacancies}
+    return render_template("vacancies/index.html", vacancies=vacancies, state=state, counts=counts,
+                           states=VACANCY_STATES)
+
+
+@bp.route("/vacancies/new", methods=["GET", "POST"])
+@allow("admin", "hiring_manager")
+def new():
+    template_id = request.args.get("template", type=int)
+    template = db.session.get(JobTemplate, template_id) if template_id else None
+    if template is None:
+        return render_template("vacancies/choose_template.html", templates=vacancy_services.templates())
+    form = VacancyForm(data=vacancy_services.defaults_from_template(template) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            vacancy = vacancy_services.request_vacancy(template, _form_data(form), current_user)
+        except vacancy_services.VacancyError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Draft saved. Send it for review when it is ready."), "success")
+            return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+    return render_template("vacancies/edit.html", form=form, template=template, vacancy=None)
+
+
+@bp.route("/vacancies/<int:vacancy_id>")
+@allow(ANY_ROLE)
+def detail(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.view", vacancy)
+    funnel = vacancy_services.funnel_for(vacancy) if vacancy.state not in ("draft",) else None
+    my_reviews = [r for r in vacancy.reviews if r.reviewer_id == current_user.id and r.decision == "pending"
+                  and vacancy.state == "in_review"]
+    return render_template(
+        "vacancies/detail.html", vacancy=vacancy, funnel=funnel, history=audit.history("vacancies", vacancy.id),
+        transitions=vacancy_services.allowed_transitions(vacancy, current_user), my_reviews=my_reviews,
+        transition_form=TransitionForm(), review_form=ReviewForm(), comment_form=CommentForm(),
+        approver=vacancy_services.approver())
+
+
+@bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
+@allow(ANY_ROLE)
+def edit(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.edit", vacancy)
+    form = VacancyForm(obj=vacancy)
+    if form.validate_on_submit():
+        try:
+            vacancy_services.update_vacancy(vacancy, _form_data(form))
+        except vacancy_services.VacancyError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Vacancy saved."), "success")
+            return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+    return render_template("vacancies/edit.html", form=form, template=vacancy.template, vacancy=vacancy)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/transition", methods=["POST"])
+@allow(ANY_ROLE)
+def transition(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.view", vacancy)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose what to do with the vacancy."), "error")
+        return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+    try:
+        vacancy_services.transition(vacancy, form.target.data, current_user, form.comment.data or "")
+    except PermissionError:
+        db.session.rollback()
+        abort(403)
+    except vacancy_services.VacancyError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The vacancy is now %(state)s.", state=vacancy.state.replace("_", " ")), "success")
+    return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/reviews/<int:review_id>", methods=["POST"])
+@allow(ANY_ROLE)
+def review(vacancy_id: int, review_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.view", vacancy)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            vacancy_services.review(vacancy, review_id, form.decision.data, form.comment.data or "", current_user)
+        except PermissionError:
+            db.session.rollback()
+            abort(403)
+        except vacancy_services.VacancyError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Your review is recorded."), "success")
+    return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/comments", methods=["POST"])
+@allow(ANY_ROLE)
+def comment(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.comment", vacancy)
+    form = CommentForm()
+    if form.validate_on_submit():
+        vacancy_services.add_comment(vacancy, form.body.data, current_user)
+        db.session.commit()
+    else:
+        flash(_("Write something first."), "error")
+    return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id) + "#comments")
+
+
+# --- pipeline ----------------------------------------------------------------------
+
+@bp.route("/vacancies/<int:vacancy_id>/pipeline")
+@allow("admin", "recruiter", "hiring_manager")
+def pipeline(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.candidates", vacancy)
+    flt = candidate_services.PipelineFilter(
+        stage=request.args.get("stage") or None, source=request.args.get("source") or None,
+        city=request.args.get("city") or None, q=request.args.get("q") or None)
+    page = db.paginate(candidate_services.pipeline_query(vacancy, flt), page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("vacancies/pipeline.html", vacancy=vacancy, page=page, flt=flt,
+                           counts=vacancy_services.stage_counts(vacancy),
+                           options=candidate_services.filter_options(vacancy), move_form=MoveForm(),
+                           stage_moves=stage_moves)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/board")
+@allow("admin", "recruiter", "hiring_manager")
+def board(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.candidates", vacancy)
+    return render_template("vacancies/board.html", vacancy=vacancy, columns=candidate_services.board(vacancy),
+                           counts=vacancy_services.stage_counts(vacancy), move_form=MoveForm(),
+                           stage_moves=stage_moves)
+
+
+@bp.route("/applications/<int:application_id>/move", methods=["POST"])
+@allow("admin", "recruiter")
+def move(application_id: int):
+    application = _get(Application, application_id)
+    ensure("vacancy.manage_candidates", application.vacancy)
+    target = request.form.get("target", "")
+    try:
+        candidate_services.move(application, target, request.form.get("reason", ""))
+    except candidate_services.CandidateError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s: %(stage)s.", name=application.candidate.full_name,
+                stage=STAGE_LABELS.get(application.stage, application.stage)), "success")
+    back = request.form.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("vacancies.pipeline", vacancy_id=application.vacancy_id)
+    return redirect(back)
+
+
+@bp.route("/vacancies/<int:vacancy_id>/candidates/new", methods=["GET", "POST"])
+@allow("admin", "recruiter")
+def candidate_new(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.manage_candidates", vacancy)
+    form = CandidateForm()
+    if form.validate_on_submit():
+        try:
+            result = candidate_services.add_candidate(vacancy, _form_data(form))
+        except candidate_services.CandidateError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            audit.record("candidate.add", result.candidate, vacancy_id=vacancy.id, created=result.created)
+            db.session.commit()
+            if not result.created and result.application is None:
+                flash(_("%(name)s is already in this pipeline.", name=result.candidate.full_name), "info")
+            elif not result.created:
+                flash(_("%(name)s was already known (same e-mail or phone) and is now linked to this vacancy.",
+                        name=result.candidate.full_name), "info")
+            else:
+                flash(_("Candidate added."), "success")
+            return redirect(url_for("vacancies.candidate", candidate_id=result.candidate.id))
+    return render_template("vacancies/candidate_edit.html", form=form, vacancy=vacancy, candidate=None)
+
+
+@bp.route("/candidates")
+@allow("admin", "recruiter")
+def candidates():
+    q = request.args.get("q", "")
+    return render_template("vacancies/candidates.html", q=q, results=candidate_services.search_candidates(q))
+
+
+@bp.route("/candidates/<int:candidate_id>")
+@allow("admin", "recruiter", "hiring_manager")
+def candidate(candidate_id: int):
+    person = _get(Candidate, candidate_id)
+    ensure("candidate.view", person)
+    return render_template("vacancies/candidate.html", candidate=person, resume_form=ResumeForm(),
+                           anonymise_form=AnonymiseForm(), history=audit.history("candidates", person.id),
+                           stage_moves=stage_moves)
+
+
+@bp.route("/candidates/<int:candidate_id>/edit", methods=["GET", "POST"])
+@allow("admin", "recruiter")
+def candidate_edit(candidate_id: int):
+    person = _get(Candidate, candidate_id)
+    ensure("candidate.edit", person)
+    form = CandidateForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            candidate_services.update_candidate(person, _form_data(form))
+        except candidate_services.CandidateError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Candidate saved."), "success")
+            return redirect(url_for("vacancies.candidate", candidate_id=person.id))
+    return render_template("vacancies/candidate_edit.html", form=form, vacancy=None, candidate=person)
+
+
+@bp.route("/candidates/<int:candidate_id>/resume")
+@allow("admin", "recruiter", "hiring_manager")
+def resume(candidate_id: int):
+    person = _get(Candidate, candidate_id)
+    ensure("candidate.view", person)
+    path = candidate_services.resume_path(person)
+    if path is None:
+        abort(404)
+    audit.record("candidate.resume_download", person)
+    db.session.commit()
+    return send_file(path, mimetype=MIME[person.resume_type], as_attachment=True,
+                     download_name=person.resume_name or f"resume.{person.resume_type}")
+
+
+@bp.route("/candidates/<int:candidate_id>/resume", methods=["POST"])
+@allow("admin", "recruiter")
+def resume_upload(candidate_id: int):
+    person = _get(Candidate, candidate_id)
+    ensure("candidate.edit", person)
+    form = ResumeForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file to upload."), "error")
+    else:
+        upload = form.resume.data
+        try:
+            candidate_services.attach_resume(person, upload.filename, upload.read(
+                current_app.config["RESUME_MAX_BYTES"] + 1))
+        except candidate_services.CandidateError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Résumé uploaded."), "success")
+    return redirect(url_for("vacancies.candidate", candidate_id=person.id))
+
+
+@bp.route("/candidates/<int:candidate_id>/anonymise", methods=["POST"])
+@allow("admin", "recruiter")
+def anonymise(candidate_id: int):
+    person = _get(Candidate, candidate_id)
+    ensure("candidate.view", person)
+    form = AnonymiseForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the candidate is anonymised."), "error")
+        return redirect(url_for("vacancies.candidate", candidate_id=person.id))
+    candidate_services.anonymise(person, form.reason.data)
+    db.session.commit()
+    flash(_("The candidate's personal data is erased; the statistics keep the counts."), "success")
+    return redirect(url_for("vacancies.candidate", candidate_id=person.id))
+
+
+# --- import ------------------------------------------------------------------------
+
+def _batch(batch_id: int) -> ImportBatch:
+    batch = _get(ImportBatch, batch_id)
+    ensure("vacancy.manage_candidates", batch.vacancy)
+    return batch
+
+
+@bp.route("/vacancies/<int:vacancy_id>/import", methods=["GET", "POST"])
+@allow("admin", "recruiter")
+def import_upload(vacancy_id: int):
+    vacancy = _get(Vacancy, vacancy_id)
+    ensure("vacancy.manage_candidates", vacancy)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            batch = imports.start(vacancy, upload.filename, upload.read(), current_user)
+        except imports.ImportError_ as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
+    return render_template("vacancies/import_upload.html", vacancy=vacancy, form=form,
+                           recent=imports.recent(vacancy))
+
+
+@bp.route("/imports/<int:batch_id>", methods=["GET", "POST"])
+@allow("admin", "recruiter")
+def import_detail(batch_id: int):
+    batch = _batch(batch_id)
+    if request.method == "POST":
+        mapping = {}
+        for name in importer.FIELDS:
+            raw = request.form.get(f"map_{name}", "")
+            mapping[name] = int(raw) if raw.lstrip("-").isdigit() and int(raw) >= 0 else None
+        encoding = request.form.get("encoding") if request.form.get("encoding") in ("utf-8", "cp1251") else None
+        delimiter = {"semicolon": ";", "comma": ",", "tab": "\t"}.get(request.form.get("delimiter", ""))
+        try:
+            imports.check(batch, mapping, encoding=encoding, delimiter=delimiter)
+        except imports.ImportError_ as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+        return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
+    headers, rows = ([], [])
+    if batch.status in ("uploaded", "checked"):
+        try:
+            headers, rows = imports.preview(batch)
+        except importer.FileError as exc:
+            flash(str(exc), "error")
+    return render_template("vacancies/import_detail.html", batch=batch, headers=headers, rows=rows,
+                           fields=importer.FIELDS, run_form=ImportRunForm())
+
+
+@bp.route("/imports/<int:batch_id>/run", methods=["POST"])
+@allow("admin", "recruiter")
+def import_run(batch_id: int):
+    batch = _batch(batch_id)
+    form = ImportRunForm()
+    form.validate_on_submit()
+    try:
+        imports.run(batch, skip_bad_rows=bool(form.skip_bad_rows.data))
+    except imports.ImportError_ as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
+
+
+@bp.route("/imports/<int:batch_id>/drop", methods=["POST"])
+@allow("admin", "recruiter")
+def import_drop(batch_id: int):
+    batch = _batch(batch_id)
+    try:
+        imports.drop(batch)
+    except imports.ImportError_ as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
+    db.session.commit()
+    flash(_("The upload was dropped; nothing was imported."), "info")
+    return redirect(url_for("vacancies.import_upload", vacancy_id=batch.vacancy_id))
+
+
+@bp.route("/imports/<int:batch_id>/progress")
+@allow("admin", "recruiter")
+def import_progress(batch_id: int):
+    batch = _batch(batch_id)
+    state = progress(batch.job_id) if batch.job_id else {"status": "unknown", "done": 0, "total": 0}
+    return jsonify(batch_status=batch.status, job=state, report={
+        k: v for k, v in batch.report.items() if k in ("created", "linked", "already", "skipped", "failure")})
+
+
+@bp.route("/imports/<int:batch_id>/errors.csv")
+@allow("admin", "recruiter")
+def import_errors(batch_id: int):
+    batch = _batch(batch_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", "column", "reason"])
+    for error in batch.report.get("errors", []):
+        writer.writerow([error["line"], error["column"], error["reason"]])
+    return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=import-{batch.id}-errors.csv"})
