@@ -65,18 +65,22 @@ def register_extensions(app: Flask) -> None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
-    @login_manager.request_loader
-    def load_user_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
-            return None
-        from recruit.auth.services import user_for_api_token
+    @app.before_request
+    def _api_token_auth():
+        """The API authenticates by bearer token only; a browser's session
+        cookie never counts there, so the API needs no CSRF protection."""
+        if not request.path.startswith("/api/"):
+            return
+        header = request.headers.get("Authorization", "")
+        user = None
+        if header.lower().startswith("bearer "):
+            from recruit.auth.services import user_for_api_token
 
-        user = user_for_api_token(header[7:].strip())
-        if user is not None:
-            g.token_auth = True
-            db.session.commit()
-        return user
+            user = user_for_api_token(header[7:].strip())
+            if user is not None:
+                db.session.commit()
+        g.token_auth = user is not None
+        login_manager._update_request_context_with_user(user)
 
 
 def _select_locale() -> str:

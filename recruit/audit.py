@@ -5,6 +5,7 @@ bug or a careless view cannot rewrite history."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -61,7 +62,7 @@ def record(action: str, obj: Any = None, *, object_type: str | None = None,
         object_type=object_type or "system",
         object_id=object_id,
         actor_id=actor_id if actor_id is not None else _current_actor_id(),
-        data=data,
+        data=json.loads(json.dumps(data, default=str)),
     )
     db.session.add(entry)
     return entry

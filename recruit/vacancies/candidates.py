@@ -158,10 +158,10 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
 
 
 def filter_options(vacancy: Vacancy) -> dict[str, list[str]]:
-    sources = db.session.scalars(sa.select(sa.distinct(Candidate.source)).join(Application)
+    sources = db.session.scalars(sa.select(Candidate.source).distinct().join(Application)
                                  .where(Application.vacancy_id == vacancy.id, Candidate.source != "")
                                  .order_by(Candidate.source).limit(50)).all()
-    cities = db.session.scalars(sa.select(sa.distinct(Candidate.city)).join(Application)
+    cities = db.session.scalars(sa.select(Candidate.city).distinct().join(Application)
                                 .where(Application.vacancy_id == vacancy.id, Candidate.city != "")
                                 .order_by(Candidate.city).limit(50)).all()
     return {"sources": list(sources), "cities": list(cities)}

@@ -96,8 +96,7 @@ class ResumeForm(FlaskForm):
 
 
 class AnonymiseForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)],
-                         default=_l("Candidate's request"))
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
 class ImportUploadForm(FlaskForm):

@@ -92,7 +92,8 @@ def defaults_from_template(template: JobTemplate) -> dict[str, Any]:
 
 
 def request_vacancy(template: JobTemplate | None, data: dict[str, Any], requested_by) -> Vacancy:
-    merged = defaults_from_template(template) if template else {}
+    merged: dict[str, Any] = {"headcount": 1, "pay_level": 1}
+    merged.update(defaults_from_template(template) if template else {})
     merged.update({k: v for k, v in data.items() if v is not None})
     _check_vacancy_data(merged)
     vacancy = Vacancy(template_id=template.id if template else None, requested_by_id=requested_by.id, state="draft")

@@ -74,9 +74,9 @@ def _form_data(form) -> dict:
     return data
 
 
-@bp.app_context_processor
-def _labels():
-    return {"STAGE_LABELS": STAGE_LABELS, "STAGES": STAGES, "ALL_STAGES": ALL_STAGES}
+@bp.record_once
+def _template_globals(state) -> None:
+    state.app.jinja_env.globals.update(STAGE_LABELS=STAGE_LABELS, STAGES=STAGES, ALL_STAGES=ALL_STAGES)
 
 
 # --- templates ---------------------------------------------------------------------

@@ -1,0 +1,224 @@
+"""Fixtures. Every test starts from a freshly migrated database: a copy of a
+migrated SQLite file, or (TEST_DB=postgres) a real PostgreSQL started on
+loopback whose tables are emptied between tests. Views commit for real, so
+what a test sees is what a user would see."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from config import TestConfig
+
+TEST_DB = os.environ.get("TEST_DB", "sqlite")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "pg: service and API tests that run again on PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DB == "postgres":
+        from tests import pg
+
+        try:
+            server = pg.start()
+        except Exception as exc:  # noqa: BLE001
+            if IN_CI:
+                pytest.fail(f"PostgreSQL could not be started: {exc}")
+            pytest.skip(f"PostgreSQL not available: {exc}")
+        yield server.url
+        server.stop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    from recruit import create_app
+
+    instance = tmp_path_factory.mktemp("instance")
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        UPLOAD_DIR = instance / "uploads"
+
+    os.environ["RECRUIT_INSTANCE_DIR"] = str(instance)
+    application = create_app(Config)
+    with application.app_context():
+        upgrade()
+        from recruit.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    if database_url.startswith("sqlite"):
+        path = database_url.removeprefix("sqlite:///")
+        shutil.copy(path, path + ".template")
+    return application
+
+
+def _reset(app) -> None:
+    from recruit.extensions import db
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        db.session.remove()
+        if url.startswith("sqlite"):
+            db.engine.dispose()
+            path = url.removeprefix("sqlite:///")
+            for suffix in ("-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
+            shutil.copy(path + ".template", path)
+        else:
+            tables = [t.name for t in db.metadata.sorted_tables]
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def clean_app(app):
+    _reset(app)
+    from recruit import jobs
+
+    jobs._progress.clear()
+    from recruit.extensions import limiter
+
+    limiter.reset()
+    shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+    yield app
+
+
+@pytest.fixture
+def ctx(clean_app):
+    """An application context for service tests (no requests inside it)."""
+    from recruit.extensions import db
+
+    with clean_app.app_context():
+        yield db
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(clean_app):
+    return clean_app.test_client()
+
+
+class Factory:
+    """One place that makes domain objects for tests, committed."""
+
+    def __init__(self, app):
+        self.app = app
+        self._n = 0
+
+    def _seq(self) -> int:
+        self._n += 1
+        return self._n
+
+    def user(self, *roles: str, email: str | None = None, password: str = PASSWORD, name: str | None = None):
+        from recruit.auth import services
+        from recruit.extensions import db
+
+        with self.app.app_context():
+            user = services.create_user(email or f"user{self._seq()}@example.test", name or "", list(roles) or
+                                        ["recruiter"], password=password)
+            db.session.commit()
+            return user.id
+
+    def template(self, **fields) -> int:
+        from recruit.demo import CLIENT_MANAGER
+        from recruit.extensions import db
+        from recruit.vacancies import services
+
+        with self.app.app_context():
+            data = {**CLIENT_MANAGER, "title": f"Client manager {self._seq()}", **fields}
+            template = services.save_template(None, data)
+            db.session.commit()
+            return template.id
+
+    def vacancy(self, state: str = "open", *, manager: int | None = None, **fields) -> int:
+        """A vacancy walked through the real workflow up to `state`."""
+        from recruit.auth.models import User
+        from recruit.extensions import db
+        from recruit.vacancies import services
+
+        from recruit.organisation.services import get_settings
+
+        manager = manager or self.user("hiring_manager")
+        with self.app.app_context():
+            configured = get_settings().approver_id
+        admin = configured or self.user("admin")
+        with self.app.app_context():
+            requester = db.session.get(User, manager)
+            approver = db.session.get(User, admin)
+            data = {"position": "Client manager", "city": "Moscow", "headcount": 2, "salary_min": 50000,
+                    "salary_max": 90000, **fields}
+            vacancy = services.request_vacancy(None, data, requester)
+            path = {"draft": [], "in_review": ["in_review"], "approved": ["in_review", "approved"],
+                    "open": ["in_review", "approved", "open"], "on_hold": ["in_review", "approved", "open", "on_hold"],
+                    "filled": ["in_review", "approved", "open", "filled"], "cancelled": ["cancelled"]}[state]
+            for target in path:
+                if target == "approved":
+                    for item in vacancy.reviews:
+                        services.review(vacancy, item.id, "approved", "", item.reviewer)
+                actor = requester if target == "in_review" else approver
+                services.transition(vacancy, target, actor, "filled anyway" if target == "filled" else "")
+            db.session.commit()
+            return vacancy.id
+
+    def candidate(self, vacancy_id: int, **values) -> int:
+        from recruit.extensions import db
+        from recruit.vacancies import candidates
+        from recruit.vacancies.models import Vacancy
+
+        n = self._seq()
+        with self.app.app_context():
+            data = {"full_name": f"Candidate {n}", "email": f"cand{n}@example.test", **values}
+            result = candidates.add_candidate(db.session.get(Vacancy, vacancy_id), data)
+            db.session.commit()
+            return result.application.id if result.application else result.candidate.id
+
+
+@pytest.fixture
+def make(clean_app):
+    return Factory(clean_app)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    return match.group(1) if match else ""
+
+
+def login(client, email: str, password: str = PASSWORD):
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def login_as(client, make, clean_app):
+    """login_as('recruiter') -> user id; signs the test client in with that role."""
+
+    def _login(*roles: str) -> int:
+        user_id = make.user(*roles)
+        from recruit.auth.models import User
+        from recruit.extensions import db
+
+        with clean_app.app_context():
+            email = db.session.get(User, user_id).email
+        login(client, email)
+        return user_id
+
+    return _login

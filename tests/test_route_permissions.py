@@ -1,0 +1,217 @@
+"""Every registered route, every role, and anonymous: the answer must be the
+page, 403, or the way to sign in. A route missing from RULES fails this test,
+so no endpoint ships without a decision about who reaches it."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruit.auth.models import ROLES
+
+ANON = "anonymous"
+STAFF = {"admin", "recruiter"}
+VACANCY_READERS = {"admin", "recruiter", "hiring_manager"}
+EVERYONE = set(ROLES)
+
+# endpoint -> (method, url template, roles that get through). "public" endpoints let anonymous in too.
+RULES: dict[str, tuple[str, str, set[str] | str]] = {
+    "main.home": ("GET", "/", EVERYONE),
+    "auth.login": ("GET", "/login", "public"),
+    "auth.logout": ("POST", "/logout", EVERYONE),
+    "auth.forgot_password": ("GET", "/password/forgot", "public"),
+    "auth.set_password": ("GET", "/password/reset/not-a-token", "public"),
+    "auth.account": ("GET", "/account", EVERYONE),
+    "auth.create_token": ("POST", "/account/tokens", EVERYONE),
+    "auth.revoke_token": ("POST", "/account/tokens/{token}/revoke", EVERYONE),
+    "admin.users": ("GET", "/admin/users", {"admin"}),
+    "admin.user_new": ("GET", "/admin/users/new", {"admin"}),
+    "admin.user_edit": ("GET", "/admin/users/{user}", {"admin"}),
+    "admin.user_reset": ("POST", "/admin/users/{user}/reset", {"admin"}),
+    "admin.settings": ("GET", "/admin/settings", {"admin"}),
+    "admin.holiday_add": ("POST", "/admin/settings/holidays", {"admin"}),
+    "admin.holiday_remove": ("POST", "/admin/settings/holidays/999/remove", {"admin"}),
+    "admin.review_step_add": ("POST", "/admin/settings/review-steps", {"admin"}),
+    "admin.review_step_remove": ("POST", "/admin/settings/review-steps/999/remove", {"admin"}),
+    "admin.outbox": ("GET", "/admin/outbox", {"admin"}),
+    "admin.outbox_message": ("GET", "/admin/outbox/{message}", {"admin"}),
+    "admin.audit_log": ("GET", "/admin/audit", {"admin"}),
+    "vacancies.templates": ("GET", "/templates", VACANCY_READERS),
+    "vacancies.template_detail": ("GET", "/templates/{template}", VACANCY_READERS),
+    "vacancies.template_edit": ("GET", "/templates/{template}/edit", {"admin"}),
+    "vacancies.index": ("GET", "/vacancies", VACANCY_READERS),
+    "vacancies.new": ("GET", "/vacancies/new", {"admin", "hiring_manager"}),
+    "vacancies.detail": ("GET", "/vacancies/{vacancy}", VACANCY_READERS),
+    "vacancies.edit": ("GET", "/vacancies/{vacancy}/edit", STAFF),
+    "vacancies.transition": ("POST", "/vacancies/{vacancy}/transition", VACANCY_READERS),
+    "vacancies.review": ("POST", "/vacancies/{vacancy}/reviews/999", VACANCY_READERS),
+    "vacancies.comment": ("POST", "/vacancies/{vacancy}/comments", VACANCY_READERS),
+    "vacancies.pipeline": ("GET", "/vacancies/{vacancy}/pipeline", VACANCY_READERS),
+    "vacancies.board": ("GET", "/vacancies/{vacancy}/board", VACANCY_READERS),
+    "vacancies.move": ("POST", "/applications/{application}/move", STAFF),
+    "vacancies.candidate_new": ("GET", "/vacancies/{vacancy}/candidates/new", STAFF),
+    "vacancies.candidates": ("GET", "/candidates", STAFF),
+    "vacancies.candidate": ("GET", "/candidates/{candidate}", VACANCY_READERS),
+    "vacancies.candidate_edit": ("GET", "/candidates/{candidate}/edit", STAFF),
+    "vacancies.resume": ("GET", "/candidates/{candidate}/resume", VACANCY_READERS),
+    "vacancies.resume_upload": ("POST", "/candidates/{candidate}/resume", STAFF),
+    "vacancies.anonymise": ("POST", "/candidates/{candidate}/anonymise", STAFF),
+    "vacancies.import_upload": ("GET", "/vacancies/{vacancy}/import", STAFF),
+    "vacancies.import_detail": ("GET", "/imports/{batch}", STAFF),
+    "vacancies.import_run": ("POST", "/imports/{batch}/run", STAFF),
+    "vacancies.import_drop": ("POST", "/imports/{batch}/drop", STAFF),
+    "vacancies.import_progress": ("GET", "/imports/{batch}/progress", STAFF),
+    "vacancies.import_errors": ("GET", "/imports/{batch}/errors.csv", STAFF),
+    "api.openapi": ("GET", "/api/v1/openapi.json", "public"),
+    "api.vacancies_list": ("GET", "/api/v1/vacancies", EVERYONE),
+    "api.vacancies_create": ("POST", "/api/v1/vacancies", {"admin", "hiring_manager"}),
+    "api.vacancies_read": ("GET", "/api/v1/vacancies/{vacancy}", VACANCY_READERS),
+    "api.vacancies_update": ("PATCH", "/api/v1/vacancies/{vacancy}", VACANCY_READERS),
+    "api.candidates_list": ("GET", "/api/v1/candidates?vacancy_id={vacancy}", VACANCY_READERS),
+    "api.candidates_create": ("POST", "/api/v1/candidates", STAFF),
+    "api.candidates_read": ("GET", "/api/v1/candidates/{candidate}", VACANCY_READERS),
+    "api.candidates_import": ("POST", "/api/v1/vacancies/{vacancy}/candidates/import", STAFF),
+}
+
+
+@pytest.fixture
+def world(clean_app, make):
+    """One user per role; the hiring manager owns an open vacancy with a
+    candidate (with a résumé), an import upload and an outbox message."""
+    from recruit.auth import services as accounts
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.organisation import services as org
+    from recruit.vacancies import candidates, imports
+    from recruit.vacancies.models import Application, Vacancy
+
+    users = {role: make.user(role, email=f"{role}@walk.test") for role in ROLES}
+    with clean_app.app_context():
+        org.update_settings(name="Walk", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
+                            reminder_offsets_hours=[24], retention_days=365, approver_id=users["admin"])
+        db.session.commit()
+    vacancy = make.vacancy("open", manager=users["hiring_manager"])
+    application = make.candidate(vacancy)
+    template = make.template()
+    with clean_app.app_context():
+        app_row = db.session.get(Application, application)
+        candidates.attach_resume(app_row.candidate, "cv.pdf", b"%PDF-1.4\n%test\n")
+        batch = imports.start(db.session.get(Vacancy, vacancy), "c.csv", b"full_name,email\nA B,a@b.test\n",
+                              db.session.get(User, users["recruiter"]))
+        accounts.request_password_reset("recruiter@walk.test")
+        tokens = {role: accounts.create_api_token(db.session.get(User, uid), "walk")[1] for role, uid in users.items()}
+        own_tokens = {role: accounts.create_api_token(db.session.get(User, uid), "spare")[0].id
+                      for role, uid in users.items()}
+        from recruit.mail import OutboxMessage
+
+        message = db.session.scalar(db.select(OutboxMessage.id))
+        ids = {"vacancy": vacancy, "application": application, "candidate": app_row.candidate_id,
+               "template": template, "batch": batch.id, "message": message, "user": users["recruiter"]}
+        db.session.commit()
+    return {"users": users, "ids": ids, "tokens": tokens, "own_tokens": own_tokens}
+
+
+def test_every_route_has_a_rule(clean_app):
+    endpoints = {rule.endpoint for rule in clean_app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - set(RULES) == set(), "routes without an expected-access rule in this test"
+    assert set(RULES) - endpoints == set(), "rules for routes that no longer exist"
+    from recruit.auth.permissions import access_of
+
+    with clean_app.test_request_context():
+        missing = [e for e in endpoints if access_of(e) is None]
+    assert missing == [], "endpoints without @allow/@public are refused to everyone"
+
+
+def _request(client, method, url, token=None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    kwargs = {"headers": headers}
+    if method in ("POST", "PATCH") and url.startswith("/api/"):
+        kwargs["json"] = {}
+    elif method == "POST":
+        kwargs["data"] = {}
+    return client.open(url, method=method, **kwargs)
+
+
+@pytest.mark.parametrize("who", [ANON, *ROLES])
+def test_route_walk(clean_app, world, who):
+    client = clean_app.test_client()
+    if who != ANON:
+        from tests.conftest import login
+
+        login(client, f"{who}@walk.test")
+    failures = []
+    ordered = sorted(RULES.items(), key=lambda item: item[0] == "auth.logout")
+    for endpoint, (method, template, allowed) in ordered:
+        ids = {**world["ids"], "token": world["own_tokens"].get(who, 0)}
+        url = template.format(**ids)
+        is_api = url.startswith("/api/")
+        token = world["tokens"].get(who) if is_api and who != ANON else None
+        response = _request(client, method, url, token)
+        status = response.status_code
+        to_login = status == 302 and "/login" in response.headers.get("Location", "")
+        if allowed == "public":
+            ok = status < 500 and not to_login and status not in (401, 403)
+            expected = "through"
+        elif who == ANON:
+            ok = (status == 401 and response.is_json) if is_api else to_login
+            expected = "401 JSON" if is_api else "redirect to login"
+        elif who in allowed:
+            ok = status < 500 and status not in (401, 403) and (not to_login or endpoint == "auth.logout")
+            if method == "GET" and not is_api:
+                ok = ok and status == 200
+            expected = "through"
+        else:
+            ok = status == 403 and (response.is_json if is_api else True)
+            expected = "403"
+        if not ok:
+            failures.append(f"{who} {method} {url}: {status}, expected {expected}")
+    assert failures == []
+
+
+def test_api_refuses_session_cookie(clean_app, world):
+    """A signed-in browser cannot call the API without a token (no CSRF hole)."""
+    client = clean_app.test_client()
+    from tests.conftest import login
+
+    login(client, "admin@walk.test")
+    response = client.get("/api/v1/vacancies")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["status"] == 401
+
+
+def test_other_managers_vacancy_is_hidden(clean_app, world, make):
+    """Ownership, not just role: a second hiring manager sees neither the
+    first one's vacancy nor its candidates, in pages or the API."""
+    from tests.conftest import login
+
+    other = make.user("hiring_manager", email="other@walk.test")
+    assert other
+    client = clean_app.test_client()
+    login(client, "other@walk.test")
+    vacancy, candidate = world["ids"]["vacancy"], world["ids"]["candidate"]
+    for url in (f"/vacancies/{vacancy}", f"/vacancies/{vacancy}/pipeline", f"/candidates/{candidate}",
+                f"/candidates/{candidate}/resume"):
+        assert client.get(url).status_code == 403, url
+    listing = client.get("/vacancies").get_data(as_text=True)
+    assert f"/vacancies/{vacancy}\"" not in listing
+    from recruit.auth import services as accounts
+    from recruit.auth.models import User
+    from recruit.extensions import db
+
+    with clean_app.app_context():
+        _, raw = accounts.create_api_token(db.session.get(User, other), "t")
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get(f"/api/v1/vacancies/{vacancy}", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/candidates/{candidate}", headers=headers).status_code == 403
+    assert client.get("/api/v1/vacancies", headers=headers).get_json()["items"] == []
+
+
+def test_token_of_another_user_cannot_be_revoked(clean_app, world):
+    from tests.conftest import login
+
+    client = clean_app.test_client()
+    login(client, "mentor@walk.test")
+    response = client.post(f"/account/tokens/{world['own_tokens']['admin']}/revoke")
+    assert response.status_code == 404
+    admin_token = world["tokens"]["admin"]
+    assert client.get("/api/v1/vacancies", headers={"Authorization": f"Bearer {admin_token}"}).status_code == 200
