@@ -1,0 +1,115 @@
+import pytest
+import sqlalchemy as sa
+
+from recruit.audit import AuditEntry, AuditTrailIsAppendOnly
+from recruit.auth import services
+from recruit.auth.models import ApiToken, User
+from recruit.mail import OutboxMessage
+
+pytestmark = pytest.mark.pg
+
+
+def test_passwords_are_scrypt_hashed_and_checked(ctx):
+    user = services.create_user("Ann@Example.com ", "Ann", ["recruiter"], password="long-enough-pw")
+    ctx.session.commit()
+    assert user.email == "ann@example.com"
+    assert user.password_hash.startswith("scrypt:")
+    assert "long-enough-pw" not in user.password_hash
+    assert services.authenticate("ANN@example.com", "long-enough-pw") is user
+    assert services.authenticate("ann@example.com", "wrong") is None
+
+
+def test_bad_accounts_are_refused(ctx):
+    services.create_user("a@example.com", "A", ["admin"], password="long-enough-pw")
+    with pytest.raises(services.AccountError, match="already exists"):
+        services.create_user("A@example.com", "A2", ["admin"])
+    with pytest.raises(services.AccountError, match="Unknown role"):
+        services.create_user("b@example.com", "B", ["wizard"])
+    with pytest.raises(services.AccountError, match="at least one role"):
+        services.create_user("c@example.com", "C", [])
+    with pytest.raises(services.AccountError, match="10 characters"):
+        services.create_user("d@example.com", "D", ["mentor"], password="short")
+
+
+def test_inactive_user_cannot_sign_in(ctx):
+    admin = services.create_user("root@example.com", "Root", ["admin"], password="long-enough-pw")
+    user = services.create_user("u@example.com", "U", ["mentor"], password="long-enough-pw")
+    services.update_user(user, full_name="U", roles=["mentor"], active=False, actor=admin)
+    assert services.authenticate("u@example.com", "long-enough-pw") is None
+
+
+def test_last_admin_keeps_the_role(ctx):
+    admin = services.create_user("root@example.com", "Root", ["admin"], password="long-enough-pw")
+    other = services.create_user("two@example.com", "Two", ["admin"], password="long-enough-pw")
+    with pytest.raises(services.AccountError, match="own admin role"):
+        services.update_user(admin, full_name="Root", roles=["recruiter"], active=True, actor=admin)
+    services.update_user(other, full_name="Two", roles=["recruiter", "mentor"], active=True, actor=admin)
+    assert other.roles == {"recruiter", "mentor"}
+    third = services.create_user("three@example.com", "Three", ["recruiter"], password="long-enough-pw")
+    services.update_user(third, full_name="Three", roles=["admin"], active=True, actor=admin)
+    services.update_user(admin, full_name="Root", roles=["recruiter"], active=True, actor=third)
+    with pytest.raises(services.AccountError, match="last active admin"):
+        services.update_user(third, full_name="Three", roles=["recruiter"], active=True, actor=admin)
+
+
+def test_reset_link_goes_through_the_outbox_and_works_once(clean_app):
+    from recruit.extensions import db
+
+    with clean_app.test_request_context():
+        user = services.create_user("r@example.com", "R", ["recruiter"], password="first-password-1")
+        services.request_password_reset("R@example.com")
+        services.request_password_reset("nobody@example.com")
+        db.session.commit()
+        messages = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert [m.recipient for m in messages] == ["r@example.com"]
+        assert messages[0].status == "kept"  # no mail server configured: kept for the admin
+        link = next(line for line in messages[0].body.splitlines() if "/password/reset/" in line)
+        token = link.rsplit("/", 1)[1]
+        assert services.user_for_password_token(token, "reset") is user
+        assert services.user_for_password_token(token, "invite") is None  # purpose is part of the signature
+        services.set_password(user, "second-password-2", reason="reset")
+        db.session.commit()
+        assert services.user_for_password_token(token, "reset") is None  # used once
+        assert services.user_for_password_token(token + "x", "reset") is None
+
+
+def test_reset_link_expires(clean_app, monkeypatch):
+    with clean_app.test_request_context():
+        user = services.create_user("e@example.com", "E", ["recruiter"], password="first-password-1")
+        token = services.make_password_token(user)
+        clean_app.config["PASSWORD_RESET_MAX_AGE"] = -1
+        try:
+            assert services.user_for_password_token(token) is None
+        finally:
+            clean_app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+
+
+def test_api_tokens_are_stored_hashed_and_revocable(ctx):
+    user = services.create_user("t@example.com", "T", ["recruiter"], password="long-enough-pw")
+    token, raw = services.create_api_token(user, "CRM sync")
+    ctx.session.commit()
+    stored = ctx.session.scalars(sa.select(ApiToken.token_hash)).all()
+    assert raw not in stored and token.prefix == raw[:10]
+    assert services.user_for_api_token(raw) is user
+    assert token.last_used_at is not None
+    other = services.create_user("o@example.com", "O", ["recruiter"], password="long-enough-pw")
+    with pytest.raises(services.AccountError):
+        services.revoke_api_token(other, token.id)
+    services.revoke_api_token(user, token.id)
+    assert services.user_for_api_token(raw) is None
+
+
+def test_audit_trail_cannot_be_rewritten(ctx):
+    services.create_user("x@example.com", "X", ["recruiter"], password="long-enough-pw")
+    ctx.session.commit()
+    entry = ctx.session.scalar(sa.select(AuditEntry))
+    assert entry.action == "user.create" and entry.data["roles"] == ["recruiter"]
+    entry.action = "nothing.happened"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        ctx.session.flush()
+    ctx.session.rollback()
+    ctx.session.delete(ctx.session.scalar(sa.select(AuditEntry)))
+    with pytest.raises(AuditTrailIsAppendOnly):
+        ctx.session.flush()
+    ctx.session.rollback()
+    assert ctx.session.scalar(sa.select(sa.func.count(User.id))) == 1
