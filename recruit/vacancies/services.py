@@ -102,7 +102,7 @@ def request_vacancy(template: JobTemplate | None, data: dict[str, Any], requeste
             setattr(vacancy, name, merged[name])
     db.session.add(vacancy)
     db.session.flush()
-    audit.record("vacancy.create", vacancy, position=vacancy.position, state="draft")
+    audit.record("vacancy.create", vacancy, actor_id=requested_by.id, position=vacancy.position, state="draft")
     return vacancy
 
 
@@ -165,7 +165,8 @@ def transition(vacancy: Vacancy, target: str, user, comment: str = "") -> Vacanc
     if comment.strip():
         db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=target, body=comment.strip()))
     db.session.flush()
-    audit.record("vacancy.transition", vacancy, **{"from": source, "to": target, "comment": comment.strip()})
+    audit.record("vacancy.transition", vacancy, actor_id=user.id,
+                 **{"from": source, "to": target, "comment": comment.strip()})
     return vacancy
 
 
@@ -187,10 +188,10 @@ def review(vacancy: Vacancy, review_id: int, decision: str, comment: str, user) 
     if comment.strip():
         db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=vacancy.state,
                                       body=f"[{item.label}] {comment.strip()}"))
-    audit.record("vacancy.review", vacancy, step=item.label, decision=decision, comment=comment.strip())
+    audit.record("vacancy.review", vacancy, actor_id=user.id, step=item.label, decision=decision, comment=comment.strip())
     if decision == "changes_requested":
         vacancy.state = "draft"
-        audit.record("vacancy.transition", vacancy, **{"from": "in_review", "to": "draft",
+        audit.record("vacancy.transition", vacancy, actor_id=user.id, **{"from": "in_review", "to": "draft",
                                                         "comment": f"{item.label}: changes requested"})
     db.session.flush()
     return item
@@ -203,7 +204,7 @@ def add_comment(vacancy: Vacancy, body: str, user) -> VacancyComment:
     comment = VacancyComment(vacancy=vacancy, author_id=user.id, state=vacancy.state, body=body[:5000])
     db.session.add(comment)
     db.session.flush()
-    audit.record("vacancy.comment", vacancy, state=vacancy.state)
+    audit.record("vacancy.comment", vacancy, actor_id=user.id, state=vacancy.state)
     return comment
 
 
