@@ -70,6 +70,7 @@ def enqueue(name: str, *args: Any) -> str:
         _execute(name, job_id, args)
         return job_id
     _set_progress(job_id, status="queued")
+    db.session.connection()  # begin the transaction, so its rollback drops the job
     db.session.info.setdefault("pending_jobs", []).append((name, job_id, args))
     return job_id
 
@@ -133,9 +134,11 @@ def _dispatch_after_commit(session: Session) -> None:
             _pool().submit(_run_in_thread, app, name, job_id, args)
 
 
-@sa.event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop("pending_jobs", None)
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction) -> None:
+    """Jobs queued in a transaction that rolls back never run."""
+    if previous_transaction.parent is None:
+        session.info.pop("pending_jobs", None)
 
 
 def _pool() -> ThreadPoolExecutor:

@@ -1,0 +1,160 @@
+"""The outbox over a real SMTP server, jobs after commit, the periodic
+ticker, and RQ on a real Redis."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from recruit import jobs
+from recruit.mail import OutboxMessage, deliver, queue_mail, retry_due
+from recruit.timeutil import utcnow
+from tests.services.servers import SMTPRecorder, free_port, start_redis
+
+pytestmark = pytest.mark.pg
+
+
+@pytest.fixture
+def smtp(clean_app):
+    from aiosmtpd.controller import Controller
+
+    recorder = SMTPRecorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    clean_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield recorder
+    clean_app.config.update(MAIL_SERVER="")
+    controller.stop()
+
+
+def test_mail_is_delivered_over_smtp(ctx, smtp):
+    message = queue_mail("new.hire@example.test", "Welcome", "Your account is ready.")
+    ctx.session.commit()
+    ctx.session.refresh(message)
+    assert message.status == "sent" and message.attempts == 1
+    assert len(smtp.messages) == 1
+    envelope = smtp.messages[0]
+    assert envelope.rcpt_tos == ["new.hire@example.test"]
+    assert b"Subject: Welcome" in envelope.content
+    deliver(message.id)  # a second delivery attempt of the same row sends nothing
+    ctx.session.commit()
+    assert len(smtp.messages) == 1
+
+
+def test_refused_mail_is_retried_with_back_off(ctx, smtp):
+    smtp.refuse = 2
+    message = queue_mail("a@example.test", "Reminder", "Tomorrow at 10:00")
+    ctx.session.commit()
+    ctx.session.refresh(message)
+    assert message.status == "queued" and message.attempts == 1 and "451" in message.last_error
+    first_wait = message.next_attempt_at - utcnow()
+    assert timedelta(seconds=50) < first_wait < timedelta(seconds=70)
+    retry_due()  # not due yet
+    assert smtp.messages == []
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    ctx.session.commit()
+    retry_due()
+    ctx.session.commit()
+    ctx.session.refresh(message)
+    assert message.attempts == 2 and message.status == "queued"
+    assert message.next_attempt_at - utcnow() > first_wait  # backs off
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    ctx.session.commit()
+    retry_due()
+    ctx.session.commit()
+    ctx.session.refresh(message)
+    assert message.status == "sent" and len(smtp.messages) == 1
+
+
+def test_unreachable_server_gives_up_after_max_attempts(ctx, clean_app):
+    clean_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_MAX_ATTEMPTS=2)
+    try:
+        message = queue_mail("a@example.test", "S", "B")
+        ctx.session.commit()
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+        ctx.session.commit()
+        retry_due()
+        ctx.session.commit()
+        ctx.session.refresh(message)
+        assert message.status == "failed" and message.attempts == 2
+    finally:
+        clean_app.config.update(MAIL_SERVER="", MAIL_MAX_ATTEMPTS=6)
+
+
+def test_without_a_mail_server_messages_are_kept(ctx):
+    message = queue_mail("a@example.test", "S", "B")
+    ctx.session.commit()
+    ctx.session.refresh(message)
+    assert message.status == "kept"
+
+
+calls: list = []
+
+
+@jobs.job("tests.record")
+def _record(value):
+    calls.append(value)
+
+
+def test_thread_jobs_run_after_commit_and_not_after_rollback(ctx, clean_app):
+    calls.clear()
+    clean_app.config["JOBS_MODE"] = "thread"
+    try:
+        jobs.enqueue("tests.record", "rolled back")
+        ctx.session.rollback()
+        job_id = jobs.enqueue("tests.record", "committed")
+        assert calls == []  # nothing runs before the commit
+        ctx.session.commit()
+        jobs._pool().shutdown(wait=True)
+        jobs._executor = None
+        assert calls == ["committed"]
+        assert jobs.progress(job_id)["status"] == "finished"
+    finally:
+        clean_app.config["JOBS_MODE"] = "sync"
+
+
+def test_ticker_claims_each_periodic_job_once(ctx):
+    now = utcnow()
+    first = jobs.tick(now)
+    assert {"candidates.retention", "mail.retry"} <= set(first)
+    assert jobs.tick(now + timedelta(seconds=5)) == []
+    assert jobs.tick(now + timedelta(seconds=61)) == ["mail.retry"]
+    assert "candidates.retention" in jobs.tick(now + timedelta(days=1, seconds=1))
+
+
+@pytest.fixture
+def redis_url():
+    proc, url, workdir = start_redis()
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    import shutil
+
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_jobs_go_through_redis_and_an_rq_worker(ctx, clean_app, redis_url, smtp):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    clean_app.config.update(JOBS_MODE="rq", REDIS_URL=redis_url)
+    jobs._worker_app = clean_app
+    try:
+        message = queue_mail("rq@example.test", "Via RQ", "Body")
+        assert smtp.messages == []
+        ctx.session.commit()  # the job is enqueued only now
+        connection = Redis.from_url(redis_url)
+        queue = Queue(connection=connection)
+        assert queue.count == 1
+        SimpleWorker([queue], connection=connection).work(burst=True)
+        assert len(smtp.messages) == 1
+        ctx.session.expire_all()
+        assert ctx.session.get(OutboxMessage, message.id).status == "sent"
+        job_id = queue_mail("rq2@example.test", "Again", "Body").id
+        ctx.session.rollback()  # rolled back: nothing reaches Redis
+        assert queue.count == 0
+        assert ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.id == job_id)) is None
+    finally:
+        clean_app.config.update(JOBS_MODE="sync", REDIS_URL="")
+        jobs._worker_app = None
