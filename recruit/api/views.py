@@ -239,8 +239,9 @@ def candidates_create():
         raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")
     db.session.commit()
     status = 201 if result.created else 200
-    return jsonify(_candidate_json(result.candidate, result.application), linked_existing=not result.created,
-                   already_in_pipeline=result.application is None), status
+    body = _candidate_json(result.candidate, result.application)
+    body.update(linked_existing=not result.created, already_in_pipeline=result.application is None)
+    return jsonify(body), status
 
 
 @bp.route("/vacancies/<int:vacancy_id>/candidates/import", methods=["POST"])
