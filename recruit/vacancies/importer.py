@@ -37,6 +37,10 @@ _HEADER_GUESSES: dict[str, tuple[str, ...]] = {
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]{2,}$")
 
 
+def is_email(value: str) -> bool:
+    return bool(_EMAIL.match(value or ""))
+
+
 class FileError(ValueError):
     """The whole file cannot be read (empty, binary, no header...)."""
 
