@@ -1,0 +1,245 @@
+"""The vacancy, pipeline and import pages as each role clicks through them."""
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import login
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _db(app):
+    from recruit.extensions import db
+
+    return db
+
+
+def test_vacancy_request_review_and_opening_in_the_browser(clean_app, make):
+    from recruit.organisation import services as org
+
+    manager = make.user("hiring_manager", email="boss@x.test")
+    hr = make.user("recruiter", email="hr@x.test")
+    ceo = make.user("admin", email="ceo@x.test")
+    template = make.template(title="Client manager")
+    db = _db(clean_app)
+    with clean_app.app_context():
+        org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
+                            reminder_offsets_hours=[24], retention_days=365, approver_id=ceo)
+        org.add_review_step("HR", hr)
+        db.session.commit()
+    client = clean_app.test_client()
+    login(client, "boss@x.test")
+    form = client.get(f"/vacancies/new?template={template}").get_data(as_text=True)
+    assert "30 calls a day" in form  # the template's KPIs are prefilled
+    bad = client.post(f"/vacancies/new?template={template}", data={"position": "Client manager", "headcount": 1,
+                                                                    "pay_level": 2, "salary_min": 90, "salary_max": 10})
+    assert "must not be below" in bad.get_data(as_text=True)
+    response = client.post(f"/vacancies/new?template={template}", data={
+        "position": "Client manager", "department": "Sales", "city": "Perm", "headcount": 2, "pay_level": 2,
+        "salary_min": 60000, "salary_max": 80000, "kpis": "30 calls a day", "target_start": "2027-02-01"})
+    assert response.status_code == 302
+    vacancy_url = response.headers["Location"]
+    client.post(f"{vacancy_url}/transition", data={"target": "in_review", "comment": "Please review"})
+    page = client.get(vacancy_url).get_data(as_text=True)
+    assert "in review" in page and "Please review" in page
+    client.post("/logout")
+
+    login(client, "hr@x.test")
+    page = client.get("/").get_data(as_text=True)
+    assert "Waiting for you" in page
+    review_id = __import__("re").search(r"/reviews/(\d+)", client.get(vacancy_url).get_data(as_text=True)).group(1)
+    client.post(f"{vacancy_url}/reviews/{review_id}", data={"decision": "approved", "comment": "Budget fine"})
+    assert client.post(f"{vacancy_url}/transition", data={"target": "approved"}).status_code == 403
+    client.post("/logout")
+
+    login(client, "ceo@x.test")
+    client.post(f"{vacancy_url}/transition", data={"target": "approved", "comment": "Signed"})
+    client.post("/logout")
+    login(client, "hr@x.test")
+    client.post(f"{vacancy_url}/transition", data={"target": "open"})
+    page = client.get(vacancy_url).get_data(as_text=True)
+    assert "Funnel forecast" in page and "Import candidates" in page
+    assert "draft → <strong>in review</strong>" in page.replace("\n", "")
+
+
+def test_pipeline_list_board_and_moves(clean_app, make, login_as):
+    vacancy = make.vacancy("open")
+    apps = [make.candidate(vacancy, full_name=f"Person {n}", city="Kazan" if n < 3 else "Omsk") for n in range(60)]
+    client = clean_app.test_client()
+    user = make.user("recruiter", email="r@x.test")
+    assert user
+    login(client, "r@x.test")
+    page = client.get(f"/vacancies/{vacancy}/pipeline").get_data(as_text=True)
+    assert "Page 1 of 2" in page and "Person 59" in page and "Person 0<" not in page
+    page2 = client.get(f"/vacancies/{vacancy}/pipeline?page=2").get_data(as_text=True)
+    assert "Person 0<" in page2
+    kazan = client.get(f"/vacancies/{vacancy}/pipeline?city=Kazan").get_data(as_text=True)
+    assert kazan.count('class="badge stage-new"') == 3
+    response = client.post(f"/applications/{apps[0]}/move", data={"target": "rejected", "reason": ""})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Give a reason" in page
+    client.post(f"/applications/{apps[0]}/move", data={"target": "screened"})
+    client.post(f"/applications/{apps[1]}/move", data={"target": "rejected", "reason": "No experience"})
+    board = client.get(f"/vacancies/{vacancy}/board").get_data(as_text=True)
+    assert "No experience" not in board and "Person 1<" in board
+    listing = client.get(f"/vacancies/{vacancy}/pipeline?stage=rejected").get_data(as_text=True)
+    assert "No experience" in listing and "Person 1<" in listing
+    response = client.post(f"/applications/{apps[2]}/move", data={"target": "bogus"})
+    assert "cannot move" in client.get(response.headers["Location"]).get_data(as_text=True)
+    empty = client.get(f"/vacancies/{vacancy}/pipeline?q=zzz").get_data(as_text=True)
+    assert "No candidate matches" in empty
+
+
+def test_pipeline_page_queries_do_not_grow_with_candidates(clean_app, make):
+    """No N+1: the page runs the same number of queries for 5 or 50 rows."""
+    from sqlalchemy import event
+
+    vacancy = make.vacancy("open")
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    db = _db(clean_app)
+
+    def queries_for_page() -> int:
+        statements = []
+        with clean_app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/vacancies/{vacancy}/pipeline").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    for n in range(5):
+        make.candidate(vacancy)
+    few = queries_for_page()
+    for n in range(45):
+        make.candidate(vacancy)
+    assert queries_for_page() == few
+
+
+def test_csv_import_through_the_pages(clean_app, make):
+    vacancy = make.vacancy("open")
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    data = (FIXTURES / "candidates_jobboard_cp1251.csv").read_bytes()
+    response = client.post(f"/vacancies/{vacancy}/import", data={"file": (io.BytesIO(data), "export.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    batch_url = response.headers["Location"]
+    preview = client.get(batch_url).get_data(as_text=True)
+    assert "Смирнова Наталья" in preview and "Windows-1251" in preview
+    mapping = {"map_full_name": 0, "map_phone": 1, "map_email": 2, "map_city": 3, "map_experience_years": 4,
+               "map_education": 5, "map_source": 6, "map_notes": "", "encoding": "cp1251", "delimiter": "semicolon"}
+    client.post(batch_url, data=mapping)
+    report = client.get(batch_url).get_data(as_text=True)
+    assert "29 valid rows" in report and "4 problems" in report
+    assert "duplicate of line 5" in report and "experience cannot be negative" in report
+    errors_csv = client.get(f"{batch_url}/errors.csv").get_data().decode("utf-8-sig")
+    assert "33,\"Опыт работы, лет\",experience cannot be negative" in errors_csv
+    refused = client.post(f"{batch_url}/run", data={})
+    assert "4 rows have errors" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    pipeline = client.get(f"/vacancies/{vacancy}/pipeline").get_data(as_text=True)
+    assert "No candidates yet" in pipeline
+    client.post(f"{batch_url}/run", data={"skip_bad_rows": "y"})
+    done = client.get(batch_url).get_data(as_text=True)
+    assert "29 new candidates" in done and "4 bad rows skipped" in done
+    progress = client.get(f"{batch_url}/progress").get_json()
+    assert progress["batch_status"] == "done" and progress["job"] == {"status": "finished", "done": 29, "total": 29}
+    pipeline = client.get(f"/vacancies/{vacancy}/pipeline").get_data(as_text=True)
+    assert "Точка; С запятой" in pipeline
+
+
+def test_upload_errors_are_explained(clean_app, make):
+    vacancy = make.vacancy("open")
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    response = client.post(f"/vacancies/{vacancy}/import", data={"file": (io.BytesIO(b"\x00\x01"), "x.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "not a text (CSV) file" in response.get_data(as_text=True)
+    closed = make.vacancy("approved")
+    response = client.post(f"/vacancies/{closed}/import", data={"file": (io.BytesIO(b"a,b\n1,2\n"), "x.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+
+
+def test_resume_upload_download_and_anonymise(clean_app, make):
+    vacancy = make.vacancy("open")
+    application = make.candidate(vacancy, full_name="Olga Private", email="olga@x.test")
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    from recruit.vacancies.models import Application
+
+    db = _db(clean_app)
+    with clean_app.app_context():
+        candidate = db.session.get(Application, application).candidate_id
+    url = f"/candidates/{candidate}"
+    response = client.post(f"{url}/resume", data={"resume": (io.BytesIO(b"MZ evil"), "cv.pdf")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "this file is none of them" in response.get_data(as_text=True)
+    client.post(f"{url}/resume", data={"resume": (io.BytesIO(b"%PDF-1.4 olga"), "olga.pdf")},
+                content_type="multipart/form-data")
+    download = client.get(f"{url}/resume")
+    assert download.status_code == 200 and download.data == b"%PDF-1.4 olga"
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert client.get("/static/../instance/uploads").status_code == 404
+    refused = client.post(f"{url}/anonymise", data={})
+    assert refused.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Olga Private" in page
+    client.post(f"{url}/anonymise", data={"reason": "asked by phone"})
+    page = client.get(url).get_data(as_text=True)
+    assert "Olga Private" not in page and "olga@x.test" not in page
+    assert client.get(f"{url}/resume").status_code == 404
+
+
+def test_settings_change_the_time_zone_of_displayed_times(clean_app, make):
+    make.user("admin", email="a@x.test")
+    client = clean_app.test_client()
+    login(client, "a@x.test")
+    response = client.post("/admin/settings", data={
+        "name": "Far East Sales", "timezone": "Asia/Vladivostok", "working_days": [0, 1, 2, 3, 4, 5],
+        "reminder_offsets": "24, 2", "retention_days": 180, "approver_id": 0})
+    assert response.status_code == 302
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "Times shown in Asia/Vladivostok" in page and "Far East Sales" in page
+    bad = client.post("/admin/settings", data={"name": "X", "timezone": "Mars/Base", "working_days": [0],
+                                               "reminder_offsets": "24", "retention_days": 180, "approver_id": 0})
+    assert "Not a valid choice" in bad.get_data(as_text=True)
+    bad = client.post("/admin/settings", data={"name": "X", "timezone": "UTC", "working_days": [0],
+                                               "reminder_offsets": "soon", "retention_days": 180, "approver_id": 0})
+    assert "whole hours" in bad.get_data(as_text=True)
+    client.post("/admin/settings/holidays", data={"day": "2027-01-07", "name": "Christmas"})
+    again = client.post("/admin/settings/holidays", data={"day": "2027-01-07", "name": "Twice"},
+                        follow_redirects=True)
+    assert "already a holiday" in again.get_data(as_text=True)
+    from recruit.organisation import services as org
+
+    with clean_app.app_context():
+        settings = org.get_settings()
+        assert settings.timezone == "Asia/Vladivostok" and settings.retention_days == 180
+        assert settings.working_days == [0, 1, 2, 3, 4, 5]
+        assert [h.name for h in org.holidays()] == ["Christmas"]
+        from datetime import date
+
+        assert org.calendar().add_business_days(date(2027, 1, 6), 1) == date(2027, 1, 8)
+
+
+@pytest.mark.parametrize("role", ["receptionist", "mentor", "new_hire"])
+def test_roles_without_vacancy_work_see_their_own_home(clean_app, make, role):
+    make.user(role, email=f"{role}@x.test")
+    client = clean_app.test_client()
+    login(client, f"{role}@x.test")
+    page = client.get("/").get_data(as_text=True)
+    assert "Vacancies" not in page and "Candidates" not in page
+    assert client.get("/vacancies").status_code == 403
