@@ -17,7 +17,7 @@ from recruit.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
+def _sqlite_pragmas(dbapi_connection, connection_record):
     """Foreign keys on, WAL for concurrent readers, and a wait instead of
     'database is locked' when two requests write at once."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
@@ -88,7 +88,7 @@ def _select_locale() -> str:
 
     try:
         return get_settings().locale or "en"
-    except Exception:  # noqa: BLE001 - the settings table may not exist before migration
+    except Exception:
         return "en"
 
 
@@ -97,7 +97,7 @@ def _select_timezone() -> str:
 
     try:
         return get_settings().timezone or "UTC"
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "UTC"
 
 
@@ -204,7 +204,7 @@ def register_template_helpers(app: Flask) -> None:
 
         try:
             org = get_settings()
-        except Exception:  # noqa: BLE001
+        except Exception:
             org = None
         return {"org": org, "current_user": current_user}
 

@@ -32,14 +32,14 @@ class AuditEntry(db.Model):
     actor = db.relationship("User", lazy="joined")
 
 
-class AuditTrailIsAppendOnly(RuntimeError):
+class AppendOnlyError(RuntimeError):
     pass
 
 
 @sa.event.listens_for(AuditEntry, "before_update")
 @sa.event.listens_for(AuditEntry, "before_delete")
-def _refuse_change(mapper, connection, target):  # noqa: ARG001
-    raise AuditTrailIsAppendOnly("audit entries cannot be changed or deleted")
+def _refuse_change(mapper, connection, target):
+    raise AppendOnlyError("audit entries cannot be changed or deleted")
 
 
 def _current_actor_id() -> int | None:

@@ -51,7 +51,7 @@ def register(app: Flask) -> None:
     def demo_logins() -> None:
         from recruit.demo import DEMO_PASSWORD, DEMO_USERS
 
-        click.echo("\nRecruit is starting on http://127.0.0.1:5000  — demo logins (password: %s):" % DEMO_PASSWORD)
+        click.echo(f"\nRecruit is starting on http://127.0.0.1:5000  — demo logins (password: {DEMO_PASSWORD}):")
         for email, _name, roles in DEMO_USERS:
             click.echo(f"  {email:<24} {', '.join(roles)}")
         click.echo("")

@@ -16,7 +16,6 @@ from recruit.organisation import services as org
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
-from recruit.vacancies.models import JobTemplate
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [

@@ -32,7 +32,7 @@ def database_url(tmp_path_factory):
 
         try:
             server = pg.start()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if IN_CI:
                 pytest.fail(f"PostgreSQL could not be started: {exc}")
             pytest.skip(f"PostgreSQL not available: {exc}")
@@ -151,9 +151,8 @@ class Factory:
         """A vacancy walked through the real workflow up to `state`."""
         from recruit.auth.models import User
         from recruit.extensions import db
-        from recruit.vacancies import services
-
         from recruit.organisation.services import get_settings
+        from recruit.vacancies import services
 
         manager = manager or self.user("hiring_manager")
         with self.app.app_context():

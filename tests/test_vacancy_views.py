@@ -4,7 +4,6 @@ import io
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from tests.conftest import login
 
@@ -20,7 +19,7 @@ def _db(app):
 def test_vacancy_request_review_and_opening_in_the_browser(clean_app, make):
     from recruit.organisation import services as org
 
-    manager = make.user("hiring_manager", email="boss@x.test")
+    make.user("hiring_manager", email="boss@x.test")
     hr = make.user("recruiter", email="hr@x.test")
     ceo = make.user("admin", email="ceo@x.test")
     template = make.template(title="Client manager")
@@ -116,10 +115,10 @@ def test_pipeline_page_queries_do_not_grow_with_candidates(clean_app, make):
             event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
-    for n in range(5):
+    for _n in range(5):
         make.candidate(vacancy)
     few = queries_for_page()
-    for n in range(45):
+    for _n in range(45):
         make.candidate(vacancy)
     assert queries_for_page() == few
 

@@ -25,7 +25,8 @@ def document() -> dict[str, Any]:
         "properties": {
             "template_id": {"type": "integer"}, "position": {"type": "string", "maxLength": 120},
             "department": {"type": "string"}, "city": {"type": "string"},
-            "headcount": {"type": "integer", "minimum": 1}, "pay_level": {"type": "integer", "minimum": 1, "maximum": 4},
+            "headcount": {"type": "integer", "minimum": 1},
+            "pay_level": {"type": "integer", "minimum": 1, "maximum": 4},
             "salary_min": {"type": "integer", "minimum": 0}, "salary_max": {"type": "integer", "minimum": 0},
             "education": {"type": "string"}, "min_experience_years": {"type": "number", "minimum": 0},
             "skills": {"type": "string"}, "duties": {"type": "string"}, "kpis": {"type": "string"},

@@ -112,12 +112,13 @@ def create_token():
         flash(_("Name the token after what will use it."), "error")
         return redirect(url_for("auth.account"))
     try:
-        token, raw = services.create_api_token(current_user, token_form.name.data)
+        _token, raw = services.create_api_token(current_user, token_form.name.data)
     except services.AccountError as exc:
         flash(str(exc), "error")
         return redirect(url_for("auth.account"))
     db.session.commit()
-    return render_template("auth/account.html", form=ChangePasswordForm(prefix="pw"), token_form=ApiTokenForm(prefix="tok"),
+    return render_template("auth/account.html", form=ChangePasswordForm(prefix="pw"),
+                           token_form=ApiTokenForm(prefix="tok"),
                            tokens=services.tokens_of(current_user), new_token=raw)
 
 

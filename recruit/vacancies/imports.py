@@ -21,7 +21,7 @@ PREVIEW_ROWS = 8
 MAX_REPORTED_ERRORS = 1000
 
 
-class ImportError_(ValueError):
+class CandidateImportError(ValueError):
     pass
 
 
@@ -29,13 +29,13 @@ def start(vacancy: Vacancy, filename: str, data: bytes, user) -> ImportBatch:
     try:
         _require_open(vacancy)
     except CandidateError as exc:
-        raise ImportError_(str(exc)) from exc
+        raise CandidateImportError(str(exc)) from exc
     try:
         parsed = importer.parse(data)
     except importer.FileError as exc:
-        raise ImportError_(str(exc)) from exc
+        raise CandidateImportError(str(exc)) from exc
     if not parsed.rows:
-        raise ImportError_(_("The file has a header but no candidates."))
+        raise CandidateImportError(_("The file has a header but no candidates."))
     batch = ImportBatch(vacancy_id=vacancy.id, created_by_id=user.id, filename=(filename or "upload.csv")[:200],
                         content=data, encoding=parsed.encoding, delimiter=parsed.delimiter,
                         mapping={k: v for k, v in importer.guess_mapping(parsed.headers).items()},
@@ -81,7 +81,7 @@ def check(batch: ImportBatch, mapping: dict[str, int | None], *, encoding: str |
           delimiter: str | None = None) -> CheckResult:
     """Validate every row with the chosen mapping; nothing is written but the report."""
     if batch.status not in ("uploaded", "checked"):
-        raise ImportError_(_("This import was already run or dropped."))
+        raise CandidateImportError(_("This import was already run or dropped."))
     if encoding:
         batch.encoding = encoding
     if delimiter:
@@ -93,7 +93,7 @@ def check(batch: ImportBatch, mapping: dict[str, int | None], *, encoding: str |
                  if f in importer.FIELDS}
         result = importer.validate(data, clean)
     except importer.FileError as exc:
-        raise ImportError_(str(exc)) from exc
+        raise CandidateImportError(str(exc)) from exc
     emails, phones = _existing_keys(result.valid)
     known = sum(1 for r in result.valid if (r.email_norm in emails) or (r.phone_norm in phones))
     errors = [e.as_dict() for e in result.errors]
@@ -110,12 +110,12 @@ def run(batch: ImportBatch, *, skip_bad_rows: bool) -> str:
     """Queue the import. A file with bad rows needs the user's explicit choice
     to import only the good rows."""
     if batch.status != "checked":
-        raise ImportError_(_("Check the file before importing it."))
+        raise CandidateImportError(_("Check the file before importing it."))
     if batch.report.get("error_count") and not skip_bad_rows:
-        raise ImportError_(_("%(n)d rows have errors. Fix the file and upload it again, or choose to import "
+        raise CandidateImportError(_("%(n)d rows have errors. Fix the file and upload it again, or choose to import "
                              "only the valid rows.", n=batch.report["error_count"]))
     if not batch.report.get("valid"):
-        raise ImportError_(_("No row is valid; nothing to import."))
+        raise CandidateImportError(_("No row is valid; nothing to import."))
     batch.status = "queued"
     batch.report = {**batch.report, "skip_bad_rows": skip_bad_rows}
     db.session.flush()
@@ -126,7 +126,7 @@ def run(batch: ImportBatch, *, skip_bad_rows: bool) -> str:
 
 def drop(batch: ImportBatch) -> None:
     if batch.status in ("queued", "importing", "done"):
-        raise ImportError_(_("This import already ran."))
+        raise CandidateImportError(_("This import already ran."))
     batch.status = "dropped"
     batch.content = b""
     audit.record("import.drop", batch)
@@ -143,7 +143,7 @@ def execute(batch_id: int) -> None:
         data = parsed(batch)
         result = importer.validate(data, batch.mapping)
         if result.errors and not batch.report.get("skip_bad_rows"):
-            raise ImportError_(_("The file has rows with errors."))
+            raise CandidateImportError(_("The file has rows with errors."))
         total = len(result.valid)
         created = linked = already = 0
         for n, row in enumerate(result.valid, start=1):
@@ -162,7 +162,7 @@ def execute(batch_id: int) -> None:
                         "skipped": len(result.bad_lines)}
         batch.content = b""
         audit.record("import.done", batch, created=created, linked=linked, already=already)
-    except Exception as exc:  # noqa: BLE001 - record any failure, write nothing else
+    except Exception as exc:
         db.session.rollback()
         batch = db.session.get(ImportBatch, batch_id)
         batch.status = "failed"

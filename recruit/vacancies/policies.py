@@ -30,9 +30,9 @@ def is_approver(user) -> bool:
 def _view(user, vacancy: Vacancy) -> bool:
     if user.has_role("admin") or vacancy.requested_by_id == user.id:
         return True
-    if vacancy.state != "draft" and (user.has_role("recruiter") or is_reviewer(user, vacancy) or is_approver(user)):
-        return True
-    return False
+    if vacancy.state == "draft":
+        return False
+    return bool(user.has_role("recruiter") or is_reviewer(user, vacancy) or is_approver(user))
 
 
 @policy("vacancy.edit")

@@ -188,7 +188,8 @@ def review(vacancy: Vacancy, review_id: int, decision: str, comment: str, user) 
     if comment.strip():
         db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=vacancy.state,
                                       body=f"[{item.label}] {comment.strip()}"))
-    audit.record("vacancy.review", vacancy, actor_id=user.id, step=item.label, decision=decision, comment=comment.strip())
+    audit.record("vacancy.review", vacancy, actor_id=user.id, step=item.label, decision=decision,
+                 comment=comment.strip())
     if decision == "changes_requested":
         vacancy.state = "draft"
         audit.record("vacancy.transition", vacancy, actor_id=user.id, **{"from": "in_review", "to": "draft",

@@ -417,7 +417,7 @@ def import_upload(vacancy_id: int):
         upload = form.file.data
         try:
             batch = imports.start(vacancy, upload.filename, upload.read(), current_user)
-        except imports.ImportError_ as exc:
+        except imports.CandidateImportError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -440,7 +440,7 @@ def import_detail(batch_id: int):
         delimiter = {"semicolon": ";", "comma": ",", "tab": "\t"}.get(request.form.get("delimiter", ""))
         try:
             imports.check(batch, mapping, encoding=encoding, delimiter=delimiter)
-        except imports.ImportError_ as exc:
+        except imports.CandidateImportError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -464,7 +464,7 @@ def import_run(batch_id: int):
     form.validate_on_submit()
     try:
         imports.run(batch, skip_bad_rows=bool(form.skip_bad_rows.data))
-    except imports.ImportError_ as exc:
+    except imports.CandidateImportError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -478,7 +478,7 @@ def import_drop(batch_id: int):
     batch = _batch(batch_id)
     try:
         imports.drop(batch)
-    except imports.ImportError_ as exc:
+    except imports.CandidateImportError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("vacancies.import_detail", batch_id=batch.id))

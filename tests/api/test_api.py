@@ -54,7 +54,7 @@ def test_bad_credentials_get_a_json_401(api, header):
 
 
 def test_manager_creates_and_submits_a_vacancy(api, make):
-    manager, token = api.token_for("hiring_manager")
+    _manager, token = api.token_for("hiring_manager")
     template = make.template()
     response = api.call("POST", "/vacancies", token, json={"template_id": template, "city": "Tver",
                                                             "headcount": 2, "salary_min": 1, "salary_max": 2,

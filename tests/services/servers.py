@@ -27,7 +27,7 @@ class SMTPRecorder:
         self.messages: list = []
         self.refuse = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):
         if self.refuse > 0:
             self.refuse -= 1
             return "451 4.3.0 Try again later"
@@ -53,7 +53,7 @@ def start_redis():
         try:
             client.ping()
             break
-        except Exception:  # noqa: BLE001
+        except Exception:
             if time.time() > deadline:
                 proc.kill()
                 raise

@@ -1,7 +1,7 @@
 import pytest
 import sqlalchemy as sa
 
-from recruit.audit import AuditEntry, AuditTrailIsAppendOnly
+from recruit.audit import AppendOnlyError, AuditEntry
 from recruit.auth import services
 from recruit.auth.models import ApiToken, User
 from recruit.mail import OutboxMessage
@@ -105,11 +105,11 @@ def test_audit_trail_cannot_be_rewritten(ctx):
     entry = ctx.session.scalar(sa.select(AuditEntry))
     assert entry.action == "user.create" and entry.data["roles"] == ["recruiter"]
     entry.action = "nothing.happened"
-    with pytest.raises(AuditTrailIsAppendOnly):
+    with pytest.raises(AppendOnlyError):
         ctx.session.flush()
     ctx.session.rollback()
     ctx.session.delete(ctx.session.scalar(sa.select(AuditEntry)))
-    with pytest.raises(AuditTrailIsAppendOnly):
+    with pytest.raises(AppendOnlyError):
         ctx.session.flush()
     ctx.session.rollback()
     assert ctx.session.scalar(sa.select(sa.func.count(User.id))) == 1

@@ -197,7 +197,7 @@ def test_import_with_bad_rows_imports_nothing_until_the_user_chooses(vacancy, ct
     result = imports.check(batch, batch.mapping)
     assert (result.valid, len(result.errors)) == (29, 4)
     assert batch.report["bad_lines"] == [30, 31, 32, 33]
-    with pytest.raises(imports.ImportError_, match="4 rows have errors"):
+    with pytest.raises(imports.CandidateImportError, match="4 rows have errors"):
         imports.run(batch, skip_bad_rows=False)
     assert ctx.session.scalar(sa.select(sa.func.count(Candidate.id))) == 0
     imports.run(batch, skip_bad_rows=True)  # JOBS_MODE=sync: the job runs now
@@ -243,6 +243,6 @@ def test_import_fails_whole_when_the_vacancy_closed_meanwhile(vacancy, ctx):
     (b"", "empty"), (b"\x00\x00", "not a text"), (b"name,email\n", "no candidates"),
 ])
 def test_unusable_uploads_are_refused(vacancy, ctx, data, message):
-    with pytest.raises(imports.ImportError_, match=message):
+    with pytest.raises(imports.CandidateImportError, match=message):
         _upload(vacancy, data)
     assert ctx.session.scalar(sa.select(sa.func.count(ImportBatch.id))) == 0

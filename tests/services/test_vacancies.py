@@ -157,7 +157,7 @@ def test_funnel_learns_from_the_organisations_outcomes(people, ctx):
         else:
             candidate_services.move(app, "withdrawn", "did not come")
     ctx.session.commit()
-    invite, show, hire = services.observed_rates()
+    _invite, show, hire = services.observed_rates()
     assert (show.observed, show.trials) == (30, 60)
     assert 0.4 < show.value < 0.5
     learned = services.funnel_for(vacancy).forecast
