@@ -78,4 +78,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     START_TICKER = False
     MAIL_SERVER = ""
-    SERVER_NAME = "localhost"
+    EXTERNAL_URL = "http://recruit.test"

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recruit import jobs
@@ -36,6 +36,14 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     sending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for an e-mail: under EXTERNAL_URL, so it is right behind a proxy
+    and from jobs or the command line, where there is no request."""
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["EXTERNAL_URL"]):
+        return url_for(endpoint, _external=True, **values)
 
 
 def queue_mail(recipient: str, subject: str, body: str, *, kind: str = "") -> OutboxMessage:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from recruit import audit
 from recruit.auth.models import ROLES, ApiToken, User
 from recruit.extensions import db
-from recruit.mail import queue_mail
+from recruit.mail import absolute_url, queue_mail
 from recruit.timeutil import utcnow
 
 MIN_PASSWORD = 10
@@ -88,7 +88,7 @@ def user_for_password_token(token: str, purpose: str = "reset") -> User | None:
 def invite_user(email: str, full_name: str, roles: list[str]) -> User:
     user = create_user(email, full_name, roles)
     token = make_password_token(user, "invite")
-    link = url_for("auth.set_password", token=token, purpose="invite", _external=True)
+    link = absolute_url("auth.set_password", token=token, purpose="invite")
     queue_mail(
         user.email,
         _("You are invited to Recruit"),
@@ -105,7 +105,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = make_password_token(user, "reset")
-    link = url_for("auth.set_password", token=token, purpose="reset", _external=True)
+    link = absolute_url("auth.set_password", token=token, purpose="reset")
     queue_mail(
         user.email,
         _("Reset your Recruit password"),

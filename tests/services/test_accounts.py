@@ -55,7 +55,7 @@ def test_last_admin_keeps_the_role(ctx):
 def test_reset_link_goes_through_the_outbox_and_works_once(clean_app):
     from recruit.extensions import db
 
-    with clean_app.test_request_context():
+    with clean_app.app_context():
         user = services.create_user("r@example.com", "R", ["recruiter"], password="first-password-1")
         services.request_password_reset("R@example.com")
         services.request_password_reset("nobody@example.com")
@@ -64,6 +64,7 @@ def test_reset_link_goes_through_the_outbox_and_works_once(clean_app):
         assert [m.recipient for m in messages] == ["r@example.com"]
         assert messages[0].status == "kept"  # no mail server configured: kept for the admin
         link = next(line for line in messages[0].body.splitlines() if "/password/reset/" in line)
+        assert link.startswith("http://recruit.test/password/reset/")  # EXTERNAL_URL, no request needed
         token = link.rsplit("/", 1)[1]
         assert services.user_for_password_token(token, "reset") is user
         assert services.user_for_password_token(token, "invite") is None  # purpose is part of the signature
@@ -74,7 +75,7 @@ def test_reset_link_goes_through_the_outbox_and_works_once(clean_app):
 
 
 def test_reset_link_expires(clean_app, monkeypatch):
-    with clean_app.test_request_context():
+    with clean_app.app_context():
         user = services.create_user("e@example.com", "E", ["recruiter"], password="first-password-1")
         token = services.make_password_token(user)
         clean_app.config["PASSWORD_RESET_MAX_AGE"] = -1
