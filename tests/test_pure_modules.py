@@ -7,7 +7,7 @@ import pytest
 
 from recruit.organisation.calendar import BusinessCalendar
 from recruit.vacancies import funnel, importer
-from recruit.vacancies.pipeline import can_transition, stage_moves
+from recruit.vacancies.pipeline import can_transition, next_stage, stage_moves
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -58,6 +58,8 @@ def test_vacancy_states_and_stage_moves():
     assert "rejected" in stage_moves("new") and "new" not in stage_moves("new")
     assert stage_moves("hired") == ()
     assert stage_moves("rejected") == ("reopen",)
+    assert next_stage("new") == "screened" and next_stage("offer") == "hired"
+    assert next_stage("hired") is None and next_stage("withdrawn") == "reopen"
 
 
 def test_job_board_export_in_windows_1251():

@@ -23,6 +23,14 @@ def can_transition(state: str, target: str) -> bool:
     return target in VACANCY_TRANSITIONS.get(state, ())
 
 
+def next_stage(stage: str) -> str | None:
+    """The usual next step, offered first in the move control."""
+    if stage in CLOSED:
+        return "reopen"
+    index = STAGE_INDEX.get(stage)
+    return STAGES[index + 1] if index is not None and index + 1 < len(STAGES) else None
+
+
 def stage_moves(stage: str) -> tuple[str, ...]:
     """Where an application at `stage` may go: any other open stage, or closed;
     a closed one may be reopened; a hire is final."""

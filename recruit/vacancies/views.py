@@ -45,7 +45,7 @@ from recruit.vacancies.forms import (
     VacancyForm,
 )
 from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTemplate, Vacancy
-from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, stage_moves
+from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, next_stage, stage_moves
 from recruit.vacancies.resumes import MIME
 
 bp = Blueprint("vacancies", __name__)
@@ -76,7 +76,8 @@ def _form_data(form) -> dict:
 
 @bp.record_once
 def _template_globals(state) -> None:
-    state.app.jinja_env.globals.update(STAGE_LABELS=STAGE_LABELS, STAGES=STAGES, ALL_STAGES=ALL_STAGES)
+    state.app.jinja_env.globals.update(STAGE_LABELS=STAGE_LABELS, STAGES=STAGES, ALL_STAGES=ALL_STAGES,
+                                       next_stage=next_stage)
 
 
 # --- templates ---------------------------------------------------------------------
