@@ -157,14 +157,18 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
     return stmt
 
 
-def filter_options(vacancy: Vacancy) -> dict[str, list[str]]:
-    sources = db.session.scalars(sa.select(Candidate.source).distinct().join(Application)
-                                 .where(Application.vacancy_id == vacancy.id, Candidate.source != "")
-                                 .order_by(Candidate.source).limit(50)).all()
-    cities = db.session.scalars(sa.select(Candidate.city).distinct().join(Application)
-                                .where(Application.vacancy_id == vacancy.id, Candidate.city != "")
-                                .order_by(Candidate.city).limit(50)).all()
+def filter_options() -> dict[str, list[str]]:
+    """Sources and cities known to the organisation, read from their indexes
+    (a per-vacancy list would join every application of a large pipeline)."""
+    sources = db.session.scalars(sa.select(Candidate.source).distinct().where(Candidate.source != "")
+                                 .order_by(Candidate.source).limit(100)).all()
+    cities = db.session.scalars(sa.select(Candidate.city).distinct().where(Candidate.city != "")
+                                .order_by(Candidate.city).limit(100)).all()
     return {"sources": list(sources), "cities": list(cities)}
+
+
+def has_candidate_filter(flt: PipelineFilter) -> bool:
+    return bool(flt.source or flt.city or (flt.q and flt.q.strip()))
 
 
 def board(vacancy: Vacancy, per_column: int = 20) -> dict[str, list[Application]]:

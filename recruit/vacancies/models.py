@@ -125,6 +125,8 @@ class Candidate(db.Model):
         sa.Index("ix_candidates_email_norm", "email_norm"),
         sa.Index("ix_candidates_phone_norm", "phone_norm"),
         sa.Index("ix_candidates_name", "full_name"),
+        sa.Index("ix_candidates_source", "source"),
+        sa.Index("ix_candidates_city", "city"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,6 +158,8 @@ class Application(db.Model):
         sa.UniqueConstraint("vacancy_id", "candidate_id", name="uq_applications_vacancy_candidate"),
         sa.CheckConstraint(_in("stage", ALL_STAGES), name="valid_stage"),
         sa.Index("ix_applications_vacancy_stage", "vacancy_id", "stage", "id"),
+        sa.Index("ix_applications_vacancy_id_order", "vacancy_id", "id"),
+        sa.Index("ix_applications_vacancy_changed", "vacancy_id", "stage", "stage_changed_at"),
         sa.Index("ix_applications_candidate", "candidate_id"),
         sa.Index("ix_applications_closed", "stage", "stage_changed_at"),
     )

@@ -13,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -74,9 +75,25 @@ def _form_data(form) -> dict:
     return data
 
 
+class _TranslatedLabels(dict):
+    """STAGE_LABELS for templates, translated once per request instead of once
+    per row (a pipeline page shows hundreds of them)."""
+
+    def _current(self) -> dict[str, str]:
+        if "stage_labels" not in g:
+            g.stage_labels = {key: str(label) for key, label in STAGE_LABELS.items()}
+        return g.stage_labels
+
+    def __getitem__(self, key):
+        return self._current()[key]
+
+    def get(self, key, default=None):
+        return self._current().get(key, default)
+
+
 @bp.record_once
 def _template_globals(state) -> None:
-    state.app.jinja_env.globals.update(STAGE_LABELS=STAGE_LABELS, STAGES=STAGES, ALL_STAGES=ALL_STAGES,
+    state.app.jinja_env.globals.update(STAGE_LABELS=_TranslatedLabels(), STAGES=STAGES, ALL_STAGES=ALL_STAGES,
                                        next_stage=next_stage)
 
 
@@ -248,11 +265,17 @@ def pipeline(vacancy_id: int):
     flt = candidate_services.PipelineFilter(
         stage=request.args.get("stage") or None, source=request.args.get("source") or None,
         city=request.args.get("city") or None, q=request.args.get("q") or None)
-    page = db.paginate(candidate_services.pipeline_query(vacancy, flt), page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("vacancies/pipeline.html", vacancy=vacancy, page=page, flt=flt,
-                           counts=vacancy_services.stage_counts(vacancy),
-                           options=candidate_services.filter_options(vacancy), move_form=MoveForm(),
+    counts = vacancy_services.stage_counts(vacancy)
+    query = candidate_services.pipeline_query(vacancy, flt)
+    page_number = request.args.get("page", 1, type=int)
+    if candidate_services.has_candidate_filter(flt):
+        page = db.paginate(query, page=page_number, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    else:  # the stage counts already give the total: no second pass over a large pipeline
+        page = db.paginate(query, page=page_number, per_page=current_app.config["PAGE_SIZE"], error_out=False,
+                           count=False)
+        page.total = counts.get(flt.stage, 0) if flt.stage else sum(counts.values())
+    return render_template("vacancies/pipeline.html", vacancy=vacancy, page=page, flt=flt, counts=counts,
+                           options=candidate_services.filter_options(), move_form=MoveForm(),
                            stage_moves=stage_moves)
 
 

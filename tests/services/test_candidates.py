@@ -102,7 +102,7 @@ def test_pipeline_filters_and_search(vacancy, ctx):
     assert names(q="P7@X.TEST") == ["Person 7"]
     assert names(q="9000000005") == ["Person 5"]
     assert names(stage="hired") == []
-    options = cs.filter_options(vacancy)
+    options = cs.filter_options()
     assert options == {"sources": ["HeadHunter", "SuperJob"], "cities": ["Kazan", "Moscow"]}
 
 

@@ -1,8 +1,8 @@
 """foundation: accounts, settings, vacancies, candidates, outbox, audit
 
-Revision ID: 2d837b207a67
+Revision ID: 2b3a2c1525d3
 Revises: 
-Create Date: 2026-11-24 14:27:37.637303
+Create Date: 2026-11-24 14:47:52.800292
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2d837b207a67'
+revision = '2b3a2c1525d3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -39,9 +39,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_candidates'))
     )
     with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.create_index('ix_candidates_city', ['city'], unique=False)
         batch_op.create_index('ix_candidates_email_norm', ['email_norm'], unique=False)
         batch_op.create_index('ix_candidates_name', ['full_name'], unique=False)
         batch_op.create_index('ix_candidates_phone_norm', ['phone_norm'], unique=False)
+        batch_op.create_index('ix_candidates_source', ['source'], unique=False)
 
     op.create_table('holidays',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -212,6 +214,8 @@ def upgrade():
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.create_index('ix_applications_candidate', ['candidate_id'], unique=False)
         batch_op.create_index('ix_applications_closed', ['stage', 'stage_changed_at'], unique=False)
+        batch_op.create_index('ix_applications_vacancy_changed', ['vacancy_id', 'stage', 'stage_changed_at'], unique=False)
+        batch_op.create_index('ix_applications_vacancy_id_order', ['vacancy_id', 'id'], unique=False)
         batch_op.create_index('ix_applications_vacancy_stage', ['vacancy_id', 'stage', 'id'], unique=False)
 
     op.create_table('import_batches',
@@ -287,6 +291,8 @@ def downgrade():
     op.drop_table('import_batches')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_vacancy_stage')
+        batch_op.drop_index('ix_applications_vacancy_id_order')
+        batch_op.drop_index('ix_applications_vacancy_changed')
         batch_op.drop_index('ix_applications_closed')
         batch_op.drop_index('ix_applications_candidate')
 
@@ -316,9 +322,11 @@ def downgrade():
     op.drop_table('job_schedule')
     op.drop_table('holidays')
     with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.drop_index('ix_candidates_source')
         batch_op.drop_index('ix_candidates_phone_norm')
         batch_op.drop_index('ix_candidates_name')
         batch_op.drop_index('ix_candidates_email_norm')
+        batch_op.drop_index('ix_candidates_city')
 
     op.drop_table('candidates')
     # ### end Alembic commands ###
