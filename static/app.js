@@ -6,6 +6,18 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // A double click sends a form once: buttons are disabled after the first submit.
+  document.querySelectorAll("form[method=post]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+      window.setTimeout(() => form.querySelectorAll("button").forEach((b) => { b.disabled = true; }), 0);
+    });
+  });
+
   document.querySelectorAll(".move-form").forEach((form) => {
     const select = form.querySelector(".move-target");
     const reason = form.querySelector(".move-reason");

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import login
 
@@ -242,3 +243,18 @@ def test_roles_without_vacancy_work_see_their_own_home(clean_app, make, role):
     page = client.get("/").get_data(as_text=True)
     assert "Vacancies" not in page and "Candidates" not in page
     assert client.get("/vacancies").status_code == 403
+
+
+def test_oversized_upload_gets_a_clear_answer(clean_app, make):
+    vacancy = make.vacancy("open")
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    big = io.BytesIO(b"a" * (clean_app.config["MAX_CONTENT_LENGTH"] + 1))
+    response = client.post(f"/vacancies/{vacancy}/import", data={"file": (big, "huge.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and "limited to 10 MB" in response.get_data(as_text=True)
+    from recruit.vacancies.models import ImportBatch
+
+    with clean_app.app_context():
+        assert _db(clean_app).session.scalar(sa.select(sa.func.count(ImportBatch.id))) == 0
