@@ -39,5 +39,5 @@ clean:
 	rm -rf $(VENV) instance .pytest_cache
 
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations

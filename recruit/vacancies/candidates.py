@@ -18,6 +18,7 @@ from recruit.extensions import db
 from recruit.organisation.services import get_settings
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer, resumes
+from recruit.vacancies.messages import field_label, message
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, CLOSED, STAGE_INDEX, STAGES, stage_moves
 
@@ -61,9 +62,9 @@ def add_candidate(vacancy: Vacancy, values: dict[str, Any], *, line: int = 0) ->
     """Add a person to a vacancy's pipeline; a known e-mail or phone links the
     existing candidate instead of making a second one."""
     _require_open(vacancy)
-    row, errors = importer.check_candidate(values, line, lambda f: importer.FIELDS[f])
+    row, errors = importer.check_candidate(values, line, field_label)
     if row is None:
-        raise CandidateError("; ".join(f"{e.column}: {e.reason}" for e in errors))
+        raise CandidateError("; ".join(f"{e.column}: {message(e.code, e.params)}" for e in errors))
     return _add_row(vacancy, row)
 
 
@@ -88,9 +89,9 @@ def _add_row(vacancy: Vacancy, row: importer.CandidateRow) -> AddResult:
 def update_candidate(candidate: Candidate, values: dict[str, Any]) -> Candidate:
     if candidate.anonymised_at is not None:
         raise CandidateError(_("This candidate was anonymised."))
-    row, errors = importer.check_candidate(values, 0, lambda f: importer.FIELDS[f])
+    row, errors = importer.check_candidate(values, 0, field_label)
     if row is None:
-        raise CandidateError("; ".join(f"{e.column}: {e.reason}" for e in errors))
+        raise CandidateError("; ".join(f"{e.column}: {message(e.code, e.params)}" for e in errors))
     other = find_existing(row.email_norm, row.phone_norm)
     if other is not None and other.id != candidate.id:
         raise CandidateError(_("%(name)s already has this e-mail or phone.", name=other.full_name))

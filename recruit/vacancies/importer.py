@@ -10,15 +10,20 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    return message
+
+
 FIELDS: dict[str, str] = {
-    "full_name": "Full name",
-    "email": "E-mail",
-    "phone": "Phone",
-    "city": "City",
-    "experience_years": "Experience, years",
-    "education": "Education",
-    "source": "Source",
-    "notes": "Notes",
+    "full_name": N_("Full name"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "city": N_("City"),
+    "experience_years": N_("Experience, years"),
+    "education": N_("Education"),
+    "source": N_("Source"),
+    "notes": N_("Notes"),
 }
 REQUIRED = ("full_name",)
 MAX_ROWS = 200_000
@@ -37,12 +42,41 @@ _HEADER_GUESSES: dict[str, tuple[str, ...]] = {
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]{2,}$")
 
 
+# Every message a user may see, with %(name)s placeholders: the pages translate
+# them (gettext) when they show a report; str() gives the English text.
+MESSAGES: dict[str, str] = {
+    "not_text": N_("This is not a text (CSV) file."),
+    "unknown_encoding": N_("The file is neither UTF-8 nor Windows-1251 text."),
+    "empty": N_("The file is empty."),
+    "wrong_encoding": N_("The file cannot be read as %(encoding)s."),
+    "no_header": N_("The file has no header line."),
+    "bad_csv": N_("Line %(line)s: %(detail)s"),
+    "unnamed_columns": N_("The first line must name the columns."),
+    "too_many_rows": N_("The file has more than %(limit)s rows; split it."),
+    "map_required": N_("Map a column to: %(fields)s"),
+    "map_identity": N_("Map a column to the e-mail or the phone, to tell candidates apart."),
+    "too_long": N_("longer than %(limit)s characters"),
+    "name_missing": N_("the name is missing"),
+    "no_contact": N_("neither an e-mail nor a phone number is given"),
+    "bad_email": N_("“%(value)s” is not a valid e-mail address"),
+    "bad_phone": N_("“%(value)s” is not a phone number"),
+    "bad_years": N_("“%(value)s” is not a number of years"),
+    "negative_years": N_("experience cannot be negative"),
+    "implausible_years": N_("more than %(limit)s years is not plausible"),
+    "duplicate": N_("duplicate of line %(line)s"),
+}
+
+
 def is_email(value: str) -> bool:
     return bool(_EMAIL.match(value or ""))
 
 
 class FileError(ValueError):
     """The whole file cannot be read (empty, binary, no header...)."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(MESSAGES[code] % params)
 
 
 @dataclass
@@ -57,10 +91,16 @@ class ParsedFile:
 class RowError:
     line: int
     column: str
-    reason: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return MESSAGES[self.code] % self.params
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "reason": self.reason}
+        return {"line": self.line, "column": self.column, "reason": self.reason, "code": self.code,
+                "params": self.params}
 
 
 @dataclass
@@ -91,7 +131,7 @@ class Validation:
 def decode(data: bytes) -> tuple[str, str]:
     """UTF-8 (with or without BOM) first; Windows-1251, the common Russian export, otherwise."""
     if b"\x00" in data[:4096]:
-        raise FileError("This is not a text (CSV) file.")
+        raise FileError("not_text")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -99,7 +139,7 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1251"), "cp1251"
     except UnicodeDecodeError as exc:
-        raise FileError("The file is neither UTF-8 nor Windows-1251 text.") from exc
+        raise FileError("unknown_encoding") from exc
 
 
 def sniff_delimiter(text: str) -> str:
@@ -111,12 +151,12 @@ def sniff_delimiter(text: str) -> str:
 
 def parse(data: bytes, *, encoding: str | None = None, delimiter: str | None = None) -> ParsedFile:
     if not data.strip():
-        raise FileError("The file is empty.")
+        raise FileError("empty")
     if encoding:
         try:
             text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise FileError(f"The file cannot be read as {encoding}.") from exc
+            raise FileError("wrong_encoding", encoding=encoding) from exc
     else:
         text, encoding = decode(data)
     delimiter = delimiter or sniff_delimiter(text)
@@ -124,11 +164,11 @@ def parse(data: bytes, *, encoding: str | None = None, delimiter: str | None = N
     try:
         headers = [h.strip() for h in next(reader)]
     except StopIteration as exc:
-        raise FileError("The file has no header line.") from exc
+        raise FileError("no_header") from exc
     except csv.Error as exc:
-        raise FileError(f"Line 1: {exc}") from exc
+        raise FileError("bad_csv", line=1, detail=str(exc)) from exc
     if not any(headers):
-        raise FileError("The first line must name the columns.")
+        raise FileError("unnamed_columns")
     rows: list[tuple[int, list[str]]] = []
     start = reader.line_num + 1
     try:
@@ -139,9 +179,9 @@ def parse(data: bytes, *, encoding: str | None = None, delimiter: str | None = N
                 continue
             rows.append((line, cells))
             if len(rows) > MAX_ROWS:
-                raise FileError(f"The file has more than {MAX_ROWS} rows; split it.")
+                raise FileError("too_many_rows", limit=MAX_ROWS)
     except csv.Error as exc:
-        raise FileError(f"Line {start}: {exc}") from exc
+        raise FileError("bad_csv", line=start, detail=str(exc)) from exc
     return ParsedFile(encoding=encoding, delimiter=delimiter, headers=headers, rows=rows)
 
 
@@ -192,7 +232,7 @@ def check_candidate(values: Mapping[str, object], line: int, column_name) -> tup
         raw = values.get(name)
         value = "" if raw is None else str(raw).strip()
         if len(value) > limit:
-            errors.append(RowError(line, column_name(name), f"longer than {limit} characters"))
+            errors.append(RowError(line, column_name(name), "too_long", {"limit": limit}))
         return value[:limit]
 
     full_name = text("full_name", 160)
@@ -201,27 +241,27 @@ def check_candidate(values: Mapping[str, object], line: int, column_name) -> tup
     row = CandidateRow(line=line, full_name=full_name, email=email, phone=phone, city=text("city", 80),
                        education=text("education", 120), source=text("source", 80), notes=text("notes", 5000))
     if not full_name:
-        errors.append(RowError(line, column_name("full_name"), "the name is missing"))
+        errors.append(RowError(line, column_name("full_name"), "name_missing"))
     if not email and not phone:
-        errors.append(RowError(line, column_name("email"), "neither an e-mail nor a phone number is given"))
+        errors.append(RowError(line, column_name("email"), "no_contact"))
     if email and not _EMAIL.match(email):
-        errors.append(RowError(line, column_name("email"), f"“{email}” is not a valid e-mail address"))
+        errors.append(RowError(line, column_name("email"), "bad_email", {"value": email}))
     phone_norm = normalise_phone(phone)
     if phone and (phone_norm is None or not 7 <= len(phone_norm) <= 15):
-        errors.append(RowError(line, column_name("phone"), f"“{phone}” is not a phone number"))
+        errors.append(RowError(line, column_name("phone"), "bad_phone", {"value": phone}))
     raw_exp = values.get("experience_years")
     if raw_exp not in (None, ""):
         try:
             exp = raw_exp if isinstance(raw_exp, int | float) and not isinstance(raw_exp, bool) \
                 else parse_experience(str(raw_exp))
         except ValueError:
-            errors.append(RowError(line, column_name("experience_years"), f"“{raw_exp}” is not a number of years"))
+            errors.append(RowError(line, column_name("experience_years"), "bad_years", {"value": str(raw_exp)}))
         else:
             if exp is not None and exp < 0:
-                errors.append(RowError(line, column_name("experience_years"), "experience cannot be negative"))
+                errors.append(RowError(line, column_name("experience_years"), "negative_years"))
             elif exp is not None and exp > MAX_EXPERIENCE:
-                errors.append(RowError(line, column_name("experience_years"),
-                                       f"more than {MAX_EXPERIENCE} years is not plausible"))
+                errors.append(RowError(line, column_name("experience_years"), "implausible_years",
+                                       {"limit": MAX_EXPERIENCE}))
             else:
                 row.experience_years = float(exp) if exp is not None else None
     row.email_norm = normalise_email(email)
@@ -233,9 +273,9 @@ def validate(parsed: ParsedFile, mapping: Mapping[str, int | None]) -> Validatio
     """Every row checked; duplicates inside the file name the first line."""
     missing = [FIELDS[f] for f in REQUIRED if mapping.get(f) is None]
     if missing:
-        raise FileError("Map a column to: " + ", ".join(missing))
+        raise FileError("map_required", fields=", ".join(missing))
     if mapping.get("email") is None and mapping.get("phone") is None:
-        raise FileError("Map a column to the e-mail or the phone, to tell candidates apart.")
+        raise FileError("map_identity")
 
     def column_name(name: str) -> str:
         index = mapping.get(name)
@@ -254,7 +294,7 @@ def validate(parsed: ParsedFile, mapping: Mapping[str, int | None]) -> Validatio
                     (seen_phone.get(row.phone_norm) if row.phone_norm else None)
             if first:
                 column = "email" if row.email_norm and row.email_norm in seen_email else "phone"
-                errors.append(RowError(line, column_name(column), f"duplicate of line {first}"))
+                errors.append(RowError(line, column_name(column), "duplicate", {"line": first}))
                 row = None
         if row is None:
             result.errors.extend(errors)

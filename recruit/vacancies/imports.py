@@ -15,6 +15,7 @@ from recruit.extensions import db
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
 from recruit.vacancies.candidates import CandidateError, _add_row, _require_open
+from recruit.vacancies.messages import file_error
 from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
 
 PREVIEW_ROWS = 8
@@ -33,7 +34,7 @@ def start(vacancy: Vacancy, filename: str, data: bytes, user) -> ImportBatch:
     try:
         parsed = importer.parse(data)
     except importer.FileError as exc:
-        raise CandidateImportError(str(exc)) from exc
+        raise CandidateImportError(file_error(exc)) from exc
     if not parsed.rows:
         raise CandidateImportError(_("The file has a header but no candidates."))
     batch = ImportBatch(vacancy_id=vacancy.id, created_by_id=user.id, filename=(filename or "upload.csv")[:200],
@@ -93,7 +94,7 @@ def check(batch: ImportBatch, mapping: dict[str, int | None], *, encoding: str |
                  if f in importer.FIELDS}
         result = importer.validate(data, clean)
     except importer.FileError as exc:
-        raise CandidateImportError(str(exc)) from exc
+        raise CandidateImportError(file_error(exc)) from exc
     emails, phones = _existing_keys(result.valid)
     known = sum(1 for r in result.valid if (r.email_norm in emails) or (r.phone_norm in phones))
     errors = [e.as_dict() for e in result.errors]

@@ -45,6 +45,7 @@ from recruit.vacancies.forms import (
     TransitionForm,
     VacancyForm,
 )
+from recruit.vacancies.messages import field_label, file_error, row_reason
 from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, next_stage, stage_moves
 from recruit.vacancies.resumes import MIME
@@ -94,7 +95,7 @@ class _TranslatedLabels(dict):
 @bp.record_once
 def _template_globals(state) -> None:
     state.app.jinja_env.globals.update(STAGE_LABELS=_TranslatedLabels(), STAGES=STAGES, ALL_STAGES=ALL_STAGES,
-                                       next_stage=next_stage)
+                                       next_stage=next_stage, row_reason=row_reason, field_label=field_label)
 
 
 # --- templates ---------------------------------------------------------------------
@@ -475,7 +476,7 @@ def import_detail(batch_id: int):
         try:
             headers, rows = imports.preview(batch)
         except importer.FileError as exc:
-            flash(str(exc), "error")
+            flash(file_error(exc), "error")
     return render_template("vacancies/import_detail.html", batch=batch, headers=headers, rows=rows,
                            fields=importer.FIELDS, run_form=ImportRunForm())
 
@@ -528,6 +529,6 @@ def import_errors(batch_id: int):
     writer = csv.writer(out)
     writer.writerow(["line", "column", "reason"])
     for error in batch.report.get("errors", []):
-        writer.writerow([error["line"], error["column"], error["reason"]])
+        writer.writerow([error["line"], error["column"], row_reason(error)])
     return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=import-{batch.id}-errors.csv"})
