@@ -131,7 +131,7 @@ def load() -> bool:
     parsed = importer.parse(DEMO_CSV.read_bytes())
     result = importer.validate(parsed, importer.guess_mapping(parsed.headers))
     for n, row in enumerate(result.valid):
-        outcome = candidate_services._add_row(open_vacancy, row)
+        outcome = candidate_services.add_row(open_vacancy, row)
         if outcome.application is None or n >= len(DEMO_STAGES):
             continue
         path = {"screened": ["screened"], "invited": ["screened", "invited"],

@@ -232,7 +232,7 @@ def candidates_create():
     if row is None:
         raise ApiError(422, "Some fields are not valid.", {e.column: e.reason for e in errors})
     try:
-        result = candidate_services._add_row(vacancy, row) if vacancy.state == "open" else None
+        result = candidate_services.add_row(vacancy, row) if vacancy.state == "open" else None
     except candidate_services.CandidateError as exc:
         raise ApiError(409, str(exc)) from exc
     if result is None:
@@ -284,17 +284,9 @@ def candidates_import(vacancy_id: int):
     if errors and not skip_invalid:
         raise ApiError(422, f"{len({e['index'] for e in errors})} items are not valid; nothing was imported.",
                        errors)
-    created = linked = already = 0
-    for row in rows:
-        result = candidate_services._add_row(vacancy, row)
-        if result.application is None:
-            already += 1
-        elif result.created:
-            created += 1
-        else:
-            linked += 1
+    counts = candidate_services.add_rows(vacancy, rows)
     db.session.commit()
-    current_app.logger.info("api import into vacancy %s: %s created", vacancy.id, created)
-    return jsonify(created=created, linked=linked, already=already, skipped=len({e["index"] for e in errors}),
-                   errors=errors), 201
+    current_app.logger.info("api import into vacancy %s: %s created", vacancy.id, counts.created)
+    return jsonify(created=counts.created, linked=counts.linked, already=counts.already,
+                   skipped=len({e["index"] for e in errors}), errors=errors), 201
 

@@ -65,10 +65,11 @@ def add_candidate(vacancy: Vacancy, values: dict[str, Any], *, line: int = 0) ->
     row, errors = importer.check_candidate(values, line, field_label)
     if row is None:
         raise CandidateError("; ".join(f"{e.column}: {message(e.code, e.params)}" for e in errors))
-    return _add_row(vacancy, row)
+    return add_row(vacancy, row)
 
 
-def _add_row(vacancy: Vacancy, row: importer.CandidateRow) -> AddResult:
+def add_row(vacancy: Vacancy, row: importer.CandidateRow) -> AddResult:
+    """Add one validated row (see add_candidate)."""
     existing = find_existing(row.email_norm, row.phone_norm)
     created = existing is None
     candidate = existing or Candidate()
@@ -84,6 +85,31 @@ def _add_row(vacancy: Vacancy, row: importer.CandidateRow) -> AddResult:
     db.session.add(application)
     db.session.flush()
     return AddResult(candidate, application, created)
+
+
+@dataclass
+class AddCounts:
+    created: int = 0
+    linked: int = 0
+    already: int = 0
+
+
+def add_rows(vacancy: Vacancy, rows: list[importer.CandidateRow], progress=None) -> AddCounts:
+    """Add many validated rows in the caller's transaction; `progress(done, total)`
+    is called now and then for a progress bar."""
+    counts = AddCounts()
+    total = len(rows)
+    for n, row in enumerate(rows, start=1):
+        outcome = add_row(vacancy, row)
+        if outcome.application is None:
+            counts.already += 1
+        elif outcome.created:
+            counts.created += 1
+        else:
+            counts.linked += 1
+        if progress is not None and (n % 200 == 0 or n == total):
+            progress(n, total)
+    return counts
 
 
 def update_candidate(candidate: Candidate, values: dict[str, Any]) -> Candidate:
@@ -147,15 +173,20 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
         stmt = stmt.where(Candidate.source == flt.source)
     if flt.city:
         stmt = stmt.where(Candidate.city == flt.city)
-    if flt.q:
-        q = flt.q.strip()
-        pattern = f"%{q.lower()}%"
-        clauses = [sa.func.lower(Candidate.full_name).like(pattern), Candidate.email_norm.like(pattern)]
-        phone = importer.normalise_phone(q)
-        if phone and len(phone) >= 4:
-            clauses.append(Candidate.phone_norm.like(f"%{phone}%"))
-        stmt = stmt.where(sa.or_(*clauses))
+    if flt.q and flt.q.strip():
+        stmt = stmt.where(_matches(flt.q))
     return stmt
+
+
+def _matches(q: str) -> sa.ColumnElement[bool]:
+    """A name, e-mail or phone fragment, the phone compared by its digits."""
+    q = q.strip()
+    pattern = f"%{q.lower()}%"
+    clauses = [sa.func.lower(Candidate.full_name).like(pattern), Candidate.email_norm.like(pattern)]
+    phone = importer.normalise_phone(q)
+    if phone and len(phone) >= 4:
+        clauses.append(Candidate.phone_norm.like(f"%{phone}%"))
+    return sa.or_(*clauses)
 
 
 def filter_options() -> dict[str, list[str]]:
@@ -187,12 +218,7 @@ def search_candidates(q: str, limit: int = 50) -> list[Candidate]:
     q = (q or "").strip()
     stmt = sa.select(Candidate).order_by(Candidate.id.desc()).limit(limit)
     if q:
-        pattern = f"%{q.lower()}%"
-        clauses = [sa.func.lower(Candidate.full_name).like(pattern), Candidate.email_norm.like(pattern)]
-        phone = importer.normalise_phone(q)
-        if phone and len(phone) >= 4:
-            clauses.append(Candidate.phone_norm.like(f"%{phone}%"))
-        stmt = stmt.where(sa.or_(*clauses))
+        stmt = stmt.where(_matches(q))
     return list(db.session.scalars(stmt).unique())
 
 

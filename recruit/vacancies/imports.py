@@ -14,7 +14,7 @@ from recruit import audit, jobs
 from recruit.extensions import db
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
-from recruit.vacancies.candidates import CandidateError, _add_row, _require_open
+from recruit.vacancies.candidates import CandidateError, _require_open, add_rows
 from recruit.vacancies.messages import file_error
 from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
 
@@ -145,18 +145,8 @@ def execute(batch_id: int) -> None:
         result = importer.validate(data, batch.mapping)
         if result.errors and not batch.report.get("skip_bad_rows"):
             raise CandidateImportError(_("The file has rows with errors."))
-        total = len(result.valid)
-        created = linked = already = 0
-        for n, row in enumerate(result.valid, start=1):
-            outcome = _add_row(vacancy, row)
-            if outcome.application is None:
-                already += 1
-            elif outcome.created:
-                created += 1
-            else:
-                linked += 1
-            if n % 200 == 0 or n == total:
-                jobs.report_progress(n, total)
+        counts = add_rows(vacancy, result.valid, progress=jobs.report_progress)
+        created, linked, already = counts.created, counts.linked, counts.already
         batch.status = "done"
         batch.finished_at = utcnow()
         batch.report = {**batch.report, "created": created, "linked": linked, "already": already,

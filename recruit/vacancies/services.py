@@ -15,7 +15,7 @@ from recruit.organisation.services import get_settings, local_now, review_steps
 from recruit.vacancies import funnel
 from recruit.vacancies.models import Application, JobTemplate, Vacancy, VacancyComment, VacancyReview
 from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX, can_transition
-from recruit.vacancies.policies import is_approver, is_reviewer
+from recruit.vacancies.policies import is_approver
 
 PAY_LEVELS = {
     1: "Level 1: no experience (students, first job)",
@@ -238,10 +238,7 @@ def awaiting_me(user) -> list[Vacancy]:
 def allowed_transitions(vacancy: Vacancy, user) -> list[str]:
     from recruit.vacancies.pipeline import VACANCY_TRANSITIONS
 
-    return [t for t in VACANCY_TRANSITIONS[vacancy.state]
-            if _who_may_transition(vacancy, t, user) and not (t == "draft" and vacancy.state == "in_review"
-                                                              and is_reviewer(user, vacancy)
-                                                              and vacancy.requested_by_id != user.id)]
+    return [t for t in VACANCY_TRANSITIONS[vacancy.state] if _who_may_transition(vacancy, t, user)]
 
 
 # --- funnel --------------------------------------------------------------------
