@@ -14,7 +14,7 @@ from recruit.extensions import db
 from recruit.organisation.services import get_settings, local_now, review_steps
 from recruit.vacancies import funnel
 from recruit.vacancies.models import Application, JobTemplate, Vacancy, VacancyComment, VacancyReview
-from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX, can_transition
+from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX, VACANCY_TRANSITIONS, can_transition
 from recruit.vacancies.policies import is_approver
 
 PAY_LEVELS = {
@@ -236,7 +236,6 @@ def awaiting_me(user) -> list[Vacancy]:
 
 
 def allowed_transitions(vacancy: Vacancy, user) -> list[str]:
-    from recruit.vacancies.pipeline import VACANCY_TRANSITIONS
 
     return [t for t in VACANCY_TRANSITIONS[vacancy.state] if _who_may_transition(vacancy, t, user)]
 
