@@ -1,0 +1,169 @@
+"""How many candidates to invite when only some of them come.
+
+The value of inviting n for c places is reward * E[min(X, c)] - overflow_cost *
+E[max(X - c, 0)] with X the number who come: Beta-binomial when everybody
+shares one learned rate (`expected_value`, `plan_invites`), Poisson-binomial
+when each candidate has their own probability (`plan_day`). Everything is
+computed exactly from the distributions, never sampled. No Flask here."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from math import exp, lgamma
+
+import numpy as np
+
+
+def _log_beta(a: float, b: float) -> float:
+    return lgamma(a) + lgamma(b) - lgamma(a + b)
+
+
+def beta_binomial_pmf(n: int, alpha: float, beta: float) -> list[float]:
+    """P(X = k) for k = 0..n, X ~ BetaBinomial(n, alpha, beta)."""
+    if n < 0 or alpha <= 0 or beta <= 0:
+        raise ValueError("n >= 0 and positive alpha, beta are required")
+    base = _log_beta(alpha, beta)
+    log_n = lgamma(n + 1)
+    return [exp(log_n - lgamma(k + 1) - lgamma(n - k + 1) + _log_beta(k + alpha, n - k + beta) - base)
+            for k in range(n + 1)]
+
+
+def expected_value(n: int, capacity: int, alpha: float, beta: float, *, reward: float = 1.0,
+                   overflow_cost: float = 0.5) -> float:
+    """reward * E[min(X, capacity)] - overflow_cost * E[max(X - capacity, 0)]."""
+    pmf = beta_binomial_pmf(n, alpha, beta)
+    return sum(p * (reward * min(k, capacity) - overflow_cost * max(k - capacity, 0)) for k, p in enumerate(pmf))
+
+
+def plan_invites(capacity: int, alpha: float, beta: float, *, reward: float = 1.0, overflow_cost: float = 0.5,
+                 max_invites: int | None = None) -> int:
+    """The n in [capacity, max_invites] (default 20 * capacity) with the largest
+    expected value; the smallest such n when values tie within 1e-9."""
+    if capacity < 1:
+        raise ValueError("capacity must be at least 1")
+    top = max_invites if max_invites is not None else 20 * capacity
+    if top < capacity:
+        raise ValueError("max_invites must not be below capacity")
+    best_n, best_value = capacity, expected_value(capacity, capacity, alpha, beta, reward=reward,
+                                                  overflow_cost=overflow_cost)
+    for n in range(capacity + 1, top + 1):
+        value = expected_value(n, capacity, alpha, beta, reward=reward, overflow_cost=overflow_cost)
+        if value > best_value + 1e-9:
+            best_n, best_value = n, value
+    return best_n
+
+
+def poisson_binomial_pmf(probabilities: Sequence[float]) -> np.ndarray:
+    """P(X = k) for the number of successes of independent Bernoulli trials."""
+    pmf = np.ones(1)
+    for p in probabilities:
+        if not 0.0 <= p <= 1.0:
+            raise ValueError("probabilities lie in [0, 1]")
+        pmf = np.convolve(pmf, (1.0 - p, p))
+    return pmf
+
+
+@dataclass(frozen=True)
+class DayMetrics:
+    """Expectations for one day of slots, each with `capacity` interviewers."""
+
+    interviews_held: float
+    idle_minutes: float
+    waiting_minutes: float
+    unseen: float  # still waiting when the day ends
+    p_wait_over_one_slot: float
+    value: float
+
+
+def evaluate_day(slot_probabilities: Sequence[Sequence[float]], capacity: int, slot_minutes: int, *,
+                 reward: float = 1.0, overflow_cost: float = 0.5) -> DayMetrics:
+    """Arrivals of slot t join a first-come queue; each slot serves up to
+    `capacity`, the rest wait for the next slot. The queue's distribution is
+    carried exactly from slot to slot. Value: reward per interview, minus
+    overflow_cost per candidate per slot spent waiting (one slot with n invited
+    gives exactly `expected_value`)."""
+    return _Day(capacity, slot_minutes, reward, overflow_cost).evaluate(
+        [poisson_binomial_pmf(p) for p in slot_probabilities])
+
+
+class _Day:
+    def __init__(self, capacity: int, slot_minutes: int, reward: float, overflow_cost: float):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity, self.slot_minutes = capacity, slot_minutes
+        self.reward, self.overflow_cost = reward, overflow_cost
+
+    def step(self, queue: np.ndarray, arrivals: np.ndarray):
+        present = np.convolve(queue, arrivals)
+        k = np.arange(len(present))
+        served = float(present @ np.minimum(k, self.capacity))
+        carried = np.concatenate(([present[: self.capacity + 1].sum()], present[self.capacity + 1:]))
+        return present, served, carried
+
+    def evaluate(self, arrivals: list[np.ndarray]) -> DayMetrics:
+        queue = np.ones(1)
+        clean = np.ones(1)  # mass of the paths on which nobody has yet waited more than one slot
+        held = waiting = 0.0
+        last = len(arrivals) - 1
+        for t, pmf in enumerate(arrivals):
+            _, served, queue = self.step(queue, pmf)
+            held += served
+            waiting += float(queue @ np.arange(len(queue)))
+            _, _, clean = self.step(clean, pmf)
+            if t < last:
+                clean = clean[: self.capacity + 1]  # more than one slot's worth carried: someone waits longer
+        slots = len(arrivals)
+        unseen = float(queue @ np.arange(len(queue))) if slots else 0.0
+        idle = (slots * self.capacity - held) * self.slot_minutes
+        p_long_wait = max(0.0, 1.0 - float(clean.sum())) if slots > 1 else 0.0
+        return DayMetrics(held, idle, waiting * self.slot_minutes, unseen, p_long_wait,
+                          self.reward * held - self.overflow_cost * waiting)
+
+
+@dataclass
+class DayPlan:
+    slots: list[list[Hashable]]  # candidate keys per slot, in order
+    not_invited: list[Hashable]
+    metrics: DayMetrics
+    probabilities: dict[Hashable, float] = field(default_factory=dict)
+
+
+def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity: int, slot_minutes: int, *,
+             reward: float = 1.0, overflow_cost: float = 0.5, max_per_slot: int | None = None) -> DayPlan:
+    """Propose who to invite to which slot. Candidates are taken most likely to
+    come first; each goes to the slot where they add the most value, counting
+    that overflow from one slot is absorbed by idle interviewers in the next.
+    The gain of one more candidate is proportional to their probability, so the
+    first candidate who adds nothing ends the plan: the work depends on the
+    day's size, and the candidate list is only sorted."""
+    if slots < 1:
+        raise ValueError("a day has at least one slot")
+    day = _Day(capacity, slot_minutes, reward, overflow_cost)
+    order = sorted(range(len(candidates)), key=lambda i: -candidates[i][1])
+    assigned: list[list[int]] = [[] for _ in range(slots)]
+    arrivals = [np.ones(1) for _ in range(slots)]
+    current = day.evaluate(arrivals)
+    stop_at = len(order)
+    for position, index in enumerate(order):
+        p = candidates[index][1]
+        best_gain, best_slot, best_metrics = 1e-12, None, None
+        for t in range(slots):
+            if max_per_slot is not None and len(assigned[t]) >= max_per_slot:
+                continue
+            trial = arrivals[:t] + [np.convolve(arrivals[t], (1.0 - p, p))] + arrivals[t + 1:]
+            metrics = day.evaluate(trial)
+            gain = metrics.value - current.value
+            if gain > best_gain:
+                best_gain, best_slot, best_metrics = gain, t, metrics
+        if best_slot is None:
+            stop_at = position
+            break
+        assigned[best_slot].append(index)
+        arrivals[best_slot] = np.convolve(arrivals[best_slot], (1.0 - p, p))
+        current = best_metrics
+    keys = [[candidates[i][0] for i in slot] for slot in assigned]
+    invited = {i for slot in assigned for i in slot}
+    rest = [candidates[i][0] for i in order[stop_at:] if i not in invited] + \
+        [candidates[i][0] for i in order[:stop_at] if i not in invited]
+    return DayPlan(keys, rest, current, {key: p for key, p in candidates})

@@ -1,0 +1,104 @@
+"""The overbooking functions against values computed by hand."""
+
+import random
+from math import isclose
+
+import pytest
+
+from recruit.interviews.overbooking import (
+    beta_binomial_pmf,
+    evaluate_day,
+    expected_value,
+    plan_day,
+    plan_invites,
+    poisson_binomial_pmf,
+)
+
+
+def test_beta_binomial_pmf_by_hand():
+    # alpha = beta = 1 makes X uniform on 0..n
+    assert beta_binomial_pmf(2, 1, 1) == pytest.approx([1 / 3] * 3, abs=1e-12)
+    # n=2, alpha=2, beta=1: C(2,k) B(k+2, 3-k) / B(2,1) = 1/6, 1/3, 1/2
+    assert beta_binomial_pmf(2, 2, 1) == pytest.approx([1 / 6, 1 / 3, 1 / 2], abs=1e-12)
+    assert sum(beta_binomial_pmf(40, 20, 80)) == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(ValueError):
+        beta_binomial_pmf(3, 0, 1)
+
+
+@pytest.mark.parametrize("n, capacity, alpha, beta, value", [
+    (2, 1, 1, 1, 0.5),            # 2/3 seen - 0.5 * 1/3 waiting
+    (3, 1, 1, 1, 0.375),          # 3/4 - 0.5 * 3/4
+    (2, 1, 2, 1, 7 / 12),         # 5/6 - 0.5 * 1/2
+    (1, 1, 20, 80, 0.2),          # one invite, a 1-in-5 rate
+    (1, 2, 20, 80, 0.2),          # capacity beyond the invites changes nothing
+])
+def test_expected_value_by_hand(n, capacity, alpha, beta, value):
+    assert isclose(expected_value(n, capacity, alpha, beta), value, abs_tol=1e-12)
+
+
+def test_expected_value_with_other_costs():
+    # uniform on 0..2 with one place: reward 2 * (2/3) - cost 1 * (1/3)
+    assert isclose(expected_value(2, 1, 1, 1, reward=2.0, overflow_cost=1.0), 1.0, abs_tol=1e-12)
+
+
+def test_plan_invites_matches_practice():
+    assert plan_invites(1, 20, 80) == 5  # 1 in 5 comes: invite five for one interviewer
+    assert plan_invites(1, 1, 1) == 1  # EV(1) = EV(2) = 0.5: the smaller n wins the tie
+    assert plan_invites(2, 20, 80) > plan_invites(1, 20, 80)
+    assert plan_invites(1, 20, 80, overflow_cost=5.0) < 5  # waiting is dear: invite fewer
+    assert plan_invites(1, 20, 80, max_invites=3) == 3
+    with pytest.raises(ValueError):
+        plan_invites(0, 1, 4)
+    with pytest.raises(ValueError):
+        plan_invites(2, 1, 4, max_invites=1)
+
+
+def test_poisson_binomial():
+    assert list(poisson_binomial_pmf([0.5, 0.5])) == pytest.approx([0.25, 0.5, 0.25])
+    assert list(poisson_binomial_pmf([1.0, 0.0, 0.3])) == pytest.approx([0.0, 0.7, 0.3, 0.0])
+    assert list(poisson_binomial_pmf([])) == [1.0]
+    with pytest.raises(ValueError):
+        poisson_binomial_pmf([1.2])
+
+
+def test_one_slot_day_is_the_single_slot_formula():
+    # X ~ Binomial(5, 0.2): P(X=0) = 0.32768, E[X] = 1
+    day = evaluate_day([[0.2] * 5], capacity=1, slot_minutes=30)
+    assert isclose(day.interviews_held, 0.67232, abs_tol=1e-12)
+    assert isclose(day.value, 0.67232 - 0.5 * 0.32768, abs_tol=1e-12)
+    assert isclose(day.idle_minutes, 0.32768 * 30, abs_tol=1e-9)
+    assert day.p_wait_over_one_slot == 0.0
+
+
+def test_overflow_is_absorbed_by_the_next_slot():
+    two = evaluate_day([[1.0, 1.0], []], capacity=1, slot_minutes=30)
+    assert (two.interviews_held, two.waiting_minutes, two.idle_minutes, two.unseen) == (2.0, 30.0, 0.0, 0.0)
+    assert two.p_wait_over_one_slot == 0.0 and two.value == 1.5
+    three = evaluate_day([[1.0, 1.0, 1.0], []], capacity=1, slot_minutes=30)
+    assert (three.interviews_held, three.waiting_minutes, three.unseen) == (2.0, 90.0, 1.0)
+    assert three.p_wait_over_one_slot == 1.0
+    half = evaluate_day([[1.0, 1.0, 0.5], [], []], capacity=1, slot_minutes=30)
+    assert isclose(half.p_wait_over_one_slot, 0.5)
+
+
+def test_day_plan_with_one_rate_agrees_with_plan_invites():
+    plan = plan_day([(i, 0.2) for i in range(50)], slots=1, capacity=1, slot_minutes=30)
+    assert [len(s) for s in plan.slots] == [5]
+    assert len(plan.not_invited) == 45
+
+
+def test_day_plan_fills_the_day_and_prefers_likely_candidates():
+    rng = random.Random(7)
+    pool = [(f"c{i}", rng.choice([0.1, 0.2, 0.5, 0.7])) for i in range(300)]
+    plan = plan_day(pool, slots=8, capacity=2, slot_minutes=30)
+    invited = [key for slot in plan.slots for key in slot]
+    assert len(set(invited)) == len(invited)
+    assert set(invited) | set(plan.not_invited) == {key for key, _ in pool}
+    probabilities = dict(pool)
+    assert min(probabilities[k] for k in invited) >= max(probabilities[k] for k in plan.not_invited) or \
+        all(probabilities[k] == 0.7 for k in invited)
+    one_per_slot = evaluate_day([[0.7] * 2] * 8, capacity=2, slot_minutes=30)
+    assert plan.metrics.interviews_held > one_per_slot.interviews_held
+    assert plan.metrics.value > one_per_slot.value
+    capped = plan_day(pool, slots=8, capacity=2, slot_minutes=30, max_per_slot=2)
+    assert max(len(s) for s in capped.slots) <= 2
