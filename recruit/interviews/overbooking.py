@@ -151,7 +151,7 @@ def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity:
         for t in range(slots):
             if max_per_slot is not None and len(assigned[t]) >= max_per_slot:
                 continue
-            trial = arrivals[:t] + [np.convolve(arrivals[t], (1.0 - p, p))] + arrivals[t + 1:]
+            trial = [*arrivals[:t], np.convolve(arrivals[t], (1.0 - p, p)), *arrivals[t + 1:]]
             metrics = day.evaluate(trial)
             gain = metrics.value - current.value
             if gain > best_gain:
