@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.admin.views import bp as admin_bp
     from recruit.api.views import bp as api_bp
     from recruit.auth.views import bp as auth_bp
+    from recruit.interviews import models as _interviews  # noqa: F401
     from recruit.main import bp as main_bp
     from recruit.organisation import models as _org  # noqa: F401
     from recruit.vacancies.views import bp as vacancies_bp

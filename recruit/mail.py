@@ -5,6 +5,7 @@ Without MAIL_SERVER the message is kept in the outbox, readable by admins."""
 
 from __future__ import annotations
 
+import base64
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -36,6 +37,9 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     sending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attachments: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    related_type: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    related_id: Mapped[int | None]
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -46,12 +50,31 @@ def absolute_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def queue_mail(recipient: str, subject: str, body: str, *, kind: str = "") -> OutboxMessage:
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind)
+def attachment(filename: str, content_type: str, data: bytes) -> dict:
+    return {"filename": filename, "content_type": content_type, "data": base64.b64encode(data).decode()}
+
+
+def queue_mail(recipient: str, subject: str, body: str, *, kind: str = "", attachments: list[dict] | None = None,
+               send_at: datetime | None = None, related: object | None = None) -> OutboxMessage:
+    """A row now; delivery after the commit, or from `send_at` on (reminders)."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind,
+                            attachments=attachments or [], next_attempt_at=send_at or utcnow())
+    if related is not None:
+        message.related_type, message.related_id = related.__tablename__, related.id
     db.session.add(message)
     db.session.flush()
-    jobs.enqueue("mail.deliver", message.id)
+    if send_at is None or send_at <= utcnow():
+        jobs.enqueue("mail.deliver", message.id)
     return message
+
+
+def cancel_pending(related: object, kind_prefix: str = "") -> int:
+    """Drop messages not yet sent for an object (e.g. reminders of a cancelled booking)."""
+    stmt = (sa.update(OutboxMessage)
+            .where(OutboxMessage.related_type == related.__tablename__, OutboxMessage.related_id == related.id,
+                   OutboxMessage.status == "queued", OutboxMessage.kind.startswith(kind_prefix))
+            .values(status="dropped").execution_options(synchronize_session=False))
+    return db.session.execute(stmt).rowcount
 
 
 def _claim(message_id: int, now: datetime) -> bool:
@@ -79,6 +102,15 @@ def _send_smtp(message: OutboxMessage) -> None:
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}@{cfg['MAIL_SENDER'].split('@')[-1]}>"
     email.set_content(message.body)
+    for item in message.attachments or []:
+        maintype, _, subtype = item["content_type"].partition("/")
+        params = {}
+        if "; " in subtype:
+            subtype, _, extra = subtype.partition("; ")
+            key, _, value = extra.partition("=")
+            params[key] = value
+        email.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype,
+                             filename=item["filename"], params=params)
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
         if cfg["MAIL_USE_TLS"]:
             smtp.starttls()
@@ -92,7 +124,7 @@ def deliver(message_id: int) -> None:
     now = utcnow()
     if not current_app.config["MAIL_SERVER"]:
         message = db.session.get(OutboxMessage, message_id)
-        if message is not None and message.status == "queued":
+        if message is not None and message.status == "queued" and message.next_attempt_at <= now:
             message.status = "kept"
         return
     if not _claim(message_id, now):
@@ -117,8 +149,7 @@ def deliver(message_id: int) -> None:
 
 @jobs.job("mail.retry", every_seconds=60)
 def retry_due() -> None:
-    if not current_app.config["MAIL_SERVER"]:
-        return
+    """Sends what is due: retries after back-off, and scheduled reminders."""
     now = utcnow()
     due = db.session.scalars(
         sa.select(OutboxMessage.id).where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)

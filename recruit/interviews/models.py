@@ -1,0 +1,171 @@
+"""Interview sessions (stream days and group sittings), their interviewers and
+slots, bookings of candidates, and interview scorecards.
+
+The caps live in the database: a slot's `booked` count can never pass its
+`invite_cap` (CHECK), and a candidate can hold one live booking only (a
+partial unique index), so two recruiters booking at once cannot overfill a
+slot or double-book a person, whatever the application code does."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.extensions import db
+from recruit.timeutil import UTCDateTime, utcnow
+
+SESSION_KINDS = ("stream", "group")
+BOOKING_STATES = ("waitlisted", "invited", "confirmed", "declined", "arrived", "no_show", "cancelled")
+LIVE_STATES = ("waitlisted", "invited", "confirmed")
+HOLDS_SEAT = ("invited", "confirmed", "arrived")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"
+
+
+class InterviewSession(db.Model):
+    __tablename__ = "interview_sessions"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", SESSION_KINDS), name="valid_kind"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("slot_minutes BETWEEN 5 AND 480", name="slot_length"),
+        sa.CheckConstraint("seats >= 0", name="seats_not_negative"),
+        sa.Index("ix_interview_sessions_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    title: Mapped[str] = mapped_column(sa.String(160))
+    vacancy_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="SET NULL"), index=True)
+    day: Mapped[date]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    slot_minutes: Mapped[int] = mapped_column(default=30)
+    seats: Mapped[int] = mapped_column(default=0)
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    directions: Mapped[str] = mapped_column(sa.Text, default="")
+    video_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    receptionist_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    vacancy = relationship("Vacancy", lazy="joined")
+    receptionist = relationship("User", foreign_keys=[receptionist_id], lazy="joined")
+    interviewers: Mapped[list[SessionInterviewer]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionInterviewer.id", lazy="selectin")
+    slots: Mapped[list[Slot]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Slot.index", lazy="selectin")
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(self.video_link)
+
+
+class SessionInterviewer(db.Model):
+    """An interviewer's working hours in one session."""
+
+    __tablename__ = "session_interviewers"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "user_id", name="uq_session_interviewers_session_user"),
+        sa.CheckConstraint("ends_at > starts_at", name="hours_ordered"),
+        sa.Index("ix_session_interviewers_user_time", "user_id", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[InterviewSession] = relationship(back_populates="interviewers")
+    user = relationship("User", lazy="joined")
+
+
+class Slot(db.Model):
+    """A stream slot, or the one sitting of a group session. `capacity` is the
+    number of interviewers (or seats); `invite_cap` is how many may hold an
+    invitation, from the overbooking plan."""
+
+    __tablename__ = "slots"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "index", name="uq_slots_session_index"),
+        sa.CheckConstraint("booked >= 0", name="booked_not_negative"),
+        sa.CheckConstraint("booked <= invite_cap", name="cap_respected"),
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    index: Mapped[int]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(default=1)
+    invite_cap: Mapped[int] = mapped_column(default=1)
+    booked: Mapped[int] = mapped_column(default=0)
+
+    session: Mapped[InterviewSession] = relationship(back_populates="slots")
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        sa.CheckConstraint(_in("state", BOOKING_STATES), name="valid_state"),
+        sa.Index("uq_bookings_one_live_per_candidate", "candidate_id", unique=True,
+                 sqlite_where=sa.text(_in("state", LIVE_STATES)),
+                 postgresql_where=sa.text(_in("state", LIVE_STATES))),
+        sa.Index("ix_bookings_session_state", "session_id", "state"),
+        sa.Index("ix_bookings_slot", "slot_id"),
+        sa.Index("ix_bookings_outcomes", "state", "outcome_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    slot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("slots.id", ondelete="SET NULL"))
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidates.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(sa.String(12), default="invited")
+    waitlist_position: Mapped[int | None]
+    predicted_show: Mapped[float] = mapped_column(default=0.2)
+    source: Mapped[str] = mapped_column(sa.String(80), default="")
+    lead_days: Mapped[float] = mapped_column(default=0.0)
+    ever_confirmed: Mapped[bool] = mapped_column(default=False)
+    token_version: Mapped[int] = mapped_column(default=1)
+    ics_sequence: Mapped[int] = mapped_column(default=0)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    interviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    session: Mapped[InterviewSession] = relationship(lazy="joined")
+    slot: Mapped[Slot | None] = relationship(lazy="joined")
+    candidate = relationship("Candidate", lazy="joined")
+    application = relationship("Application", lazy="joined")
+    interviewer = relationship("User", foreign_keys=[interviewer_id], lazy="joined")
+
+
+class Scorecard(db.Model):
+    __tablename__ = "scorecards"
+    __table_args__ = (
+        sa.UniqueConstraint("booking_id", "interviewer_id", name="uq_scorecards_booking_interviewer"),
+        sa.CheckConstraint("motivation BETWEEN 1 AND 5 AND competence BETWEEN 1 AND 5 AND adequacy BETWEEN 1 AND 5",
+                           name="scores_1_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(sa.ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    interviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    motivation: Mapped[int]
+    competence: Mapped[int]
+    adequacy: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    booking: Mapped[Booking] = relationship(lazy="joined")
+    interviewer = relationship("User", lazy="joined")
