@@ -76,30 +76,37 @@ class DayMetrics:
     value: float
 
 
-def evaluate_day(slot_probabilities: Sequence[Sequence[float]], capacity: int, slot_minutes: int, *,
+def evaluate_day(slot_probabilities: Sequence[Sequence[float]], capacity: int | Sequence[int], slot_minutes: int, *,
                  reward: float = 1.0, overflow_cost: float = 0.5) -> DayMetrics:
     """Arrivals of slot t join a first-come queue; each slot serves up to
-    `capacity`, the rest wait for the next slot. The queue's distribution is
+    `capacity` (one number, or one per slot when interviewers come and go),
+    the rest wait for the next slot. The queue's distribution is
     carried exactly from slot to slot. Value: reward per interview, minus
     overflow_cost per candidate per slot spent waiting (one slot with n invited
     gives exactly `expected_value`)."""
-    return _Day(capacity, slot_minutes, reward, overflow_cost).evaluate(
+    return _Day(_capacities(capacity, len(slot_probabilities)), slot_minutes, reward, overflow_cost).evaluate(
         [poisson_binomial_pmf(p) for p in slot_probabilities])
 
 
+def _capacities(capacity: int | Sequence[int], slots: int) -> list[int]:
+    values = [capacity] * slots if isinstance(capacity, int) else list(capacity)
+    if len(values) != slots or any(c < 0 for c in values) or (slots and max(values) < 1):
+        raise ValueError("one non-negative capacity per slot, and at least one interviewer")
+    return values
+
+
 class _Day:
-    def __init__(self, capacity: int, slot_minutes: int, reward: float, overflow_cost: float):
-        if capacity < 1:
-            raise ValueError("capacity must be at least 1")
-        self.capacity, self.slot_minutes = capacity, slot_minutes
+    def __init__(self, capacities: list[int], slot_minutes: int, reward: float, overflow_cost: float):
+        self.capacities, self.slot_minutes = capacities, slot_minutes
         self.reward, self.overflow_cost = reward, overflow_cost
 
-    def step(self, queue: np.ndarray, arrivals: np.ndarray):
+    @staticmethod
+    def step(queue: np.ndarray, arrivals: np.ndarray, capacity: int):
         present = np.convolve(queue, arrivals)
         k = np.arange(len(present))
-        served = float(present @ np.minimum(k, self.capacity))
-        carried = np.concatenate(([present[: self.capacity + 1].sum()], present[self.capacity + 1:]))
-        return present, served, carried
+        served = float(present @ np.minimum(k, capacity))
+        carried = np.concatenate(([present[: capacity + 1].sum()], present[capacity + 1:]))
+        return served, carried
 
     def evaluate(self, arrivals: list[np.ndarray]) -> DayMetrics:
         queue = np.ones(1)
@@ -107,15 +114,16 @@ class _Day:
         held = waiting = 0.0
         last = len(arrivals) - 1
         for t, pmf in enumerate(arrivals):
-            _, served, queue = self.step(queue, pmf)
+            capacity = self.capacities[t]
+            served, queue = self.step(queue, pmf, capacity)
             held += served
             waiting += float(queue @ np.arange(len(queue)))
-            _, _, clean = self.step(clean, pmf)
-            if t < last:
-                clean = clean[: self.capacity + 1]  # more than one slot's worth carried: someone waits longer
+            _, clean = self.step(clean, pmf, capacity)
+            if t < last:  # more carried than the next slot can take: someone waits longer
+                clean = clean[: self.capacities[t + 1] + 1]
         slots = len(arrivals)
         unseen = float(queue @ np.arange(len(queue))) if slots else 0.0
-        idle = (slots * self.capacity - held) * self.slot_minutes
+        idle = (sum(self.capacities) - held) * self.slot_minutes
         p_long_wait = max(0.0, 1.0 - float(clean.sum())) if slots > 1 else 0.0
         return DayMetrics(held, idle, waiting * self.slot_minutes, unseen, p_long_wait,
                           self.reward * held - self.overflow_cost * waiting)
@@ -129,7 +137,8 @@ class DayPlan:
     probabilities: dict[Hashable, float] = field(default_factory=dict)
 
 
-def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity: int, slot_minutes: int, *,
+def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity: int | Sequence[int],
+             slot_minutes: int, *,
              reward: float = 1.0, overflow_cost: float = 0.5, max_per_slot: int | None = None) -> DayPlan:
     """Propose who to invite to which slot. Candidates are taken most likely to
     come first; each goes to the slot where they add the most value, counting
@@ -139,7 +148,7 @@ def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity:
     day's size, and the candidate list is only sorted."""
     if slots < 1:
         raise ValueError("a day has at least one slot")
-    day = _Day(capacity, slot_minutes, reward, overflow_cost)
+    day = _Day(_capacities(capacity, slots), slot_minutes, reward, overflow_cost)
     order = sorted(range(len(candidates)), key=lambda i: -candidates[i][1])
     assigned: list[list[int]] = [[] for _ in range(slots)]
     arrivals = [np.ones(1) for _ in range(slots)]

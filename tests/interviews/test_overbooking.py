@@ -102,3 +102,16 @@ def test_day_plan_fills_the_day_and_prefers_likely_candidates():
     assert plan.metrics.value > one_per_slot.value
     capped = plan_day(pool, slots=8, capacity=2, slot_minutes=30, max_per_slot=2)
     assert max(len(s) for s in capped.slots) <= 2
+
+
+def test_capacity_per_slot():
+    # two certain arrivals at 9:00; one interviewer at 9:00, two at 9:30: the second waits one slot
+    day = evaluate_day([[1.0, 1.0], []], capacity=[1, 2], slot_minutes=30)
+    assert (day.interviews_held, day.waiting_minutes, day.idle_minutes) == (2.0, 30.0, 30.0)
+    # nobody works the first slot: both wait; the second slot takes only one, so one waits longer
+    late = evaluate_day([[1.0, 1.0], []], capacity=[0, 1], slot_minutes=30)
+    assert late.p_wait_over_one_slot == 1.0 and late.unseen == 1.0
+    plan = plan_day([(i, 0.2) for i in range(40)], slots=2, capacity=[0, 1], slot_minutes=30)
+    assert len(plan.slots[1]) >= 4
+    with pytest.raises(ValueError):
+        evaluate_day([[0.5]], capacity=[1, 1], slot_minutes=30)
