@@ -6,7 +6,7 @@ import logging
 import os
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
@@ -106,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.admin.views import bp as admin_bp
     from recruit.api.views import bp as api_bp
     from recruit.auth.views import bp as auth_bp
-    from recruit.interviews import models as _interviews  # noqa: F401
+    from recruit.interviews.views import bp as interviews_bp
     from recruit.main import bp as main_bp
     from recruit.organisation import models as _org  # noqa: F401
     from recruit.vacancies.views import bp as vacancies_bp
@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(vacancies_bp)
+    app.register_blueprint(interviews_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
@@ -196,6 +197,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["dt"] = lambda v, f="medium": format_datetime(v, f) if v else "—"
     app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
+    app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
     app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS)
 

@@ -30,6 +30,31 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   });
 
+  // The receptionist's screen: one-tap actions without a page load, and a refresh every 10 seconds.
+  document.querySelectorAll("[data-live-url]").forEach((desk) => {
+    const live = desk.querySelector(".desk-live");
+    const refresh = async () => {
+      try {
+        const response = await fetch(desk.dataset.liveUrl, { headers: { "X-Requested-With": "fetch" } });
+        if (response.ok) live.innerHTML = await response.text();
+      } catch (err) {
+        /* offline for a moment: keep the last picture */
+      }
+    };
+    live.addEventListener("submit", async (event) => {
+      const form = event.target.closest("form.desk-action");
+      if (!form) return;
+      event.preventDefault();
+      form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+      const response = await fetch(form.action, {
+        method: "POST", body: new FormData(form), headers: { "X-Requested-With": "fetch" },
+      });
+      if (response.ok) live.innerHTML = await response.text();
+      else await refresh();
+    });
+    window.setInterval(refresh, 10000);
+  });
+
   document.querySelectorAll("[data-progress-url]").forEach((box) => {
     const bar = box.querySelector("progress");
     const text = box.querySelector(".progress-text");

@@ -61,6 +61,26 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "vacancies.import_drop": ("POST", "/imports/{batch}/drop", STAFF),
     "vacancies.import_progress": ("GET", "/imports/{batch}/progress", STAFF),
     "vacancies.import_errors": ("GET", "/imports/{batch}/errors.csv", STAFF),
+    "interviews.index": ("GET", "/interviews", STAFF | {"receptionist", "hiring_manager", "mentor"}),
+    "interviews.new": ("GET", "/interviews/new", STAFF),
+    "interviews.detail": ("GET", "/interviews/{session}", STAFF | {"receptionist", "hiring_manager"}),
+    "interviews.plan": ("GET", "/interviews/{session}/plan?a={spare}", STAFF),
+    "interviews.book": ("POST", "/interviews/{session}/book", STAFF),
+    "interviews.schedule": ("GET", "/interviews/schedule?vacancy={vacancy}&a={spare}", STAFF),
+    "interviews.cancel_session": ("POST", "/interviews/{other_session}/cancel", STAFF),
+    "interviews.cancel_booking": ("POST", "/bookings/{booking}/cancel", STAFF),
+    "interviews.respond": ("GET", "/b/{booking_token}", "public"),
+    "interviews.reception": ("GET", "/reception", STAFF | {"receptionist"}),
+    "interviews.desk": ("GET", "/reception/{session}", STAFF | {"receptionist"}),
+    "interviews.desk_state": ("GET", "/reception/{session}/state.json", STAFF | {"receptionist"}),
+    "interviews.check_in": ("POST", "/bookings/{booking}/check-in", STAFF | {"receptionist"}),
+    "interviews.undo_check_in": ("POST", "/bookings/{booking}/undo-check-in", STAFF | {"receptionist"}),
+    "interviews.send_in": ("POST", "/bookings/{booking}/send-in", STAFF | {"receptionist"}),
+    "interviews.mine": ("GET", "/my-interviews", STAFF | {"hiring_manager", "mentor"}),
+    "interviews.scorecard": ("GET", "/bookings/{booking}/scorecard", {"admin", "hiring_manager"}),
+    "interviews.show_rates": ("GET", "/interviews/show-rates", STAFF),
+    "interviews.report": ("GET", "/interviews/reports", STAFF),
+    "interviews.report_csv": ("GET", "/interviews/reports.csv", STAFF),
     "api.openapi": ("GET", "/api/v1/openapi.json", "public"),
     "api.vacancies_list": ("GET", "/api/v1/vacancies", EVERYONE),
     "api.vacancies_create": ("POST", "/api/v1/vacancies", {"admin", "hiring_manager"}),
@@ -91,6 +111,7 @@ def world(clean_app, make):
         db.session.commit()
     vacancy = make.vacancy("open", manager=users["hiring_manager"])
     application = make.candidate(vacancy)
+    spare = make.candidate(vacancy)
     template = make.template()
     with clean_app.app_context():
         app_row = db.session.get(Application, application)
@@ -101,11 +122,26 @@ def world(clean_app, make):
         tokens = {role: accounts.create_api_token(db.session.get(User, uid), "walk")[1] for role, uid in users.items()}
         own_tokens = {role: accounts.create_api_token(db.session.get(User, uid), "spare")[0].id
                       for role, uid in users.items()}
+        from datetime import time, timedelta
+
+        from recruit.interviews import services as iv
         from recruit.mail import OutboxMessage
 
+        day = (org.local_now() + timedelta(days=2)).date()
+        session = iv.create_session(
+            kind="stream", title="Walk day", vacancy=db.session.get(Vacancy, vacancy), day=day, start=time(10),
+            end=time(12), place="Room 1", interviewers=[iv.InterviewerHours(users["hiring_manager"])],
+            created_by=db.session.get(User, users["recruiter"]))
+        other = iv.create_session(
+            kind="group", title="Other day", vacancy=None, day=day, start=time(14), end=time(15), seats=5,
+            place="Room 2", interviewers=[iv.InterviewerHours(users["admin"])],
+            created_by=db.session.get(User, users["recruiter"]))
+        booking = iv.book(session, [(application, 0)], None, db.session.get(User, users["recruiter"])).invited[0]
         message = db.session.scalar(db.select(OutboxMessage.id))
         ids = {"vacancy": vacancy, "application": application, "candidate": app_row.candidate_id,
-               "template": template, "batch": batch.id, "message": message, "user": users["recruiter"]}
+               "template": template, "batch": batch.id, "message": message, "user": users["recruiter"],
+               "session": session.id, "other_session": other.id, "booking": booking.id,
+               "booking_token": iv.booking_token(booking), "spare": spare}
         db.session.commit()
     return {"users": users, "ids": ids, "tokens": tokens, "own_tokens": own_tokens}
 

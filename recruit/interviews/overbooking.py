@@ -139,26 +139,28 @@ class DayPlan:
 
 def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity: int | Sequence[int],
              slot_minutes: int, *,
-             reward: float = 1.0, overflow_cost: float = 0.5, max_per_slot: int | None = None) -> DayPlan:
+             reward: float = 1.0, overflow_cost: float = 0.5, max_per_slot: int | None = None,
+             booked: Sequence[Sequence[float]] | None = None) -> DayPlan:
     """Propose who to invite to which slot. Candidates are taken most likely to
     come first; each goes to the slot where they add the most value, counting
     that overflow from one slot is absorbed by idle interviewers in the next.
     The gain of one more candidate is proportional to their probability, so the
     first candidate who adds nothing ends the plan: the work depends on the
-    day's size, and the candidate list is only sorted."""
+    day's size, and the candidate list is only sorted. `booked` holds the show
+    probabilities of candidates already invited to each slot."""
     if slots < 1:
         raise ValueError("a day has at least one slot")
     day = _Day(_capacities(capacity, slots), slot_minutes, reward, overflow_cost)
     order = sorted(range(len(candidates)), key=lambda i: -candidates[i][1])
     assigned: list[list[int]] = [[] for _ in range(slots)]
-    arrivals = [np.ones(1) for _ in range(slots)]
+    arrivals = [poisson_binomial_pmf(booked[t]) if booked else np.ones(1) for t in range(slots)]
     current = day.evaluate(arrivals)
     stop_at = len(order)
     for position, index in enumerate(order):
         p = candidates[index][1]
         best_gain, best_slot, best_metrics = 1e-12, None, None
         for t in range(slots):
-            if max_per_slot is not None and len(assigned[t]) >= max_per_slot:
+            if max_per_slot is not None and len(assigned[t]) + (len(booked[t]) if booked else 0) >= max_per_slot:
                 continue
             trial = [*arrivals[:t], np.convolve(arrivals[t], (1.0 - p, p)), *arrivals[t + 1:]]
             metrics = day.evaluate(trial)

@@ -115,3 +115,9 @@ def test_capacity_per_slot():
     assert len(plan.slots[1]) >= 4
     with pytest.raises(ValueError):
         evaluate_day([[0.5]], capacity=[1, 1], slot_minutes=30)
+
+
+def test_plan_counts_candidates_already_booked():
+    fresh = plan_day([(i, 0.2) for i in range(40)], slots=1, capacity=1, slot_minutes=30)
+    topped_up = plan_day([(i, 0.2) for i in range(40)], slots=1, capacity=1, slot_minutes=30, booked=[[0.2] * 3])
+    assert len(fresh.slots[0]) == 5 and len(topped_up.slots[0]) == 2

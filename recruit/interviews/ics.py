@@ -1,0 +1,65 @@
+"""Calendar invitations (RFC 5545) for candidates and interviewers: METHOD
+REQUEST with a stable UID and a SEQUENCE that grows with every change, METHOD
+CANCEL when it is called off. No Flask here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+PRODID = "-//Recruit//Interview scheduling//EN"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    uid: str
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    location: str
+    description: str
+    organizer_email: str
+    attendee_email: str
+    attendee_name: str = ""
+    url: str = ""
+
+
+def build(invitation: Invitation, *, method: str = "REQUEST", stamp: datetime | None = None) -> bytes:
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError("method is REQUEST or CANCEL")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    event = Event()
+    event.add("uid", invitation.uid)
+    event.add("sequence", invitation.sequence)
+    event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
+    event.add("dtstart", invitation.starts_at.astimezone(UTC))
+    event.add("dtend", invitation.ends_at.astimezone(UTC))
+    event.add("summary", invitation.summary)
+    if invitation.location:
+        event.add("location", invitation.location)
+    event.add("description", invitation.description)
+    if invitation.url:
+        event.add("url", invitation.url)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{invitation.organizer_email}")
+    organizer.params["cn"] = vText("Recruit")
+    event["organizer"] = organizer
+    attendee = vCalAddress(f"mailto:{invitation.attendee_email}")
+    if invitation.attendee_name:
+        attendee.params["cn"] = vText(invitation.attendee_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["rsvp"] = vText("TRUE")
+    event.add("attendee", attendee, encode=0)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def content_type(method: str) -> str:
+    return f"text/calendar; method={method}"

@@ -1,0 +1,31 @@
+"""Who sees and runs which interview day."""
+
+from __future__ import annotations
+
+from recruit.auth.permissions import policy
+
+PLANNERS = ("admin", "recruiter")
+
+
+def interviews_in(user, session) -> bool:
+    return any(i.user_id == user.id for i in session.interviewers)
+
+
+@policy("interview_session.view")
+def _view(user, session) -> bool:
+    return user.has_role(*PLANNERS, "receptionist") or interviews_in(user, session)
+
+
+@policy("interview_session.plan")
+def _plan(user, session) -> bool:
+    return user.has_role(*PLANNERS) and session.cancelled_at is None
+
+
+@policy("interview_session.front_desk")
+def _front_desk(user, session) -> bool:
+    return user.has_role(*PLANNERS, "receptionist")
+
+
+@policy("booking.score")
+def _score(user, booking) -> bool:
+    return user.has_role("admin") or interviews_in(user, booking.session)

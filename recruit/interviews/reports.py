@@ -1,0 +1,130 @@
+"""Figures about interview days: show-up by channel and week, interviews per
+interviewer-hour, idle minutes and waits; and the data of the show-rate chart."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from recruit.extensions import db
+from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
+from recruit.interviews.showrate import ShowRateModel
+from recruit.organisation.services import zone
+from recruit.timeutil import utcnow
+
+PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
+
+
+def _week(when) -> str:
+    local = when.astimezone(zone())
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _outcome_rows() -> list[tuple]:
+    return db.session.execute(
+        sa.select(Booking.outcome_at, Booking.state, Booking.source, Booking.predicted_show)
+        .where(Booking.state.in_(("arrived", "no_show")), Booking.outcome_at.is_not(None))
+        .order_by(Booking.outcome_at)).all()
+
+
+def weekly_by_source(rows=None) -> tuple[list[str], dict[str, list[tuple[float | None, int]]]]:
+    rows = rows if rows is not None else _outcome_rows()
+    weeks = sorted({_week(when) for when, *_ in rows})
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for when, state, source, _p in rows:
+        cell = counts[source or "unknown"][_week(when)]
+        cell[0] += state == "arrived"
+        cell[1] += 1
+    series = {source: [((c[0] / c[1]) if (c := by_week.get(w)) and c[1] else None, c[1] if c else 0)
+                       for w in weeks] for source, by_week in counts.items()}
+    return weeks, series
+
+
+def chart(weeks: list[str], series: dict[str, list[tuple[float | None, int]]], *, width: int = 640,
+          height: int = 220, pad: int = 32) -> dict[str, Any]:
+    """Polylines of rates (0..1) over weeks, for an inline SVG."""
+    if not weeks:
+        return {"lines": [], "width": width, "height": height, "ticks": [], "grid": []}
+    step = (width - 2 * pad) / max(len(weeks) - 1, 1)
+    lines = []
+    for n, (name, values) in enumerate(sorted(series.items())):
+        points = [(pad + i * step, height - pad - v * (height - 2 * pad)) for i, (v, count) in enumerate(values)
+                  if v is not None and count]
+        lines.append({"name": name, "color": PALETTE[n % len(PALETTE)],
+                      "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+                      "dots": points, "outcomes": sum(count for _v, count in values)})
+    ticks = [(pad + i * step, w) for i, w in enumerate(weeks)][:: max(1, len(weeks) // 8)]
+    grid = [(height - pad - f * (height - 2 * pad), f"{int(f * 100)} %") for f in (0, 0.25, 0.5, 0.75, 1)]
+    return {"lines": lines, "width": width, "height": height, "ticks": ticks, "grid": grid, "pad": pad}
+
+
+def show_rate_page(model: ShowRateModel) -> dict[str, Any]:
+    weeks, series = weekly_by_source()
+    segments = sorted(model.segments.items(), key=lambda item: -item[1].outcomes)
+    return {"overall": model.overall, "segments": [(s.label(), r) for s, r in segments],
+            "chart": chart(weeks, series), "weeks": weeks}
+
+
+def summary() -> dict[str, Any]:
+    rows = _outcome_rows()
+    by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for _when, state, source, _p in rows:
+        by_source[source or "unknown"][0] += state == "arrived"
+        by_source[source or "unknown"][1] += 1
+    weeks, _series = weekly_by_source(rows)
+    by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for when, state, _s, _p in rows:
+        by_week[_week(when)][0] += state == "arrived"
+        by_week[_week(when)][1] += 1
+    sessions = db.session.scalars(sa.select(InterviewSession).where(
+        InterviewSession.cancelled_at.is_(None), InterviewSession.ends_at < utcnow())).all()
+    hours = 0.0
+    held = 0
+    idle_minutes = 0.0
+    waits: list[float] = []
+    for session in sessions:
+        worked = db.session.execute(sa.select(SessionInterviewer.starts_at, SessionInterviewer.ends_at)
+                                    .where(SessionInterviewer.session_id == session.id)).all()
+        hours += sum((end - start).total_seconds() / 3600 for start, end in worked)
+        arrived = db.session.scalars(sa.select(Booking).where(Booking.session_id == session.id,
+                                                              Booking.state == "arrived")).unique().all()
+        held += len(arrived)
+        capacity_minutes = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Slot.capacity), 0))
+                                             .where(Slot.session_id == session.id)) * session.slot_minutes
+        idle_minutes += max(capacity_minutes - len(arrived) * session.slot_minutes, 0)
+        for booking in arrived:
+            if booking.seen_at and booking.arrived_at and booking.slot:
+                since = max(booking.arrived_at, booking.slot.starts_at)
+                waits.append(max((booking.seen_at - since) / timedelta(minutes=1), 0.0))
+    waits.sort()
+    return {
+        "by_source": sorted(((s, a, n, a / n) for s, (a, n) in by_source.items()), key=lambda r: -r[2]),
+        "by_week": [(w, *by_week[w], by_week[w][0] / by_week[w][1]) for w in weeks],
+        "interviews": held, "interviewer_hours": hours,
+        "per_hour": held / hours if hours else None, "idle_minutes": idle_minutes,
+        "mean_wait": statistics.fmean(waits) if waits else None,
+        "p95_wait": waits[min(len(waits) - 1, int(0.95 * len(waits)))] if waits else None,
+        "outcomes": len(rows),
+    }
+
+
+def booking_rows():
+    stmt = (sa.select(Booking).join(InterviewSession, Booking.session_id == InterviewSession.id)
+            .order_by(InterviewSession.starts_at, Booking.id))
+    for booking in db.session.scalars(stmt).unique():
+        wait = ""
+        if booking.seen_at and booking.arrived_at and booking.slot:
+            wait = round(max((booking.seen_at - max(booking.arrived_at, booking.slot.starts_at))
+                             / timedelta(minutes=1), 0.0), 1)
+        yield [booking.session.title, booking.session.day.isoformat(), booking.session.kind,
+               booking.slot.starts_at.astimezone(zone()).strftime("%H:%M") if booking.slot else "",
+               booking.candidate.full_name, booking.source, booking.state, round(booking.predicted_show, 3),
+               "yes" if booking.ever_confirmed else "no",
+               booking.arrived_at.isoformat() if booking.arrived_at else "",
+               booking.seen_at.isoformat() if booking.seen_at else "",
+               booking.interviewer.full_name if booking.interviewer else "", wait]

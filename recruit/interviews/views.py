@@ -1,0 +1,374 @@
+"""Interview days: planning and sending invitations, the candidate's signed
+link, the receptionist's screen, the interviewer's list and scorecard, the
+show-rate model and reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from recruit.auth.models import User
+from recruit.auth.permissions import allow, can, ensure, public
+from recruit.extensions import db
+from recruit.interviews import reports
+from recruit.interviews import services as iv
+from recruit.interviews.forms import ScorecardForm, SessionForm
+from recruit.interviews.models import Booking, InterviewSession
+from recruit.interviews.policies import interviews_in
+from recruit.organisation.services import local_now
+from recruit.vacancies.models import Application, Vacancy
+from recruit.vacancies.pipeline import STAGES
+
+bp = Blueprint("interviews", __name__)
+STAFF_ROLES = ("admin", "recruiter", "receptionist", "hiring_manager", "mentor")
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _session(session_id: int, action: str = "interview_session.view") -> InterviewSession:
+    session = _get(InterviewSession, session_id)
+    ensure(action, session)
+    return session
+
+
+@bp.route("/interviews")
+@allow(*STAFF_ROLES)
+def index():
+    everything = current_user.has_role("admin", "recruiter", "receptionist")
+    sessions = iv.upcoming_sessions(interviewer=None if everything else current_user)
+    return render_template("interviews/index.html", sessions=sessions)
+
+
+def _session_form() -> SessionForm:
+    form = SessionForm()
+    vacancies = db.session.scalars(sa.select(Vacancy).where(Vacancy.state == "open").order_by(Vacancy.position))
+    form.vacancy_id.choices = [(0, _("Any open vacancy"))] + [(v.id, v.title) for v in vacancies]
+    staff = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
+    form.interviewers.choices = [(u.id, u.full_name) for u in staff if u.has_role(*iv.INTERVIEWER_ROLES)]
+    form.receptionist_id.choices = [(0, _("None"))] + [(u.id, u.full_name) for u in staff
+                                                        if u.has_role("receptionist")]
+    return form
+
+
+@bp.route("/interviews/new", methods=["GET", "POST"])
+@allow("admin", "recruiter")
+def new():
+    form = _session_form()
+    if request.method == "GET":
+        form.vacancy_id.data = request.args.get("vacancy", 0, type=int)
+        form.day.data = local_now().date()
+    if form.validate_on_submit():
+        try:
+            session = iv.create_session(
+                kind=form.kind.data, title=form.title.data or "",
+                vacancy=db.session.get(Vacancy, form.vacancy_id.data) if form.vacancy_id.data else None,
+                day=form.day.data, start=form.start.data, end=form.end.data,
+                slot_minutes=form.slot_minutes.data or 30, seats=form.seats.data or 0, place=form.place.data or "",
+                directions=form.directions.data or "", video_link=form.video_link.data or "",
+                receptionist_id=form.receptionist_id.data or None,
+                interviewers=[iv.InterviewerHours(uid) for uid in form.interviewers.data], created_by=current_user)
+        except iv.InterviewError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("The interview day is planned; the interviewers have their calendar invitations."), "success")
+            return redirect(url_for("interviews.detail", session_id=session.id))
+    return render_template("interviews/new.html", form=form)
+
+
+@bp.route("/interviews/<int:session_id>")
+@allow(*STAFF_ROLES)
+def detail(session_id: int):
+    session = _session(session_id)
+    bookings = iv.bookings_of(session)
+    by_slot: dict[int | None, list[Booking]] = {}
+    for booking in bookings:
+        key = booking.slot_id if booking.state != "waitlisted" else None
+        by_slot.setdefault(key, []).append(booking)
+    pipeline = []
+    if can("interview_session.plan", session) and session.vacancy_id:
+        pipeline = list(db.session.scalars(
+            sa.select(Application).where(Application.vacancy_id == session.vacancy_id,
+                                         Application.stage.in_(("new", "screened")))
+            .order_by(Application.stage.desc(), Application.id).limit(200)).unique())
+    return render_template("interviews/detail.html", session=session, by_slot=by_slot, pipeline=pipeline,
+                           counts={s: sum(1 for b in bookings if b.state == s) for s in
+                                   ("invited", "confirmed", "arrived", "no_show", "declined", "waitlisted")})
+
+
+@bp.route("/interviews/<int:session_id>/plan")
+@allow("admin", "recruiter")
+def plan(session_id: int):
+    session = _session(session_id, "interview_session.plan")
+    ids = request.args.getlist("a", type=int)
+    if not ids:
+        flash(_("Select the candidates to invite first."), "info")
+        return redirect(url_for("interviews.detail", session_id=session.id))
+    applications = list(db.session.scalars(sa.select(Application).where(Application.id.in_(ids[:2000]))).unique())
+    ok, problems = iv.eligible(applications, session)
+    for problem in problems[:10]:
+        flash(problem, "info")
+    if not ok:
+        return redirect(url_for("interviews.detail", session_id=session.id))
+    try:
+        proposal = iv.propose(session, ok)
+    except iv.InterviewError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("interviews.detail", session_id=session.id))
+    assignment = {a.id: index for index, slot in enumerate(proposal.slots) for a in slot}
+    return render_template("interviews/plan.html", session=session, applications=ok, assignment=assignment,
+                           probabilities=proposal.probabilities, metrics=proposal.metrics, base=proposal.base,
+                           edited=False)
+
+
+@bp.route("/interviews/<int:session_id>/book", methods=["POST"])
+@allow("admin", "recruiter")
+def book(session_id: int):
+    session = _session(session_id, "interview_session.plan")
+    ids = request.form.getlist("application", type=int)
+    applications = list(db.session.scalars(sa.select(Application).where(Application.id.in_(ids[:2000]))).unique())
+    assignment: dict[int, int] = {}
+    slot_count = len(session.slots)
+    for application in applications:
+        raw = request.form.get(f"slot_{application.id}", "")
+        if raw.lstrip("-").isdigit() and 0 <= int(raw) < slot_count:
+            assignment[application.id] = int(raw)
+    base = [int(x) if x.isdigit() else 0 for x in request.form.get("base", "").split(",") if x != ""]
+    if request.form.get("action") == "evaluate" or not assignment:
+        if not assignment:
+            flash(_("Nobody is assigned to a slot."), "error")
+        probabilities = {a.id: iv.show_probability(a, session, session.slots[0].starts_at) for a in applications}
+        per_slot: dict[int, list[float]] = {}
+        for app_id, index in assignment.items():
+            per_slot.setdefault(index, []).append(probabilities[app_id])
+        return render_template("interviews/plan.html", session=session, applications=applications,
+                               assignment=assignment, probabilities=probabilities,
+                               metrics=iv.evaluate_assignment(session, per_slot), base=base, edited=True)
+    try:
+        result = iv.book(session, sorted(assignment.items(), key=lambda item: item[1]), base or None, current_user)
+    except iv.InterviewError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("interviews.detail", session_id=session.id))
+    db.session.commit()
+    flash(_("%(invited)d invited, %(waiting)d on the waiting list.", invited=len(result.invited),
+            waiting=len(result.waitlisted)), "success")
+    for problem in result.skipped[:10]:
+        flash(problem, "info")
+    return redirect(url_for("interviews.detail", session_id=session.id))
+
+
+@bp.route("/interviews/schedule")
+@allow("admin", "recruiter")
+def schedule():
+    """From the pipeline: the selected candidates, and a choice of day."""
+    ids = request.args.getlist("a", type=int)
+    vacancy = _get(Vacancy, request.args.get("vacancy", 0, type=int))
+    ensure("vacancy.manage_candidates", vacancy)
+    if not ids:
+        flash(_("Tick the candidates to invite first."), "info")
+        return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id))
+    sessions = [s for s in iv.upcoming_sessions(vacancy=vacancy) if s.ends_at > iv.utcnow()]
+    return render_template("interviews/schedule.html", vacancy=vacancy, ids=ids, sessions=sessions)
+
+
+@bp.route("/interviews/<int:session_id>/cancel", methods=["POST"])
+@allow("admin", "recruiter")
+def cancel_session(session_id: int):
+    session = _session(session_id, "interview_session.plan")
+    iv.cancel_session(session, current_user, request.form.get("reason", "").strip())
+    db.session.commit()
+    flash(_("The day is cancelled; candidates and interviewers are told."), "info")
+    return redirect(url_for("interviews.index"))
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
+@allow("admin", "recruiter")
+def cancel_booking(booking_id: int):
+    booking = _get(Booking, booking_id)
+    ensure("interview_session.plan", booking.session)
+    try:
+        iv.cancel(booking, current_user, request.form.get("reason", "").strip())
+    except iv.InterviewError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Cancelled; the candidate is told and the seat offered to the waiting list."), "info")
+    return redirect(url_for("interviews.detail", session_id=booking.session_id))
+
+
+# --- the candidate's link ------------------------------------------------------------------
+
+@bp.route("/b/<token>", methods=["GET", "POST"])
+@public
+def respond(token: str):
+    booking = iv.booking_from_token(token)
+    if booking is None:
+        return render_template("interviews/link_expired.html"), 410
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "confirm":
+                iv.confirm(booking)
+                message = _("Thank you: we expect you.")
+            elif action == "decline":
+                iv.decline(booking)
+                message = _("Thank you for telling us. Your place goes to someone else.")
+            elif action == "reschedule":
+                iv.reschedule(booking, request.form.get("slot_id", 0, type=int))
+                message = _("Moved. A new calendar invitation is on its way.")
+            else:
+                abort(400)
+        except iv.InterviewError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("interviews.respond", token=token))
+    return render_template("interviews/respond.html", booking=booking, token=token,
+                           free=iv.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
+
+
+# --- the front desk ------------------------------------------------------------------
+
+@bp.route("/reception")
+@allow("admin", "recruiter", "receptionist")
+def reception():
+    today = local_now().date()
+    sessions = iv.upcoming_sessions(day=today, include_past_days=1)
+    if len(sessions) == 1:
+        return redirect(url_for("interviews.desk", session_id=sessions[0].id))
+    return render_template("interviews/reception.html", sessions=sessions, today=today)
+
+
+@bp.route("/reception/<int:session_id>")
+@allow("admin", "recruiter", "receptionist")
+def desk(session_id: int):
+    session = _session(session_id, "interview_session.front_desk")
+    snapshot = iv.day_snapshot(session)
+    if request.args.get("partial"):
+        return render_template("interviews/_desk_regions.html", session=session, snapshot=snapshot)
+    return render_template("interviews/desk.html", session=session, snapshot=snapshot)
+
+
+@bp.route("/reception/<int:session_id>/state.json")
+@allow("admin", "recruiter", "receptionist")
+def desk_state(session_id: int):
+    session = _session(session_id, "interview_session.front_desk")
+    return jsonify(iv.day_snapshot(session))
+
+
+def _desk_action(booking_id: int, action):
+    booking = _get(Booking, booking_id)
+    ensure("interview_session.front_desk", booking.session)
+    try:
+        action(booking)
+    except iv.InterviewError as exc:
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(error={"status": 409, "message": str(exc)}), 409
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(iv.day_snapshot(booking.session))
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render_template("interviews/_desk_regions.html", session=booking.session,
+                               snapshot=iv.day_snapshot(booking.session))
+    return redirect(url_for("interviews.desk", session_id=booking.session_id))
+
+
+@bp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])
+@allow("admin", "recruiter", "receptionist")
+def check_in(booking_id: int):
+    return _desk_action(booking_id, lambda b: iv.check_in(b, current_user))
+
+
+@bp.route("/bookings/<int:booking_id>/undo-check-in", methods=["POST"])
+@allow("admin", "recruiter", "receptionist")
+def undo_check_in(booking_id: int):
+    return _desk_action(booking_id, lambda b: iv.undo_check_in(b, current_user))
+
+
+@bp.route("/bookings/<int:booking_id>/send-in", methods=["POST"])
+@allow("admin", "recruiter", "receptionist")
+def send_in(booking_id: int):
+    interviewer = request.form.get("interviewer_id", 0, type=int)
+    return _desk_action(booking_id, lambda b: iv.send_in(b, interviewer, current_user))
+
+
+# --- interviewers ------------------------------------------------------------------------
+
+@bp.route("/my-interviews")
+@allow("admin", "recruiter", "hiring_manager", "mentor")
+def mine():
+    sessions = iv.upcoming_sessions(interviewer=current_user, include_past_days=1)
+    bookings = {s.id: [b for b in iv.bookings_of(s) if b.state in ("invited", "confirmed", "arrived")]
+                for s in sessions}
+    return render_template("interviews/mine.html", sessions=sessions, bookings=bookings)
+
+
+@bp.route("/bookings/<int:booking_id>/scorecard", methods=["GET", "POST"])
+@allow("admin", "recruiter", "hiring_manager", "mentor")
+def scorecard(booking_id: int):
+    booking = _get(Booking, booking_id)
+    ensure("booking.score", booking)
+    form = ScorecardForm()
+    form.next_stage.choices = [("", _("Keep the stage"))] + [(s, s.replace("_", " ")) for s in STAGES[3:]] + \
+        [("rejected", _("Reject"))]
+    if form.validate_on_submit():
+        try:
+            iv.record_scorecard(booking, current_user, motivation=form.motivation.data,
+                                competence=form.competence.data, adequacy=form.adequacy.data,
+                                note=form.note.data or "", next_stage=form.next_stage.data or None)
+        except (iv.InterviewError, ValueError) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Scorecard saved."), "success")
+            return redirect(url_for("interviews.mine"))
+    return render_template("interviews/scorecard.html", booking=booking, form=form,
+                           is_interviewer=interviews_in(current_user, booking.session))
+
+
+# --- the model and reports -----------------------------------------------------------------
+
+@bp.route("/interviews/show-rates")
+@allow("admin", "recruiter")
+def show_rates():
+    return render_template("interviews/show_rates.html", data=reports.show_rate_page(iv.current_model()),
+                           brier=iv.calibration())
+
+
+@bp.route("/interviews/reports")
+@allow("admin", "recruiter")
+def report():
+    return render_template("interviews/reports.html", data=reports.summary())
+
+
+@bp.route("/interviews/reports.csv")
+@allow("admin", "recruiter")
+def report_csv():
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["session", "day", "format", "slot", "candidate", "source", "state", "predicted_show",
+                     "confirmed", "arrived_at", "seen_at", "interviewer", "wait_minutes"])
+    for row in reports.booking_rows():
+        writer.writerow(row)
+    return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=interviews.csv"})
+
