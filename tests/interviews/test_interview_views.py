@@ -1,0 +1,195 @@
+"""Interview days in the browser: plan, propose, send; the candidate's link;
+the front desk; the scorecard; the model and reports pages."""
+
+import re
+from datetime import time, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import login
+
+
+@pytest.fixture
+def day(clean_app, make):
+    """An open vacancy with 12 candidates, a recruiter, a receptionist and an interviewer."""
+    from recruit.extensions import db
+
+    recruiter = make.user("recruiter", email="rec@x.test")
+    make.user("receptionist", email="desk@x.test")
+    interviewer = make.user("hiring_manager", email="boss@x.test")
+    vacancy = make.vacancy("open", manager=interviewer)
+    apps = [make.candidate(vacancy, full_name=f"Person {n}", source="HeadHunter") for n in range(12)]
+    with clean_app.app_context():
+        from recruit.organisation.services import local_now
+
+        day = (local_now() + timedelta(days=2)).date()
+        db.session.commit()
+    return {"recruiter": recruiter, "interviewer": interviewer, "vacancy": vacancy, "apps": apps, "day": day}
+
+
+def _plan_day(client, day):
+    response = client.post("/interviews/new", data={
+        "kind": "stream", "title": "Stream day", "vacancy_id": day["vacancy"], "day": day["day"].isoformat(),
+        "start": "10:00", "end": "12:00", "slot_minutes": 30, "seats": 8, "place": "Office, room 5",
+        "directions": "Metro Park", "video_link": "", "interviewers": [day["interviewer"]], "receptionist_id": 0})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_recruiter_plans_proposes_and_sends(clean_app, day):
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    bad = client.post("/interviews/new", data={"kind": "stream", "vacancy_id": day["vacancy"],
+                                               "day": day["day"].isoformat(), "start": "12:00", "end": "10:00",
+                                               "slot_minutes": 30, "place": "X", "interviewers": [day["interviewer"]],
+                                               "receptionist_id": 0})
+    assert "ends after it starts" in bad.get_data(as_text=True)
+    session_id = _plan_day(client, day)
+    # from the pipeline: tick candidates, choose the day
+    pipeline = client.get(f"/vacancies/{day['vacancy']}/pipeline").get_data(as_text=True)
+    assert 'form="schedule-form"' in pipeline
+    choose = client.get("/interviews/schedule", query_string={"vacancy": day["vacancy"], "a": day["apps"]})
+    assert "Stream day" in choose.get_data(as_text=True)
+    proposal = client.get(f"/interviews/{session_id}/plan", query_string={"a": day["apps"]})
+    page = proposal.get_data(as_text=True)
+    assert "interviews expected" in page and "idle interviewer minutes" in page
+    selected = dict(re.findall(r'name="slot_(\d+)".*?<option value="(\d+)" selected', page, re.S))
+    assert 4 < len(selected) <= 12  # overbooked: more invited than the four slots
+    form = {"application": day["apps"], "base": "0,0,0,0", "action": "evaluate",
+            **{f"slot_{a}": "" for a in day["apps"]}}
+    form.update({f"slot_{a}": "0" for a in day["apps"][:3]})
+    recalculated = client.post(f"/interviews/{session_id}/book", data=form).get_data(as_text=True)
+    assert "Figures for your edited plan" in recalculated
+    form["action"] = "send"
+    response = client.post(f"/interviews/{session_id}/book", data=form, follow_redirects=True)
+    assert "3 invited, 0 on the waiting list" in response.get_data(as_text=True)
+    from recruit.extensions import db
+    from recruit.mail import OutboxMessage
+
+    with clean_app.app_context():
+        kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
+    assert kinds.count("interview.invitation") == 3 and kinds.count("interview.interviewer.request") == 1
+
+
+def _book_one(clean_app, day, slot=1):
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.interviews import services as iv
+    from recruit.vacancies.models import Vacancy
+
+    with clean_app.app_context():
+        session = iv.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
+                                    day=day["day"], start=time(10), end=time(12), place="Room",
+                                    interviewers=[iv.InterviewerHours(day["interviewer"])],
+                                    created_by=db.session.get(User, day["recruiter"]))
+        booking = iv.book(session, [(day["apps"][0], slot)], None, db.session.get(User, day["recruiter"])).invited[0]
+        token = iv.booking_token(booking)
+        db.session.commit()
+        return session.id, booking.id, token
+
+
+def test_candidate_confirms_and_moves_through_the_link(clean_app, day):
+    session_id, booking_id, token = _book_one(clean_app, day)
+    client = clean_app.test_client()  # no account
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    assert "Person 0" in page and "I will come" in page and "Room" in page
+    client.post(f"/b/{token}", data={"action": "confirm"})
+    assert "You confirmed" in client.get(f"/b/{token}").get_data(as_text=True)
+    from recruit.extensions import db
+    from recruit.interviews.models import Booking, Slot
+
+    with clean_app.app_context():
+        target = db.session.scalar(sa.select(Slot).where(Slot.session_id == session_id, Slot.index == 3))
+    response = client.post(f"/b/{token}", data={"action": "reschedule", "slot_id": target.id}, follow_redirects=True)
+    assert "Moved" in response.get_data(as_text=True)
+    with clean_app.app_context():
+        booking = db.session.get(Booking, booking_id)
+        assert booking.slot_id == target.id and booking.state == "invited" and booking.ics_sequence == 1
+    client.post(f"/b/{token}", data={"action": "decline"})
+    assert "You declined" in client.get(f"/b/{token}").get_data(as_text=True)
+    assert client.post(f"/b/{token}", data={"action": "confirm"}, follow_redirects=True).status_code == 200
+    with clean_app.app_context():
+        assert db.session.get(Booking, booking_id).state == "declined"
+    assert client.get(f"/b/{token}x").status_code == 410
+    assert client.post(f"/b/{token}", data={"action": "hack"}).status_code == 400
+
+
+def test_front_desk_checks_in_and_sends_in_without_reload(clean_app, day):
+    session_id, booking_id, _token = _book_one(clean_app, day, slot=0)
+    client = clean_app.test_client()
+    login(client, "desk@x.test")
+    assert "No interviews today" in client.get("/reception").get_data(as_text=True)  # the day is ahead
+    desk = client.get(f"/reception/{session_id}").get_data(as_text=True)
+    assert "Person 0" in desk and "Arrived" in desk and "data-live-url" in desk
+    fragment = client.post(f"/bookings/{booking_id}/check-in", headers={"X-Requested-With": "fetch"})
+    text = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in text and "Waiting now" in text and "Send in" in text
+    state = client.get(f"/reception/{session_id}/state.json").get_json()
+    assert state["counts"]["arrived"] == 1 and state["waiting"][0]["name"] == "Person 0"
+    again = client.post(f"/bookings/{booking_id}/check-in", headers={"Accept": "application/json"})
+    assert again.status_code == 409 and "already arrived" in again.get_json()["error"]["message"]
+    client.post(f"/bookings/{booking_id}/send-in", data={"interviewer_id": day["interviewer"]})
+    state = client.get(f"/reception/{session_id}/state.json").get_json()
+    assert state["waiting"] == [] and state["interviewers"][0]["with"] == "Person 0"
+    from recruit.extensions import db
+    from recruit.vacancies.models import Application
+
+    with clean_app.app_context():
+        assert db.session.get(Application, day["apps"][0]).stage == "interviewed"
+    assert client.get("/interviews/reports").status_code == 403
+
+
+def test_interviewer_fills_the_scorecard(clean_app, day):
+    _session_id, booking_id, _token = _book_one(clean_app, day, slot=0)
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.interviews import services as iv
+    from recruit.interviews.models import Booking
+
+    with clean_app.app_context():
+        iv.check_in(db.session.get(Booking, booking_id), db.session.get(User, day["recruiter"]))
+        db.session.commit()
+    client = clean_app.test_client()
+    login(client, db_email(clean_app, day["interviewer"]))
+    mine = client.get("/my-interviews").get_data(as_text=True)
+    assert "Person 0" in mine and "Scorecard" in mine
+    response = client.post(f"/bookings/{booking_id}/scorecard", data={
+        "motivation": 5, "competence": 4, "adequacy": 5, "note": "Good listener", "next_stage": "role_play"})
+    assert response.status_code == 302
+    from recruit.interviews.models import Scorecard
+    from recruit.vacancies.models import Application
+
+    with clean_app.app_context():
+        card = db.session.scalar(sa.select(Scorecard))
+        assert (card.motivation, card.competence, card.adequacy, card.note) == (5, 4, 5, "Good listener")
+        assert db.session.get(Application, day["apps"][0]).stage == "role_play"
+
+
+def db_email(app, user_id):
+    from recruit.auth.models import User
+    from recruit.extensions import db
+
+    with app.app_context():
+        return db.session.get(User, user_id).email
+
+
+def test_model_and_report_pages(clean_app, day):
+    _session_id, _booking_id, _token = _book_one(clean_app, day, slot=0)
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    page = client.get("/interviews/show-rates").get_data(as_text=True)
+    assert "No arrivals or no-shows recorded yet" in page and "20.0 %" in page
+    from recruit.extensions import db
+    from recruit.interviews import services as iv
+
+    with clean_app.app_context():
+        iv.mark_no_shows(now=iv.utcnow() + timedelta(days=5))
+        db.session.commit()
+    page = client.get("/interviews/show-rates").get_data(as_text=True)
+    assert "<polyline" in page and "HeadHunter" in page
+    report = client.get("/interviews/reports").get_data(as_text=True)
+    assert "Show-up by channel" in report and "HeadHunter" in report
+    csv_text = client.get("/interviews/reports.csv").get_data().decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("session,day,format,slot,candidate")
+    assert "no_show" in csv_text and "Person 0" in csv_text
