@@ -4,7 +4,7 @@ job-board export as candidates."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from recruit.organisation import services as org
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
+from recruit.vacancies.models import Application
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_USERS = [
@@ -144,4 +145,124 @@ def load() -> bool:
                 "Accepted another offer" if stage == "withdrawn" else "")
             candidate_services.move(outcome.application, stage, reason)
     db.session.flush()
+    _interview_history(users, client)
+    _interview_days(users, open_vacancy)
     return True
+
+
+# True show-up rates of the demo's channels, so the learned model has something to learn.
+DEMO_CHANNELS = {"HeadHunter": 0.22, "SuperJob": 0.15, "Avito": 0.1, "Referral": 0.6, "Company site": 0.35}
+FIRST_NAMES = ["Anna", "Boris", "Vera", "Gleb", "Daria", "Egor", "Zoya", "Ilya", "Kira", "Lev", "Maria", "Nikolai",
+               "Olga", "Pavel", "Raisa", "Semyon", "Taisia", "Fyodor", "Yulia", "Yakov"]
+LAST_NAMES = ["Ivanova", "Petrov", "Sidorova", "Kuznetsov", "Popova", "Sokolov", "Lebedeva", "Kozlov", "Novikova",
+              "Morozov"]
+
+
+def _interview_history(users, template) -> None:
+    """Twelve weeks of past stream days with recorded arrivals and no-shows,
+    for a vacancy already filled: the show-rate model starts out trained."""
+    import random
+
+    from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
+
+    rng = random.Random(2026)
+    zone = org.zone()
+    manager, recruiter = users["manager"], users["recruiter"]
+    past = vacancy_services.request_vacancy(template, {
+        "position": "Client manager", "department": "Sales", "city": "Moscow", "headcount": 3,
+        "salary_min": 65000, "salary_max": 100000}, manager)
+    vacancy_services.transition(past, "in_review", manager, "Spring hiring.")
+    for review in past.reviews:
+        vacancy_services.review(past, review.id, "approved", "", review.reviewer)
+    vacancy_services.transition(past, "approved", users["admin"], "")
+    vacancy_services.transition(past, "open", recruiter, "")
+    today = org.local_now().date()
+    n = 0
+    for week in range(12, 0, -1):
+        for weekday in (1, 3):
+            day = today - timedelta(days=7 * week) + timedelta(days=weekday - today.weekday())
+            start = datetime.combine(day, time(10), tzinfo=zone)
+            session = InterviewSession(kind="stream", title="Stream day (history)", vacancy_id=past.id, day=day,
+                                       starts_at=start, ends_at=start + timedelta(hours=4), slot_minutes=30,
+                                       place="Office, room 5", created_by_id=recruiter.id)
+            db.session.add(session)
+            db.session.flush()
+            session.interviewers.append(SessionInterviewer(user_id=manager.id, starts_at=session.starts_at,
+                                                           ends_at=session.ends_at))
+            for index in range(8):
+                slot_start = start + timedelta(minutes=30 * index)
+                slot = Slot(session_id=session.id, index=index, starts_at=slot_start,
+                            ends_at=slot_start + timedelta(minutes=30), capacity=1, invite_cap=5, booked=0)
+                db.session.add(slot)
+                db.session.flush()
+                for _k in range(rng.choice((3, 4, 5))):
+                    n += 1
+                    source = rng.choice(list(DEMO_CHANNELS))
+                    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                    added = candidate_services.add_candidate(past, {
+                        "full_name": name, "email": f"history{n}@example.org", "source": source,
+                        "city": "Moscow", "experience_years": rng.choice((0, 0.5, 1, 2, 3))})
+                    application = added.application
+                    confirmed = rng.random() < 0.5
+                    rate = DEMO_CHANNELS[source] * (1.4 if confirmed else 0.7) * (0.85 + 0.3 * week / 12)
+                    came = rng.random() < min(rate, 0.95)
+                    lead = rng.choice((1, 2, 3, 5, 9))
+                    booking = Booking(session_id=session.id, slot_id=slot.id, candidate_id=application.candidate_id,
+                                      application_id=application.id, state="arrived" if came else "no_show",
+                                      predicted_show=0.2, source=source, lead_days=lead, ever_confirmed=confirmed,
+                                      invited_at=slot_start - timedelta(days=lead),
+                                      arrived_at=slot_start - timedelta(minutes=5) if came else None,
+                                      seen_at=(slot_start + timedelta(minutes=rng.choice((0, 0, 5, 15)))
+                                               if came else None),
+                                      interviewer_id=manager.id if came else None, outcome_at=slot_start,
+                                      created_by_id=recruiter.id)
+                    slot.booked += 1
+                    db.session.add(booking)
+                    for stage in (("screened", "invited", "interviewed") if came else ("screened", "invited")):
+                        candidate_services.move(application, stage)
+                    candidate_services.move(application, "rejected" if came else "withdrawn",
+                                            "Not selected" if came else "Did not come")
+    vacancy_services.transition(past, "filled", recruiter, "Three hired in spring.")
+    db.session.flush()
+
+
+def _interview_days(users, vacancy) -> None:
+    """A stream day today (for the front desk) and a group day later this week."""
+    from recruit.interviews import services as iv
+    from recruit.interviews.models import Booking
+
+    manager, mentor, recruiter = users["manager"], users["mentor"], users["recruiter"]
+    today = org.local_now().date()
+    stream = iv.create_session(
+        kind="stream", title="Stream day: client managers", vacancy=vacancy, day=today, start=time(9),
+        end=time(18), slot_minutes=30, place="Office, 12 Tverskaya St., room 5",
+        directions="Metro Tverskaya, exit 3; show your passport at the front desk.",
+        receptionist_id=users["reception"].id,
+        interviewers=[iv.InterviewerHours(manager.id), iv.InterviewerHours(mentor.id, time(13), time(18))],
+        created_by=recruiter)
+    applications = [a for a in db.session.scalars(sa.select(Application).where(
+        Application.vacancy_id == vacancy.id, Application.stage.in_(("new", "screened")))).unique()]
+    now = iv.utcnow()
+    for n, application in enumerate(applications[:14]):
+        slot = stream.slots[(n * 2) % len(stream.slots)]
+        booking = Booking(session_id=stream.id, slot_id=slot.id, candidate_id=application.candidate_id,
+                          application_id=application.id, state="confirmed" if n % 3 == 0 else "invited",
+                          ever_confirmed=n % 3 == 0,
+                          predicted_show=iv.show_probability(application, stream, slot.starts_at),
+                          source=application.candidate.source or "", lead_days=1.0, created_by_id=recruiter.id,
+                          invited_at=now - timedelta(days=1))
+        slot.invite_cap = max(slot.invite_cap, slot.booked + 1)
+        slot.booked += 1
+        db.session.add(booking)
+        if application.stage == "new":
+            candidate_services.move(application, "invited")
+    db.session.flush()
+    later = today + timedelta(days=2)
+    group = iv.create_session(
+        kind="group", title="Group interview: client managers", vacancy=vacancy, day=later, start=time(11),
+        end=time(12, 30), seats=8, place="Office, 12 Tverskaya St., conference room",
+        directions="Metro Tverskaya, exit 3.", interviewers=[iv.InterviewerHours(manager.id)], created_by=recruiter)
+    rest = [a for a in applications[14:] if a.stage in ("new", "screened")]
+    if rest:
+        proposal = iv.propose(group, rest)
+        iv.book(group, [(a.id, 0) for a in proposal.slots[0]], proposal.base, recruiter)
