@@ -232,13 +232,15 @@ def _interview_days(users, vacancy) -> None:
     from recruit.interviews.models import Booking
 
     manager, mentor, recruiter = users["manager"], users["mentor"], users["recruiter"]
-    today = org.local_now().date()
+    now_local = org.local_now()
+    today = now_local.date()
+    first = min(max(now_local.hour - 2, 8), 15)  # a day under way whenever the demo is started
     stream = iv.create_session(
-        kind="stream", title="Stream day: client managers", vacancy=vacancy, day=today, start=time(9),
-        end=time(18), slot_minutes=30, place="Office, 12 Tverskaya St., room 5",
+        kind="stream", title="Stream day: client managers", vacancy=vacancy, day=today, start=time(first),
+        end=time(first + 8, 30), slot_minutes=30, place="Office, 12 Tverskaya St., room 5",
         directions="Metro Tverskaya, exit 3; show your passport at the front desk.",
         receptionist_id=users["reception"].id,
-        interviewers=[iv.InterviewerHours(manager.id), iv.InterviewerHours(mentor.id, time(13), time(18))],
+        interviewers=[iv.InterviewerHours(manager.id), iv.InterviewerHours(mentor.id, time(first + 3))],
         created_by=recruiter)
     applications = [a for a in db.session.scalars(sa.select(Application).where(
         Application.vacancy_id == vacancy.id, Application.stage.in_(("new", "screened")))).unique()]

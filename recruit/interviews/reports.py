@@ -45,8 +45,8 @@ def weekly_by_source(rows=None) -> tuple[list[str], dict[str, list[tuple[float |
     return weeks, series
 
 
-def chart(weeks: list[str], series: dict[str, list[tuple[float | None, int]]], *, width: int = 640,
-          height: int = 220, pad: int = 32) -> dict[str, Any]:
+def chart(weeks: list[str], series: dict[str, list[tuple[float | None, int]]], *, width: int = 960,
+          height: int = 260, pad: int = 36) -> dict[str, Any]:
     """Polylines of rates (0..1) over weeks, for an inline SVG."""
     if not weeks:
         return {"lines": [], "width": width, "height": height, "ticks": [], "grid": []}
@@ -58,7 +58,7 @@ def chart(weeks: list[str], series: dict[str, list[tuple[float | None, int]]], *
         lines.append({"name": name, "color": PALETTE[n % len(PALETTE)],
                       "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
                       "dots": points, "outcomes": sum(count for _v, count in values)})
-    ticks = [(pad + i * step, w) for i, w in enumerate(weeks)][:: max(1, len(weeks) // 8)]
+    ticks = [(pad + i * step, w.split("-")[-1]) for i, w in enumerate(weeks)][:: max(1, len(weeks) // 12)]
     grid = [(height - pad - f * (height - 2 * pad), f"{int(f * 100)} %") for f in (0, 0.25, 0.5, 0.75, 1)]
     return {"lines": lines, "width": width, "height": height, "ticks": ticks, "grid": grid, "pad": pad}
 

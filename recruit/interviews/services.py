@@ -738,7 +738,7 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
         busy_until = last.seen_at + timedelta(minutes=session.slot_minutes) if last else None
         free_from = max(busy_until or now, item.starts_at)
         interviewers.append({"id": item.user_id, "name": item.user.full_name,
-                             "free": free_from <= now and item.ends_at > now,
+                             "free": free_from <= now < item.ends_at, "done": item.ends_at <= now,
                              "free_at": format_datetime(free_from, "HH:mm"), "free_at_iso": free_from.isoformat(),
                              "with": last.candidate.full_name if last and busy_until and busy_until > now else ""})
     interviewers.sort(key=lambda i: i["free_at_iso"])
