@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint translations setup db demo clean
+.PHONY: run test lint translations setup db demo clean bench messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ clean:
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations
+
+bench: setup
+	$(BIN)/python bench/overbooking.py
+	$(BIN)/python bench/pipeline_scale.py
