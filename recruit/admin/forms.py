@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from recruit.auth.forms import MultiCheckboxField
 
@@ -19,6 +19,14 @@ class SettingsForm(FlaskForm):
     retention_days = IntegerField(_l("Keep rejected candidates for (days)"),
                                   validators=[DataRequired(), NumberRange(min=30, max=3650)])
     approver_id = SelectField(_l("Final approver of vacancies"), coerce=int, choices=[])
+    interview_reward = DecimalField(_l("Value of an interview held"), places=2, default=1,
+                                    validators=[DataRequired(), NumberRange(min=0.01, max=100)])
+    interview_overflow_cost = DecimalField(_l("Cost of a candidate waiting one slot"), places=2, default=0.5,
+                                           validators=[InputRequired(), NumberRange(min=0, max=100)])
+    show_rate_half_life_days = IntegerField(_l("Show-up history half-life (days)"), default=60,
+                                            validators=[DataRequired(), NumberRange(min=7, max=730)])
+    no_show_grace_minutes = IntegerField(_l("No-show after the slot plus (minutes)"), default=30,
+                                         validators=[InputRequired(), NumberRange(min=0, max=240)])
 
 
 class HolidayForm(FlaskForm):

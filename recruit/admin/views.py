@@ -95,7 +95,10 @@ def settings():
     form = SettingsForm(data=None if request.method == "POST" else {
         "name": current.name, "timezone": current.timezone, "working_days": current.working_days,
         "reminder_offsets": ", ".join(str(h) for h in current.reminder_offsets_hours),
-        "retention_days": current.retention_days, "approver_id": current.approver_id or 0})
+        "retention_days": current.retention_days, "approver_id": current.approver_id or 0,
+        "interview_reward": current.interview_reward, "interview_overflow_cost": current.interview_overflow_cost,
+        "show_rate_half_life_days": int(current.show_rate_half_life_days),
+        "no_show_grace_minutes": current.no_show_grace_minutes})
     form.timezone.choices = [(z, z) for z in org.valid_timezones()]
     form.approver_id.choices = _user_choices(_("Any admin"))
     if form.validate_on_submit():
@@ -108,7 +111,11 @@ def settings():
                 org.update_settings(name=form.name.data, timezone=form.timezone.data,
                                     working_days=form.working_days.data, reminder_offsets_hours=offsets,
                                     retention_days=form.retention_days.data,
-                                    approver_id=form.approver_id.data or None)
+                                    approver_id=form.approver_id.data or None,
+                                    interview_reward=float(form.interview_reward.data),
+                                    interview_overflow_cost=float(form.interview_overflow_cost.data),
+                                    show_rate_half_life_days=float(form.show_rate_half_life_days.data),
+                                    no_show_grace_minutes=form.no_show_grace_minutes.data)
             except (org.SettingsError, ValueError) as exc:
                 db.session.rollback()
                 flash(str(exc), "error")

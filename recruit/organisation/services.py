@@ -53,7 +53,9 @@ def valid_timezones() -> list[str]:
 
 
 def update_settings(*, name: str, timezone: str, working_days: list[int], reminder_offsets_hours: list[int],
-                    retention_days: int, approver_id: int | None) -> OrgSettings:
+                    retention_days: int, approver_id: int | None, interview_reward: float | None = None,
+                    interview_overflow_cost: float | None = None, show_rate_half_life_days: float | None = None,
+                    no_show_grace_minutes: int | None = None) -> OrgSettings:
     if timezone not in available_timezones():
         raise SettingsError(f"Unknown time zone: {timezone}")
     BusinessCalendar.of(working_days)  # validates
@@ -69,6 +71,16 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
     settings.reminder_offsets_hours = sorted(set(reminder_offsets_hours), reverse=True)
     settings.retention_days = retention_days
     settings.approver_id = approver_id
+    if interview_reward is not None:
+        if interview_reward <= 0 or (interview_overflow_cost or 0) < 0:
+            raise SettingsError("An interview is worth more than nothing, and waiting costs zero or more.")
+        settings.interview_reward = interview_reward
+    if interview_overflow_cost is not None:
+        settings.interview_overflow_cost = interview_overflow_cost
+    if show_rate_half_life_days is not None:
+        settings.show_rate_half_life_days = show_rate_half_life_days
+    if no_show_grace_minutes is not None:
+        settings.no_show_grace_minutes = no_show_grace_minutes
     db.session.flush()
     audit.record("settings.update", settings, before=before,
                  after={"name": settings.name, "timezone": timezone, "retention_days": retention_days})
