@@ -113,7 +113,14 @@ def run_job(name: str, job_id: str, args: list) -> None:
 def _redis():
     from redis import Redis
 
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    return Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=10)
+
+
+def enqueue_rq(name: str, job_id: str, args) -> None:
+    from rq import Queue
+
+    Queue(connection=_redis()).enqueue("recruit.jobs.run_job", name, job_id, list(args), job_id=job_id,
+                                       result_ttl=86400)
 
 
 @sa.event.listens_for(Session, "after_commit")
@@ -125,11 +132,11 @@ def _dispatch_after_commit(session: Session) -> None:
     mode = app.config["JOBS_MODE"]
     for name, job_id, args in pending:
         if mode == "rq":
-            from rq import Queue
-
-            Queue(connection=_redis()).enqueue(
-                "recruit.jobs.run_job", name, job_id, list(args), job_id=job_id, result_ttl=86400
-            )
+            try:
+                enqueue_rq(name, job_id, args)
+            except Exception as exc:  # Redis away: the row stays queued; a periodic sweep sends it later
+                log.warning("could not queue job %s (%s): %s", name, job_id, exc)
+                _set_progress(job_id, status="unknown", error="queue unavailable")
         else:
             _pool().submit(_run_in_thread, app, name, job_id, args)
 
@@ -190,6 +197,8 @@ def tick(now: datetime | None = None) -> list[str]:
             db.session.add(JobSchedule(name=name, last_run_at=None))
             db.session.flush()
         due_before = now - timedelta(seconds=every)
+        if current_app.config["JOBS_MODE"] == "rq" and not _queue_reachable():
+            break  # keep the claims for when the queue is back
         claimed = db.session.execute(
             sa.update(JobSchedule)
             .where(JobSchedule.name == name,
@@ -203,6 +212,13 @@ def tick(now: datetime | None = None) -> list[str]:
             db.session.commit()
             started.append(name)
     return started
+
+
+def _queue_reachable() -> bool:
+    try:
+        return bool(_redis().ping())
+    except Exception:
+        return False
 
 
 def start_ticker(app: Flask) -> None:

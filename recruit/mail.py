@@ -152,7 +152,10 @@ def retry_due() -> None:
     """Sends what is due: retries after back-off, and scheduled reminders."""
     now = utcnow()
     due = db.session.scalars(
-        sa.select(OutboxMessage.id).where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+        sa.select(OutboxMessage.id).where(sa.or_(
+            sa.and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+            # a worker died while sending: try again once the claim is stale
+            sa.and_(OutboxMessage.status == "sending", OutboxMessage.sending_since < now - STALE_SENDING)))
     ).all()
     for message_id in due:
         deliver(message_id)

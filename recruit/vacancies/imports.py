@@ -162,6 +162,16 @@ def execute(batch_id: int) -> None:
         audit.record("import.failed", batch, reason=str(exc)[:500])
 
 
+@jobs.job("candidates.import_sweep", every_seconds=120)
+def requeue_lost() -> int:
+    """An import whose job was lost (queue down, process restarted) is queued again."""
+    lost = [b for b in db.session.scalars(sa.select(ImportBatch).where(ImportBatch.status == "queued"))
+            if not b.job_id or jobs.progress(b.job_id)["status"] in ("unknown", "failed")]
+    for batch in lost:
+        batch.job_id = jobs.enqueue("candidates.import", batch.id)
+    return len(lost)
+
+
 def recent(vacancy: Vacancy) -> list[ImportBatch]:
     return list(db.session.scalars(sa.select(ImportBatch).where(ImportBatch.vacancy_id == vacancy.id)
                                    .order_by(ImportBatch.id.desc()).limit(10)))

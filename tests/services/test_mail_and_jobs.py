@@ -158,3 +158,128 @@ def test_jobs_go_through_redis_and_an_rq_worker(ctx, clean_app, redis_url, smtp)
     finally:
         clean_app.config.update(JOBS_MODE="sync", REDIS_URL="")
         jobs._worker_app = None
+
+
+def test_redis_down_then_back_loses_and_doubles_nothing(ctx, clean_app, smtp):
+    """Mail written while Redis is down stays in the outbox; once Redis is back
+    the periodic sweep sends it, exactly once."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    proc, url, workdir = start_redis()
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    clean_app.config.update(JOBS_MODE="rq", REDIS_URL=url)
+    jobs._worker_app = clean_app
+    try:
+        proc.terminate()
+        proc.wait(10)
+        message = queue_mail("down@example.test", "While Redis was down", "Body")
+        ctx.session.commit()  # the commit succeeds; the job could not be queued
+        assert jobs.tick() == []  # nothing can be queued: the claims wait
+        ctx.session.refresh(message)
+        assert message.status == "queued" and smtp.messages == []
+        import subprocess
+
+        proc = subprocess.Popen(["redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "",
+                                 "--appendonly", "no", "--dir", workdir],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        connection = Redis.from_url(url)
+        for _ in range(100):
+            try:
+                connection.ping()
+                break
+            except Exception:
+                import time
+
+                time.sleep(0.05)
+        assert "mail.retry" in jobs.tick()
+        SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=True)
+        ctx.session.expire_all()
+        assert ctx.session.get(OutboxMessage, message.id).status == "sent"
+        assert [e.rcpt_tos for e in smtp.messages] == [["down@example.test"]]
+        assert jobs.tick() == []
+        SimpleWorker([Queue(connection=connection)], connection=connection).work(burst=True)
+        assert len(smtp.messages) == 1
+    finally:
+        clean_app.config.update(JOBS_MODE="sync", REDIS_URL="")
+        jobs._worker_app = None
+        proc.terminate()
+        proc.wait(10)
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_worker_killed_mid_send_delivers_once_later(ctx, clean_app):
+    """A real `rq worker` process dies while the SMTP server is still taking
+    the message: the row stays claimed, nothing was delivered, and after the
+    claim goes stale the sweep delivers it exactly once."""
+    import asyncio
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    from aiosmtpd.controller import Controller
+
+    class SlowFirst(SMTPRecorder):
+        def __init__(self):
+            super().__init__()
+            self.started = threading.Event()
+            self.first = True
+
+        async def handle_DATA(self, server, session, envelope):
+            if self.first:
+                self.first = False
+                self.started.set()
+                await asyncio.sleep(20)
+                return "451 4.3.0 too late"
+            return await super().handle_DATA(server, session, envelope)
+
+    recorder = SlowFirst()
+    smtp_port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    proc, url, workdir = start_redis()
+    clean_app.config.update(JOBS_MODE="rq", REDIS_URL=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
+    worker = None
+    try:
+        message = queue_mail("slow@example.test", "Slow", "Body")
+        ctx.session.commit()
+        root = Path(__file__).resolve().parents[2]
+        env = {**os.environ, "DATABASE_URL": clean_app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": url,
+               "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port), "SECRET_KEY": clean_app.config["SECRET_KEY"],
+               "RECRUIT_NO_TICKER": "1", "PYTHONPATH": str(root)}
+        worker = subprocess.Popen([str(Path(sys.executable).parent / "rq"), "worker", "--url", url, "--burst",
+                                   "-w", "rq.worker.SimpleWorker"], cwd=root, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert recorder.started.wait(60), "the worker never reached the SMTP server"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+        ctx.session.expire_all()
+        claimed = ctx.session.get(OutboxMessage, message.id)
+        assert claimed.status == "sending" and recorder.messages == []
+        clean_app.config["JOBS_MODE"] = "sync"
+        retry_due()  # the claim is fresh: nobody else may send it yet
+        ctx.session.commit()
+        assert recorder.messages == []
+        claimed.sending_since = utcnow() - timedelta(minutes=11)
+        ctx.session.commit()
+        retry_due()
+        ctx.session.commit()
+        retry_due()
+        ctx.session.commit()
+        ctx.session.refresh(claimed)
+        assert claimed.status == "sent" and [e.rcpt_tos for e in recorder.messages] == [["slow@example.test"]]
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+        clean_app.config.update(JOBS_MODE="sync", REDIS_URL="", MAIL_SERVER="")
+        controller.stop()
+        proc.terminate()
+        proc.wait(10)
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
