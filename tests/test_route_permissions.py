@@ -67,6 +67,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "interviews.plan": ("GET", "/interviews/{session}/plan?a={spare}", STAFF),
     "interviews.book": ("POST", "/interviews/{session}/book", STAFF),
     "interviews.schedule": ("GET", "/interviews/schedule?vacancy={vacancy}&a={spare}", STAFF),
+    "interviews.interviewer_hours": ("POST", "/interviews/{session}/interviewers", STAFF),
     "interviews.cancel_session": ("POST", "/interviews/{other_session}/cancel", STAFF),
     "interviews.cancel_booking": ("POST", "/bookings/{booking}/cancel", STAFF),
     "interviews.respond": ("GET", "/b/{booking_token}", "public"),

@@ -151,6 +151,56 @@ def _build_slots(session: InterviewSession) -> None:
     db.session.flush()
 
 
+def set_interviewer_hours(session: InterviewSession, user_id: int, start: time | None, end: time | None,
+                          by: User) -> SessionInterviewer:
+    """Add an interviewer to a day, change their hours, or (both times None on
+    an existing one) take them off it; slot capacities follow."""
+    if session.cancelled_at is not None:
+        raise InterviewError(_("This interview day was cancelled."))
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not user.has_role(*INTERVIEWER_ROLES):
+        raise InterviewError(_("Interviewers are active staff (recruiters, managers, mentors, admins)."))
+    item = next((i for i in session.interviewers if i.user_id == user_id), None)
+    if start is None and end is None and item is not None:
+        if len(session.interviewers) == 1:
+            raise InterviewError(_("A day needs at least one interviewer."))
+        session.interviewers.remove(item)
+        db.session.flush()
+        _refresh_capacities(session)
+        audit.record("interview_session.interviewer_removed", session, actor_id=by.id, user=user_id)
+        return item
+    work_start = local_datetime(session.day, start) if start else session.starts_at
+    work_end = local_datetime(session.day, end) if end else session.ends_at
+    work_start, work_end = max(work_start, session.starts_at), min(work_end, session.ends_at)
+    if work_end <= work_start:
+        raise InterviewError(_("%(name)s's hours fall outside the day.", name=user.full_name))
+    _lock_user(user.id)
+    clash = busy_elsewhere(user.id, work_start, work_end, except_session=session.id)
+    if clash is not None:
+        raise InterviewError(_("%(name)s already interviews in “%(other)s” at that time.",
+                               name=user.full_name, other=clash.title))
+    if item is None:
+        item = SessionInterviewer(user_id=user.id, starts_at=work_start, ends_at=work_end)
+        session.interviewers.append(item)
+    else:
+        item.starts_at, item.ends_at = work_start, work_end
+    db.session.flush()
+    _refresh_capacities(session)
+    audit.record("interview_session.interviewer_hours", session, actor_id=by.id, user=user_id,
+                 start=work_start.isoformat(), end=work_end.isoformat())
+    return item
+
+
+def _refresh_capacities(session: InterviewSession) -> None:
+    if session.kind != "stream":
+        return
+    for slot in session.slots:
+        slot.capacity = sum(1 for i in session.interviewers if i.starts_at <= slot.starts_at and
+                            i.ends_at >= slot.ends_at)
+        slot.invite_cap = max(slot.invite_cap, slot.capacity, slot.booked)
+    db.session.flush()
+
+
 def cancel_session(session: InterviewSession, by: User, reason: str) -> None:
     if session.cancelled_at is not None:
         return

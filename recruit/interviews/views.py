@@ -102,7 +102,9 @@ def detail(session_id: int):
             sa.select(Application).where(Application.vacancy_id == session.vacancy_id,
                                          Application.stage.in_(("new", "screened")))
             .order_by(Application.stage.desc(), Application.id).limit(200)).unique())
-    return render_template("interviews/detail.html", session=session, by_slot=by_slot, pipeline=pipeline,
+    staff = [u for u in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name))
+             if u.has_role(*iv.INTERVIEWER_ROLES)] if can("interview_session.plan", session) else []
+    return render_template("interviews/detail.html", session=session, by_slot=by_slot, pipeline=pipeline, staff=staff,
                            counts={s: sum(1 for b in bookings if b.state == s) for s in
                                    ("invited", "confirmed", "arrived", "no_show", "declined", "waitlisted")})
 
@@ -181,6 +183,36 @@ def schedule():
         return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id))
     sessions = [s for s in iv.upcoming_sessions(vacancy=vacancy) if s.ends_at > iv.utcnow()]
     return render_template("interviews/schedule.html", vacancy=vacancy, ids=ids, sessions=sessions)
+
+
+@bp.route("/interviews/<int:session_id>/interviewers", methods=["POST"])
+@allow("admin", "recruiter")
+def interviewer_hours(session_id: int):
+    session = _session(session_id, "interview_session.plan")
+    remove = request.form.get("action") == "remove"
+    try:
+        start = None if remove else _parse_time(request.form.get("start", ""))
+        end = None if remove else _parse_time(request.form.get("end", ""))
+        iv.set_interviewer_hours(session, request.form.get("user_id", 0, type=int), start, end, current_user)
+    except (iv.InterviewError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Interviewers updated; slot capacities follow."), "success")
+    return redirect(url_for("interviews.detail", session_id=session.id) + "#interviewers")
+
+
+def _parse_time(raw: str):
+    from datetime import time
+
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return time.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValueError(_("Times look like 13:30.")) from exc
 
 
 @bp.route("/interviews/<int:session_id>/cancel", methods=["POST"])

@@ -224,3 +224,20 @@ def test_stale_snapshot_plans_never_overfill(world, ctx):
     ctx.session.commit()
     assert len(first.invited) == 5 and len(second.invited) == 0 and len(second.waitlisted) == 5
     assert ctx.session.get(Slot, session.slots[2].id).booked == 5
+
+
+def test_interviewer_hours_change_slot_capacity(world, ctx):
+    session = _stream(world)
+    assert [s.capacity for s in session.slots] == [1, 1, 2, 2]
+    iv.set_interviewer_hours(session, world["boris"].id, time(10), time(12), world["recruiter"])
+    assert [s.capacity for s in session.slots] == [2, 2, 2, 2]
+    iv.set_interviewer_hours(session, world["anna"].id, None, None, world["recruiter"])
+    assert [s.capacity for s in session.slots] == [1, 1, 1, 1]
+    with pytest.raises(iv.InterviewError, match="at least one interviewer"):
+        iv.set_interviewer_hours(session, world["boris"].id, None, None, world["recruiter"])
+    other = _stream(world, title="Other", start=time(11, 30), end=time(13),
+                    interviewers=[iv.InterviewerHours(world["anna"].id)])  # Anna is free again
+    with pytest.raises(iv.InterviewError, match="already interviews"):
+        iv.set_interviewer_hours(other, world["boris"].id, time(11, 30), time(13), world["recruiter"])
+    with pytest.raises(iv.InterviewError, match="active staff"):
+        iv.set_interviewer_hours(session, world["recruiter"].id + 999, time(10), time(11), world["recruiter"])
