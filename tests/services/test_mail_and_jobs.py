@@ -283,3 +283,41 @@ def test_worker_killed_mid_send_delivers_once_later(ctx, clean_app):
         import shutil
 
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_two_workers_send_a_message_once(ctx, clean_app, smtp):
+    """Two workers handed the same row at the same moment: the claim lets one send."""
+    import threading
+
+    from tests.conftest import TEST_DB
+
+    if TEST_DB != "postgres":
+        pytest.skip("parallel writers: PostgreSQL run")
+    clean_app.config["JOBS_MODE"] = "rq"  # keep queue_mail from sending at once; nothing is dispatched here
+    clean_app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    try:
+        message = queue_mail("twice@example.test", "Once", "Body")
+        ctx.session.info.pop("pending_jobs", None)
+        ctx.session.commit()
+        message_id = message.id
+    finally:
+        clean_app.config.update(JOBS_MODE="sync", REDIS_URL="")
+    barrier = threading.Barrier(2)
+
+    def worker():
+        with clean_app.app_context():
+            barrier.wait()
+            deliver(message_id)
+            from recruit.extensions import db
+
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [e.rcpt_tos for e in smtp.messages] == [["twice@example.test"]]
+    ctx.session.expire_all()
+    assert ctx.session.get(OutboxMessage, message_id).status == "sent"
