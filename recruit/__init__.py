@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.interviews.views import bp as interviews_bp
     from recruit.main import bp as main_bp
     from recruit.organisation import models as _org  # noqa: F401
+    from recruit.training import models as _training  # noqa: F401
     from recruit.vacancies.views import bp as vacancies_bp
 
     app.register_blueprint(main_bp)

@@ -1,0 +1,394 @@
+"""Onboarding plans: the default template of DOMAIN.md §3, plans with dates in
+business days, tasks, the activity log, role-play tries, gates, sign-offs and
+overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from recruit import audit
+from recruit.auth import services as accounts
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.organisation.services import calendar, local_now, zone
+from recruit.timeutil import utcnow
+from recruit.training import criteria
+from recruit.training.models import (
+    ActivityEntry,
+    CriterionOverride,
+    HeadDecision,
+    OnboardingPlan,
+    OnboardingTemplate,
+    PlanStage,
+    PlanTask,
+    QuizOutcome,
+    RolePlayTry,
+    SignOff,
+    TemplateStage,
+    TemplateTask,
+)
+from recruit.vacancies.models import Application
+
+ACTIVITY_LIMITS = {"calls": 500, "email_offers": 1000, "phone_offers": 500, "meetings": 60, "leads": 300,
+                   "contracts": 50}
+
+
+class TrainingError(ValueError):
+    pass
+
+
+# --- the default template (DOMAIN.md §3) -------------------------------------------------------
+
+DEFAULT_TEMPLATE = {
+    "name": "Sales onboarding: four stages",
+    "description": "Orientation, product and client base, sales training with a mentor, working rhythm under a "
+                   "curator (DOMAIN.md §3).",
+    "mentor_bonus_days": 40,
+    "stages": [
+        {"name": "Orientation", "duration_days": 2,
+         "description": "Company information and current policy; introductions; software and first tasks.",
+         "tasks": [
+             ("Company and policy briefing", "hr", 0, 1), ("Meet the team", "head", 0, 1),
+             ("Accounts for the office suite, 1C and the CRM; shared drives and equipment", "sysadmin", 0, 1),
+             ("Clients and first tasks from the head of department", "head", 1, 1),
+         ],
+         "criteria": [{"kind": "tasks_done"}, {"kind": "sign_off", "role": "mentor"}]},
+        {"name": "Product and client base", "duration_days": 5,
+         "description": "Short training (products, the sales system, cold calls), then start building a client "
+                        "base at once.",
+         "tasks": [
+             ("Product training", "mentor", 0, 2), ("Cold-call technique", "mentor", 1, 1),
+             ("First client-base entries in the CRM", "new_hire", 2, 3),
+         ],
+         "criteria": [{"kind": "tasks_done"},
+                      {"kind": "activity", "metric": "calls", "min_per_day": 20, "window_days": 3},
+                      {"kind": "sign_off", "role": "mentor"}]},
+        {"name": "Sales training with a mentor", "duration_days": 20,
+         "description": "The mentor's topics, the product study (most profitable first), the knowledge check and "
+                        "the role-play deal.",
+         "tasks": [
+             ("Mentor's topics: commercial offers, documents, CRM, prospects, other departments, segments, "
+              "prices and discounts", "mentor", 0, 10),
+             ("Product study, most profitable products first", "new_hire", 0, 15),
+             ("Knowledge check", "mentor", 15, 2), ("Role-play deal", "mentor", 17, 3),
+         ],
+         "criteria": [{"kind": "tasks_done"},
+                      {"kind": "activity", "metric": "calls", "min_per_day": 30, "window_days": 5},
+                      {"kind": "quiz_passed", "quiz": "product-knowledge"},
+                      {"kind": "role_play", "max_tries": 2},
+                      {"kind": "sign_off", "role": "mentor"}]},
+        {"name": "Working rhythm under a curator", "duration_days": 60,
+         "description": "Full load under a curator who helps analyse client situations; readiness to work "
+                        "independently.",
+         "tasks": [("Weekly review of client situations with the curator", "curator", 0, 60),
+                   ("Monthly report by the 3rd", "new_hire", 15, 5)],
+         "criteria": [{"kind": "activity", "metric": "calls", "min_per_day": 30, "window_days": 10},
+                      {"kind": "activity", "metric": "contracts", "min_per_day": 0.2, "window_days": 20},
+                      {"kind": "sign_off", "role": "curator"}]},
+    ],
+}
+
+
+def ensure_default_template() -> OnboardingTemplate:
+    existing = db.session.scalar(sa.select(OnboardingTemplate).where(
+        OnboardingTemplate.name == DEFAULT_TEMPLATE["name"]))
+    if existing is not None:
+        return existing
+    template = OnboardingTemplate(name=DEFAULT_TEMPLATE["name"], description=DEFAULT_TEMPLATE["description"],
+                                  mentor_bonus_days=DEFAULT_TEMPLATE["mentor_bonus_days"], version=1)
+    for position, spec in enumerate(DEFAULT_TEMPLATE["stages"], start=1):
+        for item in spec["criteria"]:
+            criteria.validate(item["kind"], item)
+        stage = TemplateStage(position=position, name=spec["name"], description=spec["description"],
+                              duration_days=spec["duration_days"], criteria=spec["criteria"])
+        for task_position, (title, role, offset, duration) in enumerate(spec["tasks"], start=1):
+            stage.tasks.append(TemplateTask(position=task_position, title=title, owner_role=role,
+                                            start_offset=offset, duration=duration))
+        template.stages.append(stage)
+    db.session.add(template)
+    db.session.flush()
+    audit.record("onboarding_template.create", template, name=template.name)
+    return template
+
+
+# --- plans ----------------------------------------------------------------------------
+
+def mentees_of(user_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(OnboardingPlan.id)).where(
+        OnboardingPlan.mentor_id == user_id, OnboardingPlan.state == "active")) or 0
+
+
+def mentors_with_room() -> list[tuple[User, int]]:
+    people = accounts.users_with_role("mentor")
+    return [(u, u.max_mentees - mentees_of(u.id)) for u in people]
+
+
+@dataclass
+class PlanRequest:
+    hire_email: str
+    hire_name: str
+    start: date
+    template: OnboardingTemplate
+    mentor_id: int
+    curator_id: int
+    head_id: int | None = None
+    hr_id: int | None = None
+    sysadmin_id: int | None = None
+    application: Application | None = None
+
+
+def start_plan(request: PlanRequest, by: User) -> OnboardingPlan:
+    """A plan with real dates from the template; the hire gets an account
+    invitation (or the role, if they have an account already)."""
+    if request.application is not None and request.application.stage != "hired":
+        raise TrainingError(_("Start a plan once the candidate is hired."))
+    mentor, curator = db.session.get(User, request.mentor_id), db.session.get(User, request.curator_id)
+    if mentor is None or not mentor.active or not mentor.has_role("mentor"):
+        raise TrainingError(_("Choose a mentor."))
+    if curator is None or not curator.active or not curator.has_role("mentor", "hiring_manager", "admin"):
+        raise TrainingError(_("Choose a curator (a mentor or a head of department)."))
+    if mentees_of(mentor.id) >= mentor.max_mentees:
+        raise TrainingError(_("%(name)s already has %(n)d mentees, the most they take.", name=mentor.full_name,
+                              n=mentor.max_mentees))
+    if not request.template.stages:
+        raise TrainingError(_("The template has no stages."))
+    hire = accounts.user_by_email(request.hire_email)
+    if hire is None:
+        hire = accounts.invite_user(request.hire_email, request.hire_name, ["new_hire"])
+    elif not hire.has_role("new_hire"):
+        hire.set_roles(hire.roles | {"new_hire"})
+    if db.session.scalar(sa.select(OnboardingPlan.id).where(OnboardingPlan.hire_id == hire.id,
+                                                            OnboardingPlan.state == "active")):
+        raise TrainingError(_("%(name)s already has a running plan.", name=hire.full_name))
+    cal = calendar()
+    plan = OnboardingPlan(hire_id=hire.id, application_id=request.application.id if request.application else None,
+                          template_id=request.template.id, template_name=request.template.name,
+                          template_version=request.template.version, start_date=cal.next_business_day(request.start),
+                          mentor_id=mentor.id, curator_id=curator.id, head_id=request.head_id, hr_id=request.hr_id,
+                          sysadmin_id=request.sysadmin_id, state="active")
+    stage_start = plan.start_date
+    for spec in request.template.stages:
+        due = cal.add_business_days(stage_start, max(spec.duration_days, 1) - 1)
+        stage = PlanStage(position=spec.position, name=spec.name, starts_on=stage_start, due_on=due,
+                          criteria=[dict(c) for c in spec.criteria])
+        for task in spec.tasks:
+            starts = cal.add_business_days(stage_start, task.start_offset)
+            stage.tasks.append(PlanTask(position=task.position, title=task.title, owner_role=task.owner_role,
+                                        starts_on=starts, due_on=cal.add_business_days(starts, task.duration - 1),
+                                        required=task.required, instructions=task.instructions, link=task.link))
+        plan.stages.append(stage)
+        stage_start = cal.add_business_days(due, 1)
+    db.session.add(plan)
+    db.session.flush()
+    audit.record("onboarding_plan.start", plan, actor_id=by.id, hire=hire.email, template=plan.template_name,
+                 version=plan.template_version, start=plan.start_date.isoformat())
+    return plan
+
+
+def current_stage(plan: OnboardingPlan) -> PlanStage | None:
+    return next((s for s in plan.stages if s.sign_off is None), None)
+
+
+# --- who may do what with a plan ----------------------------------------------------------
+
+def responsibilities(plan: OnboardingPlan, user: User) -> set[str]:
+    roles = set()
+    for role, user_id in (("new_hire", plan.hire_id), ("mentor", plan.mentor_id), ("curator", plan.curator_id),
+                          ("head", plan.head_id), ("hr", plan.hr_id), ("sysadmin", plan.sysadmin_id)):
+        if user_id == user.id:
+            roles.add(role)
+    return roles
+
+
+def tick_task(task: PlanTask, user: User, done: bool = True) -> PlanTask:
+    plan = task.stage.plan
+    if task.owner_role not in responsibilities(plan, user) and not user.has_role("admin"):
+        raise PermissionError("task")
+    if done and task.done_at is None:
+        task.done_at, task.done_by_id = utcnow(), user.id
+    elif not done:
+        task.done_at = task.done_by_id = None
+    audit.record("plan_task.done" if done else "plan_task.reopened", task, actor_id=user.id, title=task.title)
+    return task
+
+
+# --- activity and role-play -------------------------------------------------------------------
+
+def log_activity(plan: OnboardingPlan, day: date, values: dict[str, Any], by: User) -> ActivityEntry:
+    if not ({"new_hire", "mentor"} & responsibilities(plan, by)) and not by.has_role("admin"):
+        raise PermissionError("activity")
+    today = local_now().date()
+    if day > today:
+        raise TrainingError(_("%(day)s is in the future.", day=day.isoformat()))
+    if day < plan.start_date:
+        raise TrainingError(_("%(day)s is before the plan started.", day=day.isoformat()))
+    clean: dict[str, int] = {}
+    for metric in criteria.METRICS:
+        raw = values.get(metric, 0)
+        if raw in (None, ""):
+            raw = 0
+        try:
+            number = int(raw)
+            if isinstance(raw, float) and raw != number:
+                raise ValueError
+        except (TypeError, ValueError) as exc:
+            raise TrainingError(_("%(metric)s: “%(value)s” is not a whole number.", metric=metric,
+                                  value=raw)) from exc
+        if number < 0:
+            raise TrainingError(_("%(metric)s cannot be negative.", metric=metric))
+        if number > ACTIVITY_LIMITS[metric]:
+            raise TrainingError(_("%(metric)s: %(n)d in one day is not plausible (at most %(max)d).",
+                                  metric=metric, n=number, max=ACTIVITY_LIMITS[metric]))
+        clean[metric] = number
+    entry = db.session.scalar(sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id,
+                                                             ActivityEntry.day == day))
+    entry = entry or ActivityEntry(plan_id=plan.id, day=day)
+    for metric, number in clean.items():
+        setattr(entry, metric, number)
+    entry.recorded_by_id = by.id
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("activity.log", entry, actor_id=by.id, day=day.isoformat(), **clean)
+    return entry
+
+
+def record_role_play(plan: OnboardingPlan, tried_on: date, players: str, passed: bool, notes: str,
+                     by: User) -> RolePlayTry:
+    if "mentor" not in responsibilities(plan, by) and not by.has_role("admin"):
+        raise PermissionError("role_play")
+    if tried_on > local_now().date():
+        raise TrainingError(_("A try cannot be in the future."))
+    attempt = RolePlayTry(plan_id=plan.id, tried_on=tried_on, players=players.strip()[:300], passed=passed,
+                          notes=notes.strip(), recorded_by_id=by.id)
+    db.session.add(attempt)
+    db.session.flush()
+    tries = db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id == plan.id)
+                               .order_by(RolePlayTry.tried_on, RolePlayTry.id)).all()
+    if len(tries) >= 2 and not any(t.passed for t in tries[:2]):
+        plan.needs_decision = True
+    audit.record("role_play.try", attempt, actor_id=by.id, passed=passed, number=len(tries))
+    return attempt
+
+
+def decide(plan: OnboardingPlan, decision: str, reason: str, by: User) -> HeadDecision:
+    if by.id != plan.head_id and not by.has_role("admin"):
+        raise PermissionError("decision")
+    if decision not in ("extend", "end") or not reason.strip():
+        raise TrainingError(_("Extend or end, with the reason."))
+    record = HeadDecision(plan_id=plan.id, decision=decision, reason=reason.strip(), decided_by_id=by.id)
+    db.session.add(record)
+    plan.needs_decision = False
+    if decision == "end":
+        plan.state = "ended"
+    db.session.flush()
+    audit.record("onboarding_plan.decision", plan, actor_id=by.id, decision=decision, reason=reason.strip())
+    return record
+
+
+# --- gates ------------------------------------------------------------------------------
+
+def facts_for(stage: PlanStage) -> criteria.Facts:
+    plan = stage.plan
+    activity = {e.day: {m: getattr(e, m) for m in criteria.METRICS} for e in db.session.scalars(
+        sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id))}
+    tries = [criteria.RolePlayFact(t.tried_on, t.passed) for t in db.session.scalars(
+        sa.select(RolePlayTry).where(RolePlayTry.plan_id == plan.id))]
+    extended = db.session.scalar(sa.select(sa.func.count(HeadDecision.id)).where(
+        HeadDecision.plan_id == plan.id, HeadDecision.decision == "extend"))
+    if extended:  # an extension gives the trainee fresh tries
+        last_decision = db.session.scalar(sa.select(sa.func.max(HeadDecision.decided_at)).where(
+            HeadDecision.plan_id == plan.id))
+        tries = [t for t in tries if t.tried_on >= last_decision.astimezone(zone()).date()]
+    quizzes = {q.quiz_key: bool(q.passed and q.signed_off_at) for q in db.session.scalars(
+        sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id))}
+    signed = frozenset({stage.sign_off.role}) if stage.sign_off else frozenset()
+    return criteria.Facts(
+        today=local_now().date(), calendar=calendar(), stage_start=stage.starts_on,
+        tasks=[criteria.TaskFact(t.title, t.required, t.done_at.date() if t.done_at else None) for t in stage.tasks],
+        activity=activity, role_plays=tries, quizzes=quizzes, sign_offs=signed)
+
+
+@dataclass
+class GateLine:
+    index: int
+    kind: str
+    label: str
+    result: criteria.Result
+    override: CriterionOverride | None
+
+    @property
+    def met(self) -> bool:
+        return self.result.met or self.override is not None
+
+
+def gate(stage: PlanStage) -> list[GateLine]:
+    facts = facts_for(stage)
+    overrides = {o.criterion_index: o for o in db.session.scalars(
+        sa.select(CriterionOverride).where(CriterionOverride.stage_id == stage.id))}
+    lines = []
+    for index, item in enumerate(stage.criteria):
+        kind = item["kind"]
+        lines.append(GateLine(index, kind, criteria.KINDS[kind][0], criteria.evaluate(kind, item, facts),
+                              overrides.get(index)))
+    return lines
+
+
+def sign_off(stage: PlanStage, by: User) -> SignOff:
+    plan = stage.plan
+    if plan.state != "active":
+        raise TrainingError(_("This plan is not running."))
+    role = next((c.get("role") for c in stage.criteria if c["kind"] == "sign_off"), "mentor")
+    allowed_user = plan.curator_id if role == "curator" else plan.mentor_id
+    if by.id != allowed_user and not by.has_role("admin"):
+        raise PermissionError("sign_off")
+    earlier = [s for s in plan.stages if s.position < stage.position and s.sign_off is None]
+    if earlier:
+        raise TrainingError(_("Sign off “%(name)s” first.", name=earlier[0].name))
+    lines = [line for line in gate(stage) if line.kind != "sign_off"]
+    missing = [line.label for line in lines if not line.met]
+    if missing:
+        raise TrainingError(_("Not yet: %(missing)s.", missing="; ".join(missing)))
+    evidence = [{"criterion": line.label, "evidence": line.result.evidence,
+                 "overridden": line.override.reason if line.override else None} for line in lines]
+    record = SignOff(stage_id=stage.id, role=role, signed_by_id=by.id, evidence=evidence)
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise TrainingError(_("This stage is already signed off.")) from exc
+    audit.record("stage.sign_off", stage, actor_id=by.id, role=role, stage=stage.name, evidence=evidence)
+    if stage.position == max(s.position for s in plan.stages):
+        plan.state = "ready"
+        plan.ready_on = local_now().date()
+        audit.record("onboarding_plan.ready", plan, actor_id=by.id)
+    db.session.flush()
+    db.session.refresh(stage)
+    return record
+
+
+def override(stage: PlanStage, index: int, reason: str, by: User) -> CriterionOverride:
+    plan = stage.plan
+    if by.id != plan.head_id and not by.has_role("admin"):
+        raise PermissionError("override")
+    if not 0 <= index < len(stage.criteria) or stage.criteria[index]["kind"] == "sign_off":
+        raise TrainingError(_("That criterion cannot be overridden."))
+    if not reason.strip():
+        raise TrainingError(_("Write why the criterion is overridden."))
+    record = CriterionOverride(stage_id=stage.id, criterion_index=index, reason=reason.strip(),
+                               overridden_by_id=by.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise TrainingError(_("That criterion is already overridden.")) from exc
+    audit.record("criterion.override", stage, actor_id=by.id, criterion=stage.criteria[index],
+                 reason=reason.strip())
+    return record

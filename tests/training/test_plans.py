@@ -1,0 +1,193 @@
+"""Onboarding plans in the services: dates in business days, tasks, the
+activity log, role-play, gates, sign-offs and overrides."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from recruit.audit import AppendOnlyError, AuditEntry
+from recruit.auth import services as accounts
+from recruit.mail import OutboxMessage
+from recruit.organisation import services as org
+from recruit.training import services as ts
+from recruit.training.models import QuizOutcome, SignOff
+
+pytestmark = pytest.mark.pg
+
+
+@pytest.fixture
+def people(ctx):
+    make = lambda email, roles: accounts.create_user(email, email.split("@")[0].title(), roles,  # noqa: E731
+                                                     password="long-enough-pw")
+    p = {"admin": make("admin@x.test", ["admin"]), "mentor": make("mentor@x.test", ["mentor"]),
+         "curator": make("curator@x.test", ["mentor"]), "head": make("head@x.test", ["hiring_manager"]),
+         "hr": make("hr@x.test", ["recruiter"]), "other": make("other@x.test", ["mentor"])}
+    org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
+                        reminder_offsets_hours=[24], retention_days=365, approver_id=p["admin"].id)
+    ctx.session.commit()
+    return p
+
+
+def _plan(people, start, email="hire@x.test"):
+    template = ts.ensure_default_template()
+    return ts.start_plan(ts.PlanRequest(hire_email=email, hire_name="New Hire", start=start, template=template,
+                                        mentor_id=people["mentor"].id, curator_id=people["curator"].id,
+                                        head_id=people["head"].id, hr_id=people["hr"].id), people["hr"])
+
+
+def test_default_template_has_the_four_stages(ctx):
+    template = ts.ensure_default_template()
+    assert [s.name for s in template.stages] == ["Orientation", "Product and client base",
+                                                "Sales training with a mentor", "Working rhythm under a curator"]
+    assert any("1C" in t.title and t.owner_role == "sysadmin" for t in template.stages[0].tasks)
+    assert {c["kind"] for c in template.stages[2].criteria} == {"tasks_done", "activity", "quiz_passed",
+                                                                "role_play", "sign_off"}
+    assert template.stages[3].criteria[-1] == {"kind": "sign_off", "role": "curator"}
+    assert ts.ensure_default_template() is template
+
+
+def test_plan_dates_skip_weekends_and_holidays(people, ctx):
+    org.add_holiday(date(2027, 1, 7), "Christmas")
+    plan = _plan(people, date(2027, 1, 2))  # a Saturday
+    assert plan.start_date == date(2027, 1, 4)
+    orientation, product = plan.stages[0], plan.stages[1]
+    assert (orientation.starts_on, orientation.due_on) == (date(2027, 1, 4), date(2027, 1, 5))
+    assert product.starts_on == date(2027, 1, 6)
+    assert product.due_on == date(2027, 1, 13)  # five business days skipping the 7th and the weekend
+    head_task = orientation.tasks[3]
+    assert head_task.owner_role == "head" and head_task.starts_on == date(2027, 1, 5)
+    assert plan.template_version == 1
+    invitation = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
+    assert invitation.recipient == "hire@x.test"
+    assert plan.hire.has_role("new_hire")
+
+
+def test_mentor_capacity_and_hired_only(people, ctx):
+    people["mentor"].max_mentees = 1
+    _plan(people, date(2027, 2, 1), "a@x.test")
+    with pytest.raises(ts.TrainingError, match="most they take"):
+        _plan(people, date(2027, 2, 1), "b@x.test")
+    assert dict((u.email, room) for u, room in ts.mentors_with_room())["mentor@x.test"] == 0
+
+
+def test_tasks_are_ticked_by_their_owners(people):
+    plan = _plan(people, date(2027, 2, 1))
+    briefing = plan.stages[0].tasks[0]  # HR's
+    with pytest.raises(PermissionError):
+        ts.tick_task(briefing, people["mentor"])
+    ts.tick_task(briefing, people["hr"])
+    assert briefing.done_at is not None and briefing.done_by_id == people["hr"].id
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"calls": -1}, "negative"), ({"calls": 5000}, "not plausible"), ({"leads": "many"}, "whole number"),
+    ({"meetings": 1.5}, "whole number"),
+])
+def test_activity_log_refuses_bad_numbers(people, values, message):
+    plan = _plan(people, org.local_now().date() - timedelta(days=10))
+    with pytest.raises(ts.TrainingError, match=message):
+        ts.log_activity(plan, org.local_now().date(), values, plan.hire)
+
+
+def test_activity_log_dates_and_ownership(people):
+    today = org.local_now().date()
+    plan = _plan(people, today - timedelta(days=10))
+    with pytest.raises(ts.TrainingError, match="future"):
+        ts.log_activity(plan, today + timedelta(days=1), {"calls": 3}, plan.hire)
+    with pytest.raises(ts.TrainingError, match="before the plan"):
+        ts.log_activity(plan, plan.start_date - timedelta(days=1), {"calls": 3}, plan.hire)
+    with pytest.raises(PermissionError):
+        ts.log_activity(plan, today, {"calls": 3}, people["other"])
+    entry = ts.log_activity(plan, today, {"calls": 3}, plan.hire)
+    again = ts.log_activity(plan, today, {"calls": 31, "leads": 2}, people["mentor"])  # the mentor corrects it
+    assert again.id == entry.id and (again.calls, again.leads) == (31, 2)
+
+
+def _complete_tasks(stage, people, plan):
+    owners = {"hr": people["hr"], "head": people["head"], "mentor": people["mentor"],
+              "curator": people["curator"], "new_hire": plan.hire, "sysadmin": people["admin"]}
+    for task in stage.tasks:
+        ts.tick_task(task, owners[task.owner_role])
+
+
+def test_gate_sign_off_and_override(people, ctx):
+    plan = _plan(people, org.local_now().date() - timedelta(days=40))
+    orientation = plan.stages[0]
+    with pytest.raises(ts.TrainingError, match="All required tasks done"):
+        ts.sign_off(orientation, people["mentor"])
+    with pytest.raises(PermissionError):
+        ts.override(orientation, 0, "they know the company already", people["mentor"])
+    with pytest.raises(ts.TrainingError, match="Write why"):
+        ts.override(orientation, 0, " ", people["head"])
+    ts.override(orientation, 0, "Rehired: knows the company already", people["head"])
+    lines = ts.gate(orientation)
+    assert lines[0].met and not lines[0].result.met and lines[0].override.reason.startswith("Rehired")
+    with pytest.raises(PermissionError):
+        ts.sign_off(orientation, people["curator"])  # stages 1-3 are the mentor's
+    record = ts.sign_off(orientation, people["mentor"])
+    assert record.evidence[0]["overridden"].startswith("Rehired")
+    with pytest.raises(ts.TrainingError, match="already signed off"):
+        ts.sign_off(orientation, people["mentor"])
+    ctx.session.commit()
+    actions = ctx.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.action.in_(
+        ("criterion.override", "stage.sign_off")))).all()
+    assert actions == ["criterion.override", "stage.sign_off"]
+    record.role = "curator"
+    with pytest.raises(AppendOnlyError):
+        ctx.session.flush()
+    ctx.session.rollback()
+    # stage 2 needs its tasks and 20 calls a day over the last three business days
+    product = plan.stages[1]
+    _complete_tasks(product, people, plan)
+    with pytest.raises(ts.TrainingError, match="Activity target met"):
+        ts.sign_off(product, people["mentor"])
+    cal = org.calendar()
+    day = cal.add_business_days(org.local_now().date(), -1) if not cal.is_business_day(org.local_now().date()) \
+        else org.local_now().date()
+    for _ in range(3):
+        ts.log_activity(plan, day, {"calls": 25}, plan.hire)
+        day = cal.add_business_days(day, -1)
+    ts.sign_off(product, people["mentor"])
+    assert ts.current_stage(plan).name == "Sales training with a mentor"
+
+
+def test_role_play_quiz_and_readiness(people, ctx):
+    today = org.local_now().date()
+    plan = _plan(people, today - timedelta(days=60))
+    for stage in plan.stages[:2]:
+        for index, item in enumerate(stage.criteria):
+            if item["kind"] != "sign_off":
+                ts.override(stage, index, "tested elsewhere", people["admin"])
+        ts.sign_off(stage, people["mentor"])
+    training = plan.stages[2]
+    _complete_tasks(training, people, plan)
+    ts.override(training, 1, "calls tested elsewhere", people["admin"])
+    ts.record_role_play(plan, today - timedelta(days=3), "Head of sales as the client", False, "too fast",
+                        people["mentor"])
+    assert not plan.needs_decision
+    ts.record_role_play(plan, today - timedelta(days=2), "Two seniors", False, "no closing", people["mentor"])
+    assert plan.needs_decision
+    lines = {line.kind: line for line in ts.gate(training)}
+    assert lines["role_play"].result.needs_decision and not lines["quiz_passed"].met
+    with pytest.raises(PermissionError):
+        ts.decide(plan, "extend", "one more week", people["mentor"])
+    ts.decide(plan, "extend", "Promising; one more week", people["head"])
+    assert not plan.needs_decision and plan.state == "active"
+    ts.record_role_play(plan, today, "Head of sales", True, "closed the deal", people["mentor"])
+    ctx.session.add(QuizOutcome(plan_id=plan.id, quiz_key="product-knowledge", passed=True, score=0.9,
+                                signed_off_by_id=people["mentor"].id, signed_off_at=ts.utcnow()))
+    ctx.session.flush()
+    lines = {line.kind: line for line in ts.gate(training)}
+    assert lines["role_play"].met and lines["quiz_passed"].met
+    ts.sign_off(training, people["mentor"])
+    rhythm = plan.stages[3]
+    for index, item in enumerate(rhythm.criteria):
+        if item["kind"] == "activity":
+            ts.override(rhythm, index, "measured in the CRM", people["head"])
+    with pytest.raises(PermissionError):
+        ts.sign_off(rhythm, people["mentor"])
+    ts.sign_off(rhythm, people["curator"])
+    assert plan.state == "ready" and plan.ready_on == today
+    ctx.session.commit()
+    assert ctx.session.scalar(sa.select(sa.func.count(SignOff.id))) == 4
