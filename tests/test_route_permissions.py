@@ -82,6 +82,18 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "interviews.show_rates": ("GET", "/interviews/show-rates", STAFF),
     "interviews.report": ("GET", "/interviews/reports", STAFF),
     "interviews.report_csv": ("GET", "/interviews/reports.csv", STAFF),
+    "training.overview": ("GET", "/plans", STAFF),
+    "training.new": ("GET", "/plans/new?application={application}", STAFF),
+    "training.plan": ("GET", "/plans/{plan}", STAFF | {"new_hire", "mentor", "hiring_manager"}),
+    "training.mine": ("GET", "/my-plan", {"new_hire"}),
+    "training.tick": ("POST", "/plan-tasks/{hr_task}/done", STAFF),
+    "training.log_activity": ("POST", "/plans/{plan}/activity", {"admin", "new_hire", "mentor"}),
+    "training.role_play": ("POST", "/plans/{plan}/role-play", {"admin", "mentor"}),
+    "training.decide": ("POST", "/plans/{plan}/decision", {"admin", "hiring_manager"}),
+    "training.sign_off": ("POST", "/plan-stages/{plan_stage}/sign-off", {"admin", "mentor"}),
+    "training.override": ("POST", "/plan-stages/{plan_stage}/override", {"admin", "hiring_manager"}),
+    "training.todo": ("GET", "/todo", STAFF | {"hiring_manager", "mentor"}),
+    "training.mentees": ("GET", "/mentees", {"admin", "hiring_manager", "mentor"}),
     "api.openapi": ("GET", "/api/v1/openapi.json", "public"),
     "api.vacancies_list": ("GET", "/api/v1/vacancies", EVERYONE),
     "api.vacancies_create": ("POST", "/api/v1/vacancies", {"admin", "hiring_manager"}),
@@ -138,11 +150,19 @@ def world(clean_app, make):
             place="Room 2", interviewers=[iv.InterviewerHours(users["admin"])],
             created_by=db.session.get(User, users["recruiter"]))
         booking = iv.book(session, [(application, 0)], None, db.session.get(User, users["recruiter"])).invited[0]
+        from recruit.training import services as ts
+
+        plan = ts.start_plan(ts.PlanRequest(
+            "new_hire@walk.test", "Hire", org.local_now().date(), ts.ensure_default_template(),
+            mentor_id=users["mentor"], curator_id=users["hiring_manager"], head_id=users["hiring_manager"],
+            hr_id=users["recruiter"]), db.session.get(User, users["recruiter"]))
+        hr_task = next(t for t in plan.stages[0].tasks if t.owner_role == "hr")
         message = db.session.scalar(db.select(OutboxMessage.id))
         ids = {"vacancy": vacancy, "application": application, "candidate": app_row.candidate_id,
                "template": template, "batch": batch.id, "message": message, "user": users["recruiter"],
                "session": session.id, "other_session": other.id, "booking": booking.id,
-               "booking_token": iv.booking_token(booking), "spare": spare}
+               "booking_token": iv.booking_token(booking), "spare": spare,
+               "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id}
         db.session.commit()
     return {"users": users, "ids": ids, "tokens": tokens, "own_tokens": own_tokens}
 

@@ -392,3 +392,73 @@ def override(stage: PlanStage, index: int, reason: str, by: User) -> CriterionOv
     audit.record("criterion.override", stage, actor_id=by.id, criterion=stage.criteria[index],
                  reason=reason.strip())
     return record
+
+
+# --- pages' figures ---------------------------------------------------------------------
+
+def overdue_count(plan: OnboardingPlan) -> int:
+    today = local_now().date()
+    return sum(1 for stage in plan.stages for task in stage.tasks if task.done_at is None and task.due_on < today)
+
+
+@dataclass
+class PlanSummary:
+    stage: PlanStage | None
+    progress: list[tuple[str, int]]  # stage name, percent of tasks done
+    overdue: int
+    pending_sign_off: PlanStage | None
+
+
+def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
+    result = {}
+    for plan in plans:
+        stage = current_stage(plan)
+        progress = [(s.name, round(100 * sum(1 for t in s.tasks if t.done_at) / len(s.tasks)) if s.tasks else
+                     (100 if s.sign_off else 0)) for s in plan.stages]
+        ready = stage is not None and all(line.met for line in gate(stage) if line.kind != "sign_off")
+        result[plan.id] = PlanSummary(stage, progress, overdue_count(plan), stage if ready else None)
+    return result
+
+
+def activity_chart(plan: OnboardingPlan, days: int = 15) -> dict[str, Any]:
+    """The last business days' calls against the current target, as bars."""
+    cal = calendar()
+    today = local_now().date()
+    last = today if cal.is_business_day(today) else cal.add_business_days(today, -1)
+    span = [last]
+    while len(span) < days and span[-1] > plan.start_date:
+        span.append(cal.add_business_days(span[-1], -1))
+    span.reverse()
+    entries = {e.day: e for e in db.session.scalars(sa.select(ActivityEntry).where(
+        ActivityEntry.plan_id == plan.id, ActivityEntry.day >= span[0]))}
+    stage = current_stage(plan) or plan.stages[-1]
+    target = next((c for c in stage.criteria if c["kind"] == "activity" and c.get("metric") == "calls"), None)
+    goal = float(target["min_per_day"]) if target else 30.0
+    top = max([goal] + [e.calls for e in entries.values()]) or 1
+    bars = [{"day": d, "calls": entries[d].calls if d in entries else 0,
+             "height": round(100 * (entries[d].calls if d in entries else 0) / top),
+             "other": {m: getattr(entries[d], m) for m in criteria.METRICS} if d in entries else {}}
+            for d in span]
+    return {"bars": bars, "goal": goal, "goal_height": round(100 * goal / top), "entries": len(entries)}
+
+
+def role_play_tries(plan: OnboardingPlan) -> list[RolePlayTry]:
+    return list(db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id == plan.id)
+                                   .order_by(RolePlayTry.tried_on, RolePlayTry.id)))
+
+
+def decisions(plan: OnboardingPlan) -> list[HeadDecision]:
+    return list(db.session.scalars(sa.select(HeadDecision).where(HeadDecision.plan_id == plan.id)
+                                   .order_by(HeadDecision.decided_at)))
+
+
+def todo_for(user: User) -> list[PlanTask]:
+    """Open tasks of running plans that this person's part in the plan owns."""
+    columns = {"mentor": OnboardingPlan.mentor_id, "curator": OnboardingPlan.curator_id,
+               "head": OnboardingPlan.head_id, "hr": OnboardingPlan.hr_id, "sysadmin": OnboardingPlan.sysadmin_id}
+    clauses = [sa.and_(PlanTask.owner_role == role, column == user.id) for role, column in columns.items()]
+    stmt = (sa.select(PlanTask).join(PlanStage, PlanTask.stage_id == PlanStage.id)
+            .join(OnboardingPlan, PlanStage.plan_id == OnboardingPlan.id)
+            .where(OnboardingPlan.state == "active", PlanTask.done_at.is_(None), sa.or_(*clauses))
+            .order_by(PlanTask.due_on, PlanTask.id))
+    return list(db.session.scalars(stmt).unique())

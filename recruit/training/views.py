@@ -1,0 +1,265 @@
+"""Onboarding pages: starting a plan from a hire, the plan with its gates, the
+new hire's own page, to-do lists, the mentor's and HR's overviews."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from recruit.auth.models import User
+from recruit.auth.permissions import allow, ensure
+from recruit.auth.services import AccountError
+from recruit.extensions import db
+from recruit.organisation.services import local_now
+from recruit.training import services as ts
+from recruit.training.criteria import METRICS
+from recruit.training.models import OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
+from recruit.vacancies.models import Application
+
+bp = Blueprint("training", __name__)
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    from recruit.auth.permissions import can
+
+    state.app.jinja_env.globals.update(plan_can=can)
+EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "new_hire")
+METRIC_LABELS = {"calls": "Calls", "email_offers": "E-mail offers", "phone_offers": "Phone offers",
+                 "meetings": "Meetings", "leads": "Leads", "contracts": "Contracts"}
+
+
+def _plan(plan_id: int, action: str = "plan.view") -> OnboardingPlan:
+    plan = db.session.get(OnboardingPlan, plan_id)
+    if plan is None:
+        abort(404)
+    ensure(action, plan)
+    return plan
+
+
+def _date(raw: str | None, default: date | None = None) -> date:
+    if not raw:
+        if default is None:
+            raise ValueError(_("Give a date."))
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValueError(_("Dates look like 2026-11-24.")) from exc
+
+
+@bp.route("/plans")
+@allow("admin", "recruiter")
+def overview():
+    state = request.args.get("state", "active")
+    stmt = sa.select(OnboardingPlan).order_by(OnboardingPlan.start_date.desc())
+    if state in ("active", "ready", "ended"):
+        stmt = stmt.where(OnboardingPlan.state == state)
+    mentor = request.args.get("mentor", type=int)
+    if mentor:
+        stmt = stmt.where(OnboardingPlan.mentor_id == mentor)
+    plans = list(db.session.scalars(stmt).unique())
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["hire", "email", "start", "stage", "mentor", "curator", "state", "overdue_tasks",
+                         "needs_decision"])
+        for plan in plans:
+            stage = ts.current_stage(plan)
+            writer.writerow([plan.hire.full_name, plan.hire.email, plan.start_date.isoformat(),
+                             stage.name if stage else "done", plan.mentor.full_name, plan.curator.full_name,
+                             plan.state, ts.overdue_count(plan), "yes" if plan.needs_decision else ""])
+        return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=onboarding-plans.csv"})
+    return render_template("training/overview.html", plans=plans, state=state, mentor=mentor,
+                           mentors=[u for u, _room in ts.mentors_with_room()], summaries=ts.summaries(plans))
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@allow("admin", "recruiter")
+def new():
+    application = db.session.get(Application, request.values.get("application", 0, type=int))
+    templates = list(db.session.scalars(sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name)))
+    if not templates:
+        templates = [ts.ensure_default_template()]
+        db.session.commit()
+    staff = list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)))
+    if request.method == "POST":
+        try:
+            template = db.session.get(OnboardingTemplate, request.form.get("template_id", 0, type=int))
+            if template is None:
+                raise ts.TrainingError(_("Choose a template."))
+            plan = ts.start_plan(ts.PlanRequest(
+                hire_email=request.form.get("hire_email", ""), hire_name=request.form.get("hire_name", ""),
+                start=_date(request.form.get("start")), template=template,
+                mentor_id=request.form.get("mentor_id", 0, type=int),
+                curator_id=request.form.get("curator_id", 0, type=int),
+                head_id=request.form.get("head_id", 0, type=int) or None,
+                hr_id=current_user.id, sysadmin_id=request.form.get("sysadmin_id", 0, type=int) or None,
+                application=application), current_user)
+        except (ts.TrainingError, ValueError, AccountError) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("The plan is running; %(name)s has an invitation to their account.",
+                    name=plan.hire.full_name), "success")
+            return redirect(url_for("training.plan", plan_id=plan.id))
+    return render_template("training/new.html", application=application, templates=templates, staff=staff,
+                           mentors=ts.mentors_with_room(), today=local_now().date())
+
+
+@bp.route("/plans/<int:plan_id>")
+@allow(*EVERYONE)
+def plan(plan_id: int):
+    return _render_plan(_plan(plan_id))
+
+
+def _render_plan(plan: OnboardingPlan):
+    gates = {stage.id: ts.gate(stage) for stage in plan.stages}
+    return render_template("training/plan.html", plan=plan, gates=gates, current=ts.current_stage(plan),
+                           roles=ts.responsibilities(plan, current_user), today=local_now().date(),
+                           activity=ts.activity_chart(plan), metrics=METRICS, labels=METRIC_LABELS,
+                           tries=ts.role_play_tries(plan), decisions=ts.decisions(plan))
+
+
+@bp.route("/my-plan")
+@allow("new_hire")
+def mine():
+    plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == current_user.id)
+                             .order_by(OnboardingPlan.id.desc()))
+    if plan is None:
+        return render_template("training/no_plan.html")
+    return _render_plan(plan)
+
+
+@bp.route("/plan-tasks/<int:task_id>/done", methods=["POST"])
+@allow(*EVERYONE)
+def tick(task_id: int):
+    task = db.session.get(PlanTask, task_id)
+    if task is None:
+        abort(404)
+    ensure("plan.view", task.stage.plan)
+    try:
+        ts.tick_task(task, current_user, done=request.form.get("undo") != "1")
+    except PermissionError:
+        abort(403)
+    db.session.commit()
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else
+                    url_for("training.plan", plan_id=task.stage.plan_id))
+
+
+@bp.route("/plans/<int:plan_id>/activity", methods=["POST"])
+@allow(*EVERYONE)
+def log_activity(plan_id: int):
+    plan = _plan(plan_id, "plan.log_activity")
+    try:
+        day = _date(request.form.get("day"), local_now().date())
+        ts.log_activity(plan, day, {m: request.form.get(m, "") for m in METRICS}, current_user)
+    except (ts.TrainingError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    except PermissionError:
+        abort(403)
+    else:
+        db.session.commit()
+        flash(_("Activity for %(day)s saved.", day=day.isoformat()), "success")
+    return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
+
+
+@bp.route("/plans/<int:plan_id>/role-play", methods=["POST"])
+@allow(*EVERYONE)
+def role_play(plan_id: int):
+    plan = _plan(plan_id, "plan.coach")
+    try:
+        ts.record_role_play(plan, _date(request.form.get("tried_on"), local_now().date()),
+                            request.form.get("players", ""), request.form.get("passed") == "1",
+                            request.form.get("notes", ""), current_user)
+    except (ts.TrainingError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Role-play try recorded."), "success")
+    return redirect(url_for("training.plan", plan_id=plan.id) + "#role-play")
+
+
+@bp.route("/plans/<int:plan_id>/decision", methods=["POST"])
+@allow(*EVERYONE)
+def decide(plan_id: int):
+    plan = _plan(plan_id, "plan.decide")
+    try:
+        ts.decide(plan, request.form.get("decision", ""), request.form.get("reason", ""), current_user)
+    except ts.TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Decision recorded."), "success")
+    return redirect(url_for("training.plan", plan_id=plan.id))
+
+
+def _stage(stage_id: int) -> PlanStage:
+    stage = db.session.get(PlanStage, stage_id)
+    if stage is None:
+        abort(404)
+    ensure("plan.view", stage.plan)
+    return stage
+
+
+@bp.route("/plan-stages/<int:stage_id>/sign-off", methods=["POST"])
+@allow(*EVERYONE)
+def sign_off(stage_id: int):
+    stage = _stage(stage_id)
+    try:
+        ts.sign_off(stage, current_user)
+    except PermissionError:
+        abort(403)
+    except ts.TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("“%(name)s” is signed off.", name=stage.name), "success")
+    return redirect(url_for("training.plan", plan_id=stage.plan_id))
+
+
+@bp.route("/plan-stages/<int:stage_id>/override", methods=["POST"])
+@allow(*EVERYONE)
+def override(stage_id: int):
+    stage = _stage(stage_id)
+    try:
+        ts.override(stage, request.form.get("index", -1, type=int), request.form.get("reason", ""), current_user)
+    except PermissionError:
+        abort(403)
+    except ts.TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Criterion overridden; the reason is in the audit trail."), "info")
+    return redirect(url_for("training.plan", plan_id=stage.plan_id))
+
+
+@bp.route("/todo")
+@allow("admin", "hiring_manager", "recruiter", "mentor")
+def todo():
+    return render_template("training/todo.html", tasks=ts.todo_for(current_user), today=local_now().date())
+
+
+@bp.route("/mentees")
+@allow("admin", "hiring_manager", "mentor")
+def mentees():
+    plans = list(db.session.scalars(sa.select(OnboardingPlan).where(
+        sa.or_(OnboardingPlan.mentor_id == current_user.id, OnboardingPlan.curator_id == current_user.id,
+               OnboardingPlan.head_id == current_user.id), OnboardingPlan.state == "active")
+        .order_by(OnboardingPlan.start_date)).unique())
+    return render_template("training/mentees.html", plans=plans, summaries=ts.summaries(plans))
+

@@ -1,0 +1,106 @@
+"""Onboarding in the browser: HR starts a plan for a hire, the hire follows it,
+the mentor ticks tasks and signs off, owners only."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from tests.conftest import login
+
+
+def _hired(clean_app, make):
+    from recruit.extensions import db
+    from recruit.vacancies import candidates as cs
+    from recruit.vacancies.models import Application
+
+    vacancy = make.vacancy("open")
+    application_id = make.candidate(vacancy, full_name="Ivan Hired", email="ivan@x.test")
+    with clean_app.app_context():
+        application = db.session.get(Application, application_id)
+        for stage in ("screened", "invited", "interviewed", "role_play", "offer", "hired"):
+            cs.move(application, stage)
+        db.session.commit()
+    return application_id
+
+
+def test_hr_starts_a_plan_and_everyone_sees_their_part(clean_app, make):
+    from recruit.extensions import db
+    from recruit.mail import OutboxMessage
+
+    make.user("recruiter", email="hr@x.test")
+    mentor = make.user("mentor", email="mentor@x.test")
+    make.user("mentor", email="other@x.test")
+    head = make.user("hiring_manager", email="head@x.test")
+    application = _hired(clean_app, make)
+    client = clean_app.test_client()
+    login(client, "hr@x.test")
+    page = client.get(f"/candidates/{_candidate_id(clean_app, application)}").get_data(as_text=True)
+    assert "Start onboarding" in page
+    form = client.get(f"/plans/new?application={application}").get_data(as_text=True)
+    assert "Ivan Hired" in form and "room for 3" in form
+    template_id = re.search(r'name="template_id"><option value="(\d+)"', form).group(1)
+    start = (clean_app_now(clean_app) - timedelta(days=3)).isoformat()
+    response = client.post("/plans/new", data={
+        "application": application, "hire_name": "Ivan Hired", "hire_email": "ivan@x.test", "start": start,
+        "template_id": template_id, "mentor_id": mentor, "curator_id": mentor, "head_id": head, "sysadmin_id": 0})
+    assert response.status_code == 302
+    plan_url = response.headers["Location"]
+    page = client.get(plan_url).get_data(as_text=True)
+    assert "Orientation" in page and "Working rhythm under a curator" in page and "Exit criteria" in page
+    csv_text = client.get("/plans?format=csv").get_data().decode("utf-8-sig")
+    assert "Ivan Hired" in csv_text and "Orientation" in csv_text
+    with clean_app.app_context():
+        invitation = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == "ivan@x.test"))
+        link = re.search(r"http://\S+", invitation.body).group(0).replace("http://recruit.test", "")
+    client.post("/logout")
+
+    # the new hire sets a password and sees their own plan, and nobody else's
+    client.post(link, data={"password": "ivan-password-1", "confirm": "ivan-password-1"})
+    login(client, "ivan@x.test", "ivan-password-1")
+    mine = client.get("/my-plan").get_data(as_text=True)
+    assert "Ivan Hired" in mine and "Save the day" in mine
+    bad = client.post(f"{plan_url}/activity", data={"day": clean_app_now(clean_app).isoformat(), "calls": "-3"},
+                      follow_redirects=True)
+    assert "cannot be negative" in bad.get_data(as_text=True)
+    good = client.post(f"{plan_url}/activity", data={"day": clean_app_now(clean_app).isoformat(), "calls": "31"},
+                       follow_redirects=True)
+    assert "saved" in good.get_data(as_text=True)
+    assert client.get("/plans").status_code == 403
+    assert client.post(f"{plan_url}/role-play", data={"passed": "1"}).status_code == 403
+    client.post("/logout")
+
+    # another mentor cannot see it; the mentor ticks their tasks from the to-do list and signs off
+    login(client, "other@x.test")
+    assert client.get(plan_url).status_code == 403
+    client.post("/logout")
+    login(client, "mentor@x.test")
+    todo = client.get("/todo").get_data(as_text=True)
+    assert "Product training" in todo
+    assert "Ivan Hired" in client.get("/mentees").get_data(as_text=True)
+    sign = re.search(r'action="(/plan-stages/\d+/sign-off)"', client.get(plan_url).get_data(as_text=True)).group(1)
+    refused = client.post(sign, follow_redirects=True).get_data(as_text=True)
+    assert "Not yet" in refused and "All required tasks done" in refused
+    client.post("/logout")
+    login(client, "head@x.test")
+    override = re.search(r'action="(/plan-stages/\d+/override)"', client.get(plan_url).get_data(as_text=True)).group(1)
+    client.post(override, data={"index": 0, "reason": "Done on paper on day one"})
+    client.post("/logout")
+    login(client, "mentor@x.test")
+    done = client.post(sign, follow_redirects=True).get_data(as_text=True)
+    assert "“Orientation” is signed off" in done and "Overridden: Done on paper on day one" in done
+
+
+def _candidate_id(app, application_id):
+    from recruit.extensions import db
+    from recruit.vacancies.models import Application
+
+    with app.app_context():
+        return db.session.get(Application, application_id).candidate_id
+
+
+def clean_app_now(app):
+    from recruit.organisation.services import local_now
+
+    with app.app_context():
+        return local_now().date()
