@@ -147,7 +147,64 @@ def load() -> bool:
     db.session.flush()
     _interview_history(users, client)
     _interview_days(users, open_vacancy)
+    _onboarding(users)
     return True
+
+
+def _onboarding(users) -> None:
+    """New hires in every stage, with the activity, tries and sign-offs that got them there."""
+    import random
+
+    from recruit.training import services as ts
+    from recruit.training.models import QuizOutcome
+
+    rng = random.Random(11)
+    mentor, curator, hr, admin = users["mentor"], users["manager"], users["recruiter"], users["admin"]
+    mentor.max_mentees = 5
+    template = ts.ensure_default_template()
+    cal = org.calendar()
+    today = org.local_now().date()
+    hires = [  # name, e-mail, business days ago, stages to sign off, extra
+        ("Nikita Newhire", "hire@demo.local", 6, 1, None),
+        ("Polina Orlova", "polina.orlova@demo.local", 0, 0, None),
+        ("Roman Belov", "roman.belov@demo.local", 24, 2, "failed_try"),
+        ("Sofia Markova", "sofia.markova@demo.local", 40, 3, None),
+        ("Timur Zaitsev", "timur.zaitsev@demo.local", 95, 4, None),
+    ]
+    owners = {"hr": hr, "head": curator, "mentor": mentor, "curator": curator, "sysadmin": admin}
+    for name, email, ago, signed, extra in hires:
+        start = cal.add_business_days(today, -ago) if ago else cal.next_business_day(today)
+        if email != "hire@demo.local" and accounts.user_by_email(email) is None:
+            accounts.create_user(email, name, ["new_hire"], password=DEMO_PASSWORD)
+        plan = ts.start_plan(ts.PlanRequest(email, name, start, template, mentor_id=mentor.id, curator_id=curator.id,
+                                            head_id=curator.id, hr_id=hr.id, sysadmin_id=admin.id), hr)
+        day, n = plan.start_date, 0
+        while day <= today and ago:
+            n += 1
+            if day < today or signed:
+                ts.log_activity(plan, day, {"calls": rng.randint(31, 42), "email_offers": rng.randint(20, 55),
+                                            "phone_offers": rng.randint(10, 24), "meetings": rng.randint(0, 2),
+                                            "leads": rng.randint(0, 3), "contracts": 1 if n % 3 == 0 else 0},
+                                plan.hire)
+            day = cal.add_business_days(day, 1)
+        for stage in plan.stages[:signed]:
+            for task in stage.tasks:
+                ts.tick_task(task, owners.get(task.owner_role, plan.hire))
+            if stage.position == 3:
+                ts.record_role_play(plan, cal.add_business_days(today, -3), "Head of sales and a senior manager",
+                                    True, "Closed the deal on the first try.", mentor)
+                db.session.add(QuizOutcome(plan_id=plan.id, quiz_key="product-knowledge", passed=True, score=0.86,
+                                           signed_off_by_id=mentor.id, signed_off_at=ts.utcnow()))
+                db.session.flush()
+            ts.sign_off(stage, curator if stage.position == 4 else mentor)
+        current = ts.current_stage(plan)
+        if current is not None:
+            for task in current.tasks[: len(current.tasks) // 2]:
+                ts.tick_task(task, owners.get(task.owner_role, plan.hire))
+        if extra == "failed_try":
+            ts.record_role_play(plan, cal.add_business_days(today, -1), "Head of sales", False,
+                                "Lost the client on the price objection.", mentor)
+    db.session.flush()
 
 
 # True show-up rates of the demo's channels, so the learned model has something to learn.

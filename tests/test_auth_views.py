@@ -209,13 +209,19 @@ def test_demo_data_loads_once(clean_app):
             return [db.session.scalar(sa.select(sa.func.count(m.id))) for m in (User, Vacancy, Candidate)]
 
     first = counts()
-    assert first[:2] == [6, 4] and first[2] > 29 + 300  # the job-board export and the interview history
+    assert first[:2] == [6 + 4, 4] and first[2] > 29 + 300  # demo roles + four more hires; export and history
     from recruit.interviews import services as iv
 
     with clean_app.app_context():
         model = iv.current_model()
         kinds = sorted(s.kind for s in iv.upcoming_sessions())
     assert model.overall.outcomes > 300 and kinds == ["group", "stream"]
+    from recruit.training.models import OnboardingPlan
+
+    with clean_app.app_context():
+        states = sorted(p.state for p in db.session.scalars(sa.select(OnboardingPlan)))
+        stages = sorted(len([s for s in p.stages if s.sign_off]) for p in db.session.scalars(sa.select(OnboardingPlan)))
+    assert states == ["active"] * 4 + ["ready"] and stages == [0, 1, 2, 3, 4]  # a hire in every stage
     assert "already present" in runner.invoke(args=["demo", "load"]).output
     assert counts() == first
     client = clean_app.test_client()
