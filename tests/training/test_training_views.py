@@ -60,6 +60,7 @@ def test_hr_starts_a_plan_and_everyone_sees_their_part(clean_app, make):
     login(client, "ivan@x.test", "ivan-password-1")
     mine = client.get("/my-plan").get_data(as_text=True)
     assert "Ivan Hired" in mine and "Save the day" in mine
+    assert "To move on from “Orientation”" in mine and "All required tasks done" in mine
     bad = client.post(f"{plan_url}/activity", data={"day": clean_app_now(clean_app).isoformat(), "calls": "-3"},
                       follow_redirects=True)
     assert "cannot be negative" in bad.get_data(as_text=True)
