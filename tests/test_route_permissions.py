@@ -92,6 +92,8 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "training.decide": ("POST", "/plans/{plan}/decision", {"admin", "hiring_manager"}),
     "training.sign_off": ("POST", "/plan-stages/{plan_stage}/sign-off", {"admin", "mentor"}),
     "training.override": ("POST", "/plan-stages/{plan_stage}/override", {"admin", "hiring_manager"}),
+    "training.summary": ("GET", "/plans/{plan}/summary", STAFF | {"new_hire", "mentor", "hiring_manager"}),
+    "training.bonuses": ("GET", "/plans/bonuses", STAFF),
     "training.todo": ("GET", "/todo", STAFF | {"hiring_manager", "mentor"}),
     "training.mentees": ("GET", "/mentees", {"admin", "hiring_manager", "mentor"}),
     "api.openapi": ("GET", "/api/v1/openapi.json", "public"),

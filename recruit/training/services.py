@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from recruit import audit
+from recruit import audit, jobs
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.mail import absolute_url, queue_mail
 from recruit.organisation.services import calendar, local_now, zone
 from recruit.timeutil import utcnow
 from recruit.training import criteria
@@ -462,3 +463,100 @@ def todo_for(user: User) -> list[PlanTask]:
             .where(OnboardingPlan.state == "active", PlanTask.done_at.is_(None), sa.or_(*clauses))
             .order_by(PlanTask.due_on, PlanTask.id))
     return list(db.session.scalars(stmt).unique())
+
+
+# --- mentor bonus, digests, reminders ------------------------------------------------------
+
+@dataclass
+class BonusLine:
+    plan: OnboardingPlan
+    days_allowed: int | None
+    days_taken: int | None
+    earned: bool
+
+
+def mentor_bonuses() -> list[BonusLine]:
+    """DOMAIN.md §3: a mentor earns the bonus when the trainee reaches the
+    stage-3 targets (its sign-off) within the template's business days."""
+    cal = calendar()
+    lines = []
+    for plan in db.session.scalars(sa.select(OnboardingPlan).order_by(OnboardingPlan.start_date)).unique():
+        template = db.session.get(OnboardingTemplate, plan.template_id) if plan.template_id else None
+        allowed = template.mentor_bonus_days if template else None
+        stage = next((s for s in plan.stages if s.position == 3), None)
+        taken = None
+        if stage is not None and stage.sign_off is not None:
+            signed_on = stage.sign_off.signed_at.astimezone(zone()).date()
+            taken = cal.business_days_between(plan.start_date, signed_on) + 1
+        lines.append(BonusLine(plan, allowed, taken, bool(allowed and taken is not None and taken <= allowed)))
+    return lines
+
+
+def pending_sign_offs(user: User) -> list[PlanStage]:
+    stages = []
+    plans = db.session.scalars(sa.select(OnboardingPlan).where(
+        OnboardingPlan.state == "active",
+        sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id))).unique()
+    for plan in plans:
+        stage = current_stage(plan)
+        if stage is None:
+            continue
+        role = next((c.get("role") for c in stage.criteria if c["kind"] == "sign_off"), "mentor")
+        signer = plan.curator_id if role == "curator" else plan.mentor_id
+        if signer == user.id and all(line.met for line in gate(stage) if line.kind != "sign_off"):
+            stages.append(stage)
+    return stages
+
+
+@jobs.job("training.digest", every_seconds=24 * 3600)
+def send_digests() -> int:
+    """Once a day, each mentor and curator hears about overdue tasks and sign-offs waiting for them."""
+    today = local_now().date()
+    people = set(db.session.scalars(sa.select(OnboardingPlan.mentor_id).where(OnboardingPlan.state == "active"))) | \
+        set(db.session.scalars(sa.select(OnboardingPlan.curator_id).where(OnboardingPlan.state == "active")))
+    sent = 0
+    for user_id in sorted(people):
+        user = db.session.get(User, user_id)
+        if user is None or not user.active:
+            continue
+        overdue = [t for t in todo_for(user) if t.due_on < today]
+        waiting = pending_sign_offs(user)
+        if not overdue and not waiting:
+            continue
+        lines = [_("Overdue: %(task)s (%(hire)s, due %(due)s)", task=t.title, hire=t.stage.plan.hire.full_name,
+                   due=t.due_on.isoformat()) for t in overdue]
+        lines += [_("Ready for your sign-off: %(stage)s of %(hire)s", stage=s.name, hire=s.plan.hire.full_name)
+                  for s in waiting]
+        queue_mail(user.email, _("Onboarding: %(n)d things wait for you", n=len(lines)),
+                   _("Hello %(name)s,\n\n%(lines)s\n\n%(link)s", name=user.full_name, lines="\n".join(lines),
+                     link=absolute_url("training.mentees")), kind="training.digest")
+        sent += 1
+    return sent
+
+
+@jobs.job("training.reminders", every_seconds=24 * 3600)
+def remind_hires() -> int:
+    """New hires hear the day before about their tasks due the next business day."""
+    cal = calendar()
+    tomorrow = cal.add_business_days(local_now().date(), 1)
+    tasks = db.session.scalars(
+        sa.select(PlanTask).join(PlanStage, PlanTask.stage_id == PlanStage.id)
+        .join(OnboardingPlan, PlanStage.plan_id == OnboardingPlan.id)
+        .where(OnboardingPlan.state == "active", PlanTask.owner_role == "new_hire", PlanTask.done_at.is_(None),
+               PlanTask.due_on == tomorrow)).unique().all()
+    by_hire: dict[int, list[PlanTask]] = {}
+    for task in tasks:
+        by_hire.setdefault(task.stage.plan.hire_id, []).append(task)
+    for hire_id, items in by_hire.items():
+        hire = db.session.get(User, hire_id)
+        queue_mail(hire.email, _("Due tomorrow in your onboarding"),
+                   _("Hello %(name)s,\n\nDue on %(day)s:\n%(tasks)s\n\n%(link)s", name=hire.full_name,
+                     day=tomorrow.isoformat(), tasks="\n".join(f"- {t.title}" for t in items),
+                     link=absolute_url("training.mine")), kind="training.reminder")
+    return len(by_hire)
+
+
+def activity_totals(plan: OnboardingPlan) -> dict[str, int]:
+    row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(getattr(ActivityEntry, m)), 0)
+                                         for m in criteria.METRICS]).where(ActivityEntry.plan_id == plan.id)).one()
+    return dict(zip(criteria.METRICS, (int(v) for v in row), strict=True))

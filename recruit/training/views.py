@@ -248,6 +248,34 @@ def override(stage_id: int):
     return redirect(url_for("training.plan", plan_id=stage.plan_id))
 
 
+@bp.route("/plans/<int:plan_id>/summary")
+@allow(*EVERYONE)
+def summary(plan_id: int):
+    """The whole history on one printable page."""
+    plan = _plan(plan_id)
+    from recruit import audit
+
+    return render_template("training/summary.html", plan=plan, gates={s.id: ts.gate(s) for s in plan.stages},
+                           tries=ts.role_play_tries(plan), decisions=ts.decisions(plan),
+                           totals=ts.activity_totals(plan), history=audit.history("onboarding_plans", plan.id))
+
+
+@bp.route("/plans/bonuses")
+@allow("admin", "recruiter")
+def bonuses():
+    lines = ts.mentor_bonuses()
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["mentor", "trainee", "start", "business_days_allowed", "business_days_taken", "earned"])
+        for line in lines:
+            writer.writerow([line.plan.mentor.full_name, line.plan.hire.full_name, line.plan.start_date.isoformat(),
+                             line.days_allowed or "", line.days_taken or "", "yes" if line.earned else "no"])
+        return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=mentor-bonuses.csv"})
+    return render_template("training/bonuses.html", lines=lines)
+
+
 @bp.route("/todo")
 @allow("admin", "hiring_manager", "recruiter", "mentor")
 def todo():

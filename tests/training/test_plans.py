@@ -191,3 +191,30 @@ def test_role_play_quiz_and_readiness(people, ctx):
     assert plan.state == "ready" and plan.ready_on == today
     ctx.session.commit()
     assert ctx.session.scalar(sa.select(sa.func.count(SignOff.id))) == 4
+
+
+def test_digest_reminders_and_mentor_bonus(people, ctx):
+    today = org.local_now().date()
+    cal = org.calendar()
+    plan = _plan(people, cal.add_business_days(today, -8))  # the mentor's product training is overdue
+    sent = ts.send_digests()
+    ctx.session.commit()
+    digests = ctx.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "training.digest")).all()
+    assert sent == 1 and [m.recipient for m in digests] == ["mentor@x.test"]
+    assert "Overdue" in digests[0].body
+    for task in plan.stages[1].tasks:
+        task.due_on = cal.add_business_days(today, 1)
+    plan.stages[1].tasks[2].owner_role = "new_hire"
+    assert ts.remind_hires() == 1
+    reminder = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "training.reminder"))
+    assert reminder.recipient == "hire@x.test" and "First client-base entries" in reminder.body
+    lines = ts.mentor_bonuses()
+    assert len(lines) == 1 and lines[0].days_allowed == 40 and lines[0].days_taken is None
+    assert not lines[0].earned
+    for stage in plan.stages[:3]:
+        for index, item in enumerate(stage.criteria):
+            if item["kind"] != "sign_off":
+                ts.override(stage, index, "fast learner", people["admin"])
+        ts.sign_off(stage, people["mentor"])
+    line = ts.mentor_bonuses()[0]
+    assert line.days_taken == 9 and line.earned  # signed today, the ninth business day
