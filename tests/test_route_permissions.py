@@ -94,6 +94,8 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "training.override": ("POST", "/plan-stages/{plan_stage}/override", {"admin", "hiring_manager"}),
     "training.summary": ("GET", "/plans/{plan}/summary", STAFF | {"new_hire", "mentor", "hiring_manager"}),
     "training.bonuses": ("GET", "/plans/bonuses", STAFF),
+    "training.templates": ("GET", "/onboarding-templates", {"admin"}),
+    "training.template": ("GET", "/onboarding-templates/{onboarding_template}", {"admin"}),
     "training.todo": ("GET", "/todo", STAFF | {"hiring_manager", "mentor"}),
     "training.mentees": ("GET", "/mentees", {"admin", "hiring_manager", "mentor"}),
     "api.openapi": ("GET", "/api/v1/openapi.json", "public"),
@@ -164,7 +166,8 @@ def world(clean_app, make):
                "template": template, "batch": batch.id, "message": message, "user": users["recruiter"],
                "session": session.id, "other_session": other.id, "booking": booking.id,
                "booking_token": iv.booking_token(booking), "spare": spare,
-               "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id}
+               "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id,
+               "onboarding_template": plan.template_id}
         db.session.commit()
     return {"users": users, "ids": ids, "tokens": tokens, "own_tokens": own_tokens}
 

@@ -140,3 +140,55 @@ def validate(kind: str, params: Mapping[str, Any]) -> None:
         raise CriterionError("name the quiz")
     if kind == "role_play" and int(params.get("max_tries", 2)) < 1:
         raise CriterionError("at least one try")
+
+
+def parse_lines(text: str) -> list[dict[str, Any]]:
+    """Criteria as an admin writes them, one a line:
+    `tasks_done`, `activity calls 30 5` (metric, per day, business days),
+    `quiz_passed product-knowledge`, `role_play 2`, `sign_off mentor`."""
+    result = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        words = raw.split()
+        if not words:
+            continue
+        kind, args = words[0], words[1:]
+        try:
+            if kind == "tasks_done" and not args:
+                item: dict[str, Any] = {"kind": kind}
+            elif kind == "activity" and len(args) == 3:
+                item = {"kind": kind, "metric": args[0], "min_per_day": float(args[1]), "window_days": int(args[2])}
+            elif kind == "quiz_passed" and len(args) == 1:
+                item = {"kind": kind, "quiz": args[0]}
+            elif kind == "role_play" and len(args) <= 1:
+                item = {"kind": kind, "max_tries": int(args[0]) if args else 2}
+            elif kind == "sign_off" and len(args) == 1:
+                item = {"kind": kind, "role": args[0]}
+            else:
+                raise CriterionError(f"line {number}: “{raw.strip()}” is not a criterion")
+        except CriterionError:
+            raise
+        except ValueError as exc:
+            raise CriterionError(f"line {number}: numbers expected in “{raw.strip()}”") from exc
+        try:
+            validate(kind, item)
+        except CriterionError as exc:
+            raise CriterionError(f"line {number}: {exc}") from exc
+        result.append(item)
+    return result
+
+
+def format_lines(items: Sequence[Mapping[str, Any]]) -> str:
+    lines = []
+    for item in items:
+        kind = item["kind"]
+        if kind == "activity":
+            lines.append(f"activity {item['metric']} {float(item['min_per_day']):g} {int(item['window_days'])}")
+        elif kind == "quiz_passed":
+            lines.append(f"quiz_passed {item['quiz']}")
+        elif kind == "role_play":
+            lines.append(f"role_play {int(item.get('max_tries', 2))}")
+        elif kind == "sign_off":
+            lines.append(f"sign_off {item['role']}")
+        else:
+            lines.append(kind)
+    return "\n".join(lines)

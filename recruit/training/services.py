@@ -560,3 +560,133 @@ def activity_totals(plan: OnboardingPlan) -> dict[str, int]:
     row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(getattr(ActivityEntry, m)), 0)
                                          for m in criteria.METRICS]).where(ActivityEntry.plan_id == plan.id)).one()
     return dict(zip(criteria.METRICS, (int(v) for v in row), strict=True))
+
+
+# --- editing templates ------------------------------------------------------------------------
+# Plans copy their stages and tasks when they start, so an edit never reaches a running
+# plan; each edit bumps the template's version, which new plans record.
+
+def _bump(template: OnboardingTemplate, by: User, action: str, **data: Any) -> None:
+    template.version += 1
+    db.session.flush()
+    db.session.expire(template, ["stages"])  # reload in the new order
+    for stage in template.stages:
+        db.session.expire(stage, ["tasks"])
+    audit.record(f"onboarding_template.{action}", template, actor_id=by.id, version=template.version, **data)
+
+
+def create_template(name: str, by: User) -> OnboardingTemplate:
+    name = name.strip()
+    if not name:
+        raise TrainingError(_("Name the template."))
+    if db.session.scalar(sa.select(OnboardingTemplate.id).where(OnboardingTemplate.name == name)):
+        raise TrainingError(_("A template called “%(name)s” exists.", name=name))
+    template = OnboardingTemplate(name=name, version=1)
+    db.session.add(template)
+    db.session.flush()
+    audit.record("onboarding_template.create", template, actor_id=by.id, name=name)
+    return template
+
+
+def edit_template(template: OnboardingTemplate, action: str, form: dict[str, str], by: User) -> None:
+    """One edit from the template page: details, a stage, or a task."""
+
+    def number(key: str, low: int, high: int, default: int | None = None) -> int:
+        raw = (form.get(key) or "").strip()
+        if not raw and default is not None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise TrainingError(_("%(field)s is a whole number.", field=key.replace("_", " "))) from exc
+        if not low <= value <= high:
+            raise TrainingError(_("%(field)s runs from %(low)d to %(high)d.", field=key.replace("_", " "),
+                                  low=low, high=high))
+        return value
+
+    def stage_of() -> TemplateStage:
+        stage = db.session.get(TemplateStage, number("stage_id", 1, 10**9))
+        if stage is None or stage.template_id != template.id:
+            raise TrainingError(_("No such stage."))
+        return stage
+
+    def task_of() -> TemplateTask:
+        task = db.session.get(TemplateTask, number("task_id", 1, 10**9))
+        if task is None or task.stage.template_id != template.id:
+            raise TrainingError(_("No such task."))
+        return task
+
+    def parsed_criteria() -> list[dict[str, Any]]:
+        try:
+            return criteria.parse_lines(form.get("criteria", ""))
+        except criteria.CriterionError as exc:
+            raise TrainingError(str(exc)) from exc
+
+    if action == "details":
+        name = (form.get("name") or "").strip()
+        if not name:
+            raise TrainingError(_("Name the template."))
+        clash = db.session.scalar(sa.select(OnboardingTemplate.id).where(OnboardingTemplate.name == name,
+                                                                         OnboardingTemplate.id != template.id))
+        if clash:
+            raise TrainingError(_("A template called “%(name)s” exists.", name=name))
+        template.name, template.description = name, (form.get("description") or "").strip()
+        template.mentor_bonus_days = number("mentor_bonus_days", 1, 500) if form.get("mentor_bonus_days") else None
+    elif action == "add_stage":
+        name = (form.get("name") or "").strip()
+        if not name:
+            raise TrainingError(_("Name the stage."))
+        template.stages.append(TemplateStage(position=len(template.stages) + 1, name=name,
+                                             duration_days=number("duration_days", 1, 400, 5),
+                                             description=(form.get("description") or "").strip(),
+                                             criteria=parsed_criteria() or [{"kind": "tasks_done"}]))
+    elif action == "save_stage":
+        stage = stage_of()
+        stage.name = (form.get("name") or stage.name).strip()
+        stage.duration_days = number("duration_days", 1, 400)
+        stage.description = (form.get("description") or "").strip()
+        stage.criteria = parsed_criteria()
+    elif action in ("stage_up", "stage_down", "delete_stage"):
+        stage = stage_of()
+        stages = list(template.stages)
+        index = stages.index(stage)
+        if action == "delete_stage":
+            stages.remove(stage)
+            template.stages.remove(stage)
+        else:
+            other = index - 1 if action == "stage_up" else index + 1
+            if 0 <= other < len(stages):
+                stages[index], stages[other] = stages[other], stages[index]
+        for position, item in enumerate(stages, start=1):
+            item.position = position + 1000  # step aside first, then settle
+        db.session.flush()
+        for position, item in enumerate(stages, start=1):
+            item.position = position
+    elif action == "add_task":
+        stage = stage_of()
+        title = (form.get("title") or "").strip()
+        role = form.get("owner_role", "")
+        if not title or role not in ("new_hire", "mentor", "curator", "sysadmin", "head", "hr"):
+            raise TrainingError(_("A task needs a title and an owner."))
+        stage.tasks.append(TemplateTask(position=len(stage.tasks) + 1, title=title[:200], owner_role=role,
+                                        start_offset=number("start_offset", 0, 400, 0),
+                                        duration=number("duration", 1, 400, 1),
+                                        required=form.get("required", "1") == "1",
+                                        instructions=(form.get("instructions") or "").strip(),
+                                        link=(form.get("link") or "").strip()[:500]))
+    elif action in ("task_up", "task_down", "delete_task"):
+        task = task_of()
+        tasks = list(task.stage.tasks)
+        index = tasks.index(task)
+        if action == "delete_task":
+            tasks.remove(task)
+            task.stage.tasks.remove(task)
+        else:
+            other = index - 1 if action == "task_up" else index + 1
+            if 0 <= other < len(tasks):
+                tasks[index], tasks[other] = tasks[other], tasks[index]
+        for position, item in enumerate(tasks, start=1):
+            item.position = position
+    else:
+        raise TrainingError(_("Unknown change."))
+    _bump(template, by, action)

@@ -276,6 +276,47 @@ def bonuses():
     return render_template("training/bonuses.html", lines=lines)
 
 
+@bp.route("/onboarding-templates", methods=["GET", "POST"])
+@allow("admin")
+def templates():
+    if request.method == "POST":
+        try:
+            template = ts.create_template(request.form.get("name", ""), current_user)
+        except ts.TrainingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("training.template", template_id=template.id))
+    if not db.session.scalar(sa.select(OnboardingTemplate.id)):
+        ts.ensure_default_template()
+        db.session.commit()
+    return render_template("training/templates.html", templates=list(db.session.scalars(
+        sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name))))
+
+
+@bp.route("/onboarding-templates/<int:template_id>", methods=["GET", "POST"])
+@allow("admin")
+def template(template_id: int):
+    template = db.session.get(OnboardingTemplate, template_id)
+    if template is None:
+        abort(404)
+    if request.method == "POST":
+        try:
+            ts.edit_template(template, request.form.get("action", ""), request.form.to_dict(), current_user)
+        except ts.TrainingError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved as version %(v)d; running plans keep the version they started with.",
+                    v=template.version), "success")
+        return redirect(url_for("training.template", template_id=template.id))
+    from recruit.training.criteria import format_lines
+
+    return render_template("training/template.html", template=template, format_lines=format_lines)
+
+
 @bp.route("/todo")
 @allow("admin", "hiring_manager", "recruiter", "mentor")
 def todo():

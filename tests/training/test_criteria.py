@@ -79,3 +79,16 @@ def test_sign_off():
 def test_invalid_criteria_are_refused(kind, params):
     with pytest.raises(CriterionError):
         validate(kind, params)
+
+
+def test_criteria_lines_round_trip():
+    from recruit.training.criteria import format_lines, parse_lines
+
+    text = "tasks_done\nactivity calls 30 5\n\nquiz_passed product-knowledge\nrole_play 2\nsign_off mentor"
+    items = parse_lines(text)
+    assert items[1] == {"kind": "activity", "metric": "calls", "min_per_day": 30.0, "window_days": 5}
+    assert format_lines(items) == text.replace("\n\n", "\n")
+    for bad, message in (("activity calls thirty 5", "line 1: numbers"), ("tasks_done\nsign_off janitor", "line 2"),
+                         ("dance", "not a criterion")):
+        with pytest.raises(CriterionError, match=message):
+            parse_lines(bad)

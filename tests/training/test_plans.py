@@ -218,3 +218,27 @@ def test_digest_reminders_and_mentor_bonus(people, ctx):
         ts.sign_off(stage, people["mentor"])
     line = ts.mentor_bonuses()[0]
     assert line.days_taken == 9 and line.earned  # signed today, the ninth business day
+
+
+def test_template_edits_make_versions_and_leave_running_plans_alone(people, ctx):
+    plan = _plan(people, date(2027, 2, 1))
+    template = ts.ensure_default_template()
+    admin = people["admin"]
+    orientation = template.stages[0]
+    ts.edit_template(template, "add_task", {"stage_id": str(orientation.id), "title": "Sign the job description",
+                                            "owner_role": "new_hire", "start_offset": "0", "duration": "1"}, admin)
+    ts.edit_template(template, "stage_down", {"stage_id": str(orientation.id)}, admin)
+    assert [s.name for s in template.stages][:2] == ["Product and client base", "Orientation"]
+    with pytest.raises(ts.TrainingError, match="line 1"):
+        ts.edit_template(template, "save_stage", {"stage_id": str(orientation.id), "name": "Orientation",
+                                                  "duration_days": "2", "criteria": "sign_off janitor"}, admin)
+    ts.edit_template(template, "save_stage", {"stage_id": str(orientation.id), "name": "Orientation",
+                                              "duration_days": "3", "criteria": "tasks_done\nsign_off mentor"}, admin)
+    assert template.version == 4 and orientation.duration_days == 3
+    assert "Sign the job description" not in [t.title for t in plan.stages[0].tasks]  # the running plan's copy
+    assert plan.template_version == 1 and len(plan.stages[0].tasks) == 4
+    newer = _plan(people, date(2027, 2, 1), "second@x.test")
+    assert newer.template_version == 4 and newer.stages[1].name == "Orientation"
+    assert "Sign the job description" in [t.title for t in newer.stages[1].tasks]
+    with pytest.raises(ts.TrainingError, match="Unknown change"):
+        ts.edit_template(template, "explode", {}, admin)
