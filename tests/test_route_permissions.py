@@ -88,6 +88,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "training.mine": ("GET", "/my-plan", {"new_hire"}),
     "training.tick": ("POST", "/plan-tasks/{hr_task}/done", STAFF),
     "training.log_activity": ("POST", "/plans/{plan}/activity", {"admin", "new_hire", "mentor"}),
+    "training.import_activity": ("POST", "/plans/{plan}/activity/import", {"admin", "new_hire", "mentor"}),
     "training.role_play": ("POST", "/plans/{plan}/role-play", {"admin", "mentor"}),
     "training.decide": ("POST", "/plans/{plan}/decision", {"admin", "hiring_manager"}),
     "training.sign_off": ("POST", "/plan-stages/{plan_stage}/sign-off", {"admin", "mentor"}),

@@ -690,3 +690,24 @@ def edit_template(template: OnboardingTemplate, action: str, form: dict[str, str
     else:
         raise TrainingError(_("Unknown change."))
     _bump(template, by, action)
+
+
+def import_activity(plan: OnboardingPlan, data: bytes, by: User, *, skip_bad_rows: bool) -> dict[str, Any]:
+    """A CRM export of the hire's days: every row checked; with bad rows
+    nothing is written unless the user chose to skip them."""
+    from recruit.training import activity_import
+    from recruit.vacancies.importer import FileError
+    from recruit.vacancies.messages import file_error, message
+
+    if not ({"new_hire", "mentor"} & responsibilities(plan, by)) and not by.has_role("admin"):
+        raise PermissionError("activity")
+    try:
+        parsed = activity_import.read(data, first_day=plan.start_date, last_day=local_now().date())
+    except FileError as exc:
+        raise TrainingError(file_error(exc)) from exc
+    errors = [f"{_('line')} {e.line}, {e.column}: {message(e.code, e.params)}" for e in parsed.errors]
+    if errors and not skip_bad_rows:
+        return {"imported": 0, "errors": errors}
+    for row in parsed.rows:
+        log_activity(plan, row.day, row.values, by)
+    return {"imported": len(parsed.rows), "errors": errors}

@@ -174,6 +174,33 @@ def log_activity(plan_id: int):
     return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
 
 
+@bp.route("/plans/<int:plan_id>/activity/import", methods=["POST"])
+@allow(*EVERYONE)
+def import_activity(plan_id: int):
+    plan = _plan(plan_id, "plan.log_activity")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose the CRM export (CSV) first."), "error")
+        return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
+    try:
+        report = ts.import_activity(plan, upload.read(), current_user, skip_bad_rows=request.form.get("skip") == "1")
+    except ts.TrainingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    except PermissionError:
+        abort(403)
+    else:
+        db.session.commit()
+        if report["errors"] and not report["imported"]:
+            flash(_("Nothing imported: %(n)d rows have problems. Fix the file, or tick “skip the bad rows”.",
+                    n=len(report["errors"])), "error")
+        else:
+            flash(_("%(n)d days imported.", n=report["imported"]), "success")
+        for line in report["errors"][:15]:
+            flash(line, "info")
+    return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
+
+
 @bp.route("/plans/<int:plan_id>/role-play", methods=["POST"])
 @allow(*EVERYONE)
 def role_play(plan_id: int):

@@ -64,6 +64,12 @@ MESSAGES: dict[str, str] = {
     "negative_years": N_("experience cannot be negative"),
     "implausible_years": N_("more than %(limit)s years is not plausible"),
     "duplicate": N_("duplicate of line %(line)s"),
+    "bad_date": N_("“%(value)s” is not a date (use 2026-11-24 or 24.11.2026)"),
+    "future_date": N_("%(value)s is in the future"),
+    "before_start": N_("%(value)s is before the plan started"),
+    "not_whole": N_("“%(value)s” is not a whole number"),
+    "negative_count": N_("a count cannot be negative"),
+    "implausible_count": N_("%(value)s in one day is not plausible (at most %(limit)s)"),
 }
 
 

@@ -242,3 +242,36 @@ def test_template_edits_make_versions_and_leave_running_plans_alone(people, ctx)
     assert "Sign the job description" in [t.title for t in newer.stages[1].tasks]
     with pytest.raises(ts.TrainingError, match="Unknown change"):
         ts.edit_template(template, "explode", {}, admin)
+
+
+def test_activity_import_from_a_crm_export(people, ctx):
+    today = org.local_now().date()
+    cal = org.calendar()
+    start = cal.add_business_days(today, -5)
+    plan = _plan(people, start)
+    d1, d2 = cal.add_business_days(start, 1), cal.add_business_days(start, 2)
+    rows = [
+        "Дата;Звонки;КП по e-mail;КП по телефону;Встречи;Заявки;Договоры",
+        f"{d1.strftime('%d.%m.%Y')};35;40;12;1;2;0",
+        f"{d2.isoformat()};-4;40;12;1;2;0",
+        f"{(today + timedelta(days=3)).isoformat()};30;0;0;0;0;0",
+        f"{d1.isoformat()};31;0;0;0;0;0",
+        "yesterday;1;1;1;1;1;1",
+        f"{d2.isoformat()};9999;1;1;1;1;1",
+    ]
+    data = ("\r\n".join(rows) + "\r\n").encode("cp1251")
+    report = ts.import_activity(plan, data, plan.hire, skip_bad_rows=False)
+    assert report["imported"] == 0 and len(report["errors"]) == 5
+    joined = "\n".join(report["errors"])
+    for expected in ("line 3, Звонки: a count cannot be negative", "is in the future", "duplicate of line 2",
+                     "“yesterday” is not a date", "9999 in one day is not plausible"):
+        assert expected in joined
+    assert not ctx.session.scalars(sa.select(ts.ActivityEntry)).all()
+    report = ts.import_activity(plan, data, plan.hire, skip_bad_rows=True)
+    assert report["imported"] == 1
+    entry = ctx.session.scalar(sa.select(ts.ActivityEntry))
+    assert (entry.day, entry.calls, entry.email_offers, entry.phone_offers) == (d1, 35, 40, 12)
+    with pytest.raises(PermissionError):
+        ts.import_activity(plan, data, people["other"], skip_bad_rows=True)
+    with pytest.raises(ts.TrainingError, match="Map a column"):
+        ts.import_activity(plan, b"Calls\n3\n", plan.hire, skip_bad_rows=True)
