@@ -408,6 +408,7 @@ class PlanSummary:
     progress: list[tuple[str, int]]  # stage name, percent of tasks done
     overdue: int
     pending_sign_off: PlanStage | None
+    activity: list[GateLine]  # the current stage's activity targets, met or not, with the figures
 
 
 def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
@@ -416,8 +417,10 @@ def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
         stage = current_stage(plan)
         progress = [(s.name, round(100 * sum(1 for t in s.tasks if t.done_at) / len(s.tasks)) if s.tasks else
                      (100 if s.sign_off else 0)) for s in plan.stages]
-        ready = stage is not None and all(line.met for line in gate(stage) if line.kind != "sign_off")
-        result[plan.id] = PlanSummary(stage, progress, overdue_count(plan), stage if ready else None)
+        lines = gate(stage) if stage is not None else []
+        ready = stage is not None and all(line.met for line in lines if line.kind != "sign_off")
+        result[plan.id] = PlanSummary(stage, progress, overdue_count(plan), stage if ready else None,
+                                      [line for line in lines if line.kind == "activity"])
     return result
 
 
