@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.interviews.views import bp as interviews_bp
     from recruit.main import bp as main_bp
     from recruit.organisation import models as _org  # noqa: F401
+    from recruit.quizzes import models as _quizzes  # noqa: F401
     from recruit.training import policies as _training_policies  # noqa: F401
     from recruit.training.views import bp as training_bp
     from recruit.vacancies.views import bp as vacancies_bp

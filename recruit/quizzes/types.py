@@ -212,3 +212,19 @@ def grade(q: Question, answer: Any) -> float | None:
 
 def validate(q: Question) -> None:
     question_type(q.kind).validate(q)
+
+
+def to_data(q: Question) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    data = asdict(q)
+    data["pairs"] = [list(p) for p in q.pairs]
+    return data
+
+
+def from_data(data: dict[str, Any]) -> Question:
+    values = dict(data)
+    values["choices"] = [Choice(**c) for c in values.get("choices", [])]
+    values["numbers"] = [NumericAnswer(**n) for n in values.get("numbers", [])]
+    values["pairs"] = [tuple(p) for p in values.get("pairs", [])]
+    return Question(**values)

@@ -1,0 +1,296 @@
+"""The question bank, attempts with a deadline kept by the server, grading
+and the mentor's sign-off that the onboarding gate reads."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from recruit import audit
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.quizzes import gift, types
+from recruit.quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    BankQuestion,
+    QuestionCategory,
+    QuestionVersion,
+    Quiz,
+    QuizAssignment,
+)
+from recruit.timeutil import utcnow
+
+GRACE = timedelta(seconds=30)
+
+
+class QuizError(ValueError):
+    pass
+
+
+# --- the bank ------------------------------------------------------------------------
+
+def category_named(name: str) -> QuestionCategory:
+    category = db.session.scalar(sa.select(QuestionCategory).where(QuestionCategory.name == name))
+    if category is None:
+        category = QuestionCategory(name=name)
+        db.session.add(category)
+        db.session.flush()
+    return category
+
+
+def add_question(question: types.Question, by: User | None = None) -> BankQuestion:
+    try:
+        types.validate(question)
+    except types.QuestionError as exc:
+        raise QuizError(str(exc)) from exc
+    bank = BankQuestion(name=question.name, category_id=category_named(question.category).id
+                        if question.category else None)
+    bank.versions.append(QuestionVersion(number=1, kind=question.kind, points=question.points,
+                                         data=types.to_data(question)))
+    db.session.add(bank)
+    db.session.flush()
+    return bank
+
+
+def import_gift(source: str, by: User) -> list[BankQuestion]:
+    """All or nothing: a malformed file raises with its line and reason."""
+    try:
+        questions = gift.parse(source)
+    except gift.GiftError as exc:
+        raise QuizError(_("Line %(line)d: %(reason)s", line=exc.line, reason=exc.reason)) from exc
+    created = [add_question(q, by) for q in questions]
+    audit.record("question_bank.import", object_type="question_bank", actor_id=by.id, count=len(created))
+    return created
+
+
+def export_gift(questions: list[BankQuestion]) -> str:
+    return gift.dump([types.from_data(q.current.data) for q in questions])
+
+
+def version_in_use(version: QuestionVersion) -> bool:
+    return bool(db.session.scalar(sa.select(sa.func.count(AttemptAnswer.id)).where(
+        AttemptAnswer.version_id == version.id)))
+
+
+def edit_question(bank: BankQuestion, question: types.Question, by: User) -> QuestionVersion:
+    """An answered version is kept as asked; the edit becomes a new version."""
+    try:
+        types.validate(question)
+    except types.QuestionError as exc:
+        raise QuizError(str(exc)) from exc
+    current = bank.current
+    if version_in_use(current):
+        version = QuestionVersion(number=current.number + 1, kind=question.kind, points=question.points,
+                                  data=types.to_data(question))
+        bank.versions.append(version)
+    else:
+        version = current
+        version.kind, version.points, version.data = question.kind, question.points, types.to_data(question)
+    bank.name = question.name
+    db.session.flush()
+    audit.record("question.edit", bank, actor_id=by.id, version=version.number)
+    return version
+
+
+# --- attempts ------------------------------------------------------------------------
+
+def may_take(quiz: Quiz, user: User) -> bool:
+    if db.session.scalar(sa.select(QuizAssignment.id).where(QuizAssignment.quiz_id == quiz.id,
+                                                            QuizAssignment.user_id == user.id)):
+        return True
+    if quiz.stage_position:
+        from recruit.training.models import OnboardingPlan
+        from recruit.training.services import current_stage
+
+        plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == user.id,
+                                                                 OnboardingPlan.state == "active"))
+        stage = current_stage(plan) if plan else None
+        return bool(stage and stage.position == quiz.stage_position)
+    return False
+
+
+def _questions_for(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
+    chosen = [item.question for item in quiz.fixed if not item.question.archived]
+    taken = {q.id for q in chosen}
+    for draw in quiz.random_draws or []:
+        pool = [q for q in db.session.scalars(sa.select(BankQuestion).where(
+            BankQuestion.category_id == draw["category_id"], BankQuestion.archived.is_(False))).unique()
+            if q.id not in taken]
+        picked = rng.sample(pool, min(int(draw["count"]), len(pool)))
+        taken.update(q.id for q in picked)
+        chosen.extend(picked)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    return [q.current for q in chosen]
+
+
+def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attempt:
+    """Returns the attempt in progress if there is one (a reload loses nothing
+    and the clock keeps running); otherwise starts the next, within the limit."""
+    now = now or utcnow()
+    running = db.session.scalar(sa.select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
+                                                         Attempt.state == "in_progress"))
+    if running is not None:
+        if now > running.deadline + GRACE:
+            close(running, now)
+        else:
+            return running
+    if not may_take(quiz, user):
+        raise PermissionError("quiz")
+    if (quiz.opens_at and now < quiz.opens_at) or (quiz.closes_at and now > quiz.closes_at):
+        raise QuizError(_("This quiz is not open now."))
+    used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id,
+                                                                       Attempt.user_id == user.id)) or 0
+    if used >= quiz.attempt_limit:
+        raise QuizError(_("You have used all %(n)d attempts.", n=quiz.attempt_limit))
+    rng = random.Random(f"{quiz.id}-{user.id}-{used + 1}")
+    versions = _questions_for(quiz, rng)
+    if not versions:
+        raise QuizError(_("This quiz has no questions yet."))
+    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=used + 1, state="in_progress", started_at=now,
+                      deadline=now + timedelta(minutes=quiz.time_limit_minutes),
+                      max_score=sum(v.points for v in versions))
+    for position, version in enumerate(versions):
+        order = list(range(len(version.data.get("choices", []))))
+        if quiz.shuffle_choices and version.kind in ("single", "multiple"):
+            rng.shuffle(order)
+        attempt.answers.append(AttemptAnswer(position=position, version_id=version.id, choice_order=order))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise QuizError(_("An attempt was started at the same moment; reload the page.")) from exc
+    audit.record("attempt.start", attempt, actor_id=user.id, number=attempt.number)
+    return attempt
+
+
+def _open_for_answers(attempt: Attempt, now: datetime) -> None:
+    if attempt.state != "in_progress":
+        raise QuizError(_("This attempt is closed."))
+    if now > attempt.deadline + GRACE:
+        close(attempt, now)
+        raise QuizError(_("Time is up: the attempt was closed with the answers saved before the deadline."))
+
+
+def save_answer(attempt: Attempt, position: int, answer: Any, now: datetime | None = None) -> AttemptAnswer:
+    now = now or utcnow()
+    _open_for_answers(attempt, now)
+    item = next((a for a in attempt.answers if a.position == position), None)
+    if item is None:
+        raise QuizError(_("No such question in this attempt."))
+    item.answer = _shown_to_stored(item, answer)
+    item.saved_at = now
+    db.session.flush()
+    return item
+
+
+def _shown_to_stored(item: AttemptAnswer, answer: Any) -> Any:
+    """Choices are answered by their shown position; store the bank's index."""
+    kind = item.version.kind
+    order = item.choice_order or []
+    if kind == "single" and isinstance(answer, int) and 0 <= answer < len(order):
+        return order[answer]
+    if kind == "multiple" and isinstance(answer, list):
+        return sorted({order[a] for a in answer if isinstance(a, int) and 0 <= a < len(order)})
+    return answer
+
+
+def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Grades the closed questions; essays wait for a person. A second submit
+    of the same attempt changes nothing."""
+    now = now or utcnow()
+    if attempt.state != "in_progress":
+        return attempt
+    if now > attempt.deadline + GRACE:
+        return close(attempt, now)
+    return _finish(attempt, now, by_deadline=False)
+
+
+def close(attempt: Attempt, now: datetime) -> Attempt:
+    """Deadline passed: the attempt is closed with what was saved before it."""
+    if attempt.state != "in_progress":
+        return attempt
+    for item in attempt.answers:
+        if item.saved_at and item.saved_at > attempt.deadline + GRACE:
+            item.answer = None
+    return _finish(attempt, now, by_deadline=True)
+
+
+def _finish(attempt: Attempt, now: datetime, *, by_deadline: bool) -> Attempt:
+    for item in attempt.answers:
+        question = types.from_data(item.version.data)
+        fraction = types.grade(question, item.answer) if item.answer is not None or question.kind != "essay" \
+            else None
+        if question.kind == "essay":
+            item.auto_fraction = None
+            item.points = 0.0 if not item.answer else None  # an empty essay scores nothing
+        else:
+            item.auto_fraction = fraction or 0.0
+            item.points = round(item.version.points * (fraction or 0.0), 4)
+    attempt.state = "submitted"
+    attempt.submitted_at = now
+    attempt.closed_by_deadline = by_deadline
+    db.session.flush()
+    _finalise_if_graded(attempt)
+    audit.record("attempt.submit", attempt, actor_id=attempt.user_id, by_deadline=by_deadline)
+    return attempt
+
+
+def _finalise_if_graded(attempt: Attempt) -> None:
+    if any(item.points is None for item in attempt.answers):
+        return
+    attempt.score = round(sum(item.points for item in attempt.answers), 4)
+    attempt.passed = attempt.max_score > 0 and attempt.score / attempt.max_score >= attempt.quiz.pass_mark - 1e-9
+    attempt.state = "graded"
+    db.session.flush()
+
+
+def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str = "", reason: str = "") -> None:
+    """A person grades an essay, or overrides an automatic score with a reason."""
+    attempt = item.attempt
+    if attempt.state == "in_progress":
+        raise QuizError(_("The attempt is still in progress."))
+    if attempt.signed_off_at is not None:
+        raise QuizError(_("The result is already signed off."))
+    if not 0 <= points <= item.version.points:
+        raise QuizError(_("Points run from 0 to %(max)s.", max=item.version.points))
+    if item.version.kind != "essay" and not reason.strip():
+        raise QuizError(_("Say why the automatic score is overridden."))
+    item.points, item.comment = round(points, 4), comment.strip()
+    item.override_reason = reason.strip()
+    item.graded_by_id, item.graded_at = grader.id, utcnow()
+    if attempt.state == "graded":
+        attempt.state = "submitted"
+    db.session.flush()
+    _finalise_if_graded(attempt)
+    audit.record("attempt.grade", attempt, actor_id=grader.id, position=item.position, points=points,
+                 override=bool(reason.strip()))
+
+
+def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:
+    """The mentor's sign-off of a final result is what the onboarding gate reads."""
+    from recruit.training.models import OnboardingPlan, QuizOutcome
+
+    if attempt.state != "graded":
+        raise QuizError(_("Grade every answer first."))
+    plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == attempt.user_id)
+                             .order_by(OnboardingPlan.id.desc()))
+    if plan is None or (plan.mentor_id != mentor.id and not mentor.has_role("admin")):
+        raise PermissionError("sign_off")
+    attempt.signed_off_by_id, attempt.signed_off_at = mentor.id, utcnow()
+    outcome = db.session.scalar(sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id,
+                                                             QuizOutcome.quiz_key == attempt.quiz.key))
+    outcome = outcome or QuizOutcome(plan_id=plan.id, quiz_key=attempt.quiz.key)
+    outcome.passed, outcome.score = bool(attempt.passed), attempt.score
+    outcome.signed_off_by_id, outcome.signed_off_at = mentor.id, attempt.signed_off_at
+    db.session.add(outcome)
+    db.session.flush()
+    audit.record("attempt.sign_off", attempt, actor_id=mentor.id, passed=bool(attempt.passed), score=attempt.score)
+    return attempt

@@ -1,0 +1,55 @@
+"""Concurrent starts on PostgreSQL: one attempt in progress, never past the limit."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import TEST_DB
+
+pytestmark = [pytest.mark.pg,
+              pytest.mark.skipif(TEST_DB != "postgres", reason="parallel writers: PostgreSQL run")]
+
+
+def test_parallel_starts_make_one_attempt(clean_app, make):
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.quizzes import services as qs
+    from recruit.quizzes.models import Attempt, Quiz, QuizAssignment, QuizQuestion
+    from recruit.quizzes.types import Choice, Question
+
+    hire = make.user("new_hire", email="hire@x.test")
+    with clean_app.app_context():
+        bank = qs.add_question(Question("single", "Q?", choices=[Choice("a", 1.0), Choice("b")]))
+        quiz = Quiz(title="Q", key="q", attempt_limit=2)
+        quiz.fixed.append(QuizQuestion(question_id=bank.id))
+        db.session.add(quiz)
+        db.session.flush()
+        db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=hire))
+        db.session.commit()
+        quiz_id = quiz.id
+    barrier = threading.Barrier(4)
+    results = []
+
+    def start():
+        with clean_app.app_context():
+            barrier.wait()
+            try:
+                attempt = qs.start_attempt(db.session.get(Quiz, quiz_id), db.session.get(User, hire))
+                db.session.commit()
+                results.append(attempt.id)
+            except qs.QuizError:
+                db.session.rollback()
+                results.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    with clean_app.app_context():
+        attempts = db.session.scalars(sa.select(Attempt).where(Attempt.quiz_id == quiz_id)).all()
+    assert len(attempts) == 1 and attempts[0].state == "in_progress"
+    assert len(results) == 4 and all(r in (attempts[0].id, "refused") for r in results)
