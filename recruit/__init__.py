@@ -109,7 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.interviews.views import bp as interviews_bp
     from recruit.main import bp as main_bp
     from recruit.organisation import models as _org  # noqa: F401
-    from recruit.quizzes import models as _quizzes  # noqa: F401
+    from recruit.quizzes.views import bp as quizzes_bp
     from recruit.training import policies as _training_policies  # noqa: F401
     from recruit.training.views import bp as training_bp
     from recruit.vacancies.views import bp as vacancies_bp
@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(vacancies_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(quizzes_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -55,6 +55,52 @@ document.addEventListener("DOMContentLoaded", () => {
     window.setInterval(refresh, 10000);
   });
 
+  // A quiz attempt: the countdown to the server's deadline, and answers saved as the hire works.
+  document.querySelectorAll(".quiz[data-deadline]").forEach((quiz) => {
+    const deadline = new Date(quiz.dataset.deadline).getTime();
+    const label = quiz.querySelector("[data-countdown]");
+    const state = quiz.querySelector("[data-save-state]");
+    const form = quiz.querySelector("form.quiz-form");
+    const csrf = form.querySelector("input[name=csrf_token]").value;
+    const tick = () => {
+      const left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+      label.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      quiz.querySelector(".countdown").classList.toggle("low", left < 60);
+      if (left === 0) {
+        if (!form.dataset.sent) { form.dataset.sent = "1"; form.submit(); }
+        return;
+      }
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+    const save = async (fieldset) => {
+      const data = new FormData();
+      data.append("csrf_token", csrf);
+      const prefix = fieldset.dataset.prefix;
+      fieldset.querySelectorAll("input, select, textarea").forEach((el) => {
+        if (!el.name.startsWith(prefix) || el.name.endsWith("present")) return;
+        if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+        data.append(el.name.slice(prefix.length), el.value);
+      });
+      state.textContent = "…";
+      try {
+        const response = await fetch(quiz.dataset.saveUrl + fieldset.dataset.position, { method: "POST", body: data });
+        state.textContent = response.ok ? "✓" : "!";
+        if (response.status === 409) window.location.reload();
+      } catch (err) {
+        state.textContent = "offline: your answers are sent with the submit";
+      }
+    };
+    form.querySelectorAll("fieldset.question").forEach((fieldset) => {
+      let timer;
+      fieldset.addEventListener("change", () => save(fieldset));
+      fieldset.addEventListener("input", () => {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(() => save(fieldset), 800);
+      });
+    });
+  });
+
   document.querySelectorAll("[data-progress-url]").forEach((box) => {
     const bar = box.querySelector("progress");
     const text = box.querySelector(".progress-text");

@@ -99,6 +99,16 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "training.template": ("GET", "/onboarding-templates/{onboarding_template}", {"admin"}),
     "training.todo": ("GET", "/todo", STAFF | {"hiring_manager", "mentor"}),
     "training.mentees": ("GET", "/mentees", {"admin", "hiring_manager", "mentor"}),
+    "quizzes.index": ("GET", "/quizzes", {"admin", "mentor", "recruiter", "new_hire"}),
+    "quizzes.bank": ("GET", "/quizzes/bank", {"admin", "mentor"}),
+    "quizzes.new": ("GET", "/quizzes/new", {"admin", "mentor"}),
+    "quizzes.start": ("POST", "/quizzes/{quiz}/start", {"new_hire"}),
+    "quizzes.attempt": ("GET", "/attempts/{attempt}", {"new_hire"}),  # nobody else sees a running attempt
+    "quizzes.save": ("POST", "/attempts/{attempt}/answers/0", {"new_hire"}),
+    "quizzes.grading": ("GET", "/grading", {"admin", "mentor"}),
+    "quizzes.grade": ("POST", "/attempt-answers/{attempt_answer}/grade", {"admin", "mentor"}),
+    "quizzes.sign_off": ("POST", "/attempts/{attempt}/sign-off", {"admin", "mentor"}),
+    "quizzes.submit": ("POST", "/attempts/{attempt}/submit", {"new_hire"}),
     "api.openapi": ("GET", "/api/v1/openapi.json", "public"),
     "api.vacancies_list": ("GET", "/api/v1/vacancies", EVERYONE),
     "api.vacancies_create": ("POST", "/api/v1/vacancies", {"admin", "hiring_manager"}),
@@ -162,13 +172,25 @@ def world(clean_app, make):
             mentor_id=users["mentor"], curator_id=users["hiring_manager"], head_id=users["hiring_manager"],
             hr_id=users["recruiter"]), db.session.get(User, users["recruiter"]))
         hr_task = next(t for t in plan.stages[0].tasks if t.owner_role == "hr")
+        from recruit.quizzes import services as qs
+        from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
+        from recruit.quizzes.types import Choice, Question
+
+        question = qs.add_question(Question("single", "Which?", choices=[Choice("a", 1.0), Choice("b")]))
+        quiz = Quiz(title="Walk quiz", key="walk")
+        quiz.fixed.append(QuizQuestion(question_id=question.id))
+        db.session.add(quiz)
+        db.session.flush()
+        db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=users["new_hire"]))
+        attempt = qs.start_attempt(quiz, db.session.get(User, users["new_hire"]))
         message = db.session.scalar(db.select(OutboxMessage.id))
         ids = {"vacancy": vacancy, "application": application, "candidate": app_row.candidate_id,
                "template": template, "batch": batch.id, "message": message, "user": users["recruiter"],
                "session": session.id, "other_session": other.id, "booking": booking.id,
                "booking_token": iv.booking_token(booking), "spare": spare,
                "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id,
-               "onboarding_template": plan.template_id}
+               "onboarding_template": plan.template_id, "quiz": quiz.id, "attempt": attempt.id,
+               "attempt_answer": attempt.answers[0].id}
         db.session.commit()
     return {"users": users, "ids": ids, "tokens": tokens, "own_tokens": own_tokens}
 

@@ -270,6 +270,14 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
         attempt.state = "submitted"
     db.session.flush()
     _finalise_if_graded(attempt)
+    if attempt.state == "graded":
+        from recruit.mail import absolute_url, queue_mail
+
+        queue_mail(attempt.user.email, _("Your result: %(title)s", title=attempt.quiz.title),
+                   _("Hello %(name)s,\n\nYour answers are graded: %(score)s of %(max)s points. The feedback is "
+                     "here:\n%(link)s", name=attempt.user.full_name, score=f"{attempt.score:g}",
+                     max=f"{attempt.max_score:g}", link=absolute_url("quizzes.attempt", attempt_id=attempt.id)),
+                   kind="quiz.result")
     audit.record("attempt.grade", attempt, actor_id=grader.id, position=item.position, points=points,
                  override=bool(reason.strip()))
 
@@ -294,3 +302,72 @@ def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:
     db.session.flush()
     audit.record("attempt.sign_off", attempt, actor_id=mentor.id, passed=bool(attempt.passed), score=attempt.score)
     return attempt
+
+
+# --- what the pages show -------------------------------------------------------------------
+
+def shown_question(item: AttemptAnswer, *, reveal: bool) -> dict[str, Any]:
+    """A question as the new hire sees it. Before the attempt closes nothing of
+    the key is included: no fractions, no feedback, no accepted answers."""
+    data = item.version.data
+    shown: dict[str, Any] = {"position": item.position, "kind": item.version.kind, "text": data["text"],
+                             "text_format": data.get("text_format", "moodle"), "points": item.version.points}
+    if item.version.kind in ("single", "multiple"):
+        shown["choices"] = [data["choices"][i]["text"] for i in item.choice_order]
+    if item.version.kind == "matching":
+        lefts = [p[0] for p in data["pairs"]]
+        rights = sorted({p[1] for p in data["pairs"]})
+        shown["lefts"], shown["rights"] = lefts, rights
+    answer = item.answer
+    if item.version.kind == "single" and isinstance(answer, int) and answer in item.choice_order:
+        answer = item.choice_order.index(answer)
+    if item.version.kind == "multiple" and isinstance(answer, list):
+        answer = [item.choice_order.index(a) for a in answer if a in item.choice_order]
+    shown["answer"] = answer
+    if reveal:
+        shown["points_earned"] = item.points
+        shown["comment"] = item.comment
+        shown["feedback"] = data.get("feedback", "")
+        if item.version.kind in ("single", "multiple"):
+            shown["choice_feedback"] = [data["choices"][i].get("feedback", "") for i in item.choice_order]
+            shown["right"] = [data["choices"][i]["fraction"] > 0 for i in item.choice_order]
+        if item.version.kind == "true_false":
+            shown["correct"] = data.get("correct")
+        if item.version.kind == "short":
+            shown["accepted"] = [c["text"] for c in data.get("choices", []) if c.get("fraction", 0) > 0]
+        if item.version.kind == "numeric":
+            shown["accepted"] = [f"{n['low']:g}..{n['high']:g}" if n.get("low") is not None else
+                                 f"{n['value']:g} ± {n['tolerance']:g}" for n in data.get("numbers", [])]
+    return shown
+
+
+def visible_quizzes(user: User) -> list[Quiz]:
+    quizzes = list(db.session.scalars(sa.select(Quiz).order_by(Quiz.title)).unique())
+    if user.has_role("admin", "mentor", "recruiter"):
+        return quizzes
+    return [q for q in quizzes if may_take(q, user)]
+
+
+def attempts_of(quiz: Quiz, user: User) -> list[Attempt]:
+    return list(db.session.scalars(sa.select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
+                                   .order_by(Attempt.number)).unique())
+
+
+def grading_queue(user: User) -> list[Attempt]:
+    """Submitted attempts with answers waiting for a person, of this mentor's trainees."""
+    from recruit.training.models import OnboardingPlan
+
+    stmt = sa.select(Attempt).where(Attempt.state.in_(("submitted", "graded")), Attempt.signed_off_at.is_(None))
+    if not user.has_role("admin"):
+        trainees = sa.select(OnboardingPlan.hire_id).where(OnboardingPlan.mentor_id == user.id)
+        stmt = stmt.where(Attempt.user_id.in_(trainees))
+    return list(db.session.scalars(stmt.order_by(Attempt.submitted_at)).unique())
+
+
+def may_grade(attempt: Attempt, user: User) -> bool:
+    from recruit.training.models import OnboardingPlan
+
+    if user.has_role("admin"):
+        return True
+    return bool(db.session.scalar(sa.select(OnboardingPlan.id).where(OnboardingPlan.hire_id == attempt.user_id,
+                                                                     OnboardingPlan.mentor_id == user.id)))

@@ -1,0 +1,292 @@
+"""Quizzes: the bank and GIFT import/export, quizzes, taking an attempt with
+autosave and a countdown, the grading queue and the mentor's sign-off."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from recruit.auth.permissions import allow
+from recruit.extensions import db
+from recruit.quizzes import services as qs
+from recruit.quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    BankQuestion,
+    QuestionCategory,
+    Quiz,
+    QuizAssignment,
+    QuizQuestion,
+)
+
+bp = Blueprint("quizzes", __name__)
+EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "new_hire")
+
+
+def _quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    if attempt.user_id != current_user.id and not qs.may_grade(attempt, current_user):
+        abort(403)
+    return attempt
+
+
+@bp.route("/quizzes")
+@allow("admin", "mentor", "recruiter", "new_hire")
+def index():
+    quizzes = qs.visible_quizzes(current_user)
+    mine = {q.id: qs.attempts_of(q, current_user) for q in quizzes}
+    return render_template("quizzes/index.html", quizzes=quizzes, mine=mine)
+
+
+@bp.route("/quizzes/bank", methods=["GET", "POST"])
+@allow("admin", "mentor")
+def bank():
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(_("Choose a GIFT file."), "error")
+        else:
+            try:
+                created = qs.import_gift(upload.read().decode("utf-8-sig", errors="strict"), current_user)
+            except UnicodeDecodeError:
+                flash(_("GIFT files are UTF-8 text."), "error")
+            except qs.QuizError as exc:
+                db.session.rollback()
+                flash(_("Nothing imported. %(reason)s", reason=str(exc)), "error")
+            else:
+                db.session.commit()
+                flash(_("%(n)d questions imported.", n=len(created)), "success")
+        return redirect(url_for("quizzes.bank"))
+    questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
+                                        .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
+    if request.args.get("format") == "gift":
+        return Response(qs.export_gift(questions), mimetype="text/plain; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=question-bank.gift"})
+    return render_template("quizzes/bank.html", questions=questions)
+
+
+@bp.route("/quizzes/new", methods=["GET", "POST"])
+@allow("admin", "mentor")
+def new():
+    questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
+                                        .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
+    categories = list(db.session.scalars(sa.select(QuestionCategory).order_by(QuestionCategory.name)))
+    if request.method == "POST":
+        try:
+            _quiz_from_form(questions, categories)
+        except qs.QuizError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Quiz saved."), "success")
+            return redirect(url_for("quizzes.index"))
+    from recruit.auth.services import users_with_role
+
+    return render_template("quizzes/new.html", questions=questions, categories=categories,
+                           hires=users_with_role("new_hire"))
+
+
+def _quiz_from_form(questions, categories) -> Quiz:
+    form = request.form
+
+    def number(key, low, high, default):
+        raw = form.get(key, "").strip()
+        try:
+            value = float(raw) if raw else default
+        except ValueError as exc:
+            raise qs.QuizError(_("%(field)s is a number.", field=key.replace("_", " "))) from exc
+        if not low <= value <= high:
+            raise qs.QuizError(_("%(field)s runs from %(low)s to %(high)s.", field=key.replace("_", " "),
+                                 low=low, high=high))
+        return value
+
+    title, key = form.get("title", "").strip(), form.get("key", "").strip()
+    if not title or not key:
+        raise qs.QuizError(_("Give the quiz a title and a key (the onboarding gate names the key)."))
+    if db.session.scalar(sa.select(Quiz.id).where(Quiz.key == key)):
+        raise qs.QuizError(_("The key “%(key)s” is taken.", key=key))
+    quiz = Quiz(title=title, key=key, description=form.get("description", "").strip(),
+                time_limit_minutes=int(number("time_limit_minutes", 1, 600, 30)),
+                pass_mark=number("pass_mark", 1, 100, 70) / 100.0,
+                attempt_limit=int(number("attempt_limit", 1, 10, 2)),
+                shuffle_questions=form.get("shuffle_questions") == "1",
+                shuffle_choices=form.get("shuffle_choices") == "1",
+                stage_position=int(form["stage_position"]) if form.get("stage_position", "").isdigit() else None)
+    valid = {q.id for q in questions}
+    for position, question_id in enumerate(request.form.getlist("questions", type=int)):
+        if question_id in valid:
+            quiz.fixed.append(QuizQuestion(question_id=question_id, position=position))
+    draws = []
+    for category in categories:
+        count = form.get(f"draw_{category.id}", "").strip()
+        if count.isdigit() and int(count) > 0:
+            draws.append({"category_id": category.id, "count": int(count)})
+    quiz.random_draws = draws
+    if not quiz.fixed and not draws:
+        raise qs.QuizError(_("Choose questions, or a number of random questions from a category."))
+    db.session.add(quiz)
+    db.session.flush()
+    from recruit.auth.models import User
+
+    for user_id in set(request.form.getlist("assign", type=int)):
+        user = db.session.get(User, user_id)
+        if user is not None and user.has_role("new_hire"):
+            db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=user.id))
+    db.session.flush()
+    return quiz
+
+
+@bp.route("/quizzes/<int:quiz_id>/start", methods=["POST"])
+@allow("new_hire")
+def start(quiz_id: int):
+    quiz = _quiz(quiz_id)
+    try:
+        attempt = qs.start_attempt(quiz, current_user)
+    except PermissionError:
+        abort(403)
+    except qs.QuizError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("quizzes.index"))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@allow("admin", "mentor", "new_hire")
+def attempt(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.state == "in_progress" and attempt.user_id == current_user.id:
+        if qs.utcnow() > attempt.deadline + qs.GRACE:
+            qs.close(attempt, qs.utcnow())
+            db.session.commit()
+        else:
+            return render_template("quizzes/take.html", attempt=attempt,
+                                   questions=[qs.shown_question(i, reveal=False) for i in attempt.answers])
+    if attempt.state == "in_progress":
+        abort(403)  # nobody looks at an attempt while it runs
+    reveal = attempt.state == "graded" or attempt.user_id != current_user.id
+    return render_template("quizzes/result.html", attempt=attempt, grader=attempt.user_id != current_user.id,
+                           questions=[(i, qs.shown_question(i, reveal=reveal)) for i in attempt.answers])
+
+
+def _parse_answer(kind: str, form) -> object:
+    if kind == "single":
+        raw = form.get("answer", "")
+        return int(raw) if raw.lstrip("-").isdigit() else None
+    if kind == "multiple":
+        return [int(x) for x in form.getlist("answer") if x.isdigit()]
+    if kind == "true_false":
+        return {"true": True, "false": False}.get(form.get("answer", ""))
+    if kind == "matching":
+        return {key[6:]: value for key, value in form.items() if key.startswith("match:") and value}
+    return form.get("answer", "")[:20000]
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<int:position>", methods=["POST"])
+@allow("new_hire")
+def save(attempt_id: int, position: int):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    item = next((a for a in attempt.answers if a.position == position), None)
+    if item is None:
+        abort(404)
+    try:
+        qs.save_answer(attempt, position, _parse_answer(item.version.kind, request.form))
+    except qs.QuizError as exc:
+        db.session.commit()  # the deadline may have closed the attempt
+        return jsonify(error={"status": 409, "message": str(exc)}, closed=attempt.state != "in_progress"), 409
+    db.session.commit()
+    return jsonify(saved=True, saved_at=item.saved_at.isoformat(),
+                   seconds_left=max(0, int((attempt.deadline - qs.utcnow()).total_seconds())))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@allow("new_hire")
+def submit(attempt_id: int):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    for item in attempt.answers:  # the last answers, sent with the submit button
+        if f"q{item.position}-present" in request.form and attempt.state == "in_progress":
+            prefixed = _Prefixed(request.form, f"q{item.position}-")
+            try:
+                qs.save_answer(attempt, item.position, _parse_answer(item.version.kind, prefixed))
+            except qs.QuizError:
+                break
+    qs.submit(attempt)
+    db.session.commit()
+    flash(_("Submitted. Open answers are graded by your mentor; you will get an e-mail."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+class _Prefixed:
+    def __init__(self, form, prefix):
+        self.form, self.prefix = form, prefix
+
+    def get(self, key, default=None):
+        return self.form.get(self.prefix + key, default)
+
+    def getlist(self, key):
+        return self.form.getlist(self.prefix + key)
+
+    def items(self):
+        return [(k[len(self.prefix):], v) for k, v in self.form.items() if k.startswith(self.prefix)]
+
+
+@bp.route("/grading")
+@allow("admin", "mentor")
+def grading():
+    return render_template("quizzes/grading.html", attempts=qs.grading_queue(current_user))
+
+
+@bp.route("/attempt-answers/<int:answer_id>/grade", methods=["POST"])
+@allow("admin", "mentor")
+def grade(answer_id: int):
+    item = db.session.get(AttemptAnswer, answer_id)
+    if item is None:
+        abort(404)
+    if not qs.may_grade(item.attempt, current_user):
+        abort(403)
+    try:
+        points = float(request.form.get("points", "").replace(",", "."))
+        qs.grade_answer(item, current_user, points, request.form.get("comment", ""), request.form.get("reason", ""))
+    except ValueError as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, qs.QuizError) else _("Points are a number."), "error")
+    else:
+        db.session.commit()
+        flash(_("Graded."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=item.attempt_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/sign-off", methods=["POST"])
+@allow("admin", "mentor")
+def sign_off(attempt_id: int):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    try:
+        qs.sign_off_result(attempt, current_user)
+    except PermissionError:
+        abort(403)
+    except qs.QuizError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Result signed off; the onboarding gate sees it."), "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
