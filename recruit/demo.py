@@ -148,7 +148,51 @@ def load() -> bool:
     _interview_history(users, client)
     _interview_days(users, open_vacancy)
     _onboarding(users)
+    _quizzes(users)
     return True
+
+
+def _quizzes(users) -> None:
+    """The ErgoLine catalogue, its question bank (the trainers' GIFT file) and the
+    product-knowledge quiz; one trainee's submitted attempt waits for grading."""
+    from recruit.quizzes import services as qs
+    from recruit.quizzes.models import Product, QuestionCategory, Quiz, QuizAssignment, QuizQuestion
+
+    products = [Product(name="ErgoLine Pro chair", priority=1,
+                        description="Mesh office chair, adjustable lumbar support, 5-year warranty."),
+                Product(name="ErgoLine Lift desk", priority=2, description="Electric height-adjustable desk."),
+                Product(name="Delivery and terms", priority=3, description="Stock, made-to-order, delivery times.")]
+    db.session.add_all(products)
+    db.session.flush()
+    bank = qs.import_gift((Path(__file__).parent / "demo_data" / "product_knowledge.gift").read_text("utf-8"),
+                          users["admin"])
+    for category, product in zip(("ErgoLine/Chairs", "ErgoLine/Desks", "ErgoLine/Delivery"), products, strict=True):
+        row = db.session.scalar(sa.select(QuestionCategory).where(QuestionCategory.name == category))
+        row.product_id = product.id
+    quiz = Quiz(title="Product knowledge: ErgoLine", key="product-knowledge", time_limit_minutes=30,
+                pass_mark=0.6, attempt_limit=2, stage_position=3,
+                description="Features against competitors, packaging, out-of-stock alternatives, equipment "
+                            "options, terms, delivery from stock and to order.")
+    for position, question in enumerate(bank):
+        quiz.fixed.append(QuizQuestion(question_id=question.id, position=position))
+    db.session.add(quiz)
+    db.session.flush()
+    db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=users["hire"].id))
+    roman = accounts.user_by_email("roman.belov@demo.local")
+    attempt = qs.start_attempt(quiz, roman)
+    for item in attempt.answers:
+        kind = item.version.kind
+        if kind == "single":
+            qs.save_answer(attempt, item.position, item.choice_order.index(0))
+        elif kind == "true_false":
+            qs.save_answer(attempt, item.position, True)
+        elif kind == "essay":
+            qs.save_answer(attempt, item.position, "Offer the 8 chairs in stock today and the other 12 from the "
+                                                   "factory within a week, with a discount for waiting.")
+        elif kind == "numeric":
+            qs.save_answer(attempt, item.position, "150")
+    qs.submit(attempt)
+    db.session.flush()
 
 
 def _onboarding(users) -> None:

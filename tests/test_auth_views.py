@@ -222,6 +222,11 @@ def test_demo_data_loads_once(clean_app):
         states = sorted(p.state for p in db.session.scalars(sa.select(OnboardingPlan)))
         stages = sorted(len([s for s in p.stages if s.sign_off]) for p in db.session.scalars(sa.select(OnboardingPlan)))
     assert states == ["active"] * 4 + ["ready"] and stages == [0, 1, 2, 3, 4]  # a hire in every stage
+    from recruit.quizzes.models import Attempt, BankQuestion
+
+    with clean_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(BankQuestion.id))) == 13
+        assert [a.state for a in db.session.scalars(sa.select(Attempt))] == ["submitted"]  # waits for grading
     assert "already present" in runner.invoke(args=["demo", "load"]).output
     assert counts() == first
     client = clean_app.test_client()
