@@ -68,6 +68,12 @@ def document() -> dict[str, Any]:
                                    "properties": {**candidate_input["properties"],
                                                   "vacancy_id": {"type": "integer"}}},
                 "CandidateImportItem": candidate_input,
+                "Attempt": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "quiz_id": {"type": "integer"}, "number": {"type": "integer"},
+                    "state": {"type": "string", "enum": ["in_progress", "submitted", "graded"]},
+                    "deadline": {"type": "string", "format": "date-time"},
+                    "score": {"type": ["number", "null"]}, "max_score": {"type": "number"},
+                    "questions": {"type": "array", "items": {"type": "object"}}}},
             },
         },
         "paths": {
@@ -112,6 +118,43 @@ def document() -> dict[str, Any]:
                                 "schema": {"type": "integer"}}],
                 "get": {"summary": "One candidate", "responses": {
                     "200": _ok({"$ref": "#/components/schemas/Candidate"}), **ERRORS}},
+            },
+            "/quizzes/{quiz_id}/attempts": {
+                "parameters": [{"name": "quiz_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "post": {"summary": "Start an attempt, or continue the one in progress (new hire)",
+                         "responses": {"201": _ok({"$ref": "#/components/schemas/Attempt"}, "Started"),
+                                       "200": _ok({"$ref": "#/components/schemas/Attempt"}, "In progress"),
+                                       **ERRORS}},
+            },
+            "/attempts": {"get": {"summary": "My attempts", "responses": {"200": _ok({"type": "object"}), **ERRORS}}},
+            "/attempts/{attempt_id}": {
+                "parameters": [{"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "get": {"summary": "One of my attempts; the key and feedback only once it is graded",
+                        "responses": {"200": _ok({"$ref": "#/components/schemas/Attempt"}), **ERRORS}},
+            },
+            "/attempts/{attempt_id}/answers/{position}": {
+                "parameters": [{"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                               {"name": "position", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "put": {"summary": "Save an answer (refused after the deadline)", "requestBody": {
+                    "required": True, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["answer"], "properties": {"answer": {}}}}}},
+                    "responses": {"200": _ok({"type": "object"}), **ERRORS}},
+            },
+            "/attempts/{attempt_id}/submit": {
+                "parameters": [{"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "post": {"summary": "Submit; a second submit changes nothing",
+                         "responses": {"200": _ok({"$ref": "#/components/schemas/Attempt"}), **ERRORS}},
+            },
+            "/grading": {"get": {"summary": "The grading queue (mentor)",
+                                 "responses": {"200": _ok({"type": "object"}), **ERRORS}}},
+            "/attempt-answers/{answer_id}/grade": {
+                "parameters": [{"name": "answer_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "post": {"summary": "Grade an essay, or override an automatic score with a reason (mentor)",
+                         "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                             "type": "object", "required": ["points"], "properties": {
+                                 "points": {"type": "number"}, "comment": {"type": "string"},
+                                 "reason": {"type": "string"}}}}}},
+                         "responses": {"200": _ok({"type": "object"}), **ERRORS}},
             },
             "/vacancies/{vacancy_id}/candidates/import": {
                 "parameters": [{"name": "vacancy_id", "in": "path", "required": True, "schema": {"type": "integer"}},

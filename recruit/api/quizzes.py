@@ -1,0 +1,134 @@
+"""JSON API v1, second part: taking quizzes and grading them, with the same
+rules as the pages (deadline, attempt limit, no key before closing, ownership)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask_login import current_user
+
+from recruit.api.views import ApiError, _get, _json_object, bp
+from recruit.auth.permissions import allow
+from recruit.extensions import db
+from recruit.quizzes import services as qs
+from recruit.quizzes.models import Attempt, AttemptAnswer, Quiz
+
+
+def _attempt_json(attempt: Attempt) -> dict[str, Any]:
+    closed = attempt.state != "in_progress"
+    reveal = attempt.state == "graded"
+    return {
+        "id": attempt.id, "quiz_id": attempt.quiz_id, "quiz": attempt.quiz.title, "number": attempt.number,
+        "state": attempt.state, "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat(),
+        "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
+        "score": attempt.score if closed else None, "max_score": attempt.max_score,
+        "passed": attempt.passed if reveal else None, "signed_off": attempt.signed_off_at is not None,
+        "questions": [qs.shown_question(item, reveal=reveal) for item in attempt.answers],
+    }
+
+
+def _own(attempt_id: int) -> Attempt:
+    attempt = _get(Attempt, attempt_id)
+    if attempt.user_id != current_user.id:
+        raise ApiError(403, "This is not your attempt.")
+    return attempt
+
+
+@bp.route("/quizzes/<int:quiz_id>/attempts", methods=["POST"])
+@allow("new_hire")
+def api_start_attempt(quiz_id: int):
+    quiz = _get(Quiz, quiz_id)
+    before = {a.id for a in qs.attempts_of(quiz, current_user)}
+    try:
+        attempt = qs.start_attempt(quiz, current_user)
+    except PermissionError as exc:
+        raise ApiError(403, "This quiz is not for you.") from exc
+    except qs.QuizError as exc:
+        raise ApiError(409, str(exc)) from exc
+    db.session.commit()
+    return jsonify(_attempt_json(attempt)), 200 if attempt.id in before else 201
+
+
+@bp.route("/attempts")
+@allow("new_hire")
+def api_my_attempts():
+    attempts = db.session.scalars(db.select(Attempt).where(Attempt.user_id == current_user.id)
+                                  .order_by(Attempt.id)).unique()
+    return jsonify(items=[_attempt_json(a) for a in attempts])
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@allow("new_hire")
+def api_attempt(attempt_id: int):
+    return jsonify(_attempt_json(_own(attempt_id)))
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<int:position>", methods=["PUT"])
+@allow("new_hire")
+def api_save_answer(attempt_id: int, position: int):
+    attempt = _own(attempt_id)
+    data = _json_object()
+    if "answer" not in data:
+        raise ApiError(422, "Some fields are not valid.", {"answer": "required"})
+    item = next((a for a in attempt.answers if a.position == position), None)
+    if item is None:
+        raise ApiError(404, f"No question {position} in this attempt.")
+    answer = data["answer"]
+    kind = item.version.kind
+    expected = {"single": int, "multiple": list, "true_false": bool, "matching": dict}.get(kind, str)
+    if answer is not None and (not isinstance(answer, expected) or (expected is int and isinstance(answer, bool))):
+        raise ApiError(422, "Some fields are not valid.", {"answer": f"must be {expected.__name__} for {kind}"})
+    try:
+        qs.save_answer(attempt, position, answer)
+    except qs.QuizError as exc:
+        db.session.commit()
+        raise ApiError(409, str(exc)) from exc
+    db.session.commit()
+    return jsonify(saved_at=item.saved_at.isoformat(),
+                   seconds_left=max(0, int((attempt.deadline - qs.utcnow()).total_seconds())))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@allow("new_hire")
+def api_submit(attempt_id: int):
+    attempt = _own(attempt_id)
+    qs.submit(attempt)
+    db.session.commit()
+    return jsonify(_attempt_json(attempt))
+
+
+@bp.route("/grading")
+@allow("admin", "mentor")
+def api_grading_queue():
+    items = []
+    for attempt in qs.grading_queue(current_user):
+        items.append({"attempt_id": attempt.id, "user": attempt.user.email, "quiz": attempt.quiz.title,
+                      "state": attempt.state, "answers": [
+                          {"id": a.id, "position": a.position, "kind": a.version.kind, "text": a.version.data["text"],
+                           "answer": a.answer, "points": a.points, "max_points": a.version.points,
+                           "model_answer": a.version.data.get("model_answer", "")}
+                          for a in attempt.answers if a.points is None or a.version.kind == "essay"]})
+    return jsonify(items=items)
+
+
+@bp.route("/attempt-answers/<int:answer_id>/grade", methods=["POST"])
+@allow("admin", "mentor")
+def api_grade(answer_id: int):
+    item = _get(AttemptAnswer, answer_id)
+    if not qs.may_grade(item.attempt, current_user):
+        raise ApiError(403, "Not your trainee's attempt.")
+    data = _json_object()
+    points = data.get("points")
+    if isinstance(points, bool) or not isinstance(points, int | float):
+        raise ApiError(422, "Some fields are not valid.", {"points": "must be a number"})
+    for key in ("comment", "reason"):
+        if not isinstance(data.get(key, ""), str):
+            raise ApiError(422, "Some fields are not valid.", {key: "must be str"})
+    try:
+        qs.grade_answer(item, current_user, float(points), data.get("comment", ""), data.get("reason", ""))
+    except qs.QuizError as exc:
+        raise ApiError(409, str(exc)) from exc
+    db.session.commit()
+    return jsonify(attempt_id=item.attempt_id, state=item.attempt.state, score=item.attempt.score)
