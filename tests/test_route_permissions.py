@@ -105,6 +105,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "quizzes.start": ("POST", "/quizzes/{quiz}/start", {"new_hire"}),
     "quizzes.attempt": ("GET", "/attempts/{attempt}", {"new_hire"}),  # nobody else sees a running attempt
     "quizzes.save": ("POST", "/attempts/{attempt}/answers/0", {"new_hire"}),
+    "quizzes.statistics": ("GET", "/quizzes/{quiz}/statistics", {"admin", "mentor", "recruiter"}),
     "quizzes.grading": ("GET", "/grading", {"admin", "mentor"}),
     "quizzes.grade": ("POST", "/attempt-answers/{attempt_answer}/grade", {"admin", "mentor"}),
     "quizzes.sign_off": ("POST", "/attempts/{attempt}/sign-off", {"admin", "mentor"}),

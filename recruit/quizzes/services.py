@@ -4,6 +4,7 @@ and the mentor's sign-off that the onboarding gate reads."""
 from __future__ import annotations
 
 import random
+import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -371,3 +372,45 @@ def may_grade(attempt: Attempt, user: User) -> bool:
         return True
     return bool(db.session.scalar(sa.select(OnboardingPlan.id).where(OnboardingPlan.hire_id == attempt.user_id,
                                                                      OnboardingPlan.mentor_id == user.id)))
+
+
+# --- statistics -------------------------------------------------------------------------
+
+def quiz_statistics(quiz: Quiz) -> dict[str, Any]:
+    from recruit.quizzes import stats
+
+    attempts = [a for a in db.session.scalars(sa.select(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.state.in_(("submitted", "graded")))).unique()]
+    per_question: dict[int, dict[str, Any]] = {}
+    totals = {a.id: sum(i.points or 0.0 for i in a.answers) for a in attempts}
+    for attempt in attempts:
+        for item in attempt.answers:
+            if item.points is None:
+                continue
+            entry = per_question.setdefault(item.version.question_id, {
+                "name": item.version.question.name or item.version.data["text"][:60], "kind": item.version.kind,
+                "results": [], "rest": []})
+            wrong = None
+            if item.version.kind == "single" and isinstance(item.answer, int):
+                choice = item.version.data["choices"][item.answer]
+                wrong = choice["text"] if choice["fraction"] <= 0 else None
+            entry["results"].append(stats.ItemResult(item.points / item.version.points, wrong))
+            entry["rest"].append(totals[attempt.id] - item.points)
+    items = [{"name": e["name"], "kind": e["kind"], "stats": stats.item_stats(e["results"], e["rest"])}
+             for e in per_question.values()]
+    durations = [(a.submitted_at - a.started_at).total_seconds() / 60 for a in attempts if a.submitted_at]
+    graded = [a for a in attempts if a.state == "graded"]
+    return {"attempts": len(attempts), "graded": len(graded),
+            "passed": sum(1 for a in graded if a.passed),
+            "mean_score": statistics.fmean([a.score / a.max_score for a in graded]) * 100 if graded else None,
+            "mean_minutes": statistics.fmean(durations) if durations else None, "items": items}
+
+
+def results_rows(quiz: Quiz):
+    for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.quiz_id == quiz.id)
+                                      .order_by(Attempt.user_id, Attempt.number)).unique():
+        yield [attempt.user.full_name, attempt.user.email, attempt.number, attempt.state,
+               attempt.started_at.isoformat(), attempt.submitted_at.isoformat() if attempt.submitted_at else "",
+               "" if attempt.score is None else attempt.score, attempt.max_score,
+               "" if attempt.passed is None else ("yes" if attempt.passed else "no"),
+               "yes" if attempt.signed_off_at else "no"]

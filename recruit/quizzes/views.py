@@ -247,6 +247,24 @@ class _Prefixed:
         return [(k[len(self.prefix):], v) for k, v in self.form.items() if k.startswith(self.prefix)]
 
 
+@bp.route("/quizzes/<int:quiz_id>/statistics")
+@allow("admin", "mentor", "recruiter")
+def statistics(quiz_id: int):
+    quiz = _quiz(quiz_id)
+    if request.args.get("format") == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["name", "email", "attempt", "state", "started", "submitted", "score", "max_score",
+                         "passed", "signed_off"])
+        writer.writerows(qs.results_rows(quiz))
+        return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename=quiz-{quiz.key}-results.csv"})
+    return render_template("quizzes/statistics.html", quiz=quiz, data=qs.quiz_statistics(quiz))
+
+
 @bp.route("/grading")
 @allow("admin", "mentor")
 def grading():

@@ -99,3 +99,18 @@ def test_scoring_by_hand():
 def test_invalid_questions(question, message):
     with pytest.raises(QuestionError, match=message):
         validate(question)
+
+
+def test_item_statistics_by_hand():
+    from recruit.quizzes.stats import ItemResult, item_stats, pearson
+
+    assert pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1.0)
+    assert pearson([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+    assert pearson([1, 1, 1], [1, 2, 3]) is None and pearson([1], [1]) is None
+    results = [ItemResult(1.0), ItemResult(1.0), ItemResult(0.0, "2 years"), ItemResult(0.0, "2 years"),
+               ItemResult(0.0, "10 years")]
+    stats = item_stats(results, rest_of_test=[4, 3, 1, 2, 0])
+    assert stats.facility == pytest.approx(40.0) and stats.attempts == 5
+    assert stats.discrimination > 70  # the strong candidates got it right
+    assert stats.common_wrong == [("2 years", 2), ("10 years", 1)]
+    assert item_stats([], []).facility is None

@@ -85,6 +85,10 @@ def test_quiz_from_import_to_sign_off(clean_app, make):
     with clean_app.app_context():
         outcome = db.session.scalar(sa.select(QuizOutcome))
         assert outcome.quiz_key == "product-knowledge" and outcome.passed
+    stats = client.get(f"/quizzes/{quiz_id}/statistics").get_data(as_text=True)
+    assert "Chair warranty" in stats and "passed of graded" in stats
+    csv_text = client.get(f"/quizzes/{quiz_id}/statistics?format=csv").get_data().decode("utf-8-sig")
+    assert "hire@x.test,1,graded" in csv_text
     client.post("/logout")
     login(client, "hire@x.test")
     feedback = client.get(attempt_url).get_data(as_text=True)
