@@ -124,6 +124,19 @@ def _quiz_from_form(questions, categories) -> Quiz:
                 shuffle_questions=form.get("shuffle_questions") == "1",
                 shuffle_choices=form.get("shuffle_choices") == "1",
                 stage_position=int(form["stage_position"]) if form.get("stage_position", "").isdigit() else None)
+    for field_name in ("opens_at", "closes_at"):
+        raw = form.get(field_name, "").strip()
+        if raw:
+            from datetime import datetime
+
+            from recruit.organisation.services import zone
+
+            try:
+                setattr(quiz, field_name, datetime.fromisoformat(raw).replace(tzinfo=zone()))
+            except ValueError as exc:
+                raise qs.QuizError(_("Dates and times look like 2026-11-24 10:00.")) from exc
+    if quiz.opens_at and quiz.closes_at and quiz.closes_at <= quiz.opens_at:
+        raise qs.QuizError(_("The quiz closes after it opens."))
     valid = {q.id for q in questions}
     for position, question_id in enumerate(request.form.getlist("questions", type=int)):
         if question_id in valid:

@@ -145,3 +145,16 @@ def test_attempt_limit_and_who_may_take_it(quiz_world, ctx):
     stranger = accounts.create_user("s@x.test", "S", ["new_hire"], password="long-enough-pw")
     with pytest.raises(PermissionError):
         qs.start_attempt(quiz_world["quiz"], stranger)
+
+
+def test_availability_window(quiz_world):
+    quiz, hire = quiz_world["quiz"], quiz_world["hire"]
+    now = utcnow()
+    quiz.opens_at = now + timedelta(days=1)
+    with pytest.raises(qs.QuizError, match="not open"):
+        qs.start_attempt(quiz, hire, now)
+    quiz.opens_at, quiz.closes_at = now - timedelta(days=2), now - timedelta(days=1)
+    with pytest.raises(qs.QuizError, match="not open"):
+        qs.start_attempt(quiz, hire, now)
+    quiz.closes_at = now + timedelta(days=1)
+    assert qs.start_attempt(quiz, hire, now).number == 1
