@@ -45,3 +45,4 @@ messages: setup
 bench: setup
 	$(BIN)/python bench/overbooking.py
 	$(BIN)/python bench/pipeline_scale.py
+	$(BIN)/python bench/quiz_load.py
