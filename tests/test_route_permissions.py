@@ -101,6 +101,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "training.mentees": ("GET", "/mentees", {"admin", "hiring_manager", "mentor"}),
     "quizzes.index": ("GET", "/quizzes", {"admin", "mentor", "recruiter", "new_hire"}),
     "quizzes.bank": ("GET", "/quizzes/bank", {"admin", "mentor"}),
+    "quizzes.question": ("GET", "/quizzes/bank/{bank_question}", {"admin", "mentor"}),
     "quizzes.new": ("GET", "/quizzes/new", {"admin", "mentor"}),
     "quizzes.start": ("POST", "/quizzes/{quiz}/start", {"new_hire"}),
     "quizzes.attempt": ("GET", "/attempts/{attempt}", {"new_hire"}),  # nobody else sees a running attempt
@@ -198,7 +199,7 @@ def world(clean_app, make):
                "booking_token": iv.booking_token(booking), "spare": spare,
                "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id,
                "onboarding_template": plan.template_id, "quiz": quiz.id, "attempt": attempt.id,
-               "attempt_answer": attempt.answers[0].id}
+               "attempt_answer": attempt.answers[0].id, "bank_question": question.id}
         db.session.commit()
     return {"users": users, "ids": ids, "tokens": tokens, "own_tokens": own_tokens}
 

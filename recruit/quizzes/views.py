@@ -76,6 +76,36 @@ def bank():
     return render_template("quizzes/bank.html", questions=questions)
 
 
+@bp.route("/quizzes/bank/<int:question_id>", methods=["GET", "POST"])
+@allow("admin", "mentor")
+def question(question_id: int):
+    """Edit one question in GIFT, the notation trainers already use. An answered
+    version is kept as it was asked; the edit becomes a new version."""
+    bank_question = db.session.get(BankQuestion, question_id)
+    if bank_question is None:
+        abort(404)
+    source = qs.export_gift([bank_question])
+    if request.method == "POST":
+        source = request.form.get("gift", "")
+        try:
+            parsed = qs.gift.parse(source)
+            if len(parsed) != 1:
+                raise qs.QuizError(_("Write exactly one question."))
+            parsed[0].category = bank_question.category.name if bank_question.category else ""
+            version = qs.edit_question(bank_question, parsed[0], current_user)
+        except qs.gift.GiftError as exc:
+            db.session.rollback()
+            flash(_("Line %(line)d: %(reason)s", line=exc.line, reason=exc.reason), "error")
+        except qs.QuizError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Saved as version %(n)d.", n=version.number), "success")
+            return redirect(url_for("quizzes.question", question_id=bank_question.id))
+    return render_template("quizzes/question.html", question=bank_question, source=source)
+
+
 @bp.route("/quizzes/new", methods=["GET", "POST"])
 @allow("admin", "mentor")
 def new():

@@ -35,6 +35,14 @@ def test_quiz_from_import_to_sign_off(clean_app, make):
     bank = client.get("/quizzes/bank").get_data(as_text=True)
     assert "Chair warranty" in bank and "Delivery to order" in bank
     assert "::Chair load::" in client.get("/quizzes/bank?format=gift").get_data(as_text=True)
+    question_url = re.search(r'href="(/quizzes/bank/\d+)"><strong>Chair packaging', bank).group(1)
+    gift_text = client.get(question_url).get_data(as_text=True)
+    assert "=Flat-packed in one carton" in gift_text
+    bad = client.post(question_url, data={"gift": "::Chair packaging::Q{=a\n"}, follow_redirects=True)
+    assert "Line 1" in bad.get_data(as_text=True)
+    saved = client.post(question_url, data={"gift": "::Chair packaging::How is it shipped?{=Flat-packed ~Assembled}"},
+                        follow_redirects=True)
+    assert "Saved as version 1" in saved.get_data(as_text=True)  # nobody answered it yet
     form = client.get("/quizzes/new").get_data(as_text=True)
     ids = dict((name, value) for value, name in re.findall(r'name="questions" value="(\d+)"> ([^<]+?) <', form))
     response = client.post("/quizzes/new", data={
