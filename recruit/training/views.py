@@ -21,6 +21,7 @@ from recruit.training import services as ts
 from recruit.training.criteria import METRICS
 from recruit.training.models import OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
 from recruit.vacancies.models import Application
+from recruit.web import commit_or_flash
 
 bp = Blueprint("training", __name__)
 
@@ -222,14 +223,8 @@ def role_play(plan_id: int):
 @allow(*EVERYONE)
 def decide(plan_id: int):
     plan = _plan(plan_id, "plan.decide")
-    try:
-        ts.decide(plan, request.form.get("decision", ""), request.form.get("reason", ""), current_user)
-    except ts.TrainingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Decision recorded."), "success")
+    commit_or_flash(lambda: ts.decide(plan, request.form.get("decision", ""), request.form.get("reason", ""),
+                                      current_user), _("Decision recorded."))
     return redirect(url_for("training.plan", plan_id=plan.id))
 
 
@@ -245,16 +240,7 @@ def _stage(stage_id: int) -> PlanStage:
 @allow(*EVERYONE)
 def sign_off(stage_id: int):
     stage = _stage(stage_id)
-    try:
-        ts.sign_off(stage, current_user)
-    except PermissionError:
-        abort(403)
-    except ts.TrainingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("“%(name)s” is signed off.", name=stage.name), "success")
+    commit_or_flash(lambda: ts.sign_off(stage, current_user), _("“%(name)s” is signed off.", name=stage.name))
     return redirect(url_for("training.plan", plan_id=stage.plan_id))
 
 
@@ -262,16 +248,9 @@ def sign_off(stage_id: int):
 @allow(*EVERYONE)
 def override(stage_id: int):
     stage = _stage(stage_id)
-    try:
-        ts.override(stage, request.form.get("index", -1, type=int), request.form.get("reason", ""), current_user)
-    except PermissionError:
-        abort(403)
-    except ts.TrainingError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Criterion overridden; the reason is in the audit trail."), "info")
+    commit_or_flash(lambda: ts.override(stage, request.form.get("index", -1, type=int), request.form.get("reason", ""),
+                                        current_user),
+                    _("Criterion overridden; the reason is in the audit trail."), category="info")
     return redirect(url_for("training.plan", plan_id=stage.plan_id))
 
 

@@ -1,0 +1,28 @@
+"""What every form handler does with a service call: the request is the unit
+of work, so it commits on success and rolls back (with the user's message)
+on a refused change; a PermissionError is a 403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash
+
+from recruit.extensions import db
+
+
+def commit_or_flash(action: Callable[[], object], success: str | None = None, *, category: str = "success",
+                    errors: tuple[type[Exception], ...] = (ValueError,)) -> bool:
+    try:
+        action()
+    except PermissionError:
+        db.session.rollback()
+        abort(403)
+    except errors as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    if success:
+        flash(success, category)
+    return True
