@@ -29,3 +29,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK constraint: the column holds one of these words."""
+    return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"

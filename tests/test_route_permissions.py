@@ -309,3 +309,46 @@ def test_token_of_another_user_cannot_be_revoked(clean_app, world):
     assert response.status_code == 404
     admin_token = world["tokens"]["admin"]
     assert client.get("/api/v1/vacancies", headers={"Authorization": f"Bearer {admin_token}"}).status_code == 200
+
+
+JUNK_FORM = {"target": "x" * 300, "reason": "\u0000", "points": "nan", "index": "-5", "slot_id": "abc",
+             "day": "2026-13-45", "start": "25:99", "end": "-1", "user_id": "zz", "interviewer_id": "-3",
+             "application": ["a", "-1"], "decision": "maybe", "action": "explode", "name": "", "passed": "2",
+             "tried_on": "yesterday", "calls": "-7", "answer": ["x", "y"], "base": "a,b", "hire_email": "@",
+             "template_id": "0", "mentor_id": "x", "comment": "y" * 6000, "decision_": "", "skip": "1"}
+JUNK_QUERY = "page=-3&stage=bogus&state=zzz&q=%27%22%3Cx%3E&vacancy=abc&format=nope&a=x&a=-1"
+JUNK_JSON = [None, [], "text", {"answer": {"nested": [1, 2]}, "points": "many", "position": True, "headcount": -1,
+                                "state": "exploded", "vacancy_id": "1"}]
+
+
+@pytest.mark.parametrize("who", [role for role in ROLES])
+def test_bad_input_on_every_route_never_breaks(clean_app, world, who):
+    """Every route, as a role allowed through it, fed junk: a clear 4xx or a page
+    with a message, never a server error; the API always answers in JSON."""
+    from tests.conftest import login
+
+    client = clean_app.test_client()
+    login(client, f"{who}@walk.test")
+    failures = []
+    for endpoint, (method, template, allowed) in RULES.items():
+        if endpoint == "auth.logout" or (allowed != "public" and who not in allowed):
+            continue
+        ids = {**world["ids"], "token": world["own_tokens"].get(who, 0)}
+        url = template.format(**ids)
+        is_api = url.startswith("/api/")
+        headers = {"Authorization": f"Bearer {world['tokens'][who]}"} if is_api else {}
+        if method == "GET":
+            sep = "&" if "?" in url else "?"
+            responses = [client.get(url + sep + JUNK_QUERY, headers=headers)]
+        elif is_api:
+            responses = [client.open(url, method=method, headers=headers, json=body) for body in JUNK_JSON]
+            responses.append(client.open(url, method=method, headers=headers, data=b"{not json",
+                                         content_type="application/json"))
+        else:
+            responses = [client.open(url, method=method, data=JUNK_FORM)]
+        for response in responses:
+            if response.status_code >= 500:
+                failures.append(f"{who} {method} {url}: {response.status_code}")
+            elif is_api and response.status_code >= 400 and not response.is_json:
+                failures.append(f"{who} {method} {url}: {response.status_code} without a JSON body")
+    assert failures == []

@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from recruit.extensions import db
+from recruit.extensions import db, one_of
 from recruit.timeutil import UTCDateTime, utcnow
 
 ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "new_hire")
@@ -18,7 +18,7 @@ ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "receptionist"
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    __table_args__ = (sa.CheckConstraint(sa.text("role IN ('" + "','".join(ROLES) + "')"), name="valid_role"),)
+    __table_args__ = (sa.CheckConstraint(one_of("role", ROLES), name="valid_role"),)
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from recruit.extensions import db
+from recruit.extensions import db, one_of
 from recruit.timeutil import UTCDateTime, utcnow
 
 SESSION_KINDS = ("stream", "group")
@@ -22,14 +22,10 @@ LIVE_STATES = ("waitlisted", "invited", "confirmed")
 HOLDS_SEAT = ("invited", "confirmed", "arrived")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"
-
-
 class InterviewSession(db.Model):
     __tablename__ = "interview_sessions"
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", SESSION_KINDS), name="valid_kind"),
+        sa.CheckConstraint(one_of("kind", SESSION_KINDS), name="valid_kind"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("slot_minutes BETWEEN 5 AND 480", name="slot_length"),
         sa.CheckConstraint("seats >= 0", name="seats_not_negative"),
@@ -113,10 +109,10 @@ class Slot(db.Model):
 class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
-        sa.CheckConstraint(_in("state", BOOKING_STATES), name="valid_state"),
+        sa.CheckConstraint(one_of("state", BOOKING_STATES), name="valid_state"),
         sa.Index("uq_bookings_one_live_per_candidate", "candidate_id", unique=True,
-                 sqlite_where=sa.text(_in("state", LIVE_STATES)),
-                 postgresql_where=sa.text(_in("state", LIVE_STATES))),
+                 sqlite_where=sa.text(one_of("state", LIVE_STATES)),
+                 postgresql_where=sa.text(one_of("state", LIVE_STATES))),
         sa.Index("ix_bookings_session_state", "session_id", "state"),
         sa.Index("ix_bookings_slot", "slot_id"),
         sa.Index("ix_bookings_outcomes", "state", "outcome_at"),

@@ -23,6 +23,7 @@ from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
 from recruit.vacancies.models import Application, Vacancy
 from recruit.vacancies.pipeline import STAGES
+from recruit.web import commit_or_flash
 
 bp = Blueprint("interviews", __name__)
 STAFF_ROLES = ("admin", "recruiter", "receptionist", "hiring_manager", "mentor")
@@ -190,16 +191,13 @@ def schedule():
 def interviewer_hours(session_id: int):
     session = _session(session_id, "interview_session.plan")
     remove = request.form.get("action") == "remove"
-    try:
+
+    def change():
         start = None if remove else _parse_time(request.form.get("start", ""))
         end = None if remove else _parse_time(request.form.get("end", ""))
         iv.set_interviewer_hours(session, request.form.get("user_id", 0, type=int), start, end, current_user)
-    except (iv.InterviewError, ValueError) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Interviewers updated; slot capacities follow."), "success")
+
+    commit_or_flash(change, _("Interviewers updated; slot capacities follow."))
     return redirect(url_for("interviews.detail", session_id=session.id) + "#interviewers")
 
 
@@ -230,14 +228,8 @@ def cancel_session(session_id: int):
 def cancel_booking(booking_id: int):
     booking = _get(Booking, booking_id)
     ensure("interview_session.plan", booking.session)
-    try:
-        iv.cancel(booking, current_user, request.form.get("reason", "").strip())
-    except iv.InterviewError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Cancelled; the candidate is told and the seat offered to the waiting list."), "info")
+    commit_or_flash(lambda: iv.cancel(booking, current_user, request.form.get("reason", "").strip()),
+                    _("Cancelled; the candidate is told and the seat offered to the waiting list."), category="info")
     return redirect(url_for("interviews.detail", session_id=booking.session_id))
 
 

@@ -20,6 +20,7 @@ from recruit.quizzes.models import (
     QuizAssignment,
     QuizQuestion,
 )
+from recruit.web import commit_or_flash
 
 bp = Blueprint("quizzes", __name__)
 EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "new_hire")
@@ -340,14 +341,6 @@ def sign_off(attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None:
         abort(404)
-    try:
-        qs.sign_off_result(attempt, current_user)
-    except PermissionError:
-        abort(403)
-    except qs.QuizError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Result signed off; the onboarding gate sees it."), "success")
+    commit_or_flash(lambda: qs.sign_off_result(attempt, current_user),
+                    _("Result signed off; the onboarding gate sees it."))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))

@@ -13,15 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.audit import AppendOnlyError
-from recruit.extensions import db
+from recruit.extensions import db, one_of
 from recruit.timeutil import UTCDateTime, utcnow
 
 OWNER_ROLES = ("new_hire", "mentor", "curator", "sysadmin", "head", "hr")
 PLAN_STATES = ("active", "ready", "ended")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"
 
 
 class OnboardingTemplate(db.Model):
@@ -56,7 +52,7 @@ class TemplateStage(db.Model):
 
 class TemplateTask(db.Model):
     __tablename__ = "template_tasks"
-    __table_args__ = (sa.CheckConstraint(_in("owner_role", OWNER_ROLES), name="valid_owner"),
+    __table_args__ = (sa.CheckConstraint(one_of("owner_role", OWNER_ROLES), name="valid_owner"),
                       sa.CheckConstraint("start_offset >= 0 AND duration >= 1", name="days_sane"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +71,7 @@ class TemplateTask(db.Model):
 
 class OnboardingPlan(db.Model):
     __tablename__ = "onboarding_plans"
-    __table_args__ = (sa.CheckConstraint(_in("state", PLAN_STATES), name="valid_state"),
+    __table_args__ = (sa.CheckConstraint(one_of("state", PLAN_STATES), name="valid_state"),
                       sa.Index("ix_onboarding_plans_mentor", "mentor_id", "state"),
                       sa.Index("ix_onboarding_plans_curator", "curator_id", "state"))
 
@@ -124,7 +120,7 @@ class PlanStage(db.Model):
 
 class PlanTask(db.Model):
     __tablename__ = "plan_tasks"
-    __table_args__ = (sa.CheckConstraint(_in("owner_role", OWNER_ROLES), name="valid_owner"),
+    __table_args__ = (sa.CheckConstraint(one_of("owner_role", OWNER_ROLES), name="valid_owner"),
                       sa.Index("ix_plan_tasks_open", "owner_role", "done_at", "due_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,7 +177,7 @@ class HeadDecision(db.Model):
     """The head of department's decision after a second failed role-play."""
 
     __tablename__ = "head_decisions"
-    __table_args__ = (sa.CheckConstraint(_in("decision", ("extend", "end")), name="valid_decision"),)
+    __table_args__ = (sa.CheckConstraint(one_of("decision", ("extend", "end")), name="valid_decision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("onboarding_plans.id", ondelete="CASCADE"), index=True)

@@ -9,13 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from recruit.extensions import db
+from recruit.extensions import db, one_of
 from recruit.timeutil import UTCDateTime, utcnow
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
-
-
-def _in(column: str, values: tuple[str, ...]) -> sa.TextClause:
-    return sa.text(f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")")
 
 
 class JobTemplate(db.Model):
@@ -41,7 +37,7 @@ class JobTemplate(db.Model):
 class Vacancy(db.Model):
     __tablename__ = "vacancies"
     __table_args__ = (
-        sa.CheckConstraint(_in("state", VACANCY_STATES), name="valid_state"),
+        sa.CheckConstraint(one_of("state", VACANCY_STATES), name="valid_state"),
         sa.CheckConstraint("pay_level BETWEEN 1 AND 4", name="pay_level_range"),
         sa.CheckConstraint("headcount >= 1", name="headcount_positive"),
         sa.CheckConstraint("salary_min <= salary_max", name="salary_range"),
@@ -89,7 +85,7 @@ class Vacancy(db.Model):
 
 class VacancyReview(db.Model):
     __tablename__ = "vacancy_reviews"
-    __table_args__ = (sa.CheckConstraint(_in("decision", ("pending", "approved", "changes_requested")),
+    __table_args__ = (sa.CheckConstraint(one_of("decision", ("pending", "approved", "changes_requested")),
                                          name="valid_decision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +152,7 @@ class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         sa.UniqueConstraint("vacancy_id", "candidate_id", name="uq_applications_vacancy_candidate"),
-        sa.CheckConstraint(_in("stage", ALL_STAGES), name="valid_stage"),
+        sa.CheckConstraint(one_of("stage", ALL_STAGES), name="valid_stage"),
         sa.Index("ix_applications_vacancy_stage", "vacancy_id", "stage", "id"),
         sa.Index("ix_applications_vacancy_id_order", "vacancy_id", "id"),
         sa.Index("ix_applications_vacancy_changed", "vacancy_id", "stage", "stage_changed_at"),
