@@ -197,6 +197,13 @@ def register_errorhandlers(app: Flask) -> None:
         return _render(500, _("Something went wrong"), _("Nothing was saved. The error was logged."))
 
 
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(round(seconds), 60)
+    return _("%(m)d min %(s)02d s", m=minutes, s=rest) if minutes else _("%(s)d s", s=rest)
+
+
 def register_template_helpers(app: Flask) -> None:
     from recruit.auth.forms import ROLE_LABELS
     from recruit.auth.permissions import can
@@ -205,6 +212,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
     app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
+    app.jinja_env.filters["duration"] = _duration
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS)
 
     @app.context_processor

@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("recruiter@demo.local", "Rita Recruiter", ["recruiter"]),
     ("reception@demo.local", "Olga Reception", ["receptionist"]),
     ("mentor@demo.local", "Maxim Mentor", ["mentor"]),
+    ("trainer@demo.local", "Tanya Trainer", ["trainer"]),
     ("hire@demo.local", "Nikita Newhire", ["new_hire"]),
 ]
 HOLIDAYS_2026_2027 = [

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from recruit.auth.permissions import ANY_ROLE, allow
 from recruit.extensions import db
+from recruit.quizzes import services as quiz_services
 from recruit.vacancies import services as vacancy_services
 
 bp = Blueprint("main", __name__)
@@ -18,4 +19,5 @@ def home():
         vacancies = list(db.session.scalars(vacancy_services.visible_vacancies(current_user).limit(12)))
     counts = {v.id: vacancy_services.stage_counts(v) for v in vacancies if v.state in ("open", "on_hold", "filled")}
     return render_template("home.html", vacancies=vacancies, counts=counts,
-                           awaiting=vacancy_services.awaiting_me(current_user))
+                           awaiting=vacancy_services.awaiting_me(current_user),
+                           grading_count=lambda: len(quiz_services.grading_queue(current_user)))

@@ -209,7 +209,7 @@ def test_demo_data_loads_once(clean_app):
             return [db.session.scalar(sa.select(sa.func.count(m.id))) for m in (User, Vacancy, Candidate)]
 
     first = counts()
-    assert first[:2] == [6 + 4, 4] and first[2] > 29 + 300  # demo roles + four more hires; export and history
+    assert first[:2] == [7 + 4, 4] and first[2] > 29 + 300  # demo roles + four more hires; export and history
     from recruit.interviews import services as iv
 
     with clean_app.app_context():

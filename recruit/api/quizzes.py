@@ -100,7 +100,7 @@ def api_submit(attempt_id: int):
 
 
 @bp.route("/grading")
-@allow("admin", "mentor")
+@allow("admin", "mentor", "trainer")
 def api_grading_queue():
     items = []
     for attempt in qs.grading_queue(current_user):
@@ -114,7 +114,7 @@ def api_grading_queue():
 
 
 @bp.route("/attempt-answers/<int:answer_id>/grade", methods=["POST"])
-@allow("admin", "mentor")
+@allow("admin", "mentor", "trainer")
 def api_grade(answer_id: int):
     item = _get(AttemptAnswer, answer_id)
     if not qs.may_grade(item.attempt, current_user):

@@ -23,6 +23,7 @@ ROLE_LABELS = {
     "recruiter": _l("Recruiter"),
     "receptionist": _l("Receptionist"),
     "mentor": _l("Mentor / curator"),
+    "trainer": _l("Trainer"),
     "new_hire": _l("New hire"),
 }
 

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from recruit.extensions import db, one_of
 from recruit.timeutil import UTCDateTime, utcnow
 
-ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "new_hire")
+ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
 
 
 class UserRole(db.Model):

@@ -144,6 +144,7 @@ class Attempt(db.Model):
     passed: Mapped[bool | None]
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retake_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     quiz: Mapped[Quiz] = relationship(lazy="joined")
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
@@ -162,6 +163,7 @@ class AttemptAnswer(db.Model):
     choice_order: Mapped[list[int]] = mapped_column(sa.JSON, default=list)  # shown order of choices
     answer: Mapped[Any | None] = mapped_column(sa.JSON)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seconds_spent: Mapped[float] = mapped_column(default=0.0)  # time since the attempt's previous save
     auto_fraction: Mapped[float | None]
     points: Mapped[float | None]  # final points for this question
     graded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -187,9 +187,18 @@ def save_answer(attempt: Attempt, position: int, answer: Any, now: datetime | No
     if item is None:
         raise QuizError(_("No such question in this attempt."))
     item.answer = _shown_to_stored(item, answer)
+    item.seconds_spent += _seconds_since_last_save(attempt, now)
     item.saved_at = now
     db.session.flush()
     return item
+
+
+def _seconds_since_last_save(attempt: Attempt, now: datetime) -> float:
+    """Time per question as Moodle's one-page quizzes measure it: the time
+    between the attempt's previous save (or its start) and this one is spent
+    on the question being saved."""
+    last = max([attempt.started_at] + [a.saved_at for a in attempt.answers if a.saved_at])
+    return max(0.0, (min(now, attempt.deadline) - last).total_seconds())
 
 
 def _shown_to_stored(item: AttemptAnswer, answer: Any) -> Any:
@@ -283,15 +292,35 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
                  override=bool(reason.strip()))
 
 
+def _plan_of(attempt: Attempt):
+    from recruit.training.models import OnboardingPlan
+
+    return db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == attempt.user_id)
+                             .order_by(OnboardingPlan.id.desc()))
+
+
+def may_sign_off(attempt: Attempt, user: User) -> bool:
+    """Only the hire's mentor (or an admin) signs a result off; a trainer grades."""
+    plan = _plan_of(attempt)
+    return plan is not None and (plan.mentor_id == user.id or user.has_role("admin"))
+
+
+def attempts_left(attempt: Attempt) -> int:
+    used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.quiz_id == attempt.quiz_id,
+                                                                        Attempt.user_id == attempt.user_id))
+    return max(attempt.quiz.attempt_limit - (used or 0), 0)
+
+
 def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:
     """The mentor's sign-off of a final result is what the onboarding gate reads."""
-    from recruit.training.models import OnboardingPlan, QuizOutcome
+    from recruit.training.models import QuizOutcome
 
     if attempt.state != "graded":
         raise QuizError(_("Grade every answer first."))
-    plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == attempt.user_id)
-                             .order_by(OnboardingPlan.id.desc()))
-    if plan is None or (plan.mentor_id != mentor.id and not mentor.has_role("admin")):
+    if attempt.signed_off_at is not None:
+        raise QuizError(_("The result is already signed off."))
+    plan = _plan_of(attempt)
+    if not may_sign_off(attempt, mentor):
         raise PermissionError("sign_off")
     attempt.signed_off_by_id, attempt.signed_off_at = mentor.id, utcnow()
     outcome = db.session.scalar(sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id,
@@ -302,6 +331,32 @@ def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:
     db.session.add(outcome)
     db.session.flush()
     audit.record("attempt.sign_off", attempt, actor_id=mentor.id, passed=bool(attempt.passed), score=attempt.score)
+    return attempt
+
+
+def request_retake(attempt: Attempt, mentor: User, note: str = "") -> Attempt:
+    """Instead of signing a weak result off, the mentor asks for another try
+    while attempts remain; the hire gets an e-mail with the mentor's note."""
+    if attempt.state != "graded":
+        raise QuizError(_("Grade every answer first."))
+    if attempt.signed_off_at is not None:
+        raise QuizError(_("The result is already signed off."))
+    if attempt.retake_requested_at is not None:
+        raise QuizError(_("A retake is already requested."))
+    if not may_sign_off(attempt, mentor):
+        raise PermissionError("retake")
+    if attempts_left(attempt) < 1:
+        raise QuizError(_("No attempts are left: sign the result off as it is."))
+    attempt.retake_requested_at = utcnow()
+    db.session.flush()
+    from recruit.mail import absolute_url, queue_mail
+
+    body = _("Hello %(name)s,\n\nYour mentor asks you to take “%(title)s” once more. You have %(left)s attempt(s) "
+             "left.\n\n%(note)s\n\nStart here:\n%(link)s", name=attempt.user.full_name, title=attempt.quiz.title,
+             left=attempts_left(attempt), note=note.strip(), link=absolute_url("quizzes.index"))
+    queue_mail(attempt.user.email, _("Please retake: %(title)s", title=attempt.quiz.title), body,
+               kind="quiz.retake")
+    audit.record("attempt.retake_requested", attempt, actor_id=mentor.id, note=note.strip()[:500])
     return attempt
 
 
@@ -344,7 +399,7 @@ def shown_question(item: AttemptAnswer, *, reveal: bool) -> dict[str, Any]:
 
 def visible_quizzes(user: User) -> list[Quiz]:
     quizzes = list(db.session.scalars(sa.select(Quiz).order_by(Quiz.title)).unique())
-    if user.has_role("admin", "mentor", "recruiter"):
+    if user.has_role("admin", "mentor", "recruiter", "trainer"):
         return quizzes
     return [q for q in quizzes if may_take(q, user)]
 
@@ -355,20 +410,23 @@ def attempts_of(quiz: Quiz, user: User) -> list[Attempt]:
 
 
 def grading_queue(user: User) -> list[Attempt]:
-    """Submitted attempts with answers waiting for a person, of this mentor's trainees."""
+    """A mentor's queue: their trainees' attempts with essays to grade or a
+    result to sign off. A trainer's: every attempt with essays to grade."""
     from recruit.training.models import OnboardingPlan
 
-    stmt = sa.select(Attempt).where(Attempt.state.in_(("submitted", "graded")), Attempt.signed_off_at.is_(None))
+    stmt = sa.select(Attempt).where(Attempt.state.in_(("submitted", "graded")), Attempt.signed_off_at.is_(None),
+                                    Attempt.retake_requested_at.is_(None))
     if not user.has_role("admin"):
         trainees = sa.select(OnboardingPlan.hire_id).where(OnboardingPlan.mentor_id == user.id)
-        stmt = stmt.where(Attempt.user_id.in_(trainees))
+        mine = Attempt.user_id.in_(trainees)
+        stmt = stmt.where(sa.or_(mine, Attempt.state == "submitted") if user.has_role("trainer") else mine)
     return list(db.session.scalars(stmt.order_by(Attempt.submitted_at)).unique())
 
 
 def may_grade(attempt: Attempt, user: User) -> bool:
     from recruit.training.models import OnboardingPlan
 
-    if user.has_role("admin"):
+    if user.has_role("admin", "trainer"):
         return True
     return bool(db.session.scalar(sa.select(OnboardingPlan.id).where(OnboardingPlan.hire_id == attempt.user_id,
                                                                      OnboardingPlan.mentor_id == user.id)))
@@ -394,13 +452,20 @@ def quiz_statistics(quiz: Quiz) -> dict[str, Any]:
             if item.version.kind == "single" and isinstance(item.answer, int):
                 choice = item.version.data["choices"][item.answer]
                 wrong = choice["text"] if choice["fraction"] <= 0 else None
-            entry["results"].append(stats.ItemResult(item.points / item.version.points, wrong))
+            entry["results"].append(stats.ItemResult(item.points / item.version.points if item.version.points else 0.0,
+                                                     wrong, item.seconds_spent or None))
             entry["rest"].append(totals[attempt.id] - item.points)
     items = [{"name": e["name"], "kind": e["kind"], "stats": stats.item_stats(e["results"], e["rest"])}
              for e in per_question.values()]
     durations = [(a.submitted_at - a.started_at).total_seconds() / 60 for a in attempts if a.submitted_at]
     graded = [a for a in attempts if a.state == "graded"]
+    percentages = [100 * a.score / a.max_score for a in graded if a.max_score]
+    scatter = [(i["name"], i["stats"].facility, i["stats"].discrimination) for i in items
+               if i["stats"].facility is not None and i["stats"].discrimination is not None]
     return {"attempts": len(attempts), "graded": len(graded),
+            "histogram": stats.histogram_chart(stats.score_histogram(percentages), quiz.pass_mark)
+            if percentages else None,
+            "scatter": stats.scatter_chart(scatter) if scatter else None, "scatter_names": [p[0] for p in scatter],
             "passed": sum(1 for a in graded if a.passed),
             "mean_score": statistics.fmean([a.score / a.max_score for a in graded]) * 100 if graded else None,
             "mean_minutes": statistics.fmean(durations) if durations else None, "items": items}

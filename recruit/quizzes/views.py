@@ -23,7 +23,7 @@ from recruit.quizzes.models import (
 from recruit.web import commit_or_flash
 
 bp = Blueprint("quizzes", __name__)
-EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "new_hire")
+EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
 
 
 def _quiz(quiz_id: int) -> Quiz:
@@ -43,7 +43,7 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 
 @bp.route("/quizzes")
-@allow("admin", "mentor", "recruiter", "new_hire")
+@allow("admin", "mentor", "trainer", "recruiter", "new_hire")
 def index():
     quizzes = qs.visible_quizzes(current_user)
     mine = {q.id: qs.attempts_of(q, current_user) for q in quizzes}
@@ -51,7 +51,7 @@ def index():
 
 
 @bp.route("/quizzes/bank", methods=["GET", "POST"])
-@allow("admin", "mentor")
+@allow("admin", "mentor", "trainer")
 def bank():
     if request.method == "POST":
         upload = request.files.get("file")
@@ -78,7 +78,7 @@ def bank():
 
 
 @bp.route("/quizzes/bank/<int:question_id>", methods=["GET", "POST"])
-@allow("admin", "mentor")
+@allow("admin", "mentor", "trainer")
 def question(question_id: int):
     """Edit one question in GIFT, the notation trainers already use. An answered
     version is kept as it was asked; the edit becomes a new version."""
@@ -108,7 +108,7 @@ def question(question_id: int):
 
 
 @bp.route("/quizzes/new", methods=["GET", "POST"])
-@allow("admin", "mentor")
+@allow("admin", "mentor", "trainer")
 def new():
     questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
                                         .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
@@ -209,7 +209,7 @@ def start(quiz_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>")
-@allow("admin", "mentor", "new_hire")
+@allow("admin", "mentor", "trainer", "new_hire")
 def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if attempt.state == "in_progress" and attempt.user_id == current_user.id:
@@ -222,7 +222,10 @@ def attempt(attempt_id: int):
     if attempt.state == "in_progress":
         abort(403)  # nobody looks at an attempt while it runs
     reveal = attempt.state == "graded" or attempt.user_id != current_user.id
-    return render_template("quizzes/result.html", attempt=attempt, grader=attempt.user_id != current_user.id,
+    grader = attempt.user_id != current_user.id
+    return render_template("quizzes/result.html", attempt=attempt, grader=grader,
+                           signer=grader and qs.may_sign_off(attempt, current_user),
+                           attempts_left=qs.attempts_left(attempt),
                            questions=[(i, qs.shown_question(i, reveal=reveal)) for i in attempt.answers])
 
 
@@ -292,7 +295,7 @@ class _Prefixed:
 
 
 @bp.route("/quizzes/<int:quiz_id>/statistics")
-@allow("admin", "mentor", "recruiter")
+@allow("admin", "mentor", "trainer", "recruiter")
 def statistics(quiz_id: int):
     quiz = _quiz(quiz_id)
     if request.args.get("format") == "csv":
@@ -310,13 +313,13 @@ def statistics(quiz_id: int):
 
 
 @bp.route("/grading")
-@allow("admin", "mentor")
+@allow("admin", "mentor", "trainer")
 def grading():
     return render_template("quizzes/grading.html", attempts=qs.grading_queue(current_user))
 
 
 @bp.route("/attempt-answers/<int:answer_id>/grade", methods=["POST"])
-@allow("admin", "mentor")
+@allow("admin", "mentor", "trainer")
 def grade(answer_id: int):
     item = db.session.get(AttemptAnswer, answer_id)
     if item is None:
@@ -343,4 +346,15 @@ def sign_off(attempt_id: int):
         abort(404)
     commit_or_flash(lambda: qs.sign_off_result(attempt, current_user),
                     _("Result signed off; the onboarding gate sees it."))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/retake", methods=["POST"])
+@allow("admin", "mentor")
+def request_retake(attempt_id: int):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    commit_or_flash(lambda: qs.request_retake(attempt, current_user, request.form.get("note", "")),
+                    _("Retake requested; %(name)s has an e-mail.", name=attempt.user.full_name))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))

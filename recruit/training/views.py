@@ -31,7 +31,7 @@ def _template_globals(state) -> None:
     from recruit.auth.permissions import can
 
     state.app.jinja_env.globals.update(plan_can=can)
-EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "new_hire")
+EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
 METRIC_LABELS = {"calls": "Calls", "email_offers": "E-mail offers", "phone_offers": "Phone offers",
                  "meetings": "Meetings", "leads": "Leads", "contracts": "Contracts"}
 
