@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
 
 .PHONY: run test lint translations setup db demo clean bench messages
 
@@ -25,8 +26,8 @@ demo: db
 	$(FLASK) demo load
 
 run: demo
-	@$(FLASK) demo logins
-	$(FLASK) run --host 127.0.0.1 --port 5000 --no-reload
+	@PORT=$(PORT) $(FLASK) demo logins
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
 test: setup
 	$(BIN)/python -m pytest -q

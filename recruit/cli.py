@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -51,7 +53,8 @@ def register(app: Flask) -> None:
     def demo_logins() -> None:
         from recruit.demo import DEMO_PASSWORD, DEMO_USERS
 
-        click.echo(f"\nRecruit is starting on http://127.0.0.1:5000  — demo logins (password: {DEMO_PASSWORD}):")
+        port = os.environ.get("PORT", "5000")
+        click.echo(f"\nRecruit is starting on http://127.0.0.1:{port}  — demo logins (password: {DEMO_PASSWORD}):")
         for email, _name, roles in DEMO_USERS:
             click.echo(f"  {email:<24} {', '.join(roles)}")
         click.echo("")

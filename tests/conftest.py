@@ -23,6 +23,8 @@ PASSWORD = "correct-horse-battery"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "pg: service and API tests that run again on PostgreSQL")
+    config.addinivalue_line("markers", "e2e: browser journeys against `make run` (Chromium)")
+    config.addinivalue_line("markers", "stack: the scale-out stack on loopback (gunicorn x2, RQ x2, PostgreSQL, Redis)")
 
 
 @pytest.fixture(scope="session")
