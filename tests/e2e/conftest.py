@@ -175,8 +175,15 @@ class Session:
         self.context.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def as_user(browser, live_app):
+def as_user(request, browser, live_app):
     sessions: list[Session] = []
 
     def _open(email: str, *, phone: bool = False) -> Session:
@@ -192,5 +199,9 @@ def as_user(browser, live_app):
 
     _open.anonymous = _anonymous
     yield _open
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        for n, session in enumerate(sessions):
+            session.screenshot(f"FAILED-{request.node.name}-{n}")
     for session in sessions:
         session.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -119,3 +120,87 @@ def test_recruiter_imports_plans_an_overbooked_day_and_the_candidate_confirms(as
     assert "confirmed" in candidate.page.locator("main").inner_text().lower()
     replay = candidate.page.goto(link.rsplit("/", 1)[0] + "/not-a-real-token")
     assert replay.status in (403, 404, 410)
+
+
+def _import(page, vacancy_url: str, rows: list[str], path) -> None:
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    page.goto(vacancy_url)
+    page.click("text=Import candidates")
+    page.set_input_files("#file", str(path))
+    page.click("button:has-text('Upload and preview')")
+    page.click("button:has-text('Check every row')")
+    page.click(f"button:has-text('Import {len(rows)} candidates')")
+    page.wait_for_selector(f"text={len(rows)} new candidates", timeout=30000)
+
+
+def _choose(select, starts_with: str) -> None:
+    labels = [o.inner_text() for o in select.locator("option").all()]
+    select.select_option(index=next(i for i, label in enumerate(labels) if label.startswith(starts_with)))
+
+
+def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scores(as_user, tmp_path):
+    recruiter = as_user("recruiter@demo.local")
+    page = recruiter.page
+    page.goto("/vacancies?state=open")
+    page.click("text=Client manager — Moscow")
+    rows = [f"Desk Guest {n};+7 (901) 200-00-0{n};desk.guest{n}@example.ru;Москва;1;Высшее;Referral;x\n"
+            for n in range(1, 4)]
+    _import(page, page.url, rows, tmp_path / "desk.csv")
+    day, start, end = _next_weekday(), "12:00", "13:00"  # the demo's own day keeps these people busy today
+    page.goto("/interviews/new")
+    page.select_option("#vacancy_id", label="Client manager — Moscow")
+    page.fill("#title", "Front desk day, e2e")
+    page.fill("#day", day.isoformat())
+    page.fill("#start", start)
+    page.fill("#end", end)
+    page.fill("#place", "Office, 12 Tverskaya St., room 5")
+    page.select_option("#receptionist_id", label="Olga Reception")
+    page.select_option("#interviewers", label=["Mikhail Petrov (Head of Sales)", "Maxim Mentor"])
+    page.click("button:has-text('Plan the day')")
+    session_url = page.url
+    for box in page.locator("input[name=a]").all():
+        if "Desk Guest" not in box.evaluate("b => b.parentElement.textContent"):
+            box.uncheck()
+    page.click("button:has-text('Propose a plan')")
+    page.click("button:has-text('Send invitations')")
+
+    desk_path = session_url.replace("/interviews/", "/reception/")
+    reception = as_user("reception@demo.local", phone=True)
+    desk = reception.page
+    desk.goto(desk_path)
+    assert "Front desk day, e2e" in desk.locator("main").inner_text()
+    desk.locator(".desk-row:has-text('Desk Guest 1') button:has-text('Arrived')").click()
+    expect(desk.locator(".desk-list .desk-row")).to_have_count(1)  # the tap updates the screen in place
+    desk.locator(".desk-row:has-text('Desk Guest 2') button:has-text('Arrived')").click()
+    expect(desk.locator(".desk-list .desk-row")).to_have_count(2)
+    first = desk.locator(".desk-list .desk-row:has-text('Desk Guest 1')")
+    _choose(first.locator("select"), "Mikhail Petrov")
+    first.locator("button:has-text('Send in')").click()
+    expect(desk.locator(".desk-list .desk-row")).to_have_count(1)
+    overflow = desk.locator(".desk-list .desk-row:has-text('Desk Guest 2')")
+    _choose(overflow.locator("select"), "Maxim Mentor")  # the slot's interviewer is busy: the other one
+    overflow.locator("button:has-text('Send in')").click()
+    expect(desk.locator("text=Nobody is waiting")).to_be_visible()
+    text = desk.locator("main").inner_text()
+    assert "Desk Guest 1 → Mikhail Petrov" in text and "Desk Guest 2 → Maxim Mentor" in text
+    assert reception.fits_the_screen()
+    reception.screenshot("receptionist-desk-phone")
+
+    interviewer = as_user("manager@demo.local")
+    page = interviewer.page
+    page.goto("/my-interviews")
+    interviewer.screenshot("interviewer-my-interviews")
+    page.locator("tr:has-text('Desk Guest 1') a:has-text('Scorecard')").click()
+    page.select_option("#motivation", "5")
+    page.select_option("#competence", "4")
+    page.select_option("#adequacy", "5")
+    page.fill("#note", "Clear speech, asked about the client base.")
+    page.select_option("#next_stage", "role_play")
+    page.click("button:has-text('Save scorecard')")
+    assert "scorecard" in interviewer.flash().lower()
+    page.goto("/vacancies?state=open")
+    page.click("text=Client manager — Moscow")
+    page.click("text=Candidate pipeline")
+    page.fill("input[name=q]", "Desk Guest 1")
+    page.keyboard.press("Enter")
+    assert "Role-play" in page.locator("table").inner_text()
