@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint translations setup db demo clean bench messages
+.PHONY: run test e2e lint translations setup db demo clean bench messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,12 @@ run: demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not e2e and not stack"
 	TEST_DB=postgres $(BIN)/python -m pytest -q -m pg
+	$(BIN)/python -m pytest -q -m "e2e or stack"
+
+e2e: setup
+	$(BIN)/python -m pytest -q -m e2e
 
 lint: setup
 	$(BIN)/ruff check .

@@ -207,12 +207,14 @@ def _duration(seconds: float | None) -> str:
 def register_template_helpers(app: Flask) -> None:
     from recruit.auth.forms import ROLE_LABELS
     from recruit.auth.permissions import can
+    from recruit.quizzes import text as question_text
 
     app.jinja_env.filters["dt"] = lambda v, f="medium": format_datetime(v, f) if v else "—"
     app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
     app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
     app.jinja_env.filters["duration"] = _duration
+    app.jinja_env.filters["question_text"] = question_text.render
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS)
 
     @app.context_processor

@@ -82,13 +82,13 @@ document.addEventListener("DOMContentLoaded", () => {
         if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
         data.append(el.name.slice(prefix.length), el.value);
       });
-      state.textContent = "…";
+      state.textContent = state.dataset.saving;
       try {
         const response = await fetch(quiz.dataset.saveUrl + fieldset.dataset.position, { method: "POST", body: data });
-        state.textContent = response.ok ? "✓" : "!";
+        state.textContent = response.ok ? state.dataset.saved : state.dataset.failed;
         if (response.status === 409) window.location.reload();
       } catch (err) {
-        state.textContent = "offline: your answers are sent with the submit";
+        state.textContent = state.dataset.offline;
       }
     };
     form.querySelectorAll("fieldset.question").forEach((fieldset) => {

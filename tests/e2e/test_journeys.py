@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import ROOT, Mailbox
+
 pytestmark = pytest.mark.e2e
 
 
@@ -107,7 +109,7 @@ def test_recruiter_imports_plans_an_overbooked_day_and_the_candidate_confirms(as
     page.click("button:has-text('Send invitations')")
     assert "invit" in recruiter.flash().lower()
 
-    first_invited = [f"e2e.candidate{n + 1}@example.ru" for n, c in enumerate(chosen) if c][0]
+    first_invited = next(f"e2e.candidate{n + 1}@example.ru" for n, c in enumerate(chosen) if c)
     invitation = mail.wait_for(first_invited, "Invitation to an interview")
     assert any(part.get_content_type() == "text/calendar" for part in invitation.iter_attachments())
     link = next(url for url in mail.links(invitation) if "/b/" in url)
@@ -204,3 +206,135 @@ def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scor
     page.fill("input[name=q]", "Desk Guest 1")
     page.keyboard.press("Enter")
     assert "Role-play" in page.locator("table").inner_text()
+
+
+def _right_answers() -> dict[str, object]:
+    """The demo bank's key, by the first words of each question as the page shows them."""
+    from recruit.quizzes import gift
+
+    source = (ROOT / "recruit" / "demo_data" / "product_knowledge.gift").read_text("utf-8")
+    key = {}
+    for q in gift.parse(source):
+        words = re.sub(r"<[^>]+>|\*\*|\\", "", q.text).split()[:5]
+        key[" ".join(words)] = q
+    return key
+
+
+def _answer(fieldset, question) -> None:
+    kind = question.kind
+    if kind == "single":
+        right = next(c.text for c in question.choices if c.fraction == 1.0)
+        fieldset.locator("label.option", has_text=right).locator("input").check()
+    elif kind == "multiple":
+        for choice in question.choices:
+            if choice.fraction > 0:
+                fieldset.locator("label.option", has_text=choice.text).locator("input").check()
+    elif kind == "true_false":
+        fieldset.locator("label.option", has_text="True" if question.correct else "False").locator("input").check()
+    elif kind == "numeric":
+        number = question.numbers[0]
+        value = number.value if number.value is not None else (number.low + number.high) / 2
+        fieldset.locator("input[name$=-answer]").fill(f"{value:g}")
+    elif kind == "short":
+        fieldset.locator("input[name$=-answer]").fill(question.choices[0].text)
+    elif kind == "matching":
+        for left, right in question.pairs:
+            fieldset.locator("label.match", has_text=left).locator("select").select_option(label=right)
+    elif kind == "essay":
+        fieldset.locator("textarea").fill("Offer the 8 chairs in stock today and the other 12 from the factory "
+                                          "within a week, with the delivery date in writing.")
+    fieldset.evaluate("f => f.dispatchEvent(new Event('change', {bubbles: true}))")
+
+
+def test_new_hire_logs_activity_and_takes_the_quiz_then_the_mentor_grades_and_signs_off(as_user, mail):
+    hire = as_user("hire@demo.local", phone=True)
+    page = hire.page
+    page.goto("/my-plan")
+    assert hire.fits_the_screen()
+    hire.screenshot("new-hire-plan-phone")
+    page.fill("#m-calls", "34")
+    page.fill("#m-email_offers", "52")
+    page.fill("#m-phone_offers", "21")
+    page.click("button:has-text('Save the day')")
+    assert "34" in page.locator(".activity-chart").inner_html()
+    page.locator("li:has-text('First client-base entries in the CRM') button:has-text('Done')").first.click()
+
+    page.goto("/quizzes")
+    page.click("button:has-text('Start')")
+    expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    assert hire.fits_the_screen()
+    key = _right_answers()
+    page_source = page.content()
+    assert "Correct: the Pro line" not in page_source and "Right: it has two motors" not in page_source  # no key
+    for fieldset in page.locator("fieldset.question").all():
+        legend = re.sub(r"^\d+\.\s*", "", " ".join(fieldset.locator("legend").inner_text().split()))
+        question = next((q for words, q in key.items() if legend.startswith(words)), None)
+        assert question is not None, legend
+        _answer(fieldset, question)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-save-state]")).to_have_text("Saved")
+    page.reload()  # autosaved: a reload loses nothing
+    assert page.locator("fieldset.question textarea").first.input_value().startswith("Offer the 8 chairs")
+    hire.screenshot("new-hire-quiz-phone")
+    page.click("button.submit-quiz")
+    assert "Submitted" in hire.flash()
+
+    mentor = as_user("mentor@demo.local")
+    page = mentor.page
+    page.goto("/")
+    mentor.screenshot("mentor-home")
+    page.click("text=Grading queue")
+    page.locator("tr:has-text('Nikita Newhire') a").click()
+    for form in page.locator("form:has(button:text-is('Grade'))").all():
+        form.locator("input[name=points]").fill("1")
+        form.locator("input[name=comment]").fill("Good: you kept the client.")
+        form.locator("button").click()
+    assert "passed" in page.locator(".metrics").inner_text()
+    page.click("button:has-text('Sign off this result')")
+    assert "signed off" in mentor.flash()
+    result = mail.wait_for("hire@demo.local", "Your result")
+    assert "/attempts/" in Mailbox.text(result)
+
+    page.goto("/mentees")
+    page.click("text=Nikita Newhire")
+    page.locator("tr:has-text('Cold-call technique') button:has-text('Done')").click()
+    page.locator("button:has-text('Sign off this stage')").first.click()
+    assert "“Product and client base” is signed off" in mentor.flash()
+    gate = page.locator("li:has-text('Quiz passed')").first.inner_text()
+    assert gate.startswith("✓"), gate
+
+
+def test_curator_signs_readiness(as_user):
+    hire = as_user("sofia.markova@demo.local", phone=True)
+    hire.page.goto("/my-plan")
+    hire.page.locator("tr:has-text('Monthly report by the 3rd') button:has-text('Done')").click()
+
+    curator = as_user("manager@demo.local")
+    page = curator.page
+    page.goto("/mentees")
+    page.click("text=Sofia Markova")
+    window = page.locator("li.unmet:has-text('business days of the window')")
+    window.locator("input[name=reason]").fill("Works alone since the start of the month; CRM reviewed weekly.")
+    window.locator("button:has-text('override')").click()
+    page.locator("button:has-text('Sign off this stage')").click()
+    assert "is signed off" in curator.flash()
+    assert "ready" in page.locator("main").inner_text().lower()
+    curator.screenshot("curator-plan-ready")
+
+
+MAIN_PAGES = [("admin@demo.local", "/", False), ("manager@demo.local", "/", False),
+              ("recruiter@demo.local", "/vacancies/1/pipeline", False), ("reception@demo.local", "/reception", True),
+              ("mentor@demo.local", "/mentees", False), ("trainer@demo.local", "/grading", False),
+              ("hire@demo.local", "/my-plan", True), ("hire@demo.local", "/quizzes", True)]
+
+
+@pytest.mark.parametrize(("email", "path", "phone"), MAIN_PAGES)
+def test_main_page_of_each_role(as_user, email, path, phone):
+    person = as_user(email, phone=phone)
+    response = person.page.goto(path)
+    assert response.status == 200
+    assert person.page.locator("h1").count() >= 1
+    if phone:
+        assert person.fits_the_screen(), f"{path} scrolls sideways at {person.page.viewport_size['width']} px"
+    name = email.split("@")[0] + path.replace("/", "-").rstrip("-") + ("-phone" if phone else "")
+    person.screenshot(f"main-{name}")

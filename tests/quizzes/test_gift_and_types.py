@@ -114,3 +114,15 @@ def test_item_statistics_by_hand():
     assert stats.discrimination > 70  # the strong candidates got it right
     assert stats.common_wrong == [("2 years", 2), ("10 years", 1)]
     assert item_stats([], []).facility is None
+
+
+def test_question_text_keeps_simple_formatting_and_nothing_else():
+    from recruit.quizzes.text import render
+
+    assert render("How is the **ErgoLine Pro** shipped?", "markdown") == \
+        "How is the <strong>ErgoLine Pro</strong> shipped?"
+    assert render("Needs 20 <b>Pro</b> chairs<script>alert(1)</script>", "html") == \
+        "Needs 20 <b>Pro</b> chairs&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert render('<b onclick="x()">hi</b>', "html") == "&lt;b onclick=&#34;x()&#34;&gt;hi</b>"  # no attributes
+    assert render("2 * 3 = **6**", "markdown") == "2 * 3 = <strong>6</strong>"
+    assert render("<i>plain</i> **stays**", "moodle") == "&lt;i&gt;plain&lt;/i&gt; **stays**"
