@@ -68,6 +68,7 @@ class Config:
     TICKER_SECONDS = int(os.environ.get("TICKER_SECONDS", "60"))
     START_TICKER = _bool("START_TICKER", True)
     PAGE_SIZE = 50
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # TLS proxies in front that set X-Forwarded-*
 
 
 class TestConfig(Config):

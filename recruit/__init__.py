@@ -33,6 +33,11 @@ def create_app(config_object: str | type = "config.Config") -> Flask:
                 instance_path=os.environ.get("RECRUIT_INSTANCE_DIR") or None)
     app.config.from_object(config_object)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

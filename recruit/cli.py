@@ -71,6 +71,29 @@ def register(app: Flask) -> None:
         started = tick()
         click.echo("Started: " + (", ".join(started) if started else "nothing due"))
 
+    @jobs_group.command("scheduler")
+    @click.option("--every", default=None, type=int, help="Seconds between ticks (TICKER_SECONDS).")
+    def jobs_scheduler(every: int | None) -> None:
+        """Tick for ever: the process that starts periodic jobs beside the RQ workers.
+        Several may run; the claim in job_schedule makes each run happen once."""
+        import time
+
+        from recruit.jobs import tick
+
+        interval = every or app.config["TICKER_SECONDS"]
+        click.echo(f"Scheduler: a tick every {interval} s")
+        while True:
+            try:
+                started = tick()
+                if started:
+                    click.echo("Started: " + ", ".join(started))
+            except Exception as exc:  # a database or Redis outage: try again next tick
+                db.session.rollback()
+                click.echo(f"Tick failed, retrying: {exc}", err=True)
+            finally:
+                db.session.remove()
+            time.sleep(interval)
+
     app.cli.add_command(jobs_group)
 
     retention = AppGroup("retention", help="Candidate data retention.")

@@ -34,6 +34,7 @@ class PostgresServer:
     pg_ctl: str
     as_postgres: bool
     root: str
+    options: str = ""
 
     def stop(self) -> None:
         cmd = [self.pg_ctl, "-D", self.data_dir, "-m", "immediate", "stop"]
@@ -77,4 +78,16 @@ def start() -> PostgresServer:
                 raise
             time.sleep(0.3)
     return PostgresServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/recruit_test", data_dir, pg_ctl,
-                          as_postgres, root)
+                          as_postgres, root, options)
+
+
+def stop_server(server: PostgresServer) -> None:
+    """Stop the server but keep its data: a restart, or an outage, in a fault test."""
+    subprocess.run(_as_user([server.pg_ctl, "-D", server.data_dir, "-m", "fast", "-w", "stop"], server.as_postgres),
+                   check=True, capture_output=True, timeout=60)
+
+
+def start_server(server: PostgresServer) -> None:
+    subprocess.run(_as_user([server.pg_ctl, "-D", server.data_dir, "-o", server.options, "-l",
+                             os.path.join(server.root, "log"), "-w", "-t", "60", "start"], server.as_postgres),
+                   check=True, capture_output=True, timeout=120)

@@ -573,8 +573,23 @@ def _notify_interviewers(session: InterviewSession, method: str) -> None:
 
 # --- changes to a booking -----------------------------------------------------------------
 
+def _lock(booking: Booking) -> Booking:
+    """Take the booking's row before deciding from its state, and read it fresh:
+    two desk screens tapping the same arrival, or a candidate's double click
+    landing on two web instances, change it once and the other gets a clear
+    message. (An UPDATE, so SQLite takes its write lock too.)"""
+    db.session.execute(sa.update(Booking).where(Booking.id == booking.id).values(state=Booking.state)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(booking)
+    return booking
+
+
 def confirm(booking: Booking) -> Booking:
-    if booking.state not in ("invited", "confirmed"):
+    """A second click (or a click on a second device) confirms nothing more."""
+    _lock(booking)
+    if booking.state == "confirmed":
+        return booking
+    if booking.state != "invited":
         raise InterviewError(_("This invitation can no longer be confirmed."))
     booking.state = "confirmed"
     booking.ever_confirmed = True
@@ -584,6 +599,7 @@ def confirm(booking: Booking) -> Booking:
 
 
 def decline(booking: Booking) -> Booking:
+    _lock(booking)
     if booking.state not in LIVE_STATES:
         raise InterviewError(_("This invitation is already closed."))
     held = booking.state in HOLDS_SEAT
@@ -601,6 +617,7 @@ def decline(booking: Booking) -> Booking:
 
 def cancel(booking: Booking, by: User, reason: str = "", *, offer_waitlist: bool = True) -> Booking:
     """Called off in advance by the company: not a no-show."""
+    _lock(booking)
     if booking.state not in LIVE_STATES:
         raise InterviewError(_("This booking is already closed."))
     held = booking.state in HOLDS_SEAT
@@ -632,6 +649,7 @@ def free_slots(booking: Booking) -> list[Slot]:
 
 
 def reschedule(booking: Booking, slot_id: int) -> Booking:
+    _lock(booking)
     if booking.state not in ("invited", "confirmed"):
         raise InterviewError(_("This invitation can no longer be moved."))
     target = next((s for s in free_slots(booking) if s.id == slot_id), None)
@@ -679,6 +697,7 @@ def offer_freed_seats(session: InterviewSession) -> list[Booking]:
 
 
 def check_in(booking: Booking, by: User) -> Booking:
+    _lock(booking)
     if booking.state not in ("invited", "confirmed"):
         raise InterviewError(_("%(name)s is already %(state)s.", name=booking.candidate.full_name,
                                state=booking.state.replace("_", " ")))
@@ -693,6 +712,7 @@ def check_in(booking: Booking, by: User) -> Booking:
 
 def undo_check_in(booking: Booking, by: User) -> Booking:
     """A tap on the wrong name: back to expected, while the interview has not started."""
+    _lock(booking)
     if booking.state != "arrived" or booking.seen_at is not None:
         raise InterviewError(_("Only an arrival not yet interviewed can be undone."))
     booking.state = "confirmed" if booking.ever_confirmed else "invited"
@@ -703,6 +723,7 @@ def undo_check_in(booking: Booking, by: User) -> Booking:
 
 def send_in(booking: Booking, interviewer_id: int, by: User) -> Booking:
     """The receptionist sends a waiting arrival to an interviewer."""
+    _lock(booking)
     if booking.state != "arrived" or booking.seen_at is not None:
         raise InterviewError(_("Only a waiting arrival can be sent in."))
     if interviewer_id not in {i.user_id for i in booking.session.interviewers}:
