@@ -119,14 +119,14 @@ class Stack:
 
     def start_worker(self, n: int) -> subprocess.Popen:
         env = {**self.env(), "EXTERNAL_URL": self.urls[0]}
-        proc = subprocess.Popen([str(BIN / "rq"), "worker", "--url", self.redis_url, "--name", f"stack-{n}-{time.time()}",
-                                 "default"], cwd=ROOT, env=env, stdout=self._log(f"worker-{n}"),
-                                stderr=subprocess.STDOUT)
+        name = f"stack-{n}-{time.time()}"
+        proc = subprocess.Popen([str(BIN / "rq"), "worker", "--url", self.redis_url, "--name", name, "default"],
+                                cwd=ROOT, env=env, stdout=self._log(f"worker-{n}"), stderr=subprocess.STDOUT)
         self.workers.append(proc)
         return proc
 
     def _log(self, name: str):
-        return open(Path(self.logdir) / f"{name}.log", "ab")  # noqa: SIM115  (owned by the child)
+        return open(Path(self.logdir) / f"{name}.log", "ab")
 
     def logs(self) -> str:
         out = []
@@ -224,15 +224,12 @@ class Browser:
         return self.request("GET", url, **kw)
 
     def post(self, url: str, data: dict | list, **kw):
-        if isinstance(data, dict):
-            data = {"csrf_token": self.csrf, **data}
-        else:
-            data = [("csrf_token", self.csrf), *data]
+        data = {"csrf_token": self.csrf, **data} if isinstance(data, dict) else [("csrf_token", self.csrf), *data]
         return self.request("POST", url, data, **kw)
 
     def login(self, base: str, email: str, password: str) -> None:
         self.get(base + "/login")
-        status, text, headers = self.post(base + "/login", {"email": email, "password": password})
+        status, text, _headers = self.post(base + "/login", {"email": email, "password": password})
         assert status == 302, (status, text[:300])
 
     def json(self, method: str, url: str, data: dict | None = None) -> tuple[int, object]:

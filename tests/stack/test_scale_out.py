@@ -143,7 +143,7 @@ def test_busy_day_through_two_instances(stack):
     assert set(links) == set(invited)
 
     def confirm(item):
-        n, (email, link) = item
+        n, (_email, link) = item
         path = "/b/" + link.split("/b/", 1)[1]
         candidate = Browser()
         candidate.get(web_a + path)
