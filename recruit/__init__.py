@@ -191,6 +191,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc):
         app.logger.error("database error: %s", exc)
+        g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is signed in
         return _render(503, _("The database is not answering"),
                        _("Nothing was saved. Try again in a moment."))
 

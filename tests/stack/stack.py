@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -62,6 +63,8 @@ class Stack:
     workers: list[subprocess.Popen] = field(default_factory=list)
     scheduler_proc: subprocess.Popen | None = None
     logdir: str = ""
+    restarts: int = 0
+    _stopping: threading.Event = field(default_factory=threading.Event)
 
     @property
     def db_url(self) -> str:
@@ -110,6 +113,8 @@ class Stack:
             self.webs.append((proc, f"http://127.0.0.1:{port}"))
         for n in range(self.rq_workers):
             self.start_worker(n)
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self._supervisor.start()
         if self.scheduler:
             self.scheduler_proc = subprocess.Popen(
                 [str(BIN / "flask"), "--app", "wsgi", "jobs", "scheduler", "--every", str(self.tick_seconds)],
@@ -117,12 +122,25 @@ class Stack:
         for _proc, url in self.webs:
             wait_until(lambda u=url: self._up(u), 60, what=f"gunicorn at {url}")
 
+    def _supervise(self) -> None:
+        """What systemd's Restart=always does for the worker units: an RQ worker
+        that exits (it does when Redis goes away) is started again."""
+        while not self._stopping.wait(1.0):
+            for n, proc in enumerate(list(self.workers)):
+                if proc.poll() is not None and not self._stopping.is_set():
+                    self.restarts += 1
+                    self.workers[n] = self._spawn_worker(n)
+
     def start_worker(self, n: int) -> subprocess.Popen:
+        proc = self._spawn_worker(n)
+        self.workers.append(proc)
+        return proc
+
+    def _spawn_worker(self, n: int) -> subprocess.Popen:
         env = {**self.env(), "EXTERNAL_URL": self.urls[0]}
         name = f"stack-{n}-{time.time()}"
         proc = subprocess.Popen([str(BIN / "rq"), "worker", "--url", self.redis_url, "--name", name, "default"],
                                 cwd=ROOT, env=env, stdout=self._log(f"worker-{n}"), stderr=subprocess.STDOUT)
-        self.workers.append(proc)
         return proc
 
     def _log(self, name: str):
@@ -166,6 +184,7 @@ class Stack:
         pg.start_server(self.pg)
 
     def stop(self) -> None:
+        self._stopping.set()
         procs = [p for p, _u in self.webs] + self.workers + ([self.scheduler_proc] if self.scheduler_proc else [])
         for proc in procs:
             if proc.poll() is None:

@@ -1,0 +1,136 @@
+"""Faults on the production shape: Redis stopped and started again during a
+day, PostgreSQL restarted under a running gunicorn. (The SMTP server refusing
+then accepting, a worker killed in the middle of a send and two workers
+racing for one message are in tests/services/test_mail_and_jobs.py; a
+migration run twice in test_migrations.py and in the scale-out test.)"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD, Factory
+from tests.stack.stack import Browser, Stack, wait_until
+from tests.stack.test_scale_out import seeding_app
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def stack():
+    from tests.services.servers import IN_CI
+
+    running = Stack(web_instances=1, rq_workers=1, tick_seconds=1)
+    try:
+        running.start_backing_services()
+    except (RuntimeError, FileNotFoundError) as exc:
+        if IN_CI:
+            raise
+        pytest.skip(f"no PostgreSQL/Redis here: {exc}")
+    try:
+        assert running.migrate().returncode == 0
+        running.start_processes()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def world(stack):
+    from datetime import date, time, timedelta
+
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.interviews import services as iv
+    from recruit.vacancies.models import Vacancy
+
+    app = seeding_app(stack.db_url)
+    make = Factory(app)
+    recruiter = make.user("recruiter", email="rec@faults.test")
+    make.user("receptionist", email="desk@faults.test")
+    interviewer = make.user("hiring_manager", email="iv@faults.test")
+    vacancy = make.vacancy("open", manager=interviewer)
+    applications = [make.candidate(vacancy, full_name=f"Guest {n}", email=f"f{n}@faults.test") for n in range(12)]
+    with app.app_context():
+        session = iv.create_session(
+            kind="stream", title="Day with faults", vacancy=db.session.get(Vacancy, vacancy),
+            day=date.today() + timedelta(days=3), start=time(10), end=time(16), slot_minutes=30, place="Office",
+            interviewers=[iv.InterviewerHours(interviewer)], created_by=db.session.get(User, recruiter))
+        db.session.commit()
+        session_id = session.id
+    return {"app": app, "session": session_id, "applications": applications}
+
+
+def _book(browser: Browser, base: str, session_id: int, application_ids: list[int]):
+    form = [("action", "send")] + [("application", a) for a in application_ids] + \
+        [(f"slot_{a}", n) for n, a in enumerate(application_ids)]
+    return browser.post(f"{base}/interviews/{session_id}/book", form)
+
+
+def _delivered(stack: Stack) -> Counter:
+    return Counter(rcpt for env in list(stack.smtp.messages) for rcpt in env.rcpt_tos
+                   if b"Invitation to an interview" in env.original_content)
+
+
+def test_redis_stopped_and_started_again_during_a_day(stack, world):
+    base = stack.urls[0]
+    stack.stop_redis()
+    try:
+        recruiter = Browser()
+        recruiter.login(base, "rec@faults.test", PASSWORD)  # the login rate limit falls back to memory
+        status, page, _h = recruiter.get(f"{base}/interviews/{world['session']}")
+        assert status == 200 and "Day with faults" in page
+        status, _text, _h = _book(recruiter, base, world["session"], world["applications"][:6])
+        assert status == 302
+        from recruit.extensions import db
+        from recruit.interviews.models import Booking
+
+        with world["app"].app_context():
+            states = Counter(db.session.scalars(sa.select(Booking.state).where(
+                Booking.session_id == world["session"])))
+        assert states == {"invited": 6}
+        assert _delivered(stack) == Counter()  # nothing can leave while the queue is down
+    finally:
+        stack.start_redis_again()
+    invited = {f"f{n}@faults.test" for n in range(6)}
+    wait_until(lambda: set(_delivered(stack)) == invited, 150, what="invitations after Redis came back\n" + stack.logs())
+    assert set(_delivered(stack).values()) == {1}  # caught up, none doubled
+
+
+def test_postgres_restarted_under_a_running_app(stack, world):
+    base = stack.urls[0]
+    recruiter = Browser()
+    recruiter.login(base, "rec@faults.test", PASSWORD)
+    stack.restart_postgres(down_seconds=0)  # warm-up: connections in the pool are now stale
+    status, _page, _h = recruiter.get(f"{base}/interviews/{world['session']}")
+    assert status == 200  # pre-ping replaced the dead connections without a restart of the app
+
+    from tests import pg
+
+    pg.stop_server(stack.pg)
+    try:
+        status, page, _h = recruiter.get(f"{base}/interviews/{world['session']}")
+        assert status == 503 and "The database is not answering" in page and "Traceback" not in page
+        status, page, _h = _book(recruiter, base, world["session"], world["applications"][6:8])
+        assert status in (503, 400) and "Traceback" not in page
+    finally:
+        pg.start_server(stack.pg)
+    wait_until(lambda: recruiter.get(f"{base}/interviews/{world['session']}")[0] == 200, 30, what="app recovered")
+    recruiter.get(f"{base}/interviews/{world['session']}")
+    status, _text, _h = _book(recruiter, base, world["session"], world["applications"][6:8])
+    assert status == 302
+    wanted = {"f6@faults.test", "f7@faults.test"}
+    wait_until(lambda: wanted <= set(_delivered(stack)), 120, what="mail after PostgreSQL came back\n" + stack.logs())
+
+    from recruit.extensions import db
+    from recruit.interviews.models import Booking
+
+    with world["app"].app_context():
+        db.session.remove()
+        from recruit.vacancies.models import Candidate
+
+        booked = Counter(db.session.scalars(sa.select(Candidate.email).join(
+            Booking, Booking.candidate_id == Candidate.id).where(Booking.session_id == world["session"])))
+        assert wanted <= set(booked) and set(booked.values()) == {1}  # the refused try wrote nothing
