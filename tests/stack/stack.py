@@ -34,14 +34,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(check, timeout: float = 60.0, every: float = 0.2, what: str = "condition"):
+def wait_until(check, timeout: float = 60.0, every: float = 0.2, what: str = "condition", logs=None):
     deadline = time.time() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}" + (f"\n{logs()}" if logs else ""))
         time.sleep(every)
 
 

@@ -95,7 +95,7 @@ def test_redis_stopped_and_started_again_during_a_day(stack, world):
     finally:
         stack.start_redis_again()
     invited = {f"f{n}@faults.test" for n in range(6)}
-    wait_until(lambda: set(_delivered(stack)) == invited, 150, what="invitations after Redis came back\n" + stack.logs())
+    wait_until(lambda: set(_delivered(stack)) == invited, 150, what="invitations after Redis came back", logs=stack.logs)
     assert set(_delivered(stack).values()) == {1}  # caught up, none doubled
 
 
@@ -122,7 +122,7 @@ def test_postgres_restarted_under_a_running_app(stack, world):
     status, _text, _h = _book(recruiter, base, world["session"], world["applications"][6:8])
     assert status == 302
     wanted = {"f6@faults.test", "f7@faults.test"}
-    wait_until(lambda: wanted <= set(_delivered(stack)), 120, what="mail after PostgreSQL came back\n" + stack.logs())
+    wait_until(lambda: wanted <= set(_delivered(stack)), 120, what="mail after PostgreSQL came back", logs=stack.logs)
 
     from recruit.extensions import db
     from recruit.interviews.models import Booking

@@ -129,7 +129,7 @@ def test_busy_day_through_two_instances(stack):
             pending = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
                 OutboxMessage.kind == "interview.invitation", OutboxMessage.status != "sent"))
             return pending == 0
-    wait_until(all_sent, 120, what="every invitation sent\n" + stack.logs())
+    wait_until(all_sent, 120, what="every invitation sent", logs=stack.logs)
     received = Counter(rcpt for env in list(stack.smtp.messages) for rcpt in env.rcpt_tos
                        if b"Invitation to an interview" in env.original_content)
     assert set(received) == set(invited) and set(received.values()) == {1}, received
