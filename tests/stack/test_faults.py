@@ -95,7 +95,8 @@ def test_redis_stopped_and_started_again_during_a_day(stack, world):
     finally:
         stack.start_redis_again()
     invited = {f"f{n}@faults.test" for n in range(6)}
-    wait_until(lambda: set(_delivered(stack)) == invited, 150, what="invitations after Redis came back", logs=stack.logs)
+    wait_until(lambda: set(_delivered(stack)) == invited, 150, what="invitations after Redis came back",
+               logs=stack.logs)
     assert set(_delivered(stack).values()) == {1}  # caught up, none doubled
 
 
