@@ -51,3 +51,4 @@ bench: setup
 	$(BIN)/python bench/overbooking.py
 	$(BIN)/python bench/pipeline_scale.py
 	$(BIN)/python bench/quiz_load.py
+	$(BIN)/python bench/http_load.py

@@ -1,9 +1,10 @@
 """The home page: what each role has to do today."""
 
-from flask import Blueprint, render_template
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from recruit.auth.permissions import ANY_ROLE, allow
+from recruit.auth.permissions import ANY_ROLE, allow, public
 from recruit.extensions import db
 from recruit.quizzes import services as quiz_services
 from recruit.vacancies import services as vacancy_services
@@ -21,3 +22,12 @@ def home():
     return render_template("home.html", vacancies=vacancies, counts=counts,
                            awaiting=vacancy_services.awaiting_me(current_user),
                            grading_count=lambda: len(quiz_services.grading_queue(current_user)))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For the load balancer and the benchmarks' baseline: the process answers
+    and reaches its database (a 503 from the error handler otherwise)."""
+    db.session.execute(sa.text("SELECT 1"))
+    return jsonify(status="ok")

@@ -16,6 +16,7 @@ EVERYONE = set(ROLES)
 # endpoint -> (method, url template, roles that get through). "public" endpoints let anonymous in too.
 RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "main.home": ("GET", "/", EVERYONE),
+    "main.healthz": ("GET", "/healthz", "public"),
     "auth.login": ("GET", "/login", "public"),
     "auth.logout": ("POST", "/logout", EVERYONE),
     "auth.forgot_password": ("GET", "/password/forgot", "public"),

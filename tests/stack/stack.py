@@ -89,6 +89,9 @@ class Stack:
         from tests import pg
         from tests.services.servers import SMTPRecorder, start_redis
 
+        import logging
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.logdir = tempfile.mkdtemp(prefix="recruit-stack-")
         self.pg = pg.start()
         self.redis_proc, self.redis_url, self.redis_dir = start_redis()
