@@ -354,3 +354,93 @@ def test_bad_input_on_every_route_never_breaks(clean_app, world, who):
             elif is_api and response.status_code >= 400 and not response.is_json:
                 failures.append(f"{who} {method} {url}: {response.status_code} without a JSON body")
     assert failures == []
+
+
+def test_ownership_of_other_peoples_things(clean_app, world, make):
+    """IDOR: a second mentor, a second new hire and a second hiring manager
+    reach the same URLs as the owners and get nothing."""
+    from tests.conftest import login
+
+    ids = world["ids"]
+    make.user("mentor", email="mentor2@walk.test")
+    make.user("new_hire", email="hire2@walk.test")
+    make.user("hiring_manager", email="manager2@walk.test")
+
+    mentor = clean_app.test_client()
+    login(mentor, "mentor2@walk.test")
+    assert mentor.get(f"/plans/{ids['plan']}").status_code == 403
+    assert mentor.post(f"/plan-stages/{ids['plan_stage']}/sign-off").status_code == 403
+    assert mentor.post(f"/plans/{ids['plan']}/activity", data={"day": "2026-01-05", "calls": "5"}).status_code == 403
+    assert "Hire" not in mentor.get("/mentees").get_data(as_text=True)
+
+    hire = clean_app.test_client()
+    login(hire, "hire2@walk.test")
+    assert hire.get(f"/attempts/{ids['attempt']}").status_code == 403
+    assert hire.post(f"/attempts/{ids['attempt']}/answers/0", data={"answer": "0"}).status_code in (403, 404)
+    assert hire.post(f"/attempts/{ids['attempt']}/submit").status_code in (403, 404)
+    assert hire.get(f"/plans/{ids['plan']}").status_code == 403
+    with clean_app.app_context():
+        from recruit.auth import services as accounts
+        from recruit.auth.models import User
+        from recruit.extensions import db
+
+        other = db.session.scalar(db.select(User).where(User.email == "hire2@walk.test"))
+        token = accounts.create_api_token(other, "idor")[1]
+        db.session.commit()
+    api = clean_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    response = api.get(f"/api/v1/attempts/{ids['attempt']}", headers=headers)
+    assert response.status_code in (403, 404) and response.is_json
+    response = api.put(f"/api/v1/attempts/{ids['attempt']}/answers/0", headers=headers, json={"answer": 0})
+    assert response.status_code in (403, 404) and response.is_json
+
+    manager = clean_app.test_client()
+    login(manager, "manager2@walk.test")
+    assert manager.get(f"/vacancies/{ids['vacancy']}/pipeline").status_code in (403, 404)
+    assert manager.get(f"/candidates/{ids['candidate']}").status_code in (403, 404)
+    assert manager.get(f"/candidates/{ids['candidate']}/resume").status_code in (403, 404)
+    assert manager.get(f"/bookings/{ids['booking']}/scorecard").status_code in (403, 404)
+
+
+def test_every_form_post_needs_the_csrf_token(clean_app, world):
+    """CSRF on every state change: each non-API POST route, as a role allowed
+    through it, refuses a request without the token (and changes nothing)."""
+    from config import TestConfig
+    from recruit import create_app
+    from tests.conftest import PASSWORD, csrf_token
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = clean_app.config["SQLALCHEMY_DATABASE_URI"]
+        WTF_CSRF_ENABLED = True
+
+    app = create_app(Config)
+    audit_count = _audit_count(app)
+    failures = []
+    for endpoint, (method, template, allowed) in RULES.items():
+        url = template.format(**{**world["ids"], "token": 0})
+        if url.startswith("/api/"):
+            continue  # bearer tokens only: a browser's cookie never authenticates there
+        methods = {rule.endpoint: rule.methods for rule in app.url_map.iter_rules()}[endpoint]
+        if "POST" not in methods:
+            continue
+        client = app.test_client()
+        if allowed != "public":
+            who = sorted(allowed)[0]
+            token = csrf_token(client.get("/login").get_data(as_text=True))
+            client.post("/login", data={"email": f"{who}@walk.test", "password": PASSWORD,
+                                        "csrf_token": token})
+        response = client.post(url, data={"x": "1"})
+        if response.status_code != 400:
+            failures.append(f"{endpoint} POST {url}: {response.status_code}")
+    assert failures == []
+    assert _audit_count(app) == audit_count  # nothing was written by any of them
+
+
+def _audit_count(app) -> int:
+    from recruit.audit import AuditEntry
+    from recruit.extensions import db
+
+    with app.app_context():
+        count = db.session.scalar(db.select(db.func.count(AuditEntry.id)))
+        db.session.remove()
+        return count
