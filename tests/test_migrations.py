@@ -11,7 +11,10 @@ def test_models_and_migrations_agree(clean_app):
     from recruit.extensions import db
 
     with clean_app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        from recruit.extensions import migration_include_object
+
+        context = MigrationContext.configure(conn, opts={"compare_type": False,
+                                                         "include_object": migration_include_object})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

@@ -407,16 +407,27 @@ def test_every_form_post_needs_the_csrf_token(clean_app, world):
     through it, refuses a request without the token (and changes nothing)."""
     from config import TestConfig
     from recruit import create_app
-    from tests.conftest import PASSWORD, csrf_token
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = clean_app.config["SQLALCHEMY_DATABASE_URI"]
         WTF_CSRF_ENABLED = True
 
     app = create_app(Config)
+    try:
+        _walk_without_tokens(app, world)
+    finally:
+        from recruit.extensions import db
+
+        with app.app_context():
+            db.engine.dispose()  # the next test replaces the database file under this app's pool
+
+
+def _walk_without_tokens(app, world) -> None:
+    from tests.conftest import PASSWORD, csrf_token
+
     audit_count = _audit_count(app)
     failures = []
-    for endpoint, (method, template, allowed) in RULES.items():
+    for endpoint, (_method, template, allowed) in RULES.items():
         url = template.format(**{**world["ids"], "token": 0})
         if url.startswith("/api/"):
             continue  # bearer tokens only: a browser's cookie never authenticates there

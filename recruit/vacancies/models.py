@@ -173,6 +173,18 @@ class Application(db.Model):
     candidate: Mapped[Candidate] = relationship(back_populates="applications", lazy="joined")
 
 
+class VacancyStageCount(db.Model):
+    """How many applications each stage of a vacancy holds, kept by database
+    triggers on `applications` (every write path, bulk imports included), so
+    the pipeline's counts cost the same at 1,000 candidates as at 100,000."""
+
+    __tablename__ = "vacancy_stage_counts"
+
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), primary_key=True)
+    stage: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
 class ImportBatch(db.Model):
     """An uploaded candidate file, kept until it is imported or dropped, so the
     preview, the mapping and the error report all read the same bytes."""

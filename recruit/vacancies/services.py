@@ -13,7 +13,14 @@ from recruit import audit
 from recruit.extensions import db
 from recruit.organisation.services import get_settings, local_now, review_steps
 from recruit.vacancies import funnel
-from recruit.vacancies.models import Application, JobTemplate, Vacancy, VacancyComment, VacancyReview
+from recruit.vacancies.models import (
+    Application,
+    JobTemplate,
+    Vacancy,
+    VacancyComment,
+    VacancyReview,
+    VacancyStageCount,
+)
 from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX, VACANCY_TRANSITIONS, can_transition
 from recruit.vacancies.policies import is_approver
 
@@ -280,9 +287,11 @@ def observed_rates() -> tuple[funnel.Rate, funnel.Rate, funnel.Rate]:
 
 
 def stage_counts(vacancy: Vacancy) -> dict[str, int]:
+    """Read from the counts the database keeps (see VacancyStageCount)."""
+    db.session.flush()
     rows = db.session.execute(
-        sa.select(Application.stage, sa.func.count(Application.id))
-        .where(Application.vacancy_id == vacancy.id).group_by(Application.stage)
+        sa.select(VacancyStageCount.stage, VacancyStageCount.count)
+        .where(VacancyStageCount.vacancy_id == vacancy.id, VacancyStageCount.count > 0)
     ).all()
     return {stage: count for stage, count in rows}
 

@@ -84,12 +84,12 @@ class Stack:
     # --- lifecycle -------------------------------------------------------------------------
 
     def start_backing_services(self) -> None:
+        import logging
+
         from aiosmtpd.controller import Controller
 
         from tests import pg
         from tests.services.servers import SMTPRecorder, start_redis
-
-        import logging
 
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.logdir = tempfile.mkdtemp(prefix="recruit-stack-")
