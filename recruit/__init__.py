@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from recruit.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -28,6 +29,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a URL: an id a database column can hold. Larger numbers
+    are simply not found (404), never an overflow in the driver (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config_object: str | type = "config.Config") -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=os.environ.get("RECRUIT_INSTANCE_DIR") or None)
@@ -38,6 +48,7 @@ def create_app(config_object: str | type = "config.Config") -> Flask:
 
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.url_map.converters["int"] = DatabaseId
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -26,3 +26,12 @@ def commit_or_flash(action: Callable[[], object], success: str | None = None, *,
     if success:
         flash(success, category)
     return True
+
+
+def db_int(value: str) -> int:
+    """`request.args.get(..., type=db_int)`: an integer a database column can
+    hold; anything else counts as absent (werkzeug drops a ValueError)."""
+    number = int(value)
+    if not -(2**31) <= number < 2**31:
+        raise ValueError("out of range")
+    return number

@@ -319,8 +319,14 @@ JUNK_FORM = {"target": "x" * 300, "reason": "\u0000", "points": "nan", "index": 
              "tried_on": "yesterday", "calls": "-7", "answer": ["x", "y"], "base": "a,b", "hire_email": "@",
              "template_id": "0", "mentor_id": "x", "comment": "y" * 6000, "decision_": "", "skip": "1"}
 JUNK_QUERY = "page=-3&stage=bogus&state=zzz&q=%27%22%3Cx%3E&vacancy=abc&format=nope&a=x&a=-1"
+HUGE = "9" * 30  # past any integer column: must be "not found", never an overflow in the driver
+JUNK_FORM_HUGE = {key: HUGE for key in ("index", "slot_id", "user_id", "interviewer_id", "application", "points",
+                                         "calls", "template_id", "mentor_id", "headcount", "answer", "position")}
+JUNK_QUERY_HUGE = f"page={HUGE}&vacancy={HUGE}&a={HUGE}&application={HUGE}&template={HUGE}"
 JUNK_JSON = [None, [], "text", {"answer": {"nested": [1, 2]}, "points": "many", "position": True, "headcount": -1,
-                                "state": "exploded", "vacancy_id": "1"}]
+                                "state": "exploded", "vacancy_id": "1"},
+             {"vacancy_id": int(HUGE), "points": 1e308, "position": int(HUGE), "headcount": int(HUGE),
+              "answer": int(HUGE), "quiz_id": int(HUGE)}]
 
 
 @pytest.mark.parametrize("who", [role for role in ROLES])
@@ -341,13 +347,13 @@ def test_bad_input_on_every_route_never_breaks(clean_app, world, who):
         headers = {"Authorization": f"Bearer {world['tokens'][who]}"} if is_api else {}
         if method == "GET":
             sep = "&" if "?" in url else "?"
-            responses = [client.get(url + sep + JUNK_QUERY, headers=headers)]
+            responses = [client.get(url + sep + junk, headers=headers) for junk in (JUNK_QUERY, JUNK_QUERY_HUGE)]
         elif is_api:
             responses = [client.open(url, method=method, headers=headers, json=body) for body in JUNK_JSON]
             responses.append(client.open(url, method=method, headers=headers, data=b"{not json",
                                          content_type="application/json"))
         else:
-            responses = [client.open(url, method=method, data=JUNK_FORM)]
+            responses = [client.open(url, method=method, data=junk) for junk in (JUNK_FORM, JUNK_FORM_HUGE)]
         for response in responses:
             if response.status_code >= 500:
                 failures.append(f"{who} {method} {url}: {response.status_code}")

@@ -16,6 +16,7 @@ from recruit.auth.permissions import allow
 from recruit.extensions import db
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
+from recruit.web import db_int
 
 bp = Blueprint("admin", __name__)
 
@@ -179,7 +180,7 @@ def review_step_remove(step_id: int):
 @allow("admin")
 def outbox():
     page = db.paginate(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=request.args.get("page", 1, type=db_int), per_page=50, error_out=False)
     return render_template("admin/outbox.html", page=page)
 
 
@@ -199,5 +200,5 @@ def audit_log():
     action = request.args.get("action", "").strip()
     if action:
         stmt = stmt.where(AuditEntry.action.like(f"{action}%"))
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=100, error_out=False)
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=db_int), per_page=100, error_out=False)
     return render_template("admin/audit.html", page=page, action=action)

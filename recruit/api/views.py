@@ -17,6 +17,7 @@ from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application, Candidate, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
+from recruit.web import db_int
 
 bp = Blueprint("api", __name__)
 MAX_BULK = 5000
@@ -133,9 +134,7 @@ def vacancies_create():
     fields = _vacancy_fields(data)
     template = None
     if data.get("template_id") is not None:
-        if not isinstance(data["template_id"], int) or isinstance(data["template_id"], bool):
-            raise ApiError(422, "Some fields are not valid.", {"template_id": "must be int"})
-        template = db.session.get(JobTemplate, data["template_id"])
+        template = db.session.get(JobTemplate, _json_id(data["template_id"], "template_id"))
         if template is None:
             raise ApiError(422, "Some fields are not valid.", {"template_id": "no such template"})
     try:
@@ -184,7 +183,7 @@ def vacancies_update(vacancy_id: int):
 @bp.route("/candidates")
 @allow("admin", "recruiter", "hiring_manager")
 def candidates_list():
-    vacancy_id = request.args.get("vacancy_id", type=int)
+    vacancy_id = request.args.get("vacancy_id", type=db_int)
     if vacancy_id is None:
         raise ApiError(400, "Give vacancy_id: candidates are listed per vacancy pipeline.")
     vacancy = _get(Vacancy, vacancy_id)
@@ -192,10 +191,10 @@ def candidates_list():
     stage = request.args.get("stage")
     if stage and stage not in ALL_STAGES:
         raise ApiError(400, f"stage must be one of {', '.join(ALL_STAGES)}.")
-    per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
+    per_page = min(max(request.args.get("per_page", 50, type=db_int), 1), 200)
     flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"),
                                             source=request.args.get("source"), city=request.args.get("city"))
-    page = db.paginate(candidate_services.pipeline_query(vacancy, flt), page=request.args.get("page", 1, type=int),
+    page = db.paginate(candidate_services.pipeline_query(vacancy, flt), page=request.args.get("page", 1, type=db_int),
                        per_page=per_page, error_out=False)
     return jsonify(items=[_candidate_json(a.candidate, a) for a in page.items], page=page.page,
                    per_page=per_page, total=page.total)
@@ -209,10 +208,17 @@ def candidates_read(candidate_id: int):
     return jsonify(_candidate_json(candidate))
 
 
+def _json_id(value: Any, field: str) -> int:
+    """An id from a JSON body: an integer a database column can hold."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ApiError(422, "Some fields are not valid.", {field: "must be int"})
+    if not 0 < value < 2**31:
+        raise ApiError(404, "Not found.")
+    return value
+
+
 def _vacancy_for_candidates(vacancy_id: Any) -> Vacancy:
-    if not isinstance(vacancy_id, int) or isinstance(vacancy_id, bool):
-        raise ApiError(422, "Some fields are not valid.", {"vacancy_id": "must be int"})
-    vacancy = _get(Vacancy, vacancy_id)
+    vacancy = _get(Vacancy, _json_id(vacancy_id, "vacancy_id"))
     if not can("vacancy.manage_candidates", vacancy):
         if vacancy.state not in ("open", "on_hold"):
             raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")

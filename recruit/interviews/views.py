@@ -23,7 +23,7 @@ from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
 from recruit.vacancies.models import Application, Vacancy
 from recruit.vacancies.pipeline import STAGES
-from recruit.web import commit_or_flash
+from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("interviews", __name__)
 STAFF_ROLES = ("admin", "recruiter", "receptionist", "hiring_manager", "mentor")
@@ -66,7 +66,7 @@ def _session_form() -> SessionForm:
 def new():
     form = _session_form()
     if request.method == "GET":
-        form.vacancy_id.data = request.args.get("vacancy", 0, type=int)
+        form.vacancy_id.data = request.args.get("vacancy", 0, type=db_int)
         form.day.data = local_now().date()
     if form.validate_on_submit():
         try:
@@ -114,7 +114,7 @@ def detail(session_id: int):
 @allow("admin", "recruiter")
 def plan(session_id: int):
     session = _session(session_id, "interview_session.plan")
-    ids = request.args.getlist("a", type=int)
+    ids = request.args.getlist("a", type=db_int)
     if not ids:
         flash(_("Select the candidates to invite first."), "info")
         return redirect(url_for("interviews.detail", session_id=session.id))
@@ -139,7 +139,7 @@ def plan(session_id: int):
 @allow("admin", "recruiter")
 def book(session_id: int):
     session = _session(session_id, "interview_session.plan")
-    ids = request.form.getlist("application", type=int)
+    ids = request.form.getlist("application", type=db_int)
     applications = list(db.session.scalars(sa.select(Application).where(Application.id.in_(ids[:2000]))).unique())
     assignment: dict[int, int] = {}
     slot_count = len(session.slots)
@@ -176,8 +176,8 @@ def book(session_id: int):
 @allow("admin", "recruiter")
 def schedule():
     """From the pipeline: the selected candidates, and a choice of day."""
-    ids = request.args.getlist("a", type=int)
-    vacancy = _get(Vacancy, request.args.get("vacancy", 0, type=int))
+    ids = request.args.getlist("a", type=db_int)
+    vacancy = _get(Vacancy, request.args.get("vacancy", 0, type=db_int))
     ensure("vacancy.manage_candidates", vacancy)
     if not ids:
         flash(_("Tick the candidates to invite first."), "info")
@@ -195,7 +195,7 @@ def interviewer_hours(session_id: int):
     def change():
         start = None if remove else _parse_time(request.form.get("start", ""))
         end = None if remove else _parse_time(request.form.get("end", ""))
-        iv.set_interviewer_hours(session, request.form.get("user_id", 0, type=int), start, end, current_user)
+        iv.set_interviewer_hours(session, request.form.get("user_id", 0, type=db_int), start, end, current_user)
 
     commit_or_flash(change, _("Interviewers updated; slot capacities follow."))
     return redirect(url_for("interviews.detail", session_id=session.id) + "#interviewers")
@@ -251,7 +251,7 @@ def respond(token: str):
                 iv.decline(booking)
                 message = _("Thank you for telling us. Your place goes to someone else.")
             elif action == "reschedule":
-                iv.reschedule(booking, request.form.get("slot_id", 0, type=int))
+                iv.reschedule(booking, request.form.get("slot_id", 0, type=db_int))
                 message = _("Moved. A new calendar invitation is on its way.")
             else:
                 abort(400)
@@ -330,7 +330,7 @@ def undo_check_in(booking_id: int):
 @bp.route("/bookings/<int:booking_id>/send-in", methods=["POST"])
 @allow("admin", "recruiter", "receptionist")
 def send_in(booking_id: int):
-    interviewer = request.form.get("interviewer_id", 0, type=int)
+    interviewer = request.form.get("interviewer_id", 0, type=db_int)
     return _desk_action(booking_id, lambda b: iv.send_in(b, interviewer, current_user))
 
 

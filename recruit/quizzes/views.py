@@ -20,7 +20,7 @@ from recruit.quizzes.models import (
     QuizAssignment,
     QuizQuestion,
 )
-from recruit.web import commit_or_flash
+from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("quizzes", __name__)
 EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
@@ -169,7 +169,7 @@ def _quiz_from_form(questions, categories) -> Quiz:
     if quiz.opens_at and quiz.closes_at and quiz.closes_at <= quiz.opens_at:
         raise qs.QuizError(_("The quiz closes after it opens."))
     valid = {q.id for q in questions}
-    for position, question_id in enumerate(request.form.getlist("questions", type=int)):
+    for position, question_id in enumerate(request.form.getlist("questions", type=db_int)):
         if question_id in valid:
             quiz.fixed.append(QuizQuestion(question_id=question_id, position=position))
     draws = []
@@ -184,7 +184,7 @@ def _quiz_from_form(questions, categories) -> Quiz:
     db.session.flush()
     from recruit.auth.models import User
 
-    for user_id in set(request.form.getlist("assign", type=int)):
+    for user_id in set(request.form.getlist("assign", type=db_int)):
         user = db.session.get(User, user_id)
         if user is not None and user.has_role("new_hire"):
             db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=user.id))

@@ -21,7 +21,7 @@ from recruit.training import services as ts
 from recruit.training.criteria import METRICS
 from recruit.training.models import OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
 from recruit.vacancies.models import Application
-from recruit.web import commit_or_flash
+from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("training", __name__)
 
@@ -62,7 +62,7 @@ def overview():
     stmt = sa.select(OnboardingPlan).order_by(OnboardingPlan.start_date.desc())
     if state in ("active", "ready", "ended"):
         stmt = stmt.where(OnboardingPlan.state == state)
-    mentor = request.args.get("mentor", type=int)
+    mentor = request.args.get("mentor", type=db_int)
     if mentor:
         stmt = stmt.where(OnboardingPlan.mentor_id == mentor)
     plans = list(db.session.scalars(stmt).unique())
@@ -85,7 +85,7 @@ def overview():
 @bp.route("/plans/new", methods=["GET", "POST"])
 @allow("admin", "recruiter")
 def new():
-    application = db.session.get(Application, request.values.get("application", 0, type=int))
+    application = db.session.get(Application, request.values.get("application", 0, type=db_int))
     templates = list(db.session.scalars(sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name)))
     if not templates:
         templates = [ts.ensure_default_template()]
@@ -93,16 +93,16 @@ def new():
     staff = list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)))
     if request.method == "POST":
         try:
-            template = db.session.get(OnboardingTemplate, request.form.get("template_id", 0, type=int))
+            template = db.session.get(OnboardingTemplate, request.form.get("template_id", 0, type=db_int))
             if template is None:
                 raise ts.TrainingError(_("Choose a template."))
             plan = ts.start_plan(ts.PlanRequest(
                 hire_email=request.form.get("hire_email", ""), hire_name=request.form.get("hire_name", ""),
                 start=_date(request.form.get("start")), template=template,
-                mentor_id=request.form.get("mentor_id", 0, type=int),
-                curator_id=request.form.get("curator_id", 0, type=int),
-                head_id=request.form.get("head_id", 0, type=int) or None,
-                hr_id=current_user.id, sysadmin_id=request.form.get("sysadmin_id", 0, type=int) or None,
+                mentor_id=request.form.get("mentor_id", 0, type=db_int),
+                curator_id=request.form.get("curator_id", 0, type=db_int),
+                head_id=request.form.get("head_id", 0, type=db_int) or None,
+                hr_id=current_user.id, sysadmin_id=request.form.get("sysadmin_id", 0, type=db_int) or None,
                 application=application), current_user)
         except (ts.TrainingError, ValueError, AccountError) as exc:
             db.session.rollback()
@@ -248,8 +248,8 @@ def sign_off(stage_id: int):
 @allow(*EVERYONE)
 def override(stage_id: int):
     stage = _stage(stage_id)
-    commit_or_flash(lambda: ts.override(stage, request.form.get("index", -1, type=int), request.form.get("reason", ""),
-                                        current_user),
+    index = request.form.get("index", -1, type=db_int)
+    commit_or_flash(lambda: ts.override(stage, index, request.form.get("reason", ""), current_user),
                     _("Criterion overridden; the reason is in the audit trail."), category="info")
     return redirect(url_for("training.plan", plan_id=stage.plan_id))
 

@@ -49,6 +49,7 @@ from recruit.vacancies.messages import field_label, file_error, row_reason
 from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, next_stage, stage_moves
 from recruit.vacancies.resumes import MIME
+from recruit.web import db_int
 
 bp = Blueprint("vacancies", __name__)
 
@@ -146,7 +147,7 @@ def index():
 @bp.route("/vacancies/new", methods=["GET", "POST"])
 @allow("admin", "hiring_manager")
 def new():
-    template_id = request.args.get("template", type=int)
+    template_id = request.args.get("template", type=db_int)
     template = db.session.get(JobTemplate, template_id) if template_id else None
     if template is None:
         return render_template("vacancies/choose_template.html", templates=vacancy_services.templates())
@@ -268,7 +269,7 @@ def pipeline(vacancy_id: int):
         city=request.args.get("city") or None, q=request.args.get("q") or None)
     counts = vacancy_services.stage_counts(vacancy)
     query = candidate_services.pipeline_query(vacancy, flt)
-    page_number = request.args.get("page", 1, type=int)
+    page_number = request.args.get("page", 1, type=db_int)
     if candidate_services.has_candidate_filter(flt):
         page = db.paginate(query, page=page_number, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     else:  # the stage counts already give the total: no second pass over a large pipeline
