@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test e2e lint translations setup db demo clean bench messages
+.PHONY: run test e2e lint audit translations setup db demo clean bench messages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ e2e: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r recruit config.py wsgi.py
+
+audit: setup
+	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt --no-deps --disable-pip
+	$(BIN)/bandit -q -r recruit config.py wsgi.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

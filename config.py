@@ -76,7 +76,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret"  # nosec B105: the test configuration only
     JOBS_MODE = "sync"
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False

@@ -192,7 +192,7 @@ def main() -> None:
 
         growth = {}
         pages = {"pipeline, first page": pipeline, "pipeline, stage filter": pipeline + "?stage=invited",
-                 "pipeline, search": pipeline + "?q=candidate%20777", "pipeline, page 10": pipeline + "?page=10",
+                 "pipeline, search (one match)": pipeline + "?q=c777%40", "pipeline, page 10": pipeline + "?page=10",
                  "board": f"/vacancies/{ids['vacancy']}/board"}
         for size in (small, large):
             if size != small:

@@ -103,7 +103,7 @@ def main() -> None:
     pages = {
         "list, first page": f"/vacancies/{vacancy_id}/pipeline",
         "list, stage filter": f"/vacancies/{vacancy_id}/pipeline?stage=invited",
-        "list, search": f"/vacancies/{vacancy_id}/pipeline?q=candidate%20777",
+        "list, search (one match)": f"/vacancies/{vacancy_id}/pipeline?q=c777%40",
         "list, page 10": f"/vacancies/{vacancy_id}/pipeline?page=10",
         "board": f"/vacancies/{vacancy_id}/board",
         "trivial page (baseline)": "/api/v1/openapi.json",

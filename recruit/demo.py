@@ -18,7 +18,7 @@ from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # nosec B105: the documented demo logins, never in production data
 DEMO_USERS = [
     ("admin@demo.local", "Anna Admin", ["admin"]),
     ("manager@demo.local", "Mikhail Petrov (Head of Sales)", ["hiring_manager"]),
@@ -203,7 +203,7 @@ def _onboarding(users) -> None:
     from recruit.training import services as ts
     from recruit.training.models import QuizOutcome
 
-    rng = random.Random(11)
+    rng = random.Random(11)  # nosec B311: repeatable demo data
     mentor, curator, hr, admin = users["mentor"], users["manager"], users["recruiter"], users["admin"]
     mentor.max_mentees = 5
     template = ts.ensure_default_template()
@@ -267,7 +267,7 @@ def _interview_history(users, template) -> None:
 
     from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311: repeatable demo data
     zone = org.zone()
     manager, recruiter = users["manager"], users["recruiter"]
     past = vacancy_services.request_vacancy(template, {

@@ -150,7 +150,7 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
                                                                        Attempt.user_id == user.id)) or 0
     if used >= quiz.attempt_limit:
         raise QuizError(_("You have used all %(n)d attempts.", n=quiz.attempt_limit))
-    rng = random.Random(f"{quiz.id}-{user.id}-{used + 1}")
+    rng = random.SystemRandom()  # draws and order nobody can predict from the quiz and the user
     versions = _questions_for(quiz, rng)
     if not versions:
         raise QuizError(_("This quiz has no questions yet."))
