@@ -172,7 +172,7 @@ def test_invitation_carries_ics_and_reminders(world, ctx):
         OutboxMessage.kind.startswith("interview.reminder"), OutboxMessage.status == "queued")).all()
 
 
-def test_signed_links(world, ctx, clean_app):
+def test_signed_links(world, ctx, clean_app, monkeypatch):
     session = _stream(world)
     result = iv.book(session, [(world["apps"][0].id, 0), (world["apps"][1].id, 0)], None, world["recruiter"])
     ctx.session.commit()
@@ -185,6 +185,14 @@ def test_signed_links(world, ctx, clean_app):
     a.token_version += 1
     ctx.session.commit()
     assert iv.booking_from_token(token) is None  # replaced by a newer link
+    token_b = iv.booking_token(b)
+    monkeypatch.setattr(iv, "LINK_MAX_AGE", -1)
+    assert iv.booking_from_token(token_b) is None  # past its age
+    monkeypatch.undo()
+    assert iv.booking_from_token(token_b) is b
+    session.starts_at, session.ends_at = iv.utcnow() - timedelta(hours=5), iv.utcnow() - timedelta(hours=2)
+    ctx.session.commit()
+    assert iv.booking_from_token(token_b) is None  # the day is over
 
 
 def test_check_in_no_show_and_the_model_learns(world, ctx):
