@@ -211,9 +211,9 @@ def main() -> None:
                 r = run(base, cookie_header(people["recruiter"]), lambda _n, p=path: forever(("GET", p, None)),
                         args.seconds / 2, 2)
                 growth.setdefault(name, {})[size] = (r["p50"], r["p50"] / base_run["p50"])
-        print(f"\n{'page (p50 ms)':<26}{f'{small:,}':>10}{f'{large:,}':>10}{'growth':>9}   (target < 1.5)")
+        print(f"\n{'page (p50 ms)':<30}{f'{small:,}':>10}{f'{large:,}':>10}{'growth':>9}   (target < 1.5)")
         for name, by_size in growth.items():
-            print(f"{name:<26}{by_size[small][0]:>10.1f}{by_size[large][0]:>10.1f}"
+            print(f"{name:<30}{by_size[small][0]:>10.1f}{by_size[large][0]:>10.1f}"
                   f"{by_size[large][0] / by_size[small][0]:>9.2f}")
     finally:
         stack.stop()
