@@ -298,20 +298,23 @@ def desk_state(session_id: int):
 def _desk_action(booking_id: int, action):
     booking = _get(Booking, booking_id)
     ensure("interview_session.front_desk", booking.session)
+    notice = None
     try:
         action(booking)
     except iv.InterviewError as exc:
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
             return jsonify(error={"status": 409, "message": str(exc)}), 409
-        flash(str(exc), "error")
+        notice = str(exc)
     else:
         db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(iv.day_snapshot(booking.session))
-    if request.headers.get("X-Requested-With") == "fetch":
+    if request.headers.get("X-Requested-With") == "fetch":  # the screen updates in place, the refusal with it
         return render_template("interviews/_desk_regions.html", session=booking.session,
-                               snapshot=iv.day_snapshot(booking.session))
+                               snapshot=iv.day_snapshot(booking.session), notice=notice)
+    if notice:
+        flash(notice, "error")
     return redirect(url_for("interviews.desk", session_id=booking.session_id))
 
 

@@ -129,6 +129,8 @@ def test_front_desk_checks_in_and_sends_in_without_reload(clean_app, day):
     assert state["counts"]["arrived"] == 1 and state["waiting"][0]["name"] == "Person 0"
     again = client.post(f"/bookings/{booking_id}/check-in", headers={"Accept": "application/json"})
     assert again.status_code == 409 and "already arrived" in again.get_json()["error"]["message"]
+    tapped_twice = client.post(f"/bookings/{booking_id}/check-in", headers={"X-Requested-With": "fetch"})
+    assert "already arrived" in tapped_twice.get_data(as_text=True)  # the refusal shows on the screen at once
     client.post(f"/bookings/{booking_id}/send-in", data={"interviewer_id": day["interviewer"]})
     state = client.get(f"/reception/{session_id}/state.json").get_json()
     assert state["waiting"] == [] and state["interviewers"][0]["with"] == "Person 0"
