@@ -325,6 +325,7 @@ def test_curator_signs_readiness(as_user):
 MAIN_PAGES = [("admin@demo.local", "/", False), ("manager@demo.local", "/", False),
               ("recruiter@demo.local", "/vacancies/1/pipeline", False), ("reception@demo.local", "/reception", True),
               ("mentor@demo.local", "/mentees", False), ("trainer@demo.local", "/grading", False),
+              ("trainer@demo.local", "/quizzes/1/statistics", False),
               ("hire@demo.local", "/my-plan", True), ("hire@demo.local", "/quizzes", True)]
 
 
