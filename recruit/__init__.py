@@ -142,9 +142,34 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
 
 
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+def _refuse_nul_characters():
+    """A NUL character is never text a person typed, and PostgreSQL refuses to
+    store one: turn it away at the door with a clear 400, before any write."""
+    from flask import abort
+
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values += [*request.form.values(), *request.form.keys(), *(f.filename for f in request.files.values())]
+        if request.is_json:
+            values.append(request.get_json(silent=True))
+    if any(_contains_nul(v) for v in values):
+        abort(400, description=_("Text cannot contain NUL characters."))
+
+
 def register_security(app: Flask) -> None:
     from recruit.auth.permissions import check_request
 
+    app.before_request(_refuse_nul_characters)
     app.before_request(check_request)
 
     @app.after_request

@@ -136,7 +136,7 @@ class Validation:
 
 def decode(data: bytes) -> tuple[str, str]:
     """UTF-8 (with or without BOM) first; Windows-1251, the common Russian export, otherwise."""
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:
         raise FileError("not_text")
     try:
         return data.decode("utf-8-sig"), "utf-8"
