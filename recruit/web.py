@@ -11,8 +11,9 @@ from flask import abort, flash
 from recruit.extensions import db
 
 
-def commit_or_flash(action: Callable[[], object], success: str | None = None, *, category: str = "success",
-                    errors: tuple[type[Exception], ...] = (ValueError,)) -> bool:
+def commit_or_flash(action: Callable[[], object], success: str | Callable[[], str] | None = None, *,
+                    category: str = "success", errors: tuple[type[Exception], ...] = (ValueError,)) -> bool:
+    """`success` may be a callable, for a message that names the new state."""
     try:
         action()
     except PermissionError:
@@ -24,7 +25,7 @@ def commit_or_flash(action: Callable[[], object], success: str | None = None, *,
         return False
     db.session.commit()
     if success:
-        flash(success, category)
+        flash(success() if callable(success) else success, category)
     return True
 
 

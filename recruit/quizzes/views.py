@@ -326,15 +326,14 @@ def grade(answer_id: int):
         abort(404)
     if not qs.may_grade(item.attempt, current_user):
         abort(403)
-    try:
-        points = float(request.form.get("points", "").replace(",", "."))
+    def grade() -> None:
+        try:
+            points = float(request.form.get("points", "").replace(",", "."))
+        except ValueError as exc:
+            raise qs.QuizError(_("Points are a number.")) from exc
         qs.grade_answer(item, current_user, points, request.form.get("comment", ""), request.form.get("reason", ""))
-    except ValueError as exc:
-        db.session.rollback()
-        flash(str(exc) if isinstance(exc, qs.QuizError) else _("Points are a number."), "error")
-    else:
-        db.session.commit()
-        flash(_("Graded."), "success")
+
+    commit_or_flash(grade, _("Graded."))
     return redirect(url_for("quizzes.attempt", attempt_id=item.attempt_id))
 
 

@@ -161,17 +161,13 @@ def tick(task_id: int):
 @allow(*EVERYONE)
 def log_activity(plan_id: int):
     plan = _plan(plan_id, "plan.log_activity")
-    try:
-        day = _date(request.form.get("day"), local_now().date())
-        ts.log_activity(plan, day, {m: request.form.get(m, "") for m in METRICS}, current_user)
-    except (ts.TrainingError, ValueError) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    except PermissionError:
-        abort(403)
-    else:
-        db.session.commit()
-        flash(_("Activity for %(day)s saved.", day=day.isoformat()), "success")
+    saved: list = []
+
+    def save() -> None:
+        saved.append(_date(request.form.get("day"), local_now().date()))
+        ts.log_activity(plan, saved[0], {m: request.form.get(m, "") for m in METRICS}, current_user)
+
+    commit_or_flash(save, lambda: _("Activity for %(day)s saved.", day=saved[0].isoformat()))
     return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
 
 
@@ -206,16 +202,10 @@ def import_activity(plan_id: int):
 @allow(*EVERYONE)
 def role_play(plan_id: int):
     plan = _plan(plan_id, "plan.coach")
-    try:
-        ts.record_role_play(plan, _date(request.form.get("tried_on"), local_now().date()),
-                            request.form.get("players", ""), request.form.get("passed") == "1",
-                            request.form.get("notes", ""), current_user)
-    except (ts.TrainingError, ValueError) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Role-play try recorded."), "success")
+    commit_or_flash(lambda: ts.record_role_play(plan, _date(request.form.get("tried_on"), local_now().date()),
+                                                request.form.get("players", ""), request.form.get("passed") == "1",
+                                                request.form.get("notes", ""), current_user),
+                    _("Role-play try recorded."))
     return redirect(url_for("training.plan", plan_id=plan.id) + "#role-play")
 
 

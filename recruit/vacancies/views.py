@@ -49,7 +49,7 @@ from recruit.vacancies.messages import field_label, file_error, row_reason
 from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, next_stage, stage_moves
 from recruit.vacancies.resumes import MIME
-from recruit.web import db_int
+from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("vacancies", __name__)
 
@@ -208,17 +208,9 @@ def transition(vacancy_id: int):
     if not form.validate_on_submit():
         flash(_("Choose what to do with the vacancy."), "error")
         return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
-    try:
-        vacancy_services.transition(vacancy, form.target.data, current_user, form.comment.data or "")
-    except PermissionError:
-        db.session.rollback()
-        abort(403)
-    except vacancy_services.VacancyError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The vacancy is now %(state)s.", state=vacancy.state.replace("_", " ")), "success")
+    commit_or_flash(lambda: vacancy_services.transition(vacancy, form.target.data, current_user,
+                                                        form.comment.data or ""),
+                    lambda: _("The vacancy is now %(state)s.", state=vacancy.state.replace("_", " ")))
     return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
 
 
@@ -229,17 +221,9 @@ def review(vacancy_id: int, review_id: int):
     ensure("vacancy.view", vacancy)
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
-            vacancy_services.review(vacancy, review_id, form.decision.data, form.comment.data or "", current_user)
-        except PermissionError:
-            db.session.rollback()
-            abort(403)
-        except vacancy_services.VacancyError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Your review is recorded."), "success")
+        commit_or_flash(lambda: vacancy_services.review(vacancy, review_id, form.decision.data,
+                                                        form.comment.data or "", current_user),
+                        _("Your review is recorded."))
     return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
 
 
@@ -297,15 +281,9 @@ def move(application_id: int):
     application = _get(Application, application_id)
     ensure("vacancy.manage_candidates", application.vacancy)
     target = request.form.get("target", "")
-    try:
-        candidate_services.move(application, target, request.form.get("reason", ""))
-    except candidate_services.CandidateError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s: %(stage)s.", name=application.candidate.full_name,
-                stage=STAGE_LABELS.get(application.stage, application.stage)), "success")
+    commit_or_flash(lambda: candidate_services.move(application, target, request.form.get("reason", "")),
+                    lambda: _("%(name)s: %(stage)s.", name=application.candidate.full_name,
+                              stage=STAGE_LABELS.get(application.stage, application.stage)))
     back = request.form.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("vacancies.pipeline", vacancy_id=application.vacancy_id)
