@@ -239,6 +239,19 @@ def register_errorhandlers(app: Flask) -> None:
         return _render(500, _("Something went wrong"), _("Nothing was saved. The error was logged."))
 
 
+def _translations():
+    """The request's catalogue, looked up once: a page calls gettext a few
+    hundred times, and each lookup through Flask-Babel walks its contexts."""
+    from flask import has_request_context
+    from flask_babel import get_translations
+
+    if not has_request_context():
+        return get_translations()
+    if "_translations" not in g:
+        g._translations = get_translations()
+    return g._translations
+
+
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
@@ -256,6 +269,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
     app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
     app.jinja_env.filters["duration"] = _duration
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text: _translations().ugettext(text),
+        lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _translations().unpgettext(context, singular, plural, n))
     app.jinja_env.filters["question_text"] = question_text.render
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS)
 

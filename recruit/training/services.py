@@ -294,8 +294,19 @@ def decide(plan: OnboardingPlan, decision: str, reason: str, by: User) -> HeadDe
 
 # --- gates ------------------------------------------------------------------------------
 
-def facts_for(stage: PlanStage) -> criteria.Facts:
-    plan = stage.plan
+@dataclass(frozen=True)
+class PlanFacts:
+    """What every stage's gate reads from the plan as a whole: read once per
+    page, not once per stage."""
+
+    today: date
+    calendar: Any
+    activity: dict
+    role_plays: list
+    quizzes: dict
+
+
+def plan_facts(plan: OnboardingPlan) -> PlanFacts:
     activity = {e.day: {m: getattr(e, m) for m in criteria.METRICS} for e in db.session.scalars(
         sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id))}
     tries = [criteria.RolePlayFact(t.tried_on, t.passed) for t in db.session.scalars(
@@ -308,11 +319,16 @@ def facts_for(stage: PlanStage) -> criteria.Facts:
         tries = [t for t in tries if t.tried_on >= last_decision.astimezone(zone()).date()]
     quizzes = {q.quiz_key: bool(q.passed and q.signed_off_at) for q in db.session.scalars(
         sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id))}
+    return PlanFacts(local_now().date(), calendar(), activity, tries, quizzes)
+
+
+def facts_for(stage: PlanStage, shared: PlanFacts | None = None) -> criteria.Facts:
+    shared = shared or plan_facts(stage.plan)
     signed = frozenset({stage.sign_off.role}) if stage.sign_off else frozenset()
     return criteria.Facts(
-        today=local_now().date(), calendar=calendar(), stage_start=stage.starts_on,
+        today=shared.today, calendar=shared.calendar, stage_start=stage.starts_on,
         tasks=[criteria.TaskFact(t.title, t.required, t.done_at.date() if t.done_at else None) for t in stage.tasks],
-        activity=activity, role_plays=tries, quizzes=quizzes, sign_offs=signed)
+        activity=shared.activity, role_plays=shared.role_plays, quizzes=shared.quizzes, sign_offs=signed)
 
 
 @dataclass
@@ -328,10 +344,22 @@ class GateLine:
         return self.result.met or self.override is not None
 
 
-def gate(stage: PlanStage) -> list[GateLine]:
-    facts = facts_for(stage)
-    overrides = {o.criterion_index: o for o in db.session.scalars(
-        sa.select(CriterionOverride).where(CriterionOverride.stage_id == stage.id))}
+def gates(plan: OnboardingPlan) -> dict[int, list[GateLine]]:
+    """Every stage's gate with the plan's facts and overrides read once."""
+    shared = plan_facts(plan)
+    overrides: dict[int, dict[int, CriterionOverride]] = {}
+    for row in db.session.scalars(sa.select(CriterionOverride).where(
+            CriterionOverride.stage_id.in_([stage.id for stage in plan.stages]))):
+        overrides.setdefault(row.stage_id, {})[row.criterion_index] = row
+    return {stage.id: gate(stage, shared, overrides.get(stage.id, {})) for stage in plan.stages}
+
+
+def gate(stage: PlanStage, shared: PlanFacts | None = None,
+         overrides: dict[int, CriterionOverride] | None = None) -> list[GateLine]:
+    facts = facts_for(stage, shared)
+    if overrides is None:
+        overrides = {o.criterion_index: o for o in db.session.scalars(
+            sa.select(CriterionOverride).where(CriterionOverride.stage_id == stage.id))}
     lines = []
     for index, item in enumerate(stage.criteria):
         kind = item["kind"]

@@ -123,7 +123,7 @@ def plan(plan_id: int):
 
 
 def _render_plan(plan: OnboardingPlan):
-    gates = {stage.id: ts.gate(stage) for stage in plan.stages}
+    gates = ts.gates(plan)
     return render_template("training/plan.html", plan=plan, gates=gates, current=ts.current_stage(plan),
                            roles=ts.responsibilities(plan, current_user), today=local_now().date(),
                            activity=ts.activity_chart(plan), metrics=METRICS, labels=METRIC_LABELS,
@@ -251,7 +251,7 @@ def summary(plan_id: int):
     plan = _plan(plan_id)
     from recruit import audit
 
-    return render_template("training/summary.html", plan=plan, gates={s.id: ts.gate(s) for s in plan.stages},
+    return render_template("training/summary.html", plan=plan, gates=ts.gates(plan),
                            tries=ts.role_play_tries(plan), decisions=ts.decisions(plan),
                            totals=ts.activity_totals(plan), history=audit.history("onboarding_plans", plan.id))
 
