@@ -16,7 +16,7 @@ from recruit.auth.permissions import allow
 from recruit.extensions import db
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
-from recruit.web import db_int
+from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("admin", __name__)
 
@@ -35,16 +35,10 @@ def users():
 @allow("admin")
 def user_new():
     form = UserForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.invite_user(form.email.data, form.full_name.data, form.roles.data)
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("%(email)s was invited; the invitation is in the outbox.", email=user.email), "success")
-            return redirect(url_for("admin.users"))
+    invited = _("%(email)s was invited; the invitation is in the outbox.", email=form.email.data or "")
+    if form.validate_on_submit() and commit_or_flash(
+            lambda: accounts.invite_user(form.email.data, form.full_name.data, form.roles.data), invited):
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=None)
 
 
@@ -57,17 +51,10 @@ def user_edit(user_id: int):
     form = UserForm(obj=user, data={"roles": sorted(user.roles)} if request.method == "GET" else None)
     form.email.render_kw = {"readonly": True}
     form.email.data = user.email
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(user, full_name=form.full_name.data, roles=form.roles.data,
-                                 active=form.active.data, actor=current_user)
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and commit_or_flash(
+            lambda: accounts.update_user(user, full_name=form.full_name.data, roles=form.roles.data,
+                                         active=form.active.data, actor=current_user), _("Saved.")):
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=user)
 
 
@@ -135,13 +122,7 @@ def settings():
 def holiday_add():
     form = HolidayForm()
     if form.validate_on_submit():
-        try:
-            org.add_holiday(form.day.data, form.name.data or "")
-        except org.SettingsError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        commit_or_flash(lambda: org.add_holiday(form.day.data, form.name.data or ""))
     else:
         flash(_("Give the holiday's date."), "error")
     return redirect(url_for("admin.settings") + "#holidays")
