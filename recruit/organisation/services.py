@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
 from flask import g, has_request_context
+from sqlalchemy.exc import IntegrityError
 
 from recruit import audit
 from recruit.extensions import db
@@ -24,9 +25,12 @@ def get_settings() -> OrgSettings:
         return g.org_settings
     settings = db.session.scalar(sa.select(OrgSettings).order_by(OrgSettings.id).limit(1))
     if settings is None:
-        settings = OrgSettings(id=1)
-        db.session.add(settings)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                settings = OrgSettings(id=1)
+                db.session.add(settings)
+        except IntegrityError:  # another process created it a moment ago: use theirs
+            settings = db.session.scalar(sa.select(OrgSettings).order_by(OrgSettings.id).limit(1))
     if has_request_context():
         g.org_settings = settings
     return settings
