@@ -33,10 +33,15 @@ def _quiz(quiz_id: int) -> Quiz:
     return quiz
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
+def _attempt(attempt_id: int) -> Attempt:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None:
         abort(404)
+    return attempt
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = _attempt(attempt_id)
     if attempt.user_id != current_user.id and not qs.may_grade(attempt, current_user):
         abort(403)
     return attempt
@@ -340,9 +345,7 @@ def grade(answer_id: int):
 @bp.route("/attempts/<int:attempt_id>/sign-off", methods=["POST"])
 @allow("admin", "mentor")
 def sign_off(attempt_id: int):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        abort(404)
+    attempt = _attempt(attempt_id)
     commit_or_flash(lambda: qs.sign_off_result(attempt, current_user),
                     _("Result signed off; the onboarding gate sees it."))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -351,9 +354,7 @@ def sign_off(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/retake", methods=["POST"])
 @allow("admin", "mentor")
 def request_retake(attempt_id: int):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        abort(404)
+    attempt = _attempt(attempt_id)
     commit_or_flash(lambda: qs.request_retake(attempt, current_user, request.form.get("note", "")),
                     _("Retake requested; %(name)s has an e-mail.", name=attempt.user.full_name))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))

@@ -199,6 +199,7 @@ class Stack:
                 proc.kill()
         if self.smtp_controller is not None:
             self.smtp_controller.stop()
+            self.smtp_controller = None
         if self.redis_proc is not None and self.redis_proc.poll() is None:
             self.redis_proc.kill()
         if self.pg is not None:
@@ -266,3 +267,43 @@ class Browser:
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def started(*, migrations: int = 1, **settings):
+    """A whole stack for a module's fixture: backing services, the migration
+    step (`migrations` times, as a release may run it twice), the processes.
+    Everything started is stopped again, even when starting fails half way;
+    without PostgreSQL or Redis binaries the tests skip, except under CI."""
+    import pytest
+
+    from tests.services.servers import IN_CI
+
+    stack = Stack(**settings)
+    try:
+        try:
+            stack.start_backing_services()
+        except (RuntimeError, FileNotFoundError) as exc:
+            if IN_CI:
+                raise
+            pytest.skip(f"no PostgreSQL/Redis here: {exc}")
+        for _ in range(migrations):
+            migrated = stack.migrate()
+            assert migrated.returncode == 0, migrated.stderr[-2000:]
+        stack.start_processes()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def seeding_app(url: str):
+    """An app on the stack's database for seeding and reading what happened."""
+    from config import Config
+    from recruit import create_app
+
+    class StackConfig(Config):
+        SQLALCHEMY_DATABASE_URI = url
+        JOBS_MODE = "sync"  # seeding sends nothing: the mail table is read, not a queue
+        START_TICKER = False
+        MAIL_SERVER = ""
+
+    return create_app(StackConfig)

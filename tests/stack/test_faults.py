@@ -15,29 +15,14 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, Factory
-from tests.stack.stack import Browser, Stack, wait_until
-from tests.stack.test_scale_out import seeding_app
+from tests.stack.stack import Browser, Stack, seeding_app, started, wait_until
 
 pytestmark = pytest.mark.stack
 
 
 @pytest.fixture(scope="module")
 def stack():
-    from tests.services.servers import IN_CI
-
-    running = Stack(web_instances=1, rq_workers=1, tick_seconds=1)
-    try:
-        running.start_backing_services()
-    except (RuntimeError, FileNotFoundError) as exc:
-        if IN_CI:
-            raise
-        pytest.skip(f"no PostgreSQL/Redis here: {exc}")
-    try:
-        assert running.migrate().returncode == 0
-        running.start_processes()
-        yield running
-    finally:
-        running.stop()
+    yield from started(web_instances=1, rq_workers=1, tick_seconds=1)
 
 
 @pytest.fixture(scope="module")

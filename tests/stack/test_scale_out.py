@@ -15,44 +15,15 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, Factory
-from tests.stack.stack import Browser, Stack, wait_until
+from tests.stack.stack import Browser, seeding_app, started, wait_until
 
 pytestmark = pytest.mark.stack
 CANDIDATES = 48
 
 
-def seeding_app(url: str):
-    from config import Config
-    from recruit import create_app
-
-    class StackConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        JOBS_MODE = "sync"  # seeding sends nothing: the mail table is read, not a queue
-        START_TICKER = False
-        MAIL_SERVER = ""
-
-    return create_app(StackConfig)
-
-
 @pytest.fixture(scope="module")
 def stack():
-    from tests.services.servers import IN_CI
-
-    try:
-        running = Stack()
-        running.start_backing_services()
-    except (RuntimeError, FileNotFoundError) as exc:
-        if IN_CI:
-            raise
-        pytest.skip(f"no PostgreSQL/Redis here: {exc}")
-    try:
-        migrated = running.migrate()
-        assert migrated.returncode == 0, migrated.stderr[-2000:]
-        assert running.migrate().returncode == 0  # a release that runs the migration step twice
-        running.start_processes()
-        yield running
-    finally:
-        running.stop()
+    yield from started(migrations=2)  # a release that runs the migration step twice
 
 
 def seed_day(app) -> dict:
