@@ -95,21 +95,14 @@ def settings():
         except ValueError:
             flash(_("Reminder offsets are whole hours, separated by commas."), "error")
         else:
-            try:
-                org.update_settings(name=form.name.data, timezone=form.timezone.data,
-                                    working_days=form.working_days.data, reminder_offsets_hours=offsets,
-                                    retention_days=form.retention_days.data,
-                                    approver_id=form.approver_id.data or None,
-                                    interview_reward=float(form.interview_reward.data),
-                                    interview_overflow_cost=float(form.interview_overflow_cost.data),
-                                    show_rate_half_life_days=float(form.show_rate_half_life_days.data),
-                                    no_show_grace_minutes=form.no_show_grace_minutes.data)
-            except (org.SettingsError, ValueError) as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                flash(_("Settings saved."), "success")
+            if commit_or_flash(lambda: org.update_settings(
+                    name=form.name.data, timezone=form.timezone.data, working_days=form.working_days.data,
+                    reminder_offsets_hours=offsets, retention_days=form.retention_days.data,
+                    approver_id=form.approver_id.data or None,
+                    interview_reward=float(form.interview_reward.data),
+                    interview_overflow_cost=float(form.interview_overflow_cost.data),
+                    show_rate_half_life_days=float(form.show_rate_half_life_days.data),
+                    no_show_grace_minutes=form.no_show_grace_minutes.data), _("Settings saved.")):
                 return redirect(url_for("admin.settings"))
     step_form = ReviewStepForm()
     step_form.reviewer_id.choices = _user_choices()

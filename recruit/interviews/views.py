@@ -68,23 +68,17 @@ def new():
     if request.method == "GET":
         form.vacancy_id.data = request.args.get("vacancy", 0, type=db_int)
         form.day.data = local_now().date()
-    if form.validate_on_submit():
-        try:
-            session = iv.create_session(
+    if form.validate_on_submit() and (planned := commit_or_flash(
+            lambda: iv.create_session(
                 kind=form.kind.data, title=form.title.data or "",
                 vacancy=db.session.get(Vacancy, form.vacancy_id.data) if form.vacancy_id.data else None,
                 day=form.day.data, start=form.start.data, end=form.end.data,
                 slot_minutes=form.slot_minutes.data or 30, seats=form.seats.data or 0, place=form.place.data or "",
                 directions=form.directions.data or "", video_link=form.video_link.data or "",
                 receptionist_id=form.receptionist_id.data or None,
-                interviewers=[iv.InterviewerHours(uid) for uid in form.interviewers.data], created_by=current_user)
-        except iv.InterviewError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("The interview day is planned; the interviewers have their calendar invitations."), "success")
-            return redirect(url_for("interviews.detail", session_id=session.id))
+                interviewers=[iv.InterviewerHours(uid) for uid in form.interviewers.data], created_by=current_user),
+            _("The interview day is planned; the interviewers have their calendar invitations."))):
+        return redirect(url_for("interviews.detail", session_id=planned.value.id))
     return render_template("interviews/new.html", form=form)
 
 
@@ -158,13 +152,11 @@ def book(session_id: int):
         return render_template("interviews/plan.html", session=session, applications=applications,
                                assignment=assignment, probabilities=probabilities,
                                metrics=iv.evaluate_assignment(session, per_slot), base=base, edited=True)
-    try:
-        result = iv.book(session, sorted(assignment.items(), key=lambda item: item[1]), base or None, current_user)
-    except iv.InterviewError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    booked = commit_or_flash(
+        lambda: iv.book(session, sorted(assignment.items(), key=lambda item: item[1]), base or None, current_user))
+    if not booked:
         return redirect(url_for("interviews.detail", session_id=session.id))
-    db.session.commit()
+    result = booked.value
     flash(_("%(invited)d invited, %(waiting)d on the waiting list.", invited=len(result.invited),
             waiting=len(result.waitlisted)), "success")
     for problem in result.skipped[:10]:
@@ -243,24 +235,16 @@ def respond(token: str):
         return render_template("interviews/link_expired.html"), 410
     if request.method == "POST":
         action = request.form.get("action")
-        try:
-            if action == "confirm":
-                iv.confirm(booking)
-                message = _("Thank you: we expect you.")
-            elif action == "decline":
-                iv.decline(booking)
-                message = _("Thank you for telling us. Your place goes to someone else.")
-            elif action == "reschedule":
-                iv.reschedule(booking, request.form.get("slot_id", 0, type=db_int))
-                message = _("Moved. A new calendar invitation is on its way.")
-            else:
-                abort(400)
-        except iv.InterviewError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        if action == "confirm":
+            commit_or_flash(lambda: iv.confirm(booking), _("Thank you: we expect you."))
+        elif action == "decline":
+            commit_or_flash(lambda: iv.decline(booking),
+                            _("Thank you for telling us. Your place goes to someone else."))
+        elif action == "reschedule":
+            commit_or_flash(lambda: iv.reschedule(booking, request.form.get("slot_id", 0, type=db_int)),
+                            _("Moved. A new calendar invitation is on its way."))
         else:
-            db.session.commit()
-            flash(message, "success")
+            abort(400)
         return redirect(url_for("interviews.respond", token=token))
     return render_template("interviews/respond.html", booking=booking, token=token,
                            free=iv.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
@@ -356,18 +340,12 @@ def scorecard(booking_id: int):
     form = ScorecardForm()
     form.next_stage.choices = [("", _("Keep the stage"))] + [(s, s.replace("_", " ")) for s in STAGES[3:]] + \
         [("rejected", _("Reject"))]
-    if form.validate_on_submit():
-        try:
-            iv.record_scorecard(booking, current_user, motivation=form.motivation.data,
-                                competence=form.competence.data, adequacy=form.adequacy.data,
-                                note=form.note.data or "", next_stage=form.next_stage.data or None)
-        except (iv.InterviewError, ValueError) as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Scorecard saved."), "success")
-            return redirect(url_for("interviews.mine"))
+    if form.validate_on_submit() and commit_or_flash(
+            lambda: iv.record_scorecard(booking, current_user, motivation=form.motivation.data,
+                                        competence=form.competence.data, adequacy=form.adequacy.data,
+                                        note=form.note.data or "", next_stage=form.next_stage.data or None),
+            _("Scorecard saved.")):
+        return redirect(url_for("interviews.mine"))
     return render_template("interviews/scorecard.html", booking=booking, form=form,
                            is_interviewer=interviews_in(current_user, booking.session))
 

@@ -118,16 +118,8 @@ def new():
     questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
                                         .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
     categories = list(db.session.scalars(sa.select(QuestionCategory).order_by(QuestionCategory.name)))
-    if request.method == "POST":
-        try:
-            _quiz_from_form(questions, categories)
-        except qs.QuizError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Quiz saved."), "success")
-            return redirect(url_for("quizzes.index"))
+    if request.method == "POST" and commit_or_flash(lambda: _quiz_from_form(questions, categories), _("Quiz saved.")):
+        return redirect(url_for("quizzes.index"))
     from recruit.auth.services import users_with_role
 
     return render_template("quizzes/new.html", questions=questions, categories=categories,
@@ -201,16 +193,9 @@ def _quiz_from_form(questions, categories) -> Quiz:
 @allow("new_hire")
 def start(quiz_id: int):
     quiz = _quiz(quiz_id)
-    try:
-        attempt = qs.start_attempt(quiz, current_user)
-    except PermissionError:
-        abort(403)
-    except qs.QuizError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not (started := commit_or_flash(lambda: qs.start_attempt(quiz, current_user))):
         return redirect(url_for("quizzes.index"))
-    db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quizzes.attempt", attempt_id=started.value.id))
 
 
 @bp.route("/attempts/<int:attempt_id>")

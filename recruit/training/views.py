@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from recruit.auth.models import User
 from recruit.auth.permissions import allow, ensure
-from recruit.auth.services import AccountError
 from recruit.extensions import db
 from recruit.organisation.services import local_now
 from recruit.training import services as ts
@@ -91,27 +90,23 @@ def new():
         templates = [ts.ensure_default_template()]
         db.session.commit()
     staff = list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)))
-    if request.method == "POST":
-        try:
-            template = db.session.get(OnboardingTemplate, request.form.get("template_id", 0, type=db_int))
-            if template is None:
-                raise ts.TrainingError(_("Choose a template."))
-            plan = ts.start_plan(ts.PlanRequest(
-                hire_email=request.form.get("hire_email", ""), hire_name=request.form.get("hire_name", ""),
-                start=_date(request.form.get("start")), template=template,
-                mentor_id=request.form.get("mentor_id", 0, type=db_int),
-                curator_id=request.form.get("curator_id", 0, type=db_int),
-                head_id=request.form.get("head_id", 0, type=db_int) or None,
-                hr_id=current_user.id, sysadmin_id=request.form.get("sysadmin_id", 0, type=db_int) or None,
-                application=application), current_user)
-        except (ts.TrainingError, ValueError, AccountError) as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("The plan is running; %(name)s has an invitation to their account.",
-                    name=plan.hire.full_name), "success")
-            return redirect(url_for("training.plan", plan_id=plan.id))
+    def start() -> OnboardingPlan:
+        template = db.session.get(OnboardingTemplate, request.form.get("template_id", 0, type=db_int))
+        if template is None:
+            raise ts.TrainingError(_("Choose a template."))
+        return ts.start_plan(ts.PlanRequest(
+            hire_email=request.form.get("hire_email", ""), hire_name=request.form.get("hire_name", ""),
+            start=_date(request.form.get("start")), template=template,
+            mentor_id=request.form.get("mentor_id", 0, type=db_int),
+            curator_id=request.form.get("curator_id", 0, type=db_int),
+            head_id=request.form.get("head_id", 0, type=db_int) or None,
+            hr_id=current_user.id, sysadmin_id=request.form.get("sysadmin_id", 0, type=db_int) or None,
+            application=application), current_user)
+
+    if request.method == "POST" and (started := commit_or_flash(start)):
+        flash(_("The plan is running; %(name)s has an invitation to their account.",
+                name=started.value.hire.full_name), "success")
+        return redirect(url_for("training.plan", plan_id=started.value.id))
     return render_template("training/new.html", application=application, templates=templates, staff=staff,
                            mentors=ts.mentors_with_room(), today=local_now().date())
 
@@ -275,15 +270,9 @@ def bonuses():
 @bp.route("/onboarding-templates", methods=["GET", "POST"])
 @allow("admin")
 def templates():
-    if request.method == "POST":
-        try:
-            template = ts.create_template(request.form.get("name", ""), current_user)
-        except ts.TrainingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            return redirect(url_for("training.template", template_id=template.id))
+    if request.method == "POST" and (created := commit_or_flash(
+            lambda: ts.create_template(request.form.get("name", ""), current_user))):
+        return redirect(url_for("training.template", template_id=created.value.id))
     if not db.session.scalar(sa.select(OnboardingTemplate.id)):
         ts.ensure_default_template()
         db.session.commit()
@@ -298,15 +287,10 @@ def template(template_id: int):
     if template is None:
         abort(404)
     if request.method == "POST":
-        try:
-            ts.edit_template(template, request.form.get("action", ""), request.form.to_dict(), current_user)
-        except ts.TrainingError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved as version %(v)d; running plans keep the version they started with.",
-                    v=template.version), "success")
+        commit_or_flash(lambda: ts.edit_template(template, request.form.get("action", ""), request.form.to_dict(),
+                                                 current_user),
+                        lambda: _("Saved as version %(v)d; running plans keep the version they started with.",
+                                  v=template.version))
         return redirect(url_for("training.template", template_id=template.id))
     from recruit.training.criteria import format_lines
 

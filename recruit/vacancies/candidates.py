@@ -59,13 +59,15 @@ class AddResult:
 
 
 def add_candidate(vacancy: Vacancy, values: dict[str, Any], *, line: int = 0) -> AddResult:
-    """Add a person to a vacancy's pipeline; a known e-mail or phone links the
-    existing candidate instead of making a second one."""
+    """Add a person to a vacancy's pipeline by hand (audited); a known e-mail
+    or phone links the existing candidate instead of making a second one."""
     _require_open(vacancy)
     row, errors = importer.check_candidate(values, line, field_label)
     if row is None:
         raise CandidateError("; ".join(f"{e.column}: {message(e.code, e.params)}" for e in errors))
-    return add_row(vacancy, row)
+    result = add_row(vacancy, row)
+    audit.record("candidate.add", result.candidate, vacancy_id=vacancy.id, created=result.created)
+    return result
 
 
 def add_row(vacancy: Vacancy, row: importer.CandidateRow) -> AddResult:

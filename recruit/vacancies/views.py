@@ -119,16 +119,10 @@ def template_detail(template_id: int):
 def template_edit(template_id: int | None = None):
     template = _get(JobTemplate, template_id) if template_id else None
     form = TemplateForm(obj=template)
-    if form.validate_on_submit():
-        try:
-            template = vacancy_services.save_template(template, _form_data(form))
-        except vacancy_services.VacancyError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Template saved. Vacancies already requested keep their own copy."), "success")
-            return redirect(url_for("vacancies.template_detail", template_id=template.id))
+    if form.validate_on_submit() and (saved := commit_or_flash(
+            lambda: vacancy_services.save_template(template, _form_data(form)),
+            _("Template saved. Vacancies already requested keep their own copy."))):
+        return redirect(url_for("vacancies.template_detail", template_id=saved.value.id))
     return render_template("vacancies/template_edit.html", form=form, template=template)
 
 
@@ -152,16 +146,10 @@ def new():
     if template is None:
         return render_template("vacancies/choose_template.html", templates=vacancy_services.templates())
     form = VacancyForm(data=vacancy_services.defaults_from_template(template) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            vacancy = vacancy_services.request_vacancy(template, _form_data(form), current_user)
-        except vacancy_services.VacancyError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Draft saved. Send it for review when it is ready."), "success")
-            return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+    if form.validate_on_submit() and (requested := commit_or_flash(
+            lambda: vacancy_services.request_vacancy(template, _form_data(form), current_user),
+            _("Draft saved. Send it for review when it is ready."))):
+        return redirect(url_for("vacancies.detail", vacancy_id=requested.value.id))
     return render_template("vacancies/edit.html", form=form, template=template, vacancy=None)
 
 
@@ -186,16 +174,9 @@ def edit(vacancy_id: int):
     vacancy = _get(Vacancy, vacancy_id)
     ensure("vacancy.edit", vacancy)
     form = VacancyForm(obj=vacancy)
-    if form.validate_on_submit():
-        try:
-            vacancy_services.update_vacancy(vacancy, _form_data(form))
-        except vacancy_services.VacancyError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Vacancy saved."), "success")
-            return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+    if form.validate_on_submit() and commit_or_flash(lambda: vacancy_services.update_vacancy(vacancy, _form_data(form)),
+                                                     _("Vacancy saved.")):
+        return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
     return render_template("vacancies/edit.html", form=form, template=vacancy.template, vacancy=vacancy)
 
 
@@ -296,23 +277,17 @@ def candidate_new(vacancy_id: int):
     vacancy = _get(Vacancy, vacancy_id)
     ensure("vacancy.manage_candidates", vacancy)
     form = CandidateForm()
-    if form.validate_on_submit():
-        try:
-            result = candidate_services.add_candidate(vacancy, _form_data(form))
-        except candidate_services.CandidateError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+    if form.validate_on_submit() and (added := commit_or_flash(
+            lambda: candidate_services.add_candidate(vacancy, _form_data(form)))):
+        result = added.value
+        if not result.created and result.application is None:
+            flash(_("%(name)s is already in this pipeline.", name=result.candidate.full_name), "info")
+        elif not result.created:
+            flash(_("%(name)s was already known (same e-mail or phone) and is now linked to this vacancy.",
+                    name=result.candidate.full_name), "info")
         else:
-            audit.record("candidate.add", result.candidate, vacancy_id=vacancy.id, created=result.created)
-            db.session.commit()
-            if not result.created and result.application is None:
-                flash(_("%(name)s is already in this pipeline.", name=result.candidate.full_name), "info")
-            elif not result.created:
-                flash(_("%(name)s was already known (same e-mail or phone) and is now linked to this vacancy.",
-                        name=result.candidate.full_name), "info")
-            else:
-                flash(_("Candidate added."), "success")
-            return redirect(url_for("vacancies.candidate", candidate_id=result.candidate.id))
+            flash(_("Candidate added."), "success")
+        return redirect(url_for("vacancies.candidate", candidate_id=result.candidate.id))
     return render_template("vacancies/candidate_edit.html", form=form, vacancy=vacancy, candidate=None)
 
 
@@ -339,16 +314,9 @@ def candidate_edit(candidate_id: int):
     person = _get(Candidate, candidate_id)
     ensure("candidate.edit", person)
     form = CandidateForm(obj=person)
-    if form.validate_on_submit():
-        try:
-            candidate_services.update_candidate(person, _form_data(form))
-        except candidate_services.CandidateError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Candidate saved."), "success")
-            return redirect(url_for("vacancies.candidate", candidate_id=person.id))
+    if form.validate_on_submit() and commit_or_flash(
+            lambda: candidate_services.update_candidate(person, _form_data(form)), _("Candidate saved.")):
+        return redirect(url_for("vacancies.candidate", candidate_id=person.id))
     return render_template("vacancies/candidate_edit.html", form=form, vacancy=None, candidate=person)
 
 
@@ -376,15 +344,8 @@ def resume_upload(candidate_id: int):
         flash(_("Choose a file to upload."), "error")
     else:
         upload = form.resume.data
-        try:
-            candidate_services.attach_resume(person, upload.filename, upload.read(
-                current_app.config["RESUME_MAX_BYTES"] + 1))
-        except candidate_services.CandidateError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Résumé uploaded."), "success")
+        commit_or_flash(lambda: candidate_services.attach_resume(
+            person, upload.filename, upload.read(current_app.config["RESUME_MAX_BYTES"] + 1)), _("Résumé uploaded."))
     return redirect(url_for("vacancies.candidate", candidate_id=person.id))
 
 
@@ -419,14 +380,8 @@ def import_upload(vacancy_id: int):
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            batch = imports.start(vacancy, upload.filename, upload.read(), current_user)
-        except imports.CandidateImportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
+        if started := commit_or_flash(lambda: imports.start(vacancy, upload.filename, upload.read(), current_user)):
+            return redirect(url_for("vacancies.import_detail", batch_id=started.value.id))
     return render_template("vacancies/import_upload.html", vacancy=vacancy, form=form,
                            recent=imports.recent(vacancy))
 
@@ -442,13 +397,7 @@ def import_detail(batch_id: int):
             mapping[name] = int(raw) if raw.lstrip("-").isdigit() and int(raw) >= 0 else None
         encoding = request.form.get("encoding") if request.form.get("encoding") in ("utf-8", "cp1251") else None
         delimiter = {"semicolon": ";", "comma": ",", "tab": "\t"}.get(request.form.get("delimiter", ""))
-        try:
-            imports.check(batch, mapping, encoding=encoding, delimiter=delimiter)
-        except imports.CandidateImportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        commit_or_flash(lambda: imports.check(batch, mapping, encoding=encoding, delimiter=delimiter))
         return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
     headers, rows = ([], [])
     if batch.status in ("uploaded", "checked"):
@@ -466,13 +415,7 @@ def import_run(batch_id: int):
     batch = _batch(batch_id)
     form = ImportRunForm()
     form.validate_on_submit()
-    try:
-        imports.run(batch, skip_bad_rows=bool(form.skip_bad_rows.data))
-    except imports.CandidateImportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    commit_or_flash(lambda: imports.run(batch, skip_bad_rows=bool(form.skip_bad_rows.data)))
     return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
 
 
@@ -480,14 +423,9 @@ def import_run(batch_id: int):
 @allow("admin", "recruiter")
 def import_drop(batch_id: int):
     batch = _batch(batch_id)
-    try:
-        imports.drop(batch)
-    except imports.CandidateImportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not commit_or_flash(lambda: imports.drop(batch), _("The upload was dropped; nothing was imported."),
+                           category="info"):
         return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
-    db.session.commit()
-    flash(_("The upload was dropped; nothing was imported."), "info")
     return redirect(url_for("vacancies.import_upload", vacancy_id=batch.vacancy_id))
 
 
