@@ -94,6 +94,43 @@ def test_pipeline_list_board_and_moves(clean_app, make, login_as):
     assert "No candidate matches" in empty
 
 
+def test_each_pipeline_row_moves_its_own_candidate(clean_app, make):
+    """The move control on every row (list, board and the candidate's page)
+    acts on that row's application, suggests the next stage, and brings the
+    recruiter back to the filtered list; people who only read see none."""
+    import re
+
+    manager = make.user("hiring_manager", email="m@x.test")
+    vacancy = make.vacancy("open", manager=manager)
+    apps = [make.candidate(vacancy, full_name=f"Person {n}", city="Kazan") for n in range(3)]
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    page = client.get(f"/vacancies/{vacancy}/pipeline?city=Kazan").get_data(as_text=True)
+    forms = re.findall(r'<form method="post" action="/applications/(\d+)/move".*?</form>', page, re.S)
+    assert sorted(int(f) for f in forms) == sorted(apps)
+    first = re.search(rf'action="/applications/{apps[0]}/move".*?</form>', page, re.S).group(0)
+    assert '<option value="screened" selected>' in first
+    assert f'name="next" value="/vacancies/{vacancy}/pipeline?city=Kazan"' in first
+    response = client.post(f"/applications/{apps[0]}/move",
+                           data={"target": "screened", "next": f"/vacancies/{vacancy}/pipeline?city=Kazan"})
+    assert response.headers["Location"] == f"/vacancies/{vacancy}/pipeline?city=Kazan"
+    board = client.get(f"/vacancies/{vacancy}/board").get_data(as_text=True)
+    assert len(re.findall(r'action="/applications/\d+/move"', board)) == 3
+    with clean_app.app_context():
+        from recruit.vacancies.models import Application
+
+        person = _db(clean_app).session.get(Application, apps[0]).candidate_id
+    profile = client.get(f"/candidates/{person}").get_data(as_text=True)
+    assert f'action="/applications/{apps[0]}/move"' in profile and '<option value="interviewed"' in profile
+
+    reader = clean_app.test_client()
+    login(reader, "m@x.test")
+    read_only = reader.get(f"/vacancies/{vacancy}/pipeline").get_data(as_text=True)
+    assert "Person 1" in read_only and "/move" not in read_only
+    assert "/move" not in reader.get(f"/vacancies/{vacancy}/board").get_data(as_text=True)
+
+
 def test_pipeline_page_queries_do_not_grow_with_candidates(clean_app, make):
     """No N+1: the page runs the same number of queries for 5 or 50 rows."""
     from sqlalchemy import event
