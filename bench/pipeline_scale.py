@@ -55,7 +55,8 @@ def fill(app, vacancy_id: int, total: int) -> None:
             n = min(batch, total - offset)
             ids = range(start + 1, start + n + 1)
             db.session.execute(sa.insert(Candidate), [
-                {"id": i, "full_name": f"Candidate {i}", "email": f"c{i}@bench.test", "email_norm": f"c{i}@bench.test",
+                {"id": i, "full_name": f"Candidate {i}", "name_norm": f"candidate {i}", "email": f"c{i}@bench.test",
+                 "email_norm": f"c{i}@bench.test",
                  "phone": f"+7 900 {i:07d}", "phone_norm": f"7900{i:07d}", "city": cities[i % 5],
                  "source": "HeadHunter" if i % 2 else "SuperJob", "created_at": now, "updated_at": now,
                  "education": "", "notes": ""} for i in ids])

@@ -25,3 +25,32 @@ def test_upgrade_twice_is_harmless(clean_app):
     with clean_app.app_context():
         upgrade()
         upgrade()
+
+
+def test_name_keys_are_filled_for_people_already_stored(tmp_path):
+    """The search-key migration folds the names already in the database, so
+    an upgraded installation finds its existing candidates and staff."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from config import TestConfig
+    from recruit import create_app
+    from recruit.extensions import db
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.db'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade(revision="107f8c9d638a")
+        db.session.execute(sa.text("INSERT INTO candidates (full_name, email, phone, city, source, education, notes, "
+                                   "created_at, updated_at) VALUES ('Фёдорова  Анна', '', '', '', '', '', '', "
+                                   "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        db.session.execute(sa.text("INSERT INTO users (email, full_name, active, created_at, max_mentees) "
+                                   "VALUES ('p@x.test', 'Пётр', 1, CURRENT_TIMESTAMP, 3)"))
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(sa.text("SELECT name_norm FROM candidates")).scalar() == "федорова анна"
+        assert db.session.execute(sa.text("SELECT name_norm FROM users")).scalar() == "петр"
+        db.session.remove()
+        db.engine.dispose()

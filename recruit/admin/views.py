@@ -16,6 +16,7 @@ from recruit.auth.permissions import allow
 from recruit.extensions import db
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
+from recruit.search import contains, search_key
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("admin", __name__)
@@ -24,10 +25,10 @@ bp = Blueprint("admin", __name__)
 @bp.route("/users")
 @allow("admin")
 def users():
-    q = request.args.get("q", "").strip().lower()
+    q = request.args.get("q", "").strip()
     stmt = sa.select(User).order_by(User.active.desc(), User.full_name)
     if q:
-        stmt = stmt.where(sa.or_(sa.func.lower(User.full_name).like(f"%{q}%"), User.email.like(f"%{q}%")))
+        stmt = stmt.where(sa.or_(contains(User.name_norm, search_key(q)), contains(User.email, q.lower())))
     return render_template("admin/users.html", users=list(db.session.scalars(stmt)), q=q)
 
 

@@ -7,10 +7,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from recruit.extensions import db, one_of
+from recruit.search import search_key
 from recruit.timeutil import UTCDateTime, utcnow
 
 ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
@@ -30,6 +31,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(120))
+    name_norm: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -57,6 +59,11 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @validates("full_name")
+    def _keep_search_key(self, _key: str, value: str) -> str:
+        self.name_norm = search_key(value)[:120]
+        return value
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from recruit import audit, jobs
 from recruit.extensions import db
 from recruit.organisation.services import get_settings
+from recruit.search import contains, search_key
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer, resumes
 from recruit.vacancies.messages import field_label, message
@@ -176,18 +177,17 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
     if flt.city:
         stmt = stmt.where(Candidate.city == flt.city)
     if flt.q and flt.q.strip():
-        stmt = stmt.where(_matches(flt.q))
+        stmt = stmt.where(matching(flt.q))
     return stmt
 
 
-def _matches(q: str) -> sa.ColumnElement[bool]:
+def matching(q: str) -> sa.ColumnElement[bool]:
     """A name, e-mail or phone fragment, the phone compared by its digits."""
     q = q.strip()
-    pattern = f"%{q.lower()}%"
-    clauses = [sa.func.lower(Candidate.full_name).like(pattern), Candidate.email_norm.like(pattern)]
+    clauses = [contains(Candidate.name_norm, search_key(q)), contains(Candidate.email_norm, q.lower())]
     phone = importer.normalise_phone(q)
     if phone and len(phone) >= 4:
-        clauses.append(Candidate.phone_norm.like(f"%{phone}%"))
+        clauses.append(contains(Candidate.phone_norm, phone))
     return sa.or_(*clauses)
 
 
@@ -229,7 +229,7 @@ def search_candidates(q: str, limit: int = 50) -> list[Candidate]:
     q = (q or "").strip()
     stmt = sa.select(Candidate).order_by(Candidate.id.desc()).limit(limit)
     if q:
-        stmt = stmt.where(_matches(q))
+        stmt = stmt.where(matching(q))
     return list(db.session.scalars(stmt).unique())
 
 

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from recruit.extensions import db, one_of
+from recruit.search import search_key
 from recruit.timeutil import UTCDateTime, utcnow
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
 
@@ -127,6 +128,7 @@ class Candidate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(sa.String(160))
+    name_norm: Mapped[str] = mapped_column(sa.String(160), default="", server_default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     email_norm: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -144,6 +146,11 @@ class Candidate(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     applications: Mapped[list[Application]] = relationship(back_populates="candidate", cascade="all, delete-orphan")
+
+    @validates("full_name")
+    def _keep_search_key(self, _key: str, value: str) -> str:
+        self.name_norm = search_key(value)[:160]
+        return value
 
 
 class Application(db.Model):

@@ -1,0 +1,71 @@
+"""name search keys for candidates and users
+
+SQLite's lower() folds ASCII only, so Cyrillic names were not found by a
+search typed in another case; the key is folded in Python (casefold, "ё" as
+"е") and stored beside the name. On PostgreSQL the trigram index moves from
+lower(full_name) to the key.
+
+Revision ID: 035ecb840f9c
+Revises: 107f8c9d638a
+Create Date: 2026-11-24 22:01:16.455495
+
+"""
+import re
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '035ecb840f9c'
+down_revision = '107f8c9d638a'
+branch_labels = None
+depends_on = None
+
+
+def _key(text):
+    """The fold of recruit.search.search_key as it was when this ran."""
+    return re.sub(r"\s+", " ", (text or "").casefold().replace("ё", "е")).strip()
+
+
+def _backfill(bind, table, width):
+    rows = bind.execute(sa.text(f"SELECT id, full_name FROM {table}")).all()  # nosec B608: fixed table names
+    update = sa.text(f"UPDATE {table} SET name_norm = :key WHERE id = :id")  # nosec B608
+    for start in range(0, len(rows), 1000):
+        batch = [{"id": row.id, "key": _key(row.full_name)[:width]} for row in rows[start:start + 1000]]
+        if batch:
+            bind.execute(update, batch)
+
+
+def _has_pg_trgm(bind):
+    return bind.dialect.name == "postgresql" and bind.exec_driver_sql(
+        "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").first() is not None
+
+
+def upgrade():
+    with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('name_norm', sa.String(length=160), server_default='', nullable=False))
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('name_norm', sa.String(length=120), server_default='', nullable=False))
+
+    bind = op.get_bind()
+    _backfill(bind, "candidates", 160)
+    _backfill(bind, "users", 120)
+    if _has_pg_trgm(bind):
+        op.execute("DROP INDEX IF EXISTS ix_candidates_name_trgm")
+        op.execute("CREATE INDEX IF NOT EXISTS ix_candidates_name_trgm ON candidates USING gin (name_norm gin_trgm_ops)")
+
+
+def downgrade():
+    bind = op.get_bind()
+    if _has_pg_trgm(bind):
+        op.execute("DROP INDEX IF EXISTS ix_candidates_name_trgm")
+        op.execute("CREATE INDEX IF NOT EXISTS ix_candidates_name_trgm ON candidates USING gin "
+                   "(lower(full_name) gin_trgm_ops)")
+
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('name_norm')
+
+    with op.batch_alter_table('candidates', schema=None) as batch_op:
+        batch_op.drop_column('name_norm')
