@@ -94,6 +94,8 @@ def test_candidate_confirms_and_moves_through_the_link(clean_app, day):
     client = clean_app.test_client()  # no account
     page = client.get(f"/b/{token}").get_data(as_text=True)
     assert "Person 0" in page and "I will come" in page and "Room" in page
+    when = f"{day['day']:%A}, {day['day']:%B} {day['day'].day}, {day['day'].year}, 10:30"  # slot 1, to the minute
+    assert when in page and "10:30:00" not in page
     client.post(f"/b/{token}", data={"action": "confirm"})
     assert "You confirmed" in client.get(f"/b/{token}").get_data(as_text=True)
     from recruit.extensions import db
@@ -134,6 +136,8 @@ def test_front_desk_checks_in_and_sends_in_without_reload(clean_app, day):
     client.post(f"/bookings/{booking_id}/send-in", data={"interviewer_id": day["interviewer"]})
     state = client.get(f"/reception/{session_id}/state.json").get_json()
     assert state["waiting"] == [] and state["interviewers"][0]["with"] == "Person 0"
+    busy = state["interviewers"][0]["free_at"]
+    assert f"with Person 0 until {busy}" in client.get(f"/reception/{session_id}").get_data(as_text=True)
     from recruit.extensions import db
     from recruit.vacancies.models import Application
 
