@@ -6,7 +6,7 @@ import logging
 import os
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_date, format_decimal, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
@@ -259,23 +259,15 @@ def _duration(seconds: float | None) -> str:
     return _("%(m)d min %(s)02d s", m=minutes, s=rest) if minutes else _("%(s)d s", s=rest)
 
 
-def _when(moment) -> str:
-    """The day in full and the time to the minute ("Thursday, November 26, 2026,
-    14:00"): babel's 'full' adds seconds and a long zone name nobody reads."""
-    if not moment:
-        return "—"
-    return f"{format_date(moment, 'full')}, {format_time(moment, 'HH:mm')}"
-
-
 def register_template_helpers(app: Flask) -> None:
     from recruit.auth.forms import ROLE_LABELS
     from recruit.auth.permissions import can
+    from recruit.dates import at_minute
     from recruit.quizzes import text as question_text
 
-    app.jinja_env.filters["dt"] = lambda v, f="medium": format_datetime(v, f) if v else "—"
+    app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
     app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
-    app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
     app.jinja_env.filters["duration"] = _duration
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from recruit import audit, jobs
 from recruit.auth.models import User
+from recruit.dates import in_letter
 from recruit.extensions import db
 from recruit.interviews import ics, overbooking
 from recruit.interviews.models import (
@@ -482,7 +483,7 @@ def booking_link(booking: Booking) -> str:
 
 def _when(booking: Booking) -> str:
     start = booking.slot.starts_at if booking.slot else booking.session.starts_at
-    return format_datetime(start, "full")
+    return in_letter(start)
 
 
 def _where(session: InterviewSession) -> str:
@@ -542,7 +543,7 @@ def _send_waitlist_notice(booking: Booking) -> None:
                _("Hello %(name)s,\n\nThe interview day “%(title)s” on %(day)s is full for now. You are on the "
                  "waiting list; if a place frees up we will offer it to you by e-mail. You can follow it here:\n"
                  "%(link)s", name=booking.candidate.full_name, title=booking.session.title,
-                 day=format_datetime(booking.session.starts_at, "long"), link=booking_link(booking)),
+                 day=in_letter(booking.session.starts_at), link=booking_link(booking)),
                kind="interview.waitlist", related=booking)
 
 
@@ -565,7 +566,7 @@ def _notify_interviewers(session: InterviewSession, method: str) -> None:
             attendee_name=item.user.full_name)
         subject = _("Cancelled: %(title)s", title=session.title) if method == "CANCEL" else \
             _("You interview: %(title)s on %(day)s", title=session.title,
-              day=format_datetime(item.starts_at, "long"))
+              day=in_letter(item.starts_at))
         queue_mail(item.user.email, subject, _where(session), kind=f"interview.interviewer.{method.lower()}",
                    attachments=[attachment("interviews.ics", ics.content_type(method),
                                            ics.build(invitation, method=method))], related=session)

@@ -96,6 +96,12 @@ def test_candidate_confirms_and_moves_through_the_link(clean_app, day):
     assert "Person 0" in page and "I will come" in page and "Room" in page
     when = f"{day['day']:%A}, {day['day']:%B} {day['day'].day}, {day['day'].year}, 10:30"  # slot 1, to the minute
     assert when in page and "10:30:00" not in page
+    from recruit.extensions import db
+    from recruit.mail import OutboxMessage
+
+    with clean_app.app_context():
+        letter = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "interview.invitation"))
+        assert f"{when} (Moscow Standard Time)" in letter.subject + letter.body
     client.post(f"/b/{token}", data={"action": "confirm"})
     assert "You confirmed" in client.get(f"/b/{token}").get_data(as_text=True)
     from recruit.extensions import db

@@ -1,0 +1,24 @@
+"""How moments are written for people: the date in the locale's own format
+and the time on the 24-hour clock to the minute, in the organisation's time
+zone. Babel's named datetime formats add seconds and switch to a 12-hour
+clock in English, which sat badly beside the "– 16:30" end times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_date, format_datetime, format_time
+
+NAMED = ("short", "medium", "long", "full")
+
+
+def at_minute(moment: datetime, date_format: str = "medium") -> str:
+    """'Nov 26, 2026, 14:00'; a babel pattern other than the named formats is used as it is."""
+    if date_format not in NAMED:
+        return format_datetime(moment, date_format)
+    return f"{format_date(moment, date_format)}, {format_time(moment, 'HH:mm')}"
+
+
+def in_letter(moment: datetime) -> str:
+    """For an e-mail, read perhaps in another city: the day in full, the minute and the zone by name."""
+    return f"{at_minute(moment, 'full')} ({format_datetime(moment, 'zzzz')})"
