@@ -1,9 +1,12 @@
-"""name search keys for candidates and users
+"""name search keys for candidates and users, SQLite trigram search
 
 SQLite's lower() folds ASCII only, so Cyrillic names were not found by a
 search typed in another case; the key is folded in Python (casefold, "ё" as
 "е") and stored beside the name. On PostgreSQL the trigram index moves from
-lower(full_name) to the key.
+lower(full_name) to the key. On SQLite an FTS5 trigram table over the keys,
+kept by triggers, gives search an index there too (it scanned every row).
+A later migration that rebuilds the candidates table in SQLite's batch mode
+drops these triggers and must create them again.
 
 Revision ID: 035ecb840f9c
 Revises: 107f8c9d638a
@@ -37,6 +40,27 @@ def _backfill(bind, table, width):
             bind.execute(update, batch)
 
 
+SQLITE_SEARCH = [
+    "CREATE VIRTUAL TABLE candidates_search USING fts5(name_norm, email_norm, phone_norm, "
+    "content='candidates', content_rowid='id', tokenize='trigram')",
+    """CREATE TRIGGER candidates_search_insert AFTER INSERT ON candidates BEGIN
+         INSERT INTO candidates_search (rowid, name_norm, email_norm, phone_norm)
+         VALUES (NEW.id, NEW.name_norm, NEW.email_norm, NEW.phone_norm);
+       END""",
+    """CREATE TRIGGER candidates_search_delete AFTER DELETE ON candidates BEGIN
+         INSERT INTO candidates_search (candidates_search, rowid, name_norm, email_norm, phone_norm)
+         VALUES ('delete', OLD.id, OLD.name_norm, OLD.email_norm, OLD.phone_norm);
+       END""",
+    """CREATE TRIGGER candidates_search_update AFTER UPDATE OF name_norm, email_norm, phone_norm ON candidates BEGIN
+         INSERT INTO candidates_search (candidates_search, rowid, name_norm, email_norm, phone_norm)
+         VALUES ('delete', OLD.id, OLD.name_norm, OLD.email_norm, OLD.phone_norm);
+         INSERT INTO candidates_search (rowid, name_norm, email_norm, phone_norm)
+         VALUES (NEW.id, NEW.name_norm, NEW.email_norm, NEW.phone_norm);
+       END""",
+    "INSERT INTO candidates_search (candidates_search) VALUES ('rebuild')",
+]
+
+
 def _has_pg_trgm(bind):
     return bind.dialect.name == "postgresql" and bind.exec_driver_sql(
         "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").first() is not None
@@ -55,10 +79,17 @@ def upgrade():
     if _has_pg_trgm(bind):
         op.execute("DROP INDEX IF EXISTS ix_candidates_name_trgm")
         op.execute("CREATE INDEX IF NOT EXISTS ix_candidates_name_trgm ON candidates USING gin (name_norm gin_trgm_ops)")
+    if bind.dialect.name == "sqlite":
+        for statement in SQLITE_SEARCH:
+            op.execute(statement)
 
 
 def downgrade():
     bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        for trigger in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS candidates_search_{trigger}")
+        op.execute("DROP TABLE IF EXISTS candidates_search")
     if _has_pg_trgm(bind):
         op.execute("DROP INDEX IF EXISTS ix_candidates_name_trgm")
         op.execute("CREATE INDEX IF NOT EXISTS ix_candidates_name_trgm ON candidates USING gin "

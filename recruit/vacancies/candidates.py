@@ -182,13 +182,28 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
 
 
 def matching(q: str) -> sa.ColumnElement[bool]:
-    """A name, e-mail or phone fragment, the phone compared by its digits."""
+    """A name, e-mail or phone fragment, the phone compared by its digits.
+    PostgreSQL answers the substring test from its trigram indexes; SQLite
+    from its FTS5 trigram table, which needs three characters to look up."""
     q = q.strip()
-    clauses = [contains(Candidate.name_norm, search_key(q)), contains(Candidate.email_norm, q.lower())]
-    phone = importer.normalise_phone(q)
-    if phone and len(phone) >= 4:
+    key, email, phone = search_key(q), q.lower(), importer.normalise_phone(q)
+    phone = phone if phone and len(phone) >= 4 else None
+    if db.session.get_bind().dialect.name == "sqlite" and min(len(key), len(email)) >= 3:
+        terms = [f"name_norm : {_phrase(key)}", f"email_norm : {_phrase(email)}"]
+        if phone:
+            terms.append(f"phone_norm : {_phrase(phone)}")
+        found = sa.select(sa.column("rowid")).select_from(sa.table("candidates_search")).where(
+            sa.text("candidates_search MATCH :search_terms").bindparams(search_terms=" OR ".join(terms)))
+        return Candidate.id.in_(found)
+    clauses = [contains(Candidate.name_norm, key), contains(Candidate.email_norm, email)]
+    if phone:
         clauses.append(contains(Candidate.phone_norm, phone))
     return sa.or_(*clauses)
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 phrase: the text taken literally, its quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def filter_options() -> dict[str, list[str]]:

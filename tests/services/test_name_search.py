@@ -35,6 +35,9 @@ def people(ctx, make):
     ("Анна", ["Фёдорова Анна"]), ("анна", ["Фёдорова Анна"]), ("АННА", ["Фёдорова Анна"]),
     ("федорова", ["Фёдорова Анна"]), ("Фёдорова", ["Фёдорова Анна"]), ("семенов петр", ["Семёнов Пётр"]),
     ("100%", ["Ivan 100% Sure"]), ("%", ["Ivan 100% Sure"]), ("a_k", ["Olga_K"]), ("_", ["Olga_K"]),
+    ("ан", ["Фёдорова Анна"]), ("petr@x", ["Семёнов Пётр"]),
+    # search syntax typed by a user is text, never an error
+    ('"анна', []), ('анна" OR "ivan', []), ("ivan OR olga", []), ("NEAR(ivan sure)", []), ("*", []),
 ])
 def test_pipeline_and_candidate_search_find_names_as_typed(people, ctx, typed, found):
     in_pipeline = [a.candidate.full_name for a in ctx.session.scalars(
@@ -80,3 +83,15 @@ def test_name_search_uses_the_trigram_index_on_postgresql(people, ctx):
     plan = "\n".join(ctx.session.execute(sa.text("EXPLAIN " + str(
         query.compile(ctx.engine, compile_kwargs={"literal_binds": True})))).scalars())
     assert "ix_candidates_name_trgm" in plan
+
+
+def test_name_search_uses_the_trigram_table_on_sqlite(people, ctx):
+    if ctx.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's FTS5 table; PostgreSQL has its trigram indexes")
+    from recruit.vacancies.models import Candidate
+
+    query = sa.select(Candidate.id).where(cs.matching("анна"))
+    compiled = query.compile(ctx.engine, compile_kwargs={"literal_binds": True})
+    steps = [row[-1] for row in ctx.session.execute(sa.text("EXPLAIN QUERY PLAN " + str(compiled)))]
+    assert any(step.startswith("SCAN candidates_search VIRTUAL TABLE INDEX 0:M") for step in steps)  # M: MATCH
+    assert "SCAN candidates" not in steps  # the candidates themselves are read by primary key
