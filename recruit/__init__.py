@@ -118,7 +118,7 @@ def _select_timezone() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from recruit import audit, jobs, mail  # noqa: F401 - models and jobs register on import
+    from recruit import audit, housekeeping, jobs, mail  # noqa: F401 - models and jobs register on import
     from recruit.admin.views import bp as admin_bp
     from recruit.api import quizzes as _api_quizzes  # noqa: F401 - routes on the API blueprint
     from recruit.api.views import bp as api_bp

@@ -77,7 +77,14 @@ def test_pipeline_list_board_and_moves(clean_app, make, login_as):
     page2 = client.get(f"/vacancies/{vacancy}/pipeline?page=2").get_data(as_text=True)
     assert "Person 0<" in page2
     kazan = client.get(f"/vacancies/{vacancy}/pipeline?city=Kazan").get_data(as_text=True)
-    assert kazan.count('class="badge stage-new"') == 3
+    assert kazan.count('class="badge stage-new"') == 3 and 'class="pager"' not in kazan
+    omsk = client.get(f"/vacancies/{vacancy}/pipeline?city=Omsk").get_data(as_text=True)
+    assert "Page 1 of 2 · 57 in all" in omsk and omsk.count('class="badge stage-new"') == 50
+    omsk2 = client.get(f"/vacancies/{vacancy}/pipeline?city=Omsk&page=2").get_data(as_text=True)
+    assert "Page 2 of 2 · 57 in all" in omsk2 and omsk2.count('class="badge stage-new"') == 7
+    beyond = client.get(f"/vacancies/{vacancy}/pipeline?city=Kazan&page=3")  # past the end: the last page
+    assert beyond.status_code == 302 and beyond.headers["Location"].endswith("pipeline?city=Kazan&page=1")
+    assert client.get(f"/vacancies/{vacancy}/pipeline?page=9").headers["Location"].endswith("pipeline?page=2")
     response = client.post(f"/applications/{apps[0]}/move", data={"target": "rejected", "reason": ""})
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)

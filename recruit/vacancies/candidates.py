@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from recruit import audit, jobs
 from recruit.extensions import db
@@ -179,6 +180,23 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
     if flt.q and flt.q.strip():
         stmt = stmt.where(matching(flt.q))
     return stmt
+
+
+def pipeline_page(vacancy: Vacancy, flt: PipelineFilter, number: int, per_page: int,
+                  stage_counts: dict[str, int]) -> Pagination:
+    """One page of the pipeline and its total, without a second pass over a
+    large pipeline where the total is known: the stage counts give it for
+    the whole list or a stage, and a search that fits on its first page
+    counts itself."""
+    query = pipeline_query(vacancy, flt)
+    page = db.paginate(query, page=number, per_page=per_page, error_out=False, count=False)
+    if not has_candidate_filter(flt):
+        page.total = stage_counts.get(flt.stage, 0) if flt.stage else sum(stage_counts.values())
+    elif page.page == 1 and len(page.items) < per_page:
+        page.total = len(page.items)
+    else:
+        page.total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    return page
 
 
 def matching(q: str) -> sa.ColumnElement[bool]:

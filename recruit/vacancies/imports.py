@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from recruit import audit, jobs
 from recruit.extensions import db
+from recruit.housekeeping import refresh_planner_statistics
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
 from recruit.vacancies.candidates import CandidateError, _require_open, add_rows
@@ -153,6 +154,7 @@ def execute(batch_id: int) -> None:
                         "skipped": len(result.bad_lines)}
         batch.content = b""
         audit.record("import.done", batch, created=created, linked=linked, already=already)
+        refresh_planner_statistics()
     except Exception as exc:
         db.session.rollback()
         batch = db.session.get(ImportBatch, batch_id)

@@ -233,14 +233,11 @@ def pipeline(vacancy_id: int):
         stage=request.args.get("stage") or None, source=request.args.get("source") or None,
         city=request.args.get("city") or None, q=request.args.get("q") or None)
     counts = vacancy_services.stage_counts(vacancy)
-    query = candidate_services.pipeline_query(vacancy, flt)
-    page_number = request.args.get("page", 1, type=db_int)
-    if candidate_services.has_candidate_filter(flt):
-        page = db.paginate(query, page=page_number, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    else:  # the stage counts already give the total: no second pass over a large pipeline
-        page = db.paginate(query, page=page_number, per_page=current_app.config["PAGE_SIZE"], error_out=False,
-                           count=False)
-        page.total = counts.get(flt.stage, 0) if flt.stage else sum(counts.values())
+    page = candidate_services.pipeline_page(vacancy, flt, request.args.get("page", 1, type=db_int),
+                                            current_app.config["PAGE_SIZE"], counts)
+    if not page.items and page.page > 1 and page.pages:  # past the end (a bookmark, a list that shrank)
+        return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id,
+                                **{**request.args.to_dict(), "page": page.pages}))
     return render_template("vacancies/pipeline.html", vacancy=vacancy, page=page, flt=flt, counts=counts,
                            options=candidate_services.filter_options(), move_form=MoveForm(),
                            stage_moves=stage_moves)

@@ -246,3 +246,25 @@ def test_unusable_uploads_are_refused(vacancy, ctx, data, message):
     with pytest.raises(imports.CandidateImportError, match=message):
         _upload(vacancy, data)
     assert ctx.session.scalar(sa.select(sa.func.count(ImportBatch.id))) == 0
+
+
+def test_an_import_refreshes_the_planner_statistics_of_the_embedded_database(vacancy, ctx):
+    """SQLite plans a search in a large pipeline well only with statistics,
+    which it never gathers by itself: an import (how pipelines grow) and a
+    periodic job refresh them. PostgreSQL's autovacuum keeps its own."""
+    from recruit import housekeeping, jobs
+
+    sqlite = ctx.engine.dialect.name == "sqlite"
+    if sqlite and ctx.session.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+        ctx.session.execute(sa.text("DELETE FROM sqlite_stat1"))
+        ctx.session.commit()
+    batch = _upload(vacancy)
+    imports.check(batch, batch.mapping)
+    imports.run(batch, skip_bad_rows=True)
+    ctx.session.commit()
+    if sqlite:
+        rows = dict(ctx.session.execute(sa.text(
+            "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'applications'")).all())
+        assert rows["ix_applications_vacancy_id_order"].startswith("29 ")  # 29 applications counted
+    assert housekeeping.periodic_statistics() is sqlite
+    assert "database.statistics" in jobs._PERIODIC
