@@ -75,3 +75,39 @@ def history(object_type: str, object_id: int) -> list[AuditEntry]:
         .order_by(AuditEntry.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def trail(action: str = "", actor: str = "", object_type: str = "", object_id: int | None = None) -> sa.Select:
+    """The trail, newest first, narrowed by an action prefix ("vacancy."), a
+    fragment of the actor's e-mail ("system" for the app's own jobs) and an
+    object: what an auditor asks ("who touched candidate 42?")."""
+    from recruit.auth.models import User
+    from recruit.search import contains
+
+    stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
+    if action:
+        stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
+    if actor == "system":
+        stmt = stmt.where(AuditEntry.actor_id.is_(None))
+    elif actor:
+        stmt = stmt.where(AuditEntry.actor_id.in_(sa.select(User.id).where(contains(User.email, actor.lower()))))
+    if object_type:
+        stmt = stmt.where(AuditEntry.object_type == object_type)
+        if object_id is not None:
+            stmt = stmt.where(AuditEntry.object_id == object_id)
+    return stmt
+
+
+def detail_items(data: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """An entry's data as "key: value" pairs a person can read; nested values
+    stay compact JSON."""
+    items = []
+    for key, value in (data or {}).items():
+        if isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, dict | list):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            text = "—" if value is None or value == "" else str(value)
+        items.append((key.replace("_", " "), text))
+    return items

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from recruit import audit
 from recruit.admin.forms import HolidayForm, ReviewStepForm, SettingsForm
-from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.auth.forms import UserForm
 from recruit.auth.models import User
@@ -171,9 +171,10 @@ def outbox_message(message_id: int):
 @bp.route("/audit")
 @allow("admin")
 def audit_log():
-    stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
-    action = request.args.get("action", "").strip()
-    if action:
-        stmt = stmt.where(AuditEntry.action.like(f"{action}%"))
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=db_int), per_page=100, error_out=False)
-    return render_template("admin/audit.html", page=page, action=action)
+    flt = {"action": request.args.get("action", "").strip(), "actor": request.args.get("actor", "").strip(),
+           "object_type": request.args.get("object_type", "").strip()}
+    object_id = request.args.get("object_id", type=db_int)
+    page = db.paginate(audit.trail(**flt, object_id=object_id), page=request.args.get("page", 1, type=db_int),
+                       per_page=100, error_out=False)
+    return render_template("admin/audit.html", page=page, flt=flt, object_id=object_id,
+                           detail_items=audit.detail_items)

@@ -114,3 +114,41 @@ def test_audit_trail_cannot_be_rewritten(ctx):
         ctx.session.flush()
     ctx.session.rollback()
     assert ctx.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+def test_the_audit_page_answers_who_did_what_to_which_object(clean_app, make):
+    """Filter by action prefix (a typed % is text), by who (e-mail or the
+    system's own jobs) and by object from a row's link; details read as
+    key: value."""
+    import re
+
+    from recruit import audit
+    from recruit.extensions import db
+    from tests.conftest import login
+
+    make.user("admin", email="boss@x.test")
+    make.user("recruiter", email="rec@x.test", name="Rita")
+    with clean_app.app_context():
+        rita = db.session.scalar(sa.select(User).where(User.email == "rec@x.test"))
+        audit.record("candidate.note", object_type="candidates", object_id=42, actor_id=rita.id, urgent=True,
+                     text="called back")
+        audit.record("candidate.note", object_type="candidates", object_id=7, actor_id=rita.id)
+        audit.record("candidates.retention", object_type="system", anonymised=3)
+        db.session.commit()
+    client = clean_app.test_client()
+    login(client, "boss@x.test")
+
+    def rows(**query):
+        page = client.get("/admin/audit", query_string=query).get_data(as_text=True)
+        return re.findall(r"<tr><td>.*?</td>\s*<td>.*?</td>\s*<td>([^<]+)</td>\s*<td><a [^>]*>([^<]+)</a>", page, re.S)
+
+    assert rows(action="candidate.") == [("candidate.note", "candidates 7"), ("candidate.note", "candidates 42")]
+    assert rows(action="candidate%") == []
+    assert rows(actor="rec@") == [("candidate.note", "candidates 7"), ("candidate.note", "candidates 42")]
+    assert rows(actor="system", action="candidates.") == [("candidates.retention", "system")]
+    assert "user.create" in {action for action, _ in rows(actor="system")}  # accounts made outside a request
+    assert rows(object_type="candidates", object_id=42) == [("candidate.note", "candidates 42")]
+    page = client.get("/admin/audit?object_type=candidates&object_id=42").get_data(as_text=True)
+    assert "<dt>urgent</dt><dd" in page and ">yes</dd>" in page and ">called back</dd>" in page
+    assert 'href="/admin/audit?object_type=candidates&amp;object_id=42"' in page
+    assert "No entries match" in client.get("/admin/audit?action=nothing.").get_data(as_text=True)
