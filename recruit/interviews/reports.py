@@ -105,6 +105,8 @@ def summary() -> dict[str, Any]:
     return {
         "by_source": sorted(((s, a, n, a / n) for s, (a, n) in by_source.items()), key=lambda r: -r[2]),
         "by_week": [(w, *by_week[w], by_week[w][0] / by_week[w][1]) for w in weeks],
+        "week_chart": chart(weeks, {"all": [(by_week[w][0] / by_week[w][1], by_week[w][1]) for w in weeks]},
+                            width=480, height=200),
         "interviews": held, "interviewer_hours": hours,
         "per_hour": held / hours if hours else None, "idle_minutes": idle_minutes,
         "mean_wait": statistics.fmean(waits) if waits else None,

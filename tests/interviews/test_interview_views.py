@@ -192,6 +192,7 @@ def test_model_and_report_pages(clean_app, day):
     login(client, "rec@x.test")
     page = client.get("/interviews/show-rates").get_data(as_text=True)
     assert "No arrivals or no-shows recorded yet" in page and "20.0 %" in page
+    assert 'aria-label="Show-up rate week by week"' not in client.get("/interviews/reports").get_data(as_text=True)
     from recruit.extensions import db
     from recruit.interviews import services as iv
 
@@ -202,6 +203,8 @@ def test_model_and_report_pages(clean_app, day):
     assert "<polyline" in page and "HeadHunter" in page
     report = client.get("/interviews/reports").get_data(as_text=True)
     assert "Show-up by channel" in report and "HeadHunter" in report
+    week_chart = re.search(r'aria-label="Show-up rate week by week">(.*?)</svg>', report, re.S).group(1)
+    assert re.findall(r"<circle [^>]*cy=\"([\d.]+)\"", week_chart) == ["164.0"]  # one week, at 0 %: a no-show
     csv_text = client.get("/interviews/reports.csv").get_data().decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("session,day,format,slot,candidate")
     assert "no_show" in csv_text and "Person 0" in csv_text
