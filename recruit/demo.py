@@ -332,7 +332,7 @@ def _interview_history(users, template) -> None:
     vacancy_services.transition(past, "approved", users["admin"], "")
     vacancy_services.transition(past, "open", recruiter, "")
     today = org.local_now().date()
-    n = 0
+    n = hired = 0
     for week in range(12, 0, -1):
         for weekday in (1, 3):
             day = today - timedelta(days=7 * week) + timedelta(days=weekday - today.weekday())
@@ -373,6 +373,11 @@ def _interview_history(users, template) -> None:
                                       created_by_id=recruiter.id)
                     slot.booked += 1
                     db.session.add(booking)
+                    if came and week == 1 and hired < past.headcount:  # the three the vacancy was filled with
+                        for stage in ("screened", "invited", "interviewed", "role_play", "offer", "hired"):
+                            candidate_services.move(application, stage)
+                        hired += 1
+                        continue
                     for stage in (("screened", "invited", "interviewed") if came else ("screened", "invited")):
                         candidate_services.move(application, stage)
                     candidate_services.move(application, "rejected" if came else "withdrawn",

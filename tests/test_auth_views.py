@@ -216,6 +216,11 @@ def test_demo_data_loads_once(clean_app):
         model = iv.current_model()
         kinds = sorted(s.kind for s in iv.upcoming_sessions())
     assert model.overall.outcomes > 300 and kinds == ["group", "stream"]
+    from recruit.vacancies.services import stage_counts
+
+    with clean_app.app_context():
+        filled = db.session.scalar(sa.select(Vacancy).where(Vacancy.state == "filled"))
+        assert stage_counts(filled).get("hired") == filled.headcount == 3  # filled means its hires are there
     from recruit.training.models import OnboardingPlan
 
     with clean_app.app_context():
