@@ -812,7 +812,8 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
         interviewers.append({"id": item.user_id, "name": item.user.full_name,
                              "free": free_from <= now < item.ends_at, "done": item.ends_at <= now,
                              "free_at": format_datetime(free_from, "HH:mm"), "free_at_iso": free_from.isoformat(),
-                             "with": last.candidate.full_name if last and busy_until and busy_until > now else ""})
+                             "with": last.candidate.full_name if last and busy_until and busy_until > now else "",
+                             "busy_until": format_datetime(busy_until, "HH:mm") if busy_until else ""})
     interviewers.sort(key=lambda i: i["free_at_iso"])
     return {"session": session.id, "title": session.title, "now": now.isoformat(), "slots": slots,
             "waiting": [_booking_row(b, now) for b in waiting], "interviewers": interviewers,

@@ -142,7 +142,16 @@ def test_front_desk_checks_in_and_sends_in_without_reload(clean_app, day):
     client.post(f"/bookings/{booking_id}/send-in", data={"interviewer_id": day["interviewer"]})
     state = client.get(f"/reception/{session_id}/state.json").get_json()
     assert state["waiting"] == [] and state["interviewers"][0]["with"] == "Person 0"
-    busy = state["interviewers"][0]["free_at"]
+    # sent in now, ahead of the day: busy for one slot from now, free again when the day's hours allow
+    busy = state["interviewers"][0]["busy_until"]
+    with clean_app.app_context():
+        from recruit.extensions import db
+        from recruit.interviews.models import Booking
+        from recruit.organisation.services import zone
+
+        seen_at = db.session.get(Booking, booking_id).seen_at
+        expected = (seen_at + timedelta(minutes=30)).astimezone(zone()).strftime("%H:%M")
+    assert busy == expected and state["interviewers"][0]["free_at"] == "10:00"  # the day's first slot
     assert f"with Person 0 until {busy}" in client.get(f"/reception/{session_id}").get_data(as_text=True)
     from recruit.extensions import db
     from recruit.vacancies.models import Application
