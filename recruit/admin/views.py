@@ -17,6 +17,7 @@ from recruit.extensions import db
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
 from recruit.search import contains, search_key
+from recruit.timeutil import utcnow
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("admin", __name__)
@@ -156,7 +157,7 @@ def review_step_remove(step_id: int):
 def outbox():
     page = db.paginate(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()),
                        page=request.args.get("page", 1, type=db_int), per_page=50, error_out=False)
-    return render_template("admin/outbox.html", page=page)
+    return render_template("admin/outbox.html", page=page, now=utcnow())
 
 
 @bp.route("/outbox/<int:message_id>")

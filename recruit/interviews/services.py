@@ -565,7 +565,7 @@ def _notify_interviewers(session: InterviewSession, method: str) -> None:
             organizer_email=current_app.config["MAIL_SENDER"], attendee_email=item.user.email,
             attendee_name=item.user.full_name)
         subject = _("Cancelled: %(title)s", title=session.title) if method == "CANCEL" else \
-            _("You interview: %(title)s on %(day)s", title=session.title,
+            _("You are interviewing: %(title)s on %(day)s", title=session.title,
               day=in_letter(item.starts_at))
         queue_mail(item.user.email, subject, _where(session), kind=f"interview.interviewer.{method.lower()}",
                    attachments=[attachment("interviews.ics", ics.content_type(method),

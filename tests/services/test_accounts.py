@@ -152,3 +152,26 @@ def test_the_audit_page_answers_who_did_what_to_which_object(clean_app, make):
     assert "<dt>urgent</dt><dd" in page and ">yes</dd>" in page and ">called back</dd>" in page
     assert 'href="/admin/audit?object_type=candidates&amp;object_id=42"' in page
     assert "No entries match" in client.get("/admin/audit?action=nothing.").get_data(as_text=True)
+
+
+def test_the_outbox_says_when_a_scheduled_message_goes_out(clean_app, make):
+    """A reminder is queued days ahead: the admin sees when it will leave, not
+    a bare "queued" that looks stuck."""
+    from datetime import timedelta
+
+    from recruit.extensions import db
+    from recruit.mail import queue_mail
+    from recruit.organisation.services import zone
+    from recruit.timeutil import utcnow
+    from tests.conftest import login
+
+    make.user("admin", email="boss@x.test")
+    when = (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
+    with clean_app.app_context():
+        queue_mail("c@x.test", "Reminder: your interview", "See you", kind="interview.reminder", send_at=when)
+        db.session.commit()
+        local = when.astimezone(zone())
+    client = clean_app.test_client()
+    login(client, "boss@x.test")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert f"goes out {local.month}/{local.day}/{local:%y}, {local:%H:%M}" in page
