@@ -81,16 +81,17 @@ class _TranslatedLabels(dict):
     """STAGE_LABELS for templates, translated once per request instead of once
     per row (a pipeline page shows hundreds of them)."""
 
-    def _current(self) -> dict[str, str]:
+    def translated(self) -> dict[str, str]:
+        """A plain dict for templates that look labels up per row."""
         if "stage_labels" not in g:
             g.stage_labels = {key: str(label) for key, label in STAGE_LABELS.items()}
         return g.stage_labels
 
     def __getitem__(self, key):
-        return self._current()[key]
+        return self.translated()[key]
 
     def get(self, key, default=None):
-        return self._current().get(key, default)
+        return self.translated().get(key, default)
 
 
 @bp.record_once
