@@ -12,6 +12,7 @@ from recruit.auth import services as accounts
 from recruit.mail import OutboxMessage
 from recruit.quizzes import services as qs
 from recruit.quizzes import stats
+from recruit.quizzes.models import Attempt
 from recruit.timeutil import utcnow
 from tests.conftest import login
 from tests.quizzes.test_attempts import _answer_all, quiz_world  # noqa: F401  (fixture)
@@ -119,3 +120,41 @@ def test_statistics_page_shows_charts_and_time(graded_world, ctx, client):
     assert "Nothing to grade" in queue  # graded: only the mentor's sign-off is left
     result = client.get(f"/attempts/{graded_world['attempt'].id}").get_data(as_text=True)
     assert "Sign off this result" not in result and "the hire’s mentor signs the result off" in result
+
+
+def test_the_hire_sees_what_is_left_of_a_quiz(quiz_world, ctx, clean_app):  # noqa: F811
+    """The quiz tile says what the hire can do next: start, continue, how many
+    tries are left, the last chance, all used, or passed."""
+    import re
+
+    quiz, hire = quiz_world["quiz"], quiz_world["hire"]
+    quiz.attempt_limit = 3
+    ctx.session.commit()
+    client = clean_app.test_client()
+    login(client, "hire@x.test", "long-enough-pw")
+
+    def tile() -> str:
+        page = client.get("/quizzes").get_data(as_text=True)
+        found = re.search(r'<button class="button primary">([^<]+)</button>', page)
+        return found.group(1) if found else re.search(r"(Passed|All attempts used)", page).group(1)
+
+    def finish(passed: bool) -> None:
+        attempt = qs.start_attempt(quiz, hire)
+        attempt.state, attempt.passed = "graded", passed
+        ctx.session.commit()
+
+    assert tile() == "Start"
+    qs.start_attempt(quiz, hire)
+    ctx.session.commit()
+    assert tile() == "Continue"
+    running = ctx.session.scalar(sa.select(Attempt).where(Attempt.state == "in_progress"))
+    running.state, running.passed = "graded", False
+    ctx.session.commit()
+    assert tile() == "Try again (2 attempts left)"
+    finish(False)
+    assert tile() == "Last chance: try again"
+    finish(False)
+    assert tile() == "All attempts used"
+    ctx.session.execute(sa.update(Attempt).where(Attempt.number == 3).values(passed=True))
+    ctx.session.commit()
+    assert tile() == "Passed"
