@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_date, format_datetime, format_time
+from babel import dates as babel_dates
+from flask_babel import format_datetime, get_locale, to_user_timezone
 
 NAMED = ("short", "medium", "long", "full")
 
 
 def at_minute(moment: datetime, date_format: str = "medium") -> str:
-    """'Nov 26, 2026, 14:00'; a babel pattern other than the named formats is used as it is."""
+    """'Nov 26, 2026, 14:00'; a babel pattern other than the named formats is used as it is.
+    One time-zone conversion and one locale lookup per call: list pages write one per row."""
     if date_format not in NAMED:
         return format_datetime(moment, date_format)
-    return f"{format_date(moment, date_format)}, {format_time(moment, 'HH:mm')}"
+    local = to_user_timezone(moment)
+    return f"{babel_dates.format_date(local.date(), date_format, locale=get_locale())}, {local:%H:%M}"
 
 
 def in_letter(moment: datetime) -> str:
