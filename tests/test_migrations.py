@@ -54,3 +54,42 @@ def test_name_keys_are_filled_for_people_already_stored(tmp_path):
         assert db.session.execute(sa.text("SELECT name_norm FROM users")).scalar() == "петр"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_search_works_where_sqlite_cannot_build_the_trigram_table(tmp_path, monkeypatch, capsys):
+    """An SQLite older than 3.34 (or built without FTS5) has no trigram
+    tokenizer: the migration says so and goes on, and search scans instead."""
+    import sqlite3
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from config import TestConfig
+    from recruit import create_app
+    from recruit.extensions import db
+    from recruit.vacancies import candidates as cs
+    from recruit.vacancies.models import Candidate
+
+    original = sa.engine.Connection.exec_driver_sql
+
+    def without_trigram(self, statement, *args, **kwargs):
+        if "tokenize='trigram'" in str(statement):
+            raise sa.exc.OperationalError(statement, {}, sqlite3.OperationalError("no such tokenizer: trigram"))
+        return original(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(sa.engine.Connection, "exec_driver_sql", without_trigram)
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old-sqlite.db'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        assert "candidate search will scan instead" in capsys.readouterr().out
+        assert db.session.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'candidates_search'")) == 0
+        db.session.add(Candidate(full_name="Фёдорова Анна", email="anna@x.test", email_norm="anna@x.test"))
+        db.session.commit()
+        assert [c.full_name for c in cs.search_candidates("федорова")] == ["Фёдорова Анна"]
+        assert [c.full_name for c in cs.search_candidates("anna@x")] == ["Фёдорова Анна"]
+        db.session.remove()
+        db.engine.dispose()

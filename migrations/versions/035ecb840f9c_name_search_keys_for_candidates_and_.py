@@ -80,8 +80,19 @@ def upgrade():
         op.execute("DROP INDEX IF EXISTS ix_candidates_name_trgm")
         op.execute("CREATE INDEX IF NOT EXISTS ix_candidates_name_trgm ON candidates USING gin (name_norm gin_trgm_ops)")
     if bind.dialect.name == "sqlite":
-        for statement in SQLITE_SEARCH:
-            op.execute(statement)
+        _sqlite_search(bind)
+
+
+def _sqlite_search(bind):
+    """FTS5's trigram tokenizer needs SQLite 3.34 built with FTS5; an older
+    SQLite keeps working, its search scanning (recruit.vacancies.candidates)."""
+    try:
+        bind.exec_driver_sql(SQLITE_SEARCH[0])
+    except sa.exc.OperationalError as exc:
+        print(f"SQLite cannot build the trigram search table ({exc.orig}): candidate search will scan instead")
+        return
+    for statement in SQLITE_SEARCH[1:]:
+        op.execute(statement)
 
 
 def downgrade():

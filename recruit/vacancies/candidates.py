@@ -210,7 +210,7 @@ def matching(q: str) -> sa.ColumnElement[bool]:
     q = q.strip()
     key, email, phone = search_key(q), q.lower(), importer.normalise_phone(q)
     phone = phone if phone and len(phone) >= 4 else None
-    if db.session.get_bind().dialect.name == "sqlite" and min(len(key), len(email)) >= 3:
+    if min(len(key), len(email)) >= 3 and _sqlite_search_table():
         terms = [f"name_norm : {_phrase(key)}", f"email_norm : {_phrase(email)}"]
         if phone:
             terms.append(f"phone_norm : {_phrase(phone)}")
@@ -221,6 +221,22 @@ def matching(q: str) -> sa.ColumnElement[bool]:
     if phone:
         clauses.append(contains(Candidate.phone_norm, phone))
     return sa.or_(*clauses)
+
+
+_SEARCH_TABLE: dict[str, bool] = {}
+
+
+def _sqlite_search_table() -> bool:
+    """True on SQLite with the FTS5 trigram table (the migration skips it where
+    SQLite is too old to build it; search then scans). Looked up once per database."""
+    bind = db.session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    url = str(bind.url)
+    if url not in _SEARCH_TABLE:
+        _SEARCH_TABLE[url] = db.session.scalar(sa.text(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'candidates_search'")) == 1
+    return _SEARCH_TABLE[url]
 
 
 def _phrase(text: str) -> str:
