@@ -98,13 +98,13 @@ def trail(action: str = "", actor: str = "", object_type: str = "", object_id: i
     return stmt
 
 
-def detail_items(data: dict[str, Any] | None) -> list[tuple[str, str]]:
+def detail_items(data: dict[str, Any] | None) -> list[tuple[str, str | bool]]:
     """An entry's data as "key: value" pairs a person can read; nested values
-    stay compact JSON."""
-    items = []
+    stay compact JSON, yes/no is left to the page (it is translated there)."""
+    items: list[tuple[str, str | bool]] = []
     for key, value in (data or {}).items():
         if isinstance(value, bool):
-            text = "yes" if value else "no"
+            text: str | bool = value
         elif isinstance(value, dict | list):
             text = json.dumps(value, ensure_ascii=False)
         else:

@@ -158,3 +158,7 @@ def test_the_hire_sees_what_is_left_of_a_quiz(quiz_world, ctx, clean_app):  # no
     ctx.session.execute(sa.update(Attempt).where(Attempt.number == 3).values(passed=True))
     ctx.session.commit()
     assert tile() == "Passed"
+    quiz.attempt_limit = 4
+    ctx.session.execute(sa.update(Attempt).where(Attempt.number == 3).values(retake_requested_at=utcnow()))
+    ctx.session.commit()
+    assert tile() == "Last chance: try again"  # the mentor asked for a retake of a pass

@@ -152,6 +152,11 @@ def test_the_audit_page_answers_who_did_what_to_which_object(clean_app, make):
     assert "<dt>urgent</dt><dd" in page and ">yes</dd>" in page and ">called back</dd>" in page
     assert 'href="/admin/audit?object_type=candidates&amp;object_id=42"' in page
     assert "No entries match" in client.get("/admin/audit?action=nothing.").get_data(as_text=True)
+    # junk in the filters is a filter that matches nothing or is ignored, never an error
+    assert rows(object_type="candidates", object_id="42abc") == rows(object_type="candidates")
+    assert rows(object_type="candidates", object_id=2**40) == rows(object_type="candidates")
+    assert rows(object_type="no-such-table", actor="nobody@") == []
+    assert client.get("/admin/audit?page=-3&actor=%25").status_code == 200
 
 
 def test_the_outbox_says_when_a_scheduled_message_goes_out(clean_app, make):
