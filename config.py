@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from recruit.keys import fallbacks, is_scale_out
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("RECRUIT_INSTANCE_DIR", BASE_DIR / "instance"))
 
@@ -29,7 +31,11 @@ def _database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # No built-in key: create_app() generates one for the embedded set-up and
+    # refuses to start the scale-out shape without a real one (recruit/keys.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FALLBACKS = fallbacks(os.environ.get("SECRET_KEY_FALLBACKS"))
+    SCALE_OUT = is_scale_out(os.environ)
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -76,7 +82,9 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"  # nosec B105: the test configuration only
+    SECRET_KEY = "tests-only-key-that-signs-nothing-real"  # nosec B105: the test configuration only
+    SECRET_KEY_FALLBACKS: list[str] = []
+    SCALE_OUT = False
     JOBS_MODE = "sync"
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False

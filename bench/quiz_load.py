@@ -110,7 +110,7 @@ def main() -> None:
     try:
         quiz_id, tokens, count = seed(server.url, args.hires)
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": server.url, "RECRUIT_NO_TICKER": "1", "SECRET_KEY": "bench",
+        env = {**os.environ, "DATABASE_URL": server.url, "RECRUIT_NO_TICKER": "1", "SECRET_KEY": "bench-only-key-0123456789abcdefghijklmnop",
                "LOGIN_RATE_LIMIT": "100000 per minute"}
         gunicorn = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(args.workers),
                                      "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],

@@ -43,6 +43,7 @@ def create_app(config_object: str | type = "config.Config") -> Flask:
                 instance_path=os.environ.get("RECRUIT_INSTANCE_DIR") or None)
     app.config.from_object(config_object)
     os.makedirs(app.instance_path, exist_ok=True)
+    _set_secret_key(app)
     if app.config.get("PROXY_HOPS"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -61,6 +62,19 @@ def create_app(config_object: str | type = "config.Config") -> Flask:
 
         start_ticker(app)
     return app
+
+
+def _set_secret_key(app: Flask) -> None:
+    from pathlib import Path
+
+    from recruit.keys import SecretKeyError, resolve
+
+    try:
+        app.config["SECRET_KEY"] = resolve(app.config.get("SECRET_KEY"), scale_out=bool(app.config.get("SCALE_OUT")),
+                                           instance_dir=Path(app.instance_path))
+    except SecretKeyError as exc:
+        logging.getLogger("recruit").critical("%s", exc)
+        raise
 
 
 def register_extensions(app: Flask) -> None:

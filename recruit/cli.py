@@ -94,6 +94,23 @@ def register(app: Flask) -> None:
                 db.session.remove()
             time.sleep(interval)
 
+    @jobs_group.command("worker")
+    @click.option("--name", default=None, help="Worker name (unique per host), e.g. recruit-web1-1.")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def jobs_worker(name: str | None, burst: bool) -> None:
+        """An RQ worker for the default queue. Started through the app, so it
+        refuses to run with the same settings errors the web app refuses
+        (a missing SECRET_KEY above all) instead of failing job by job."""
+        from redis import Redis
+        from rq import Queue, Worker
+
+        url = app.config["REDIS_URL"]
+        if not url:
+            raise click.ClickException("REDIS_URL is not set: without Redis, jobs run inside the web process.")
+        connection = Redis.from_url(url)
+        worker = Worker([Queue("default", connection=connection)], connection=connection, name=name)
+        worker.work(burst=burst)
+
     app.cli.add_command(jobs_group)
 
     retention = AppGroup("retention", help="Candidate data retention.")

@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from recruit import audit
 from recruit.auth.models import ROLES, ApiToken, User
 from recruit.extensions import db
+from recruit.keys import signing_keys
 from recruit.mail import absolute_url, queue_mail
 from recruit.timeutil import utcnow
 
@@ -66,7 +67,7 @@ def create_user(email: str, full_name: str, roles: list[str] | set[str], passwor
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"recruit-{purpose}")
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt=f"recruit-{purpose}")
 
 
 def make_password_token(user: User, purpose: str = "reset") -> str:

@@ -33,6 +33,7 @@ from recruit.interviews.models import (
     Slot,
 )
 from recruit.interviews.showrate import Outcome, Segment, ShowRateModel, brier_score, lead_band
+from recruit.keys import signing_keys
 from recruit.mail import absolute_url, attachment, cancel_pending, queue_mail
 from recruit.organisation.services import get_settings, zone
 from recruit.timeutil import utcnow
@@ -455,7 +456,7 @@ def _advance(application: Application, stage: str) -> None:
 # --- messages ---------------------------------------------------------------------
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="recruit-booking")
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt="recruit-booking")
 
 
 def booking_token(booking: Booking) -> str:

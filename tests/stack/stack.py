@@ -1,6 +1,6 @@
 """The production shape on loopback, as docs/deploy.md describes it: PostgreSQL,
 Redis, an SMTP server, `flask db upgrade`, N gunicorn instances started with
-deploy/gunicorn.conf.py, M `rq worker` processes and the scheduler. Used by
+deploy/gunicorn.conf.py, M RQ workers (`flask jobs worker`) and the scheduler. Used by
 the scale-out and fault tests and by bench/http_load."""
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class Stack:
         return [url for _proc, url in self.webs]
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "DATABASE_URL": self.pg.url, "REDIS_URL": self.redis_url, "SECRET_KEY": "stack-secret",
+        return {**os.environ, "DATABASE_URL": self.pg.url, "REDIS_URL": self.redis_url, "SECRET_KEY": "stack-test-key-0123456789abcdefghijklmnop",
                 "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(self.smtp.port), "RECRUIT_NO_TICKER": "1",
                 "EXTERNAL_URL": self.urls[0] if self.webs else "http://127.0.0.1", "PYTHONPATH": str(ROOT),
                 "LOGIN_RATE_LIMIT": "1000 per minute", "TICKER_SECONDS": str(self.tick_seconds),
@@ -142,7 +142,7 @@ class Stack:
     def _spawn_worker(self, n: int) -> subprocess.Popen:
         env = {**self.env(), "EXTERNAL_URL": self.urls[0]}
         name = f"stack-{n}-{time.time()}"
-        proc = subprocess.Popen([str(BIN / "rq"), "worker", "--url", self.redis_url, "--name", name, "default"],
+        proc = subprocess.Popen([str(BIN / "flask"), "--app", "wsgi", "jobs", "worker", "--name", name],
                                 cwd=ROOT, env=env, stdout=self._log(f"worker-{n}"), stderr=subprocess.STDOUT)
         return proc
 
