@@ -4,6 +4,7 @@ file in instance/, jobs run in-process, mail kept in the outbox."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from recruit.keys import fallbacks, is_scale_out
@@ -53,6 +54,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # "Keep me signed in" (and any sign-in) lasts this many days at most; never more than 30.
+    REMEMBER_COOKIE_DURATION = timedelta(days=max(1, min(30, int(os.environ.get("REMEMBER_DAYS", "30")))))
     WTF_CSRF_TIME_LIMIT = None
 
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))

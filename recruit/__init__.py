@@ -88,12 +88,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
 
-    from recruit.auth.models import User
+    from recruit.auth.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    login_manager.user_loader(load_user)  # "<id>:<session version>:<signed in at>", checked on every request
 
     @app.before_request
     def _api_token_auth():
@@ -195,6 +192,8 @@ def register_security(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
         )
+        if app.config.get("SESSION_COOKIE_SECURE"):  # served over HTTPS only: browsers must not try plain HTTP
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
 

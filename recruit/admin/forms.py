@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from recruit.auth.forms import MultiCheckboxField
@@ -27,6 +27,7 @@ class SettingsForm(FlaskForm):
                                             validators=[DataRequired(), NumberRange(min=7, max=730)])
     no_show_grace_minutes = IntegerField(_l("No-show after the slot plus (minutes)"), default=30,
                                          validators=[InputRequired(), NumberRange(min=0, max=240)])
+    require_two_factor = BooleanField(_l("Admins and recruiters must use two-factor sign-in"))
 
 
 class HolidayForm(FlaskForm):

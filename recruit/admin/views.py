@@ -10,6 +10,7 @@ from flask_login import current_user
 from recruit import audit
 from recruit.admin.forms import HolidayForm, ReviewStepForm, SettingsForm
 from recruit.auth import services as accounts
+from recruit.auth import two_factor
 from recruit.auth.forms import UserForm
 from recruit.auth.models import User
 from recruit.auth.permissions import allow
@@ -88,7 +89,7 @@ def settings():
         "retention_days": current.retention_days, "approver_id": current.approver_id or 0,
         "interview_reward": current.interview_reward, "interview_overflow_cost": current.interview_overflow_cost,
         "show_rate_half_life_days": int(current.show_rate_half_life_days),
-        "no_show_grace_minutes": current.no_show_grace_minutes})
+        "no_show_grace_minutes": current.no_show_grace_minutes, "require_two_factor": current.require_two_factor})
     form.timezone.choices = [(z, z) for z in org.valid_timezones()]
     form.approver_id.choices = _user_choices(_("Any admin"))
     if form.validate_on_submit():
@@ -97,14 +98,15 @@ def settings():
         except ValueError:
             flash(_("Reminder offsets are whole hours, separated by commas."), "error")
         else:
-            if commit_or_flash(lambda: org.update_settings(
+            if commit_or_flash(lambda: two_factor.set_requirement(org.update_settings(
                     name=form.name.data, timezone=form.timezone.data, working_days=form.working_days.data,
                     reminder_offsets_hours=offsets, retention_days=form.retention_days.data,
                     approver_id=form.approver_id.data or None,
                     interview_reward=float(form.interview_reward.data),
                     interview_overflow_cost=float(form.interview_overflow_cost.data),
                     show_rate_half_life_days=float(form.show_rate_half_life_days.data),
-                    no_show_grace_minutes=form.no_show_grace_minutes.data), _("Settings saved.")):
+                    no_show_grace_minutes=form.no_show_grace_minutes.data), form.require_two_factor.data),
+                    _("Settings saved.")):
                 return redirect(url_for("admin.settings"))
     step_form = ReviewStepForm()
     step_form.reviewer_id.choices = _user_choices()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from recruit import audit
+from recruit.auth import sessions
 from recruit.auth.models import ROLES, ApiToken, User
 from recruit.extensions import db
 from recruit.keys import signing_keys
@@ -121,6 +122,7 @@ def set_password(user: User, password: str, *, reason: str) -> None:
     check_password_strength(password)
     user.set_password(password)
     db.session.flush()
+    sessions.end_all_sessions(user)  # a new password ends every session and remember-me cookie
     audit.record("user.password_set", user, reason=reason)
 
 
@@ -144,6 +146,8 @@ def update_user(user: User, *, full_name: str, roles: list[str], active: bool, a
     user.full_name = full_name.strip() or user.full_name
     user.active = active
     db.session.flush()
+    if not active or set(before["roles"]) - set(roles):  # deactivated, or a role taken away: signed out now
+        sessions.end_all_sessions(user)
     audit.record("user.update", user, before=before,
                  after={"roles": sorted(roles), "active": active, "full_name": user.full_name})
     return user

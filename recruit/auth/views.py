@@ -1,23 +1,86 @@
+import math
+import time
+import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from recruit.auth import services
-from recruit.auth.forms import ApiTokenForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
-from recruit.auth.permissions import ANY_ROLE, allow, public
+from recruit import audit
+from recruit.auth import services, sessions, signin, two_factor
+from recruit.auth.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ConfirmPasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    SetPasswordForm,
+    TwoFactorCodeForm,
+)
+from recruit.auth.models import User
+from recruit.auth.permissions import ANY_ROLE, access_of, allow, public
 from recruit.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
+PENDING = "two_factor_pending"  # the session key while a sign-in waits for its second factor
+
 
 def _safe_next(target: str | None) -> str:
-    if target:
+    """Only a path on this site: no scheme or host, no "//" or backslash
+    (browsers read both as another host), no tab, newline or other control
+    character (browsers drop some of them, which can turn "/\t/x" into "//x")."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not any(unicodedata.category(c) in ("Cc", "Cf") for c in target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for("main.home")
+
+
+def _locked_message(seconds: int) -> str:
+    return _("Too many failed sign-ins for this account. %(wait)s", wait=signin.wait_message(seconds))
+
+
+@bp.errorhandler(429)
+def _too_many_attempts(exc):
+    """The per-address limit on the sign-in forms, with the real wait."""
+    limit = limiter.current_limit
+    seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit is not None else 60
+    db.session.rollback()
+    message = _("Too many attempts from your address in a short time.") + " " + signin.wait_message(seconds)
+    response = make_response(render_template("error.html", status=429, title=_("Too many attempts"),
+                                             message=message), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+@bp.before_app_request
+def _two_factor_setup_first():
+    """Where the organisation requires two-factor sign-in for the role, a
+    member without it goes to set it up before anything else."""
+    endpoint = request.endpoint
+    if endpoint in (None, "static", "auth.two_factor_setup", "auth.logout") or request.path.startswith("/api/"):
+        return None
+    access = access_of(endpoint)
+    if access is None or access.public or not current_user.is_authenticated:
+        return None
+    if two_factor.needs_setup(current_user):
+        flash(_("Your organisation requires two-factor sign-in for your role. Set it up to go on."), "info")
+        return redirect(url_for("auth.two_factor_setup"))
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -28,21 +91,75 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            db.session.rollback()
+        outcome = signin.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        user = outcome.user
+        if outcome.locked_seconds:
+            flash(_locked_message(outcome.locked_seconds), "error")
+        elif user is None:
             flash(_("That e-mail and password do not match an active account."), "error")
+        elif user.two_factor_enabled:
+            session[PENDING] = {"uid": user.id, "v": user.session_version, "at": int(time.time()),
+                                "remember": bool(form.remember.data), "next": _safe_next(request.args.get("next"))}
+            return redirect(url_for("auth.two_factor_code"))
         else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            sessions.sign_in(user, remember=form.remember.data)
+            if two_factor.needs_setup(user):
+                return redirect(url_for("auth.two_factor_setup"))
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _pending_sign_in():
+    data = session.get(PENDING)
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None, None
+    if not 0 <= time.time() - data.get("at", 0) <= two_factor.PENDING_SECONDS:
+        return None, None
+    user = db.session.get(User, data["uid"])
+    if user is None or not user.active or user.session_version != data.get("v") or not user.two_factor_enabled:
+        return None, None
+    return user, data
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def two_factor_code():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    user, pending = _pending_sign_in()
+    if user is None:
+        session.pop(PENDING, None)
+        return render_template("auth/two_factor.html", form=None)
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        waiting = signin.locked_seconds(user.email)
+        if waiting:
+            flash(_locked_message(waiting), "error")
+        elif two_factor.verify(user, form.code.data):
+            signin.clear_failures(user.email)
+            db.session.commit()
+            session.pop(PENDING, None)
+            sessions.sign_in(user, remember=bool(pending.get("remember")))
+            return redirect(_safe_next(pending.get("next")))
+        else:
+            locked = signin.record_failure(user.email)
+            db.session.commit()
+            flash(_locked_message(locked) if locked else _("That code is not right, or it was already used."),
+                  "error")
+    return render_template("auth/two_factor.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @allow(ANY_ROLE)
 def logout():
+    """Ends this session and every other one of the same person, remember-me cookies included."""
+    sessions.end_all_sessions(current_user)
+    audit.record("user.sign_out", current_user._get_current_object())
+    db.session.commit()
     logout_user()
+    session.pop(PENDING, None)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -82,11 +199,18 @@ def set_password(purpose: str, token: str):
     return render_template("auth/set_password.html", form=form, purpose=purpose, user=user)
 
 
+def _account_page(**extra):
+    context = {"form": ChangePasswordForm(prefix="pw"), "token_form": ApiTokenForm(prefix="tok"),
+               "tokens": services.tokens_of(current_user), "new_token": None,
+               "two_factor_required": two_factor.is_required(current_user)}
+    context.update(extra)
+    return render_template("auth/account.html", **context)
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @allow(ANY_ROLE)
 def account():
     form = ChangePasswordForm(prefix="pw")
-    token_form = ApiTokenForm(prefix="tok")
     if request.method == "POST" and "pw-current" in request.form and form.validate_on_submit():
         if not current_user.check_password(form.current.data):
             flash(_("Your current password is not right."), "error")
@@ -94,14 +218,103 @@ def account():
             try:
                 services.set_password(current_user, form.password.data, reason="changed by user")
             except services.AccountError as exc:
+                db.session.rollback()
                 flash(str(exc), "error")
             else:
                 db.session.commit()
-                login_user(current_user)
-                flash(_("Password changed."), "success")
+                sessions.stay_signed_in(current_user)
+                flash(_("Password changed. You stay signed in here; every other session has ended."), "success")
                 return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, token_form=token_form,
-                           tokens=services.tokens_of(current_user), new_token=None)
+    return _account_page(form=form)
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@allow(ANY_ROLE)
+def sign_out_everywhere():
+    sessions.end_all_sessions(current_user)
+    audit.record("user.sign_out_everywhere", current_user._get_current_object())
+    db.session.commit()
+    sessions.stay_signed_in(current_user)
+    flash(_("Every other session and every remembered sign-in has ended. You stay signed in here."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def _two_factor_page(**extra):
+    user = current_user._get_current_object()
+    context = {"user": user, "form": TwoFactorCodeForm(prefix="tf"), "password_form": ConfirmPasswordForm(prefix="pw"),
+               "required": two_factor.is_required(user), "codes": None,
+               "uri": two_factor.provisioning_uri(user) if user.totp_secret and not user.two_factor_enabled else None,
+               "codes_left": two_factor.recovery_codes_left(user) if user.two_factor_enabled else 0}
+    context.update(extra)
+    return render_template("auth/two_factor_setup.html", **context)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@allow(ANY_ROLE)
+def two_factor_setup():
+    form = TwoFactorCodeForm(prefix="tf")
+    action = request.form.get("action") if request.method == "POST" else None
+    if action == "start":
+        try:
+            two_factor.start_setup(current_user)
+        except services.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+        return redirect(url_for("auth.two_factor_setup"))
+    if action == "confirm" and form.validate_on_submit():
+        try:
+            codes = two_factor.confirm_setup(current_user, form.code.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            sessions.stay_signed_in(current_user)
+            flash(_("Two-factor sign-in is on. Every other session has ended."), "success")
+            return _two_factor_page(codes=codes)
+    return _two_factor_page(form=form)
+
+
+def _password_confirmed(form: ConfirmPasswordForm) -> bool:
+    if form.validate_on_submit() and signin.verify_password(current_user, form.password.data):
+        return True
+    flash(_("Your password is not right."), "error")
+    return False
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@allow(ANY_ROLE)
+def two_factor_disable():
+    if not _password_confirmed(ConfirmPasswordForm(prefix="pw")):
+        return redirect(url_for("auth.two_factor_setup"))
+    try:
+        two_factor.disable(current_user)
+    except services.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("auth.two_factor_setup"))
+    db.session.commit()
+    sessions.stay_signed_in(current_user)
+    flash(_("Two-factor sign-in is off. Every other session has ended."), "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@allow(ANY_ROLE)
+def recovery_codes():
+    if not _password_confirmed(ConfirmPasswordForm(prefix="pw")):
+        return redirect(url_for("auth.two_factor_setup"))
+    try:
+        codes = two_factor.regenerate_recovery_codes(current_user)
+    except services.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("auth.two_factor_setup"))
+    db.session.commit()
+    flash(_("New recovery codes: the old ones no longer work."), "success")
+    return _two_factor_page(codes=codes)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -117,9 +330,7 @@ def create_token():
         flash(str(exc), "error")
         return redirect(url_for("auth.account"))
     db.session.commit()
-    return render_template("auth/account.html", form=ChangePasswordForm(prefix="pw"),
-                           token_form=ApiTokenForm(prefix="tok"),
-                           tokens=services.tokens_of(current_user), new_token=raw)
+    return _account_page(new_token=raw)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

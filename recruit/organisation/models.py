@@ -26,6 +26,8 @@ class OrgSettings(db.Model):
     interview_overflow_cost: Mapped[float] = mapped_column(default=0.5, server_default="0.5")
     show_rate_half_life_days: Mapped[float] = mapped_column(default=60.0, server_default="60.0")
     no_show_grace_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    # Admins and recruiters must sign in with a second factor (recruit/auth/two_factor.py).
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     approver = relationship("User", lazy="joined")
 
