@@ -4,16 +4,14 @@ show-rate model and reports."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from recruit.auth.models import User
 from recruit.auth.permissions import allow, can, ensure, public
+from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.interviews import reports
 from recruit.interviews import services as iv
@@ -368,12 +366,7 @@ def report():
 @bp.route("/interviews/reports.csv")
 @allow("admin", "recruiter")
 def report_csv():
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["session", "day", "format", "slot", "candidate", "source", "state", "predicted_show",
-                     "confirmed", "arrived_at", "seen_at", "interviewer", "wait_minutes"])
-    for row in reports.booking_rows():
-        writer.writerow(row)
-    return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=interviews.csv"})
+    return csv_download("interviews.csv", ["session", "day", "format", "slot", "candidate", "source", "state",
+                                           "predicted_show", "confirmed", "arrived_at", "seen_at", "interviewer",
+                                           "wait_minutes"], reports.booking_rows())
 

@@ -3,17 +3,16 @@ new hire's own page, to-do lists, the mentor's and HR's overviews."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from recruit.auth.models import User
 from recruit.auth.permissions import allow, ensure
+from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.organisation.services import local_now
 from recruit.training import services as ts
@@ -66,17 +65,15 @@ def overview():
         stmt = stmt.where(OnboardingPlan.mentor_id == mentor)
     plans = list(db.session.scalars(stmt).unique())
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["hire", "email", "start", "stage", "mentor", "curator", "state", "overdue_tasks",
-                         "needs_decision"])
-        for plan in plans:
-            stage = ts.current_stage(plan)
-            writer.writerow([plan.hire.full_name, plan.hire.email, plan.start_date.isoformat(),
-                             stage.name if stage else "done", plan.mentor.full_name, plan.curator.full_name,
-                             plan.state, ts.overdue_count(plan), "yes" if plan.needs_decision else ""])
-        return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=onboarding-plans.csv"})
+        def rows():
+            for plan in plans:
+                stage = ts.current_stage(plan)
+                yield [plan.hire.full_name, plan.hire.email, plan.start_date.isoformat(),
+                       stage.name if stage else "done", plan.mentor.full_name, plan.curator.full_name,
+                       plan.state, ts.overdue_count(plan), "yes" if plan.needs_decision else ""]
+
+        return csv_download("onboarding-plans.csv", ["hire", "email", "start", "stage", "mentor", "curator", "state",
+                                                     "overdue_tasks", "needs_decision"], rows())
     return render_template("training/overview.html", plans=plans, state=state, mentor=mentor,
                            mentors=[u for u, _room in ts.mentors_with_room()], summaries=ts.summaries(plans))
 
@@ -256,14 +253,11 @@ def summary(plan_id: int):
 def bonuses():
     lines = ts.mentor_bonuses()
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["mentor", "trainee", "start", "business_days_allowed", "business_days_taken", "earned"])
-        for line in lines:
-            writer.writerow([line.plan.mentor.full_name, line.plan.hire.full_name, line.plan.start_date.isoformat(),
-                             line.days_allowed or "", line.days_taken or "", "yes" if line.earned else "no"])
-        return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=mentor-bonuses.csv"})
+        return csv_download("mentor-bonuses.csv", ["mentor", "trainee", "start", "business_days_allowed",
+                                                   "business_days_taken", "earned"],
+                            ([line.plan.mentor.full_name, line.plan.hire.full_name, line.plan.start_date.isoformat(),
+                              line.days_allowed or "", line.days_taken or "", "yes" if line.earned else "no"]
+                             for line in lines))
     return render_template("training/bonuses.html", lines=lines)
 
 

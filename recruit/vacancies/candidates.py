@@ -16,6 +16,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm
 
 from recruit import audit, jobs
+from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.organisation.services import get_settings
 from recruit.search import contains, search_key
@@ -303,14 +304,18 @@ def attach_resume(candidate: Candidate, filename: str, data: bytes) -> None:
     if len(data) > current_app.config["RESUME_MAX_BYTES"]:
         raise CandidateError(_("A résumé may be at most %(mb)d MB.",
                                mb=current_app.config["RESUME_MAX_BYTES"] // (1024 * 1024)))
-    kind = resumes.detect_type(data)
+    try:
+        kind = resumes.detect_type(data)
+    except resumes.UnsafeArchiveError:
+        raise CandidateError(_("This file is an archive that would unpack to far more than a résumé holds; "
+                               "it was not stored. Save the résumé again as PDF and upload that.")) from None
     if kind is None:
         raise CandidateError(_("Upload a PDF, DOCX or ODT file; this file is none of them."))
     stored = f"{uuid.uuid4().hex}.{kind}"
     (resume_dir() / stored).write_bytes(data)
     old = candidate.resume_file
     candidate.resume_file, candidate.resume_type = stored, kind
-    candidate.resume_name = (Path(filename or "resume").stem[:180] or "resume") + f".{kind}"
+    candidate.resume_name = clean_filename(Path(clean_filename(filename, "resume")).stem, "resume") + f".{kind}"
     db.session.flush()
     audit.record("candidate.resume_upload", candidate, type=kind, size=len(data))
     if old:

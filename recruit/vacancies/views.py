@@ -3,13 +3,10 @@ imports. Views parse input, call a service, commit, render."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -27,6 +24,7 @@ from flask_login import current_user
 
 from recruit import audit
 from recruit.auth.permissions import ANY_ROLE, allow, ensure
+from recruit.exports import content_disposition, csv_download
 from recruit.extensions import db
 from recruit.jobs import progress
 from recruit.vacancies import candidates as candidate_services
@@ -328,8 +326,9 @@ def resume(candidate_id: int):
         abort(404)
     audit.record("candidate.resume_download", person)
     db.session.commit()
-    return send_file(path, mimetype=MIME[person.resume_type], as_attachment=True,
-                     download_name=person.resume_name or f"resume.{person.resume_type}")
+    response = send_file(path, mimetype=MIME[person.resume_type])
+    response.headers["Content-Disposition"] = content_disposition(person.resume_name or f"resume.{person.resume_type}")
+    return response
 
 
 @bp.route("/candidates/<int:candidate_id>/resume", methods=["POST"])
@@ -440,10 +439,5 @@ def import_progress(batch_id: int):
 @allow("admin", "recruiter")
 def import_errors(batch_id: int):
     batch = _batch(batch_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["line", "column", "reason"])
-    for error in batch.report.get("errors", []):
-        writer.writerow([error["line"], error["column"], row_reason(error)])
-    return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=import-{batch.id}-errors.csv"})
+    return csv_download(f"import-{batch.id}-errors.csv", ["line", "column", "reason"],
+                        ([e["line"], e["column"], row_reason(e)] for e in batch.report.get("errors", [])))
