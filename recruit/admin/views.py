@@ -73,9 +73,15 @@ def user_reset(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
-def _user_choices(blank: str | None = None) -> list[tuple[int, str]]:
+APPROVER_ROLES = ("admin", "hiring_manager")
+REVIEWER_ROLES = ("admin", "hiring_manager", "recruiter")
+
+
+def _user_choices(blank: str | None = None, roles: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+    """Only the people who may hold the part: the select field refuses any
+    other id that a hand-made request sends."""
     people = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name))
-    choices = [(u.id, f"{u.full_name} <{u.email}>") for u in people]
+    choices = [(u.id, f"{u.full_name} <{u.email}>") for u in people if not roles or u.has_role(*roles)]
     return ([(0, blank)] if blank else []) + choices
 
 
@@ -91,7 +97,7 @@ def settings():
         "show_rate_half_life_days": int(current.show_rate_half_life_days),
         "no_show_grace_minutes": current.no_show_grace_minutes, "require_two_factor": current.require_two_factor})
     form.timezone.choices = [(z, z) for z in org.valid_timezones()]
-    form.approver_id.choices = _user_choices(_("Any admin"))
+    form.approver_id.choices = _user_choices(_("Any admin"), APPROVER_ROLES)
     if form.validate_on_submit():
         try:
             offsets = [int(x) for x in form.reminder_offsets.data.replace(";", ",").split(",") if x.strip()]
@@ -109,7 +115,7 @@ def settings():
                     _("Settings saved.")):
                 return redirect(url_for("admin.settings"))
     step_form = ReviewStepForm()
-    step_form.reviewer_id.choices = _user_choices()
+    step_form.reviewer_id.choices = _user_choices(roles=REVIEWER_ROLES)
     return render_template("admin/settings.html", form=form, holiday_form=HolidayForm(), step_form=step_form,
                            holidays=org.holidays(), steps=org.review_steps())
 
@@ -137,7 +143,7 @@ def holiday_remove(holiday_id: int):
 @allow("admin")
 def review_step_add():
     form = ReviewStepForm()
-    form.reviewer_id.choices = _user_choices()
+    form.reviewer_id.choices = _user_choices(roles=REVIEWER_ROLES)
     if form.validate_on_submit():
         org.add_review_step(form.label.data, form.reviewer_id.data)
         db.session.commit()

@@ -17,6 +17,7 @@ from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application, Candidate, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
+from recruit.vacancies.policies import visible_applications
 from recruit.web import db_int
 
 bp = Blueprint("api", __name__)
@@ -72,7 +73,8 @@ def _candidate_json(c: Candidate, application: Application | None = None) -> dic
         "source": c.source, "experience_years": c.experience_years, "education": c.education, "notes": c.notes,
         "has_resume": bool(c.resume_file), "anonymised": c.anonymised_at is not None,
         "created_at": c.created_at.isoformat(),
-        "applications": [{"id": a.id, "vacancy_id": a.vacancy_id, "stage": a.stage} for a in c.applications],
+        "applications": [{"id": a.id, "vacancy_id": a.vacancy_id, "stage": a.stage}
+                         for a in visible_applications(current_user, c)],
     }
     if application is not None:
         data["application"] = {"id": application.id, "vacancy_id": application.vacancy_id,

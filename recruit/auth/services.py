@@ -153,6 +153,16 @@ def update_user(user: User, *, full_name: str, roles: list[str], active: bool, a
     return user
 
 
+def person_with_role(user_id: int | None, *roles: str) -> User | None:
+    """The active user with that id who holds one of the roles, or None: a
+    form's choice list is only a suggestion, so services check the person
+    they are given for the part they are picked for."""
+    if not user_id:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active and user.has_role(*roles) else None
+
+
 def users_with_role(role: str, *, active_only: bool = True) -> list[User]:
     stmt = sa.select(User).join(User.role_rows).where(sa.text("user_roles.role = :role")).params(role=role)
     if active_only:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from recruit import audit, jobs
 from recruit.auth.models import User
+from recruit.auth.services import person_with_role
 from recruit.dates import in_letter
 from recruit.extensions import db
 from recruit.interviews import ics, overbooking
@@ -102,6 +103,8 @@ def create_session(*, kind: str, title: str, vacancy: Vacancy | None, day: date,
         raise InterviewError(_("The video-call link starts with https://"))
     if vacancy is not None and vacancy.state != "open":
         raise InterviewError(_("Interviews are for open vacancies."))
+    if receptionist_id and person_with_role(receptionist_id, "receptionist") is None:
+        raise InterviewError(_("The front desk is kept by an active receptionist."))
     session = InterviewSession(
         kind=kind, title=title.strip() or (vacancy.position if vacancy else _("Interviews")),
         vacancy_id=vacancy.id if vacancy else None, day=day, starts_at=starts_at, ends_at=ends_at,

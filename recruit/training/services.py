@@ -154,6 +154,12 @@ def start_plan(request: PlanRequest, by: User) -> OnboardingPlan:
         raise TrainingError(_("Choose a mentor."))
     if curator is None or not curator.active or not curator.has_role("mentor", "hiring_manager", "admin"):
         raise TrainingError(_("Choose a curator (a mentor or a head of department)."))
+    if request.head_id and accounts.person_with_role(request.head_id, "hiring_manager", "admin") is None:
+        raise TrainingError(_("The head of department must be an active head of department or admin."))
+    if request.sysadmin_id and accounts.person_with_role(request.sysadmin_id, "admin") is None:
+        raise TrainingError(_("The system administrator must be an active admin."))
+    if request.hr_id and accounts.person_with_role(request.hr_id, "recruiter", "admin") is None:
+        raise TrainingError(_("The HR contact must be an active recruiter or admin."))
     if mentees_of(mentor.id) >= mentor.max_mentees:
         raise TrainingError(_("%(name)s already has %(n)d mentees, the most they take.", name=mentor.full_name,
                               n=mentor.max_mentees))

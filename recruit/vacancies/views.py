@@ -46,6 +46,7 @@ from recruit.vacancies.forms import (
 from recruit.vacancies.messages import field_label, file_error, row_reason
 from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, next_stage, stage_moves
+from recruit.vacancies.policies import visible_applications, visible_history
 from recruit.vacancies.resumes import MIME
 from recruit.web import commit_or_flash, db_int
 
@@ -300,8 +301,9 @@ def candidate(candidate_id: int):
     person = _get(Candidate, candidate_id)
     ensure("candidate.view", person)
     return render_template("vacancies/candidate.html", candidate=person, resume_form=ResumeForm(),
-                           anonymise_form=AnonymiseForm(), history=audit.history("candidates", person.id),
-                           stage_moves=stage_moves)
+                           anonymise_form=AnonymiseForm(), stage_moves=stage_moves,
+                           applications=visible_applications(current_user, person),
+                           history=visible_history(current_user, person, audit.history("candidates", person.id)))
 
 
 @bp.route("/candidates/<int:candidate_id>/edit", methods=["GET", "POST"])
