@@ -1,11 +1,14 @@
 """Append-only audit trail: who did what to which object, and when.
 
 Rows are never updated or deleted through the ORM; listeners refuse it so a
-bug or a careless view cannot rewrite history."""
+bug or a careless view cannot rewrite history. The one change allowed is
+`redact`, for anonymisation: the entries stay (who, when, what), the
+personal values in their details go, and the redaction is itself audited."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -66,6 +69,66 @@ def record(action: str, obj: Any = None, *, object_type: str | None = None,
     )
     db.session.add(entry)
     return entry
+
+
+# detail keys whose text is a state or a code, never free text about a person
+STRUCTURAL_KEYS = frozenset({"from", "to", "state", "via", "type", "next_stage", "decision", "kind", "status",
+                             "role", "method"})
+
+
+def _scrubbed(value: Any, scrub: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, scrub) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, scrub) for v in value]
+    return value
+
+
+def _erased_free_text(data: dict[str, Any], marker: str, scrub: Callable[[str], str]) -> dict[str, Any]:
+    clean = {}
+    for key, value in data.items():
+        if isinstance(value, str) and value and key not in STRUCTURAL_KEYS:
+            clean[key] = marker
+        else:
+            clean[key] = _scrubbed(value, scrub)
+    return clean
+
+
+def redact(objects: Iterable[tuple[str, int]], needles: Iterable[str], marker: str,
+           scrub: Callable[[str], str]) -> int:
+    """Anonymisation. Entries about the person's own objects (candidate,
+    applications, bookings...) lose every free-text detail (reasons, notes);
+    any other entry that quotes the person's name, e-mail or phone loses those
+    values. The rows are changed below the ORM, past the append-only guard:
+    this is the one sanctioned change. Returns how many entries changed."""
+    db.session.flush()
+    table = AuditEntry.__table__
+    by_type: dict[str, set[int]] = {}
+    for object_type, object_id in objects:
+        by_type.setdefault(object_type, set()).add(object_id)
+    own = [sa.and_(table.c.object_type == t, table.c.object_id.in_(sorted(ids))) for t, ids in by_type.items()]
+    # JSON is stored with non-ASCII escaped: look for the escaped form
+    quoting = [sa.cast(table.c.data, sa.Text).contains(json.dumps(n)[1:-1], autoescape=True)
+               for n in needles if n]
+    clauses = own + quoting
+    if not clauses:
+        return 0
+    own_keys = {(t, i) for t, ids in by_type.items() for i in ids}
+    changed = 0
+    rows = db.session.execute(sa.select(table.c.id, table.c.object_type, table.c.object_id, table.c.data)
+                              .where(sa.or_(*clauses))).all()
+    for row in rows:
+        data = row.data or {}
+        if (row.object_type, row.object_id) in own_keys:
+            clean = _erased_free_text(data, marker, scrub)
+        else:
+            clean = _scrubbed(data, scrub)
+        if clean != data:
+            db.session.execute(table.update().where(table.c.id == row.id).values(data=clean))
+            changed += 1
+    return changed
 
 
 def history(object_type: str, object_id: int) -> list[AuditEntry]:

@@ -6,7 +6,9 @@ Without MAIL_SERVER the message is kept in the outbox, readable by admins."""
 from __future__ import annotations
 
 import base64
+import re
 import smtplib
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -40,6 +42,27 @@ class OutboxMessage(db.Model):
     attachments: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     related_type: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     related_id: Mapped[int | None]
+    # set when the person it was for was anonymised: recipient, body and
+    # attachments are gone, the event (kind, subject, status, dates) stays
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def masked_body(self) -> str:
+        """The body as the admin outbox shows it: sign-in, reset and booking
+        links keep their address but not their token, so reading the outbox
+        never hands an admin someone else's live link."""
+        return mask_tokens(self.body)
+
+
+MASK = "•••"
+_URL = re.compile(r"(https?://[^\s/?#]+)([^\s]*)")
+# a path segment or query value that is a signed token: long, and made of the
+# characters itsdangerous writes (URL-safe base64 and dots)
+_TOKEN = re.compile(r"(?<=[/=])[A-Za-z0-9_\-.]{20,}")
+
+
+def mask_tokens(text: str) -> str:
+    return _URL.sub(lambda m: m.group(1) + _TOKEN.sub(MASK, m.group(2)), text or "")
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -75,6 +98,68 @@ def cancel_pending(related: object, kind_prefix: str = "") -> int:
                    OutboxMessage.status == "queued", OutboxMessage.kind.startswith(kind_prefix))
             .values(status="dropped").execution_options(synchronize_session=False))
     return db.session.execute(stmt).rowcount
+
+
+def send_copy(message: OutboxMessage) -> OutboxMessage:
+    """The same message queued once more (a lost e-mail), for the same object."""
+    copy = queue_mail(message.recipient, message.subject, message.body, kind=message.kind,
+                      attachments=list(message.attachments or []))
+    copy.related_type, copy.related_id = message.related_type, message.related_id
+    db.session.flush()
+    return copy
+
+
+def erase_messages(where: sa.ColumnElement[bool], marker: str, scrub: Callable[[str], str]) -> tuple[int, int]:
+    """Anonymisation: messages to an erased person lose their recipient, body
+    and attachments (the event stays); those not yet sent are dropped. Returns
+    (dropped, erased)."""
+    now = utcnow()
+    dropped = erased = 0
+    for message in db.session.scalars(sa.select(OutboxMessage).where(where, OutboxMessage.erased_at.is_(None))):
+        if message.status in ("queued", "sending"):
+            message.status = "dropped"
+            dropped += 1
+        message.recipient = ""
+        message.subject = scrub(message.subject)[:200]
+        message.body = marker
+        message.attachments = []
+        message.last_error = scrub(message.last_error or "")
+        message.erased_at = now
+        erased += 1
+    db.session.flush()
+    return dropped, erased
+
+
+def scrub_messages(needles: Iterable[str], scrub: Callable[[str], str]) -> int:
+    """Other people's messages that mention an erased person (by name, e-mail
+    or phone) keep everything but those values, attachments included."""
+    clauses = [column.contains(needle, autoescape=True) for needle in needles
+               for column in (OutboxMessage.body, OutboxMessage.subject, OutboxMessage.last_error)]
+    if not clauses:
+        return 0
+    changed = 0
+    for message in db.session.scalars(sa.select(OutboxMessage).where(sa.or_(*clauses))):
+        message.subject = scrub(message.subject)[:200]
+        message.body = scrub(message.body)
+        message.last_error = scrub(message.last_error or "")
+        attachments = []
+        for item in message.attachments or []:
+            data = base64.b64decode(item["data"])
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                attachments.append(item)
+                continue
+            attachments.append({**item, "data": base64.b64encode(scrub(_unfold(text)).encode()).decode()})
+        message.attachments = attachments
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def _unfold(text: str) -> str:
+    """iCalendar folds long lines; a name must be whole to be found."""
+    return text.replace("\r\n ", "").replace("\r\n\t", "")
 
 
 def _claim(message_id: int, now: datetime) -> bool:

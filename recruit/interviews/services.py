@@ -620,8 +620,10 @@ def decline(booking: Booking) -> Booking:
     return booking
 
 
-def cancel(booking: Booking, by: User, reason: str = "", *, offer_waitlist: bool = True) -> Booking:
-    """Called off in advance by the company: not a no-show."""
+def cancel(booking: Booking, by: User | None, reason: str = "", *, offer_waitlist: bool = True,
+           notify: bool = True) -> Booking:
+    """Called off in advance by the company: not a no-show. `notify=False`
+    (anonymisation) writes nothing more to the candidate; `by` None is the system."""
     _lock(booking)
     if booking.state not in LIVE_STATES:
         raise InterviewError(_("This booking is already closed."))
@@ -630,9 +632,9 @@ def cancel(booking: Booking, by: User, reason: str = "", *, offer_waitlist: bool
     booking.waitlist_position = None
     cancel_pending(booking, "interview.reminder")
     db.session.flush()
-    if held:
+    if held and notify:
         _send_cancellation(booking, reason)
-    audit.record("booking.cancel", booking, actor_id=by.id, reason=reason)
+    audit.record("booking.cancel", booking, actor_id=by.id if by else None, reason=reason)
     if held and booking.slot_id:
         _free_seat(booking.slot_id)
         if offer_waitlist:
@@ -835,3 +837,7 @@ def _booking_row(booking: Booking, now: datetime) -> dict[str, Any]:
             "state": booking.state, "confirmed": booking.ever_confirmed, "waiting_minutes": wait,
             "seen": booking.seen_at is not None,
             "interviewer": booking.interviewer.full_name if booking.interviewer else ""}
+
+
+# the interview side of anonymisation registers itself with the candidates' hooks
+from recruit.interviews import erasure as _erasure  # noqa: E402,F401

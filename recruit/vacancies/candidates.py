@@ -3,8 +3,10 @@ stages, résumés, and anonymisation on request or after the retention period.""
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -330,12 +332,133 @@ def resume_path(candidate: Candidate) -> Path | None:
 
 
 # --- data protection ------------------------------------------------------------
+#
+# Anonymising a person (on request, and by the retention job: one path) leaves
+# nothing behind. The feature that keeps something about candidates and sits
+# above this one (interviews, training) takes part through the two hooks
+# below, so this module never imports it: a guard may refuse, giving the
+# reason; a step erases what that feature holds and says what it did.
 
-def anonymise(candidate: Candidate, reason: str) -> Candidate:
-    """Blank the personal data, keep the applications (stage counts feed the
-    statistics) and the source channel."""
+Guard = Callable[[Candidate], "str | None"]
+Step = Callable[["Erasure"], None]
+_GUARDS: list[Guard] = []
+_STEPS: list[Step] = []
+
+
+def erasure_guard(fn: Guard) -> Guard:
+    """Register `fn(candidate) -> reason or None`: a reason refuses the anonymisation."""
+    _GUARDS.append(fn)
+    return fn
+
+
+def erasure_step(fn: Step) -> Step:
+    """Register `fn(erasure)`, run inside the anonymisation before the person's own fields are blanked."""
+    _STEPS.append(fn)
+    return fn
+
+
+_PHONE_RUN = re.compile(r"\+?\d[\d\s()\-.]{5,}\d")
+
+
+@dataclass
+class Erasure:
+    """One anonymisation: what is known about the person (to find it), what
+    was done (counts for the audit trail) and what is kept, and why."""
+
+    candidate: Candidate
+    by: Any = None
+    name: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    phone_digits: str | None = None
+    employee: bool = False
+    objects: list[tuple[str, int]] = field(default_factory=list)  # audit entries about these lose free text
+    messages: list[tuple[str, int]] = field(default_factory=list)  # outbox rows related to these are hers
+    counts: dict[str, int] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def marker(self) -> str:
+        return _("[erased]")
+
+    @property
+    def needles(self) -> list[str]:
+        """The exact values searched for in other people's records. When the
+        person is also an employee, their name and e-mail stay in the
+        employment records (and are not searched for there)."""
+        values = list(self.phones)
+        if not self.employee:
+            values += [self.name, *self.emails]
+        return sorted({v for v in values if v and len(v) >= 3}, key=len, reverse=True)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    def scrub(self, text: str) -> str:
+        """`text` without the person's name, e-mail or phone (in any spelling of its digits)."""
+        if not text:
+            return text
+        for needle in self.needles:
+            text = re.sub(re.escape(needle), self.marker, text, flags=re.IGNORECASE)
+        if self.phone_digits:
+            text = _PHONE_RUN.sub(
+                lambda m: self.marker if self.phone_digits in re.sub(r"\D", "", m.group(0)) else m.group(0), text)
+        return text
+
+    def mentions(self, text: str) -> bool:
+        return bool(text) and self.scrub(text) != text
+
+    def matches_row(self, cells: list[str]) -> bool:
+        """A row of an uploaded file is this person's: their e-mail or phone is in it."""
+        for cell in cells:
+            value = (cell or "").strip().lower()
+            if value and value in self.emails:
+                return True
+            if self.phone_digits and self.phone_digits in re.sub(r"\D", "", value):
+                return True
+        return False
+
+
+def _erasure(candidate: Candidate, by) -> Erasure:
+    from recruit.auth.models import User
+
+    phone_norm = candidate.phone_norm or importer.normalise_phone(candidate.phone or "")
+    emails = tuple(sorted({e for e in ((candidate.email or "").strip().lower(), candidate.email_norm or "") if e}))
+    employee = bool(emails) and db.session.scalar(
+        sa.select(sa.func.count(User.id)).where(sa.func.lower(User.email).in_(emails))) > 0
+    return Erasure(candidate=candidate, by=by, name=(candidate.full_name or "").strip(), emails=emails,
+                   phones=tuple(p for p in {(candidate.phone or "").strip(), phone_norm or ""} if p),
+                   phone_digits=phone_norm[-10:] if phone_norm and len(phone_norm) >= 7 else None,
+                   employee=employee)
+
+
+def erasure_refusal(candidate: Candidate) -> str | None:
+    """Why this person cannot be anonymised now, or None."""
+    for guard in _GUARDS:
+        reason = guard(candidate)
+        if reason:
+            return reason
+    return None
+
+
+def anonymise(candidate: Candidate, reason: str, *, by=None) -> Erasure:
+    """Erase the person: their fields, résumé, search keys; what other rooms
+    hold about them (bookings cancelled, messages dropped or redacted,
+    scorecard notes, import files, audit details). The applications stay,
+    without the close reasons (stage counts feed the statistics), and so does
+    the source channel. A refusal (an onboarding plan still running) raises
+    CandidateError with the reason and changes nothing."""
     if candidate.anonymised_at is not None:
-        return candidate
+        return Erasure(candidate=candidate, by=by)
+    refusal = erasure_refusal(candidate)
+    if refusal:
+        raise CandidateError(refusal)
+    erasure = _erasure(candidate, by)
+    erasure.objects.append(("candidates", candidate.id))
+    erasure.objects += [("applications", a.id) for a in candidate.applications]
+    for step in _STEPS:
+        step(erasure)
+    _erase_messages(erasure)
     path = resume_path(candidate)
     candidate.full_name = _("Anonymised candidate #%(id)d", id=candidate.id)
     candidate.email = candidate.phone = candidate.city = candidate.education = candidate.notes = ""
@@ -346,10 +469,61 @@ def anonymise(candidate: Candidate, reason: str) -> Candidate:
         application.close_reason = ""
     candidate.anonymised_at = utcnow()
     db.session.flush()
-    audit.record("candidate.anonymise", candidate, reason=reason)
+    erasure.count("free_text_cleaned", _scrub_free_text(erasure))
+    erasure.count("audit_entries_redacted",
+                  audit.redact(erasure.objects, erasure.needles, erasure.marker, erasure.scrub))
+    _purge_search_index()
+    if erasure.employee:
+        erasure.kept.append(_("Their employee account is kept, with their name and e-mail: it belongs to the "
+                              "employment, not to the application. Deactivate it under Users when they leave."))
+    audit.record("candidate.anonymise", candidate, actor_id=getattr(by, "id", None), reason=erasure.scrub(reason),
+                 **{k: v for k, v in sorted(erasure.counts.items())}, kept=len(erasure.kept))
     if path is not None:
         path.unlink(missing_ok=True)
-    return candidate
+    return erasure
+
+
+def _erase_messages(erasure: Erasure) -> None:
+    """Messages to the person: for their bookings, or to their e-mail (unless
+    it is also an employee's, whose own mail stays)."""
+    from recruit import mail
+
+    clauses = [sa.and_(mail.OutboxMessage.related_type == t, mail.OutboxMessage.related_id == i)
+               for t, i in erasure.messages]
+    if erasure.emails and not erasure.employee:
+        clauses.append(sa.func.lower(mail.OutboxMessage.recipient).in_(erasure.emails))
+    if clauses:
+        dropped, erased = mail.erase_messages(sa.or_(*clauses), erasure.marker, erasure.scrub)
+        erasure.count("messages_dropped", dropped)
+        erasure.count("messages_redacted", erased)
+    erasure.count("messages_scrubbed", mail.scrub_messages(erasure.needles, erasure.scrub))
+
+
+def _scrub_free_text(erasure: Erasure) -> int:
+    """The safety net: any free-text column of any table (notes, comments,
+    reasons, bodies) that quotes the person's name, e-mail or phone keeps its
+    text without those values."""
+    changed = 0
+    needles = erasure.needles
+    if not needles:
+        return 0
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, sa.Text) or isinstance(column.type, sa.JSON):
+                continue
+            for needle in needles:
+                changed += db.session.execute(
+                    table.update().where(column.contains(needle, autoescape=True))
+                    .values({column.name: sa.func.replace(column, needle, erasure.marker)})).rowcount or 0
+    return changed
+
+
+def _purge_search_index() -> None:
+    """SQLite's trigram table marks a changed row's old terms deleted and keeps
+    them in its segments until they are merged; merge now, so the old name,
+    e-mail and phone leave the index's pages too."""
+    if _sqlite_search_table():
+        db.session.execute(sa.text("INSERT INTO candidates_search (candidates_search) VALUES ('optimize')"))
 
 
 def due_for_anonymisation(now=None) -> sa.Select:
@@ -366,9 +540,19 @@ def due_for_anonymisation(now=None) -> sa.Select:
 
 @jobs.job("candidates.retention", every_seconds=24 * 3600)
 def apply_retention() -> int:
+    """The retention period: the same anonymisation as on request. A person a
+    guard holds back (an onboarding plan running) is skipped, with the reason
+    in the audit trail, and the run goes on."""
     ids = db.session.scalars(due_for_anonymisation()).all()
+    done = 0
     for candidate_id in ids:
-        anonymise(db.session.get(Candidate, candidate_id), reason="retention period")
+        candidate = db.session.get(Candidate, candidate_id)
+        refusal = erasure_refusal(candidate)
+        if refusal:
+            audit.record("candidate.retention_skipped", candidate, actor_id=None, reason=refusal)
+            continue
+        anonymise(candidate, reason="retention period")
+        done += 1
     if ids:
-        audit.record("candidate.retention_run", object_type="system", count=len(ids))
-    return len(ids)
+        audit.record("candidate.retention_run", object_type="system", count=done)
+    return done

@@ -4,6 +4,8 @@ imported whole or not at all."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,7 @@ from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
-from recruit.vacancies.candidates import CandidateError, _require_open, add_rows
+from recruit.vacancies.candidates import CandidateError, Erasure, _require_open, add_rows, erasure_step
 from recruit.vacancies.messages import file_error
 from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
 
@@ -177,3 +179,67 @@ def requeue_lost() -> int:
 def recent(vacancy: Vacancy) -> list[ImportBatch]:
     return list(db.session.scalars(sa.select(ImportBatch).where(ImportBatch.vacancy_id == vacancy.id)
                                    .order_by(ImportBatch.id.desc()).limit(10)))
+
+
+# --- anonymisation ---------------------------------------------------------------
+
+def _scrubbed(value: Any, erasure: Erasure) -> Any:
+    if isinstance(value, str):
+        return erasure.scrub(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, erasure) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, erasure) for v in value]
+    return value
+
+
+def _without_person(batch: ImportBatch, erasure: Erasure) -> int | None:
+    """The stored file without the person's rows (found by e-mail or phone);
+    None when it has none. The header and everyone else stay, in the file's
+    own encoding and delimiter."""
+    data = parsed(batch)
+    keep = [cells for _line, cells in data.rows if not erasure.matches_row(cells)]
+    removed = len(data.rows) - len(keep)
+    if not removed:
+        return None
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=batch.delimiter or ",", lineterminator="\r\n")
+    writer.writerow(data.headers)
+    writer.writerows(keep)
+    batch.content = out.getvalue().encode(batch.encoding or "utf-8", errors="replace")
+    return len(keep)
+
+
+@erasure_step
+def erase_from_imports(erasure: Erasure) -> None:
+    """Stored upload files lose the person's rows; a checked file is checked
+    again before it can run (its error report numbered the old lines), and
+    reports and file names lose the person's values."""
+    for batch in db.session.scalars(sa.select(ImportBatch).order_by(ImportBatch.id)):
+        changed = False
+        if batch.content:
+            try:
+                rows = _without_person(batch, erasure)
+            except importer.FileError:
+                rows = None
+                if erasure.mentions(batch.content.decode(batch.encoding or "utf-8", errors="ignore")):
+                    batch.content = b""
+                    if batch.status not in ("done", "dropped"):
+                        batch.status = "dropped"
+                    changed = True
+            if rows is not None:
+                changed = True
+                if batch.status == "checked":
+                    batch.status = "uploaded"
+                    batch.report = {"rows": rows}
+                else:
+                    batch.report = {**(batch.report or {}), "rows": rows}
+        report = _scrubbed(batch.report or {}, erasure)
+        if report != (batch.report or {}):
+            batch.report, changed = report, True
+        filename = erasure.scrub(batch.filename)
+        if filename != batch.filename:
+            batch.filename, changed = filename, True
+        if changed:
+            erasure.count("import_batches_cleaned")
+    db.session.flush()

@@ -357,9 +357,10 @@ def anonymise(candidate_id: int):
     if not form.validate_on_submit():
         flash(_("Say why the candidate is anonymised."), "error")
         return redirect(url_for("vacancies.candidate", candidate_id=person.id))
-    candidate_services.anonymise(person, form.reason.data)
-    db.session.commit()
-    flash(_("The candidate's personal data is erased; the statistics keep the counts."), "success")
+    done = commit_or_flash(lambda: candidate_services.anonymise(person, form.reason.data, by=current_user),
+                           _("The candidate's personal data is erased; the statistics keep the counts."))
+    for note in done.value.kept if done else []:
+        flash(note, "info")
     return redirect(url_for("vacancies.candidate", candidate_id=person.id))
 
 

@@ -1,0 +1,346 @@
+"""Anonymising a candidate leaves nothing behind (issue 12, point 4): a person
+with bookings (one past, with a scorecard; one live, with a waitlist behind
+it), mail with .ics attachments and queued reminders, notes, a close reason,
+two import batches (one imported, one still waiting) and a résumé is
+anonymised; then every table (the mapped ones and SQLite's search tables)
+and every file under UPLOAD_DIR and the instance folder is read, and neither
+the name, nor the e-mail, nor the phone's digits are found anywhere."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from recruit.audit import AuditEntry
+from recruit.auth import services as accounts
+from recruit.interviews import services as iv
+from recruit.interviews.models import Booking, Scorecard
+from recruit.mail import OutboxMessage
+from recruit.organisation import services as org
+from recruit.timeutil import utcnow
+from recruit.vacancies import candidates as cs
+from recruit.vacancies import imports
+from recruit.vacancies import services as vs
+from recruit.vacancies.models import Application, Candidate, ImportBatch
+
+pytestmark = pytest.mark.pg
+
+NAME = "Анна Секретова"
+EMAIL = "anna.sekretova@example.test"
+PHONE = "+7 916 555-01-23"
+PHONE_DIGITS = "9165550123"  # the national number: found whether written +7..., 8... or bare
+OTHER = "Борис Другов"
+
+
+# --- reading everything ---------------------------------------------------------
+
+def _unfold(text: str) -> str:
+    """iCalendar folds long lines (CRLF + space); read them whole."""
+    return text.replace("\r\n ", "").replace("\r\n\t", "").replace("\\,", ",")
+
+
+def _strings(value) -> list[str]:
+    """Every text a stored value holds: JSON leaves, bytes decoded, base64 payloads opened."""
+    if value is None or isinstance(value, bool | int | float):
+        return [str(value)] if value is not None else []
+    if isinstance(value, bytes | memoryview):
+        raw = bytes(value)
+        return [raw.decode("utf-8", "ignore"), raw.decode("cp1251", "ignore")]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [str(k), *_strings(v)]]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    text = str(value)
+    found = [text]
+    if len(text) >= 16 and re.fullmatch(r"[A-Za-z0-9+/=\s]+", text):
+        try:
+            found += _strings(base64.b64decode(text, validate=False))
+        except (binascii.Error, ValueError):
+            pass
+    if text[:1] in "[{":
+        try:
+            found += _strings(json.loads(text))
+        except ValueError:
+            pass
+    return found
+
+
+def _traces(value) -> set[str]:
+    hits = set()
+    for text in _strings(value):
+        text = _unfold(text)
+        folded = text.casefold()
+        if NAME.casefold() in folded or NAME.casefold().replace(" ", "") in folded.replace(" ", ""):
+            hits.add("name")
+        if EMAIL in folded:
+            hits.add("email")
+        for run in re.findall(r"\d[\d\s()+\-.]{5,}\d", text):
+            if PHONE_DIGITS in re.sub(r"\D", "", run):
+                hits.add("phone")
+        if PHONE_DIGITS in text:
+            hits.add("phone")
+    return hits
+
+
+def _table_names(db) -> list[str]:
+    names = [t.name for t in db.metadata.sorted_tables]
+    bind = db.session.get_bind()
+    if bind.dialect.name == "sqlite":
+        # the FTS5 search table and its shadow tables are not in the metadata
+        names += [n for n in db.session.scalars(sa.text(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+            if n not in names]
+    else:
+        names += [n for n in db.session.scalars(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")) if n not in names]
+    return names
+
+
+def traces_in_database(db) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    bind = db.session.get_bind()
+    for name in _table_names(db):
+        quoted = bind.dialect.identifier_preparer.quote(name)
+        # nosec B608: table names come from the database's own catalogue
+        result = db.session.execute(sa.text(f"SELECT * FROM {quoted}"))  # nosec B608
+        columns = list(result.keys())
+        for row in result:
+            for column, value in zip(columns, row, strict=True):
+                hits = _traces(value)
+                if hits:
+                    found.setdefault(f"{name}.{column}", set()).update(hits)
+    return found
+
+
+def traces_in_files(app) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    roots = {Path(app.config["UPLOAD_DIR"]), Path(app.instance_path)}
+    for root in roots:
+        for folder, _dirs, files in os.walk(root):
+            for filename in files:
+                path = Path(folder) / filename
+                hits = _traces(path.read_bytes()) | _traces(filename)
+                if hits:
+                    found[str(path)] = hits
+    return found
+
+
+# --- the person and everything the product keeps about them ------------------------------
+
+def _open_vacancy(manager, admin, position):
+    vacancy = vs.request_vacancy(None, {"position": position, "headcount": 2}, manager)
+    for target in ("in_review", "approved", "open"):
+        vs.transition(vacancy, target, manager if target == "in_review" else admin)
+    return vacancy
+
+
+def _stream(title, days, interviewers, recruiter, vacancy):
+    return iv.create_session(kind="stream", title=title, vacancy=vacancy,
+                             day=(org.local_now() + timedelta(days=days)).date(), start=time(10), end=time(11),
+                             slot_minutes=30, place="Office, room 5",
+                             interviewers=[iv.InterviewerHours(u.id) for u in interviewers], created_by=recruiter)
+
+
+@pytest.fixture
+def world(ctx, clean_app):
+    admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
+    recruiter = accounts.create_user("rec@x.test", "Rita", ["recruiter"], password="long-enough-pw")
+    manager = accounts.create_user("head@x.test", "Helen", ["hiring_manager"], password="long-enough-pw")
+    mentor = accounts.create_user("mentor@x.test", "Max", ["mentor"], password="long-enough-pw")
+    org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
+                        reminder_offsets_hours=[24, 2], retention_days=365, approver_id=admin.id)
+    vacancy = _open_vacancy(manager, admin, "Client manager")
+    second = _open_vacancy(manager, admin, "Key account manager")
+    ctx.session.commit()
+
+    # she arrives through a job-board file, imported whole
+    csv = (f"ФИО;Email;Телефон;Комментарий\n{NAME};{EMAIL};{PHONE};{NAME} prefers mornings, "
+           f"call 8 (916) 555 01 23\n{OTHER};boris@example.test;+7 900 000-00-01;\n").encode("cp1251")
+    done = imports.start(vacancy, "headhunter.csv", csv, recruiter)
+    imports.check(done, done.mapping)
+    imports.run(done, skip_bad_rows=False)
+    ctx.session.commit()
+    person = ctx.session.scalar(sa.select(Candidate).where(Candidate.email_norm == EMAIL))
+    boris = ctx.session.scalar(sa.select(Candidate).where(Candidate.email_norm == "boris@example.test"))
+    # a second file with her in it waits, checked, with an error report quoting her phone
+    waiting_csv = (f"ФИО;Email;Телефон\n{NAME};{EMAIL};{PHONE}\n{OTHER};boris@example.test;+7 900 000-00-01\n"
+                   f"{NAME};;{PHONE}, 8 916 555 01 23\nКлара Третья;klara@example.test;\n").encode()
+    waiting = imports.start(second, "superjob.csv", waiting_csv, recruiter)
+    imports.check(waiting, waiting.mapping)
+    ctx.session.commit()
+    assert waiting.report["error_count"] == 1
+
+    cs.attach_resume(person, f"{NAME} CV.pdf", f"%PDF-1.4\n{NAME}\n{EMAIL}\n{PHONE}\n".encode())
+    cs.update_candidate(person, {"full_name": NAME, "email": EMAIL, "phone": PHONE, "city": "Омск",
+                                 "source": "HeadHunter", "notes": f"{NAME}: call {PHONE} after six"})
+    application = ctx.session.scalar(sa.select(Application).where(Application.candidate_id == person.id))
+    ctx.session.commit()
+
+    # a past interview: invited, came, scored with a note about her
+    past = _stream("Morning day", 2, [manager], recruiter, vacancy)
+    booked = iv.book(past, [(application.id, 0)], None, recruiter).invited[0]
+    iv.check_in(booked, recruiter)
+    iv.record_scorecard(booked, manager, motivation=4, competence=4, adequacy=5,
+                        note=f"{NAME} was strong; her phone {PHONE} works")
+    ctx.session.commit()
+
+    # the next round: she holds the one seat of a slot; Boris waits behind her
+    live_day = _stream("Second round", 4, [mentor], recruiter, vacancy)
+    base = [0] * len(live_day.slots)
+    live = iv.book(live_day, [(application.id, 0)], base, recruiter).invited[0]
+    boris_app = ctx.session.scalar(sa.select(Application).where(Application.candidate_id == boris.id))
+    waitlisted = iv.book(live_day, [(boris_app.id, 0)], base, recruiter).waitlisted[0]
+    ctx.session.commit()
+
+    # she also applied elsewhere and was turned down, with a reason naming her
+    elsewhere = cs.add_candidate(second, {"full_name": NAME, "email": EMAIL}).application
+    cs.move(elsewhere, "rejected", f"{NAME} ({EMAIL}, {PHONE}) wants twice the budget")
+    ctx.session.commit()
+    return {"person": person, "boris": boris, "live": live, "past": booked, "waitlisted": waitlisted,
+            "live_day": live_day, "waiting": waiting, "recruiter": recruiter, "admin": admin, "mentor": mentor}
+
+
+def test_the_world_is_full_of_her_before(world, ctx, clean_app):
+    """The check below would see every kind of trace: it does see them before."""
+    found = traces_in_database(ctx)
+    for where in ("candidates.full_name", "candidates.notes", "outbox_messages.body", "outbox_messages.recipient",
+                  "outbox_messages.attachments", "audit_entries.data", "scorecards.note",
+                  "applications.close_reason", "import_batches.content", "import_batches.report"):
+        assert where in found, where
+    assert found["candidates.phone"] == {"phone"}
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        assert any(k.startswith("candidates_search") for k in found)
+    assert traces_in_files(clean_app)
+    queued = ctx.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == EMAIL,
+                                                                OutboxMessage.status == "queued")).all()
+    assert {m.kind for m in queued} >= {"interview.reminder.24h", "interview.reminder.2h"}
+
+
+def test_anonymising_leaves_no_trace_in_any_table_or_file(world, ctx, clean_app):
+    person, live = world["person"], world["live"]
+    slot_id = live.slot_id
+    done = cs.anonymise(person, f"{NAME} asked by phone ({PHONE}) to be forgotten", by=world["recruiter"])
+    ctx.session.commit()
+    ctx.session.expire_all()
+
+    assert traces_in_database(ctx) == {}
+    assert traces_in_files(clean_app) == {}
+    assert cs.search_candidates("Секретова") == [] and cs.search_candidates(EMAIL) == []
+    assert cs.search_candidates("916 555") == []
+    assert done.counts["bookings_cancelled"] == 1 and done.counts["messages_redacted"] >= 4
+
+    # the live booking is cancelled, its seat went to Boris, who was invited
+    assert ctx.session.get(Booking, live.id).state == "cancelled"
+    promoted = ctx.session.get(Booking, world["waitlisted"].id)
+    assert promoted.state == "invited" and promoted.slot_id == slot_id
+    assert ctx.session.scalar(sa.select(OutboxMessage.id).where(
+        OutboxMessage.recipient == "boris@example.test", OutboxMessage.kind == "interview.invitation"))
+    # nothing is left to go out to her
+    assert not ctx.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.related_type == "bookings", OutboxMessage.related_id.in_([live.id, world["past"].id]),
+        OutboxMessage.status.in_(("queued", "sending")))).all()
+
+    # the events stay, without the personal values
+    person = ctx.session.get(Candidate, person.id)
+    assert person.anonymised_at is not None and person.source == "HeadHunter"
+    assert vs.stage_counts(ctx.session.get(Application, person.applications[0].id).vacancy)["interviewed"] == 1
+    card = ctx.session.scalar(sa.select(Scorecard).where(Scorecard.booking_id == world["past"].id))
+    assert (card.motivation, card.competence, card.adequacy, card.note) == (4, 4, 5, "")
+    moves = ctx.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "application.move")).all()
+    assert {m.data["to"] for m in moves} >= {"invited", "interviewed", "rejected"}
+    erased = [m for m in ctx.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.erased_at.is_not(None)))]
+    assert erased and all(m.recipient == "" and m.attachments == [] for m in erased)
+    assert {m.kind for m in erased} >= {"interview.invitation", "interview.reminder.24h"}
+    entry = ctx.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "candidate.anonymise"))
+    assert entry.data["bookings_cancelled"] == 1 and entry.actor_id == world["recruiter"].id
+    # the waiting file keeps the other people, checked again before it can run
+    waiting = ctx.session.get(ImportBatch, world["waiting"].id)
+    assert OTHER in waiting.content.decode() and "Клара" in waiting.content.decode()
+    assert waiting.status == "uploaded" and waiting.report["rows"] == 2
+    # anonymising again changes nothing
+    assert cs.anonymise(person, "again").counts == {}
+
+
+def test_the_retention_job_takes_the_same_path(world, ctx, clean_app):
+    person = world["person"]
+    for application in person.applications:
+        if application.stage not in ("rejected",):
+            cs.move(application, "rejected", f"{NAME} never answered")
+        application.stage_changed_at = utcnow() - timedelta(days=400)
+    ctx.session.commit()
+    assert cs.apply_retention() == 1
+    ctx.session.commit()
+    ctx.session.expire_all()
+    assert traces_in_database(ctx) == {}
+    assert traces_in_files(clean_app) == {}
+    assert ctx.session.get(Booking, world["live"].id).state == "cancelled"
+    assert ctx.session.get(Booking, world["waitlisted"].id).state == "invited"
+    entry = ctx.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "candidate.anonymise"))
+    assert entry.actor_id is None and entry.data["reason"] == "retention period"
+
+
+def test_an_employee_with_a_running_plan_is_refused_with_the_reason(world, ctx):
+    from recruit.training import services as ts
+
+    person = world["person"]
+    application = person.applications[0]
+    for target in ("offer", "hired"):
+        cs.move(application, target)
+    ts.start_plan(ts.PlanRequest(EMAIL, NAME, org.local_now().date(), ts.ensure_default_template(),
+                                 mentor_id=world["mentor"].id, curator_id=world["admin"].id,
+                                 application=application), world["admin"])
+    ctx.session.commit()
+    with pytest.raises(cs.CandidateError, match="onboarding plan is running"):
+        cs.anonymise(person, "asked", by=world["recruiter"])
+    ctx.session.rollback()
+    assert ctx.session.get(Candidate, person.id).full_name == NAME
+    assert ctx.session.get(Booking, world["live"].id).state in ("invited", "cancelled")
+    # the retention job never picks a hired candidate, and a refusal there does not stop the run
+    assert cs.apply_retention() == 0
+
+
+def test_the_refusal_and_what_is_kept_reach_the_page(clean_app, make):
+    """The candidate page: a refused anonymisation says why; a done one says what is kept."""
+    from tests.conftest import login
+
+    vacancy = make.vacancy("open")
+    application = make.candidate(vacancy, full_name=NAME, email=EMAIL, phone=PHONE)
+    make.user("recruiter", email="r@x.test")
+    make.user("mentor", email="m@x.test")
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.training import services as ts
+
+    with clean_app.app_context():
+        app_row = db.session.get(Application, application)
+        candidate_id = app_row.candidate_id
+        for target in ("screened", "offer", "hired"):
+            cs.move(app_row, target)
+        mentor = db.session.scalar(sa.select(User).where(User.email == "m@x.test"))
+        plan = ts.start_plan(ts.PlanRequest(EMAIL, NAME, org.local_now().date(), ts.ensure_default_template(),
+                                            mentor_id=mentor.id, curator_id=mentor.id, application=app_row),
+                             mentor)
+        db.session.commit()
+        plan_id = plan.id
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    page = client.post(f"/candidates/{candidate_id}/anonymise", data={"reason": "asked"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "onboarding plan is running" in page and NAME in page
+    with clean_app.app_context():
+        from recruit.training.models import OnboardingPlan
+
+        db.session.get(OnboardingPlan, plan_id).state = "ended"
+        db.session.commit()
+    page = client.post(f"/candidates/{candidate_id}/anonymise", data={"reason": "asked"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert NAME not in page and EMAIL not in page
+    assert "employee account" in page  # what is kept, and why
