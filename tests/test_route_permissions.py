@@ -113,6 +113,9 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "quizzes.sign_off": ("POST", "/attempts/{attempt}/sign-off", {"admin", "mentor"}),
     "quizzes.request_retake": ("POST", "/attempts/{attempt}/retake", {"admin", "mentor"}),
     "quizzes.submit": ("POST", "/attempts/{attempt}/submit", {"new_hire"}),
+    "quizzes.edit": ("GET", "/quizzes/{quiz}/edit", {"admin", "mentor", "trainer"}),
+    "quizzes.hire": ("GET", "/quizzes/{quiz}/hires/{hire}", {"admin", "mentor"}),  # the hire's mentor
+    "quizzes.adjust": ("POST", "/quizzes/{quiz}/hires/{hire}/adjust", {"admin", "mentor"}),
     "api.api_start_attempt": ("POST", "/api/v1/quizzes/{quiz}/attempts", {"new_hire"}),
     "api.api_my_attempts": ("GET", "/api/v1/attempts", {"new_hire"}),
     "api.api_attempt": ("GET", "/api/v1/attempts/{attempt}", {"new_hire"}),
@@ -201,7 +204,8 @@ def world(clean_app, make):
                "booking_token": iv.booking_token(booking), "spare": spare,
                "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id,
                "onboarding_template": plan.template_id, "quiz": quiz.id, "attempt": attempt.id,
-               "attempt_answer": attempt.answers[0].id, "bank_question": question.id}
+               "attempt_answer": attempt.answers[0].id, "bank_question": question.id,
+               "hire": users["new_hire"]}
         db.session.commit()
     return {"users": users, "ids": ids, "tokens": tokens, "own_tokens": own_tokens}
 

@@ -13,19 +13,23 @@ from recruit.auth.permissions import allow
 from recruit.extensions import db
 from recruit.quizzes import services as qs
 from recruit.quizzes.models import Attempt, AttemptAnswer, Quiz
+from recruit.quizzes.review import shown_question
 
 
 def _attempt_json(attempt: Attempt) -> dict[str, Any]:
+    """The quiz's review options decide what a closed attempt shows, as on the page."""
     closed = attempt.state != "in_progress"
-    reveal = attempt.state == "graded"
+    review = qs.review_for(attempt, current_user)
     return {
         "id": attempt.id, "quiz_id": attempt.quiz_id, "quiz": attempt.quiz.title, "number": attempt.number,
         "state": attempt.state, "started_at": attempt.started_at.isoformat(),
         "deadline": attempt.deadline.isoformat(),
         "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
         "score": attempt.score if closed else None, "max_score": attempt.max_score,
-        "passed": attempt.passed if reveal else None, "signed_off": attempt.signed_off_at is not None,
-        "questions": [qs.shown_question(item, reveal=reveal) for item in attempt.answers],
+        "passed": attempt.passed if attempt.state == "graded" else None,
+        "signed_off": attempt.signed_off_at is not None,
+        "review": {"marks": review.marks, "answers": review.answers},
+        "questions": [shown_question(item, review) for item in attempt.answers],
     }
 
 

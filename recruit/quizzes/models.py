@@ -17,6 +17,11 @@ from recruit.extensions import db
 from recruit.timeutil import UTCDateTime, utcnow
 
 ATTEMPT_STATES = ("in_progress", "submitted", "graded")
+# What a hire sees of a finished attempt, each level including the one before
+# (Moodle's review options, as levels): "score" the total and pass or fail,
+# "marks" also the points and whether each answer is right, "answers" also
+# the right answers, the feedback and the grader's comments.
+REVIEW_LEVELS = ("score", "marks", "answers")
 
 
 class Product(db.Model):
@@ -79,7 +84,10 @@ class QuestionVersion(db.Model):
 class Quiz(db.Model):
     __tablename__ = "quizzes"
     __table_args__ = (sa.CheckConstraint("attempt_limit >= 1", name="attempts_positive"),
-                      sa.CheckConstraint("pass_mark > 0 AND pass_mark <= 1", name="pass_mark_fraction"))
+                      sa.CheckConstraint("pass_mark > 0 AND pass_mark <= 1", name="pass_mark_fraction"),
+                      sa.CheckConstraint("review_open IN ('score','marks','answers')", name="valid_review_open"),
+                      sa.CheckConstraint("review_closed IN ('score','marks','answers')",
+                                         name="valid_review_closed"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -94,6 +102,10 @@ class Quiz(db.Model):
     shuffle_choices: Mapped[bool] = mapped_column(default=True)
     stage_position: Mapped[int | None]  # everyone whose plan is in this stage may take it
     random_draws: Mapped[list[dict[str, int]]] = mapped_column(sa.JSON, default=list)  # [{category_id, count}]
+    # what the hire sees after an attempt while attempts remain and the quiz is open ...
+    review_open: Mapped[str] = mapped_column(sa.String(8), default="score")
+    # ... and once no attempt is left or the quiz has closed
+    review_closed: Mapped[str] = mapped_column(sa.String(8), default="answers")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     fixed: Mapped[list[QuizQuestion]] = relationship(
@@ -160,7 +172,8 @@ class AttemptAnswer(db.Model):
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempts.id", ondelete="CASCADE"))
     position: Mapped[int]
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("question_versions.id"))
-    choice_order: Mapped[list[int]] = mapped_column(sa.JSON, default=list)  # shown order of choices
+    choice_order: Mapped[list[int]] = mapped_column(sa.JSON, default=list)  # shown order of choices (matching: lefts)
+    right_order: Mapped[list[int]] = mapped_column(sa.JSON, default=list)  # matching: shown order of the right side
     answer: Mapped[Any | None] = mapped_column(sa.JSON)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seconds_spent: Mapped[float] = mapped_column(default=0.0)  # time since the attempt's previous save
@@ -173,3 +186,27 @@ class AttemptAnswer(db.Model):
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
     version: Mapped[QuestionVersion] = relationship(lazy="joined")
+
+
+class QuizAdjustment(db.Model):
+    """A mentor's allowance for one hire on one quiz, always with a reason:
+    more minutes on every attempt (WCAG 2.2.1, timing adjustable; a running
+    attempt's deadline moves at once) or more attempts. Grants add up."""
+
+    __tablename__ = "quiz_adjustments"
+    __table_args__ = (
+        sa.Index("ix_quiz_adjustments_quiz_user", "quiz_id", "user_id"),
+        sa.CheckConstraint("extra_minutes >= 0 AND extra_attempts >= 0 AND extra_minutes + extra_attempts > 0",
+                           name="something_granted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quizzes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    extra_minutes: Mapped[int] = mapped_column(default=0)
+    extra_attempts: Mapped[int] = mapped_column(default=0)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    granted_by = relationship("User", foreign_keys=[granted_by_id], lazy="joined")

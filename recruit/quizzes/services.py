@@ -4,7 +4,6 @@ and the mentor's sign-off that the onboarding gate reads."""
 from __future__ import annotations
 
 import random
-import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.quizzes import gift, types
+from recruit.quizzes import adjustments, drawing, gift, types
 from recruit.quizzes.models import (
     Attempt,
     AttemptAnswer,
@@ -25,6 +24,7 @@ from recruit.quizzes.models import (
     Quiz,
     QuizAssignment,
 )
+from recruit.quizzes.review import EVERYTHING, NOTHING, Review, quiz_over_for_hire, review_level
 from recruit.timeutil import utcnow
 
 GRACE = timedelta(seconds=30)
@@ -99,6 +99,28 @@ def edit_question(bank: BankQuestion, question: types.Question, by: User) -> Que
     return version
 
 
+# --- what a hire sees after an attempt -------------------------------------------------
+
+def check_review_options(review_open: str, review_closed: str) -> tuple[str, str]:
+    """While attempts remain, and once none is left or the quiz has closed:
+    never less afterwards than the hire saw already."""
+    from recruit.quizzes.models import REVIEW_LEVELS
+
+    if review_open not in REVIEW_LEVELS or review_closed not in REVIEW_LEVELS:
+        raise QuizError(_("Choose what the hire sees after an attempt from the list."))
+    if REVIEW_LEVELS.index(review_closed) < REVIEW_LEVELS.index(review_open):
+        raise QuizError(_("Once no attempt is left the hire sees at least what they saw after each attempt."))
+    return review_open, review_closed
+
+
+def set_review_options(quiz: Quiz, review_open: str, review_closed: str, by: User) -> Quiz:
+    quiz.review_open, quiz.review_closed = check_review_options(review_open, review_closed)
+    db.session.flush()
+    audit.record("quiz.review_options", quiz, actor_id=by.id, review_open=quiz.review_open,
+                 review_closed=quiz.review_closed)
+    return quiz
+
+
 # --- attempts ------------------------------------------------------------------------
 
 def may_take(quiz: Quiz, user: User) -> bool:
@@ -116,24 +138,30 @@ def may_take(quiz: Quiz, user: User) -> bool:
     return False
 
 
-def _questions_for(quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
+def _questions_for(quiz: Quiz, rng: random.Random, earlier: list[Attempt]) -> list[QuestionVersion]:
+    """A retake draws the questions the hire has not been asked yet first and
+    never repeats the previous attempt's order (see drawing)."""
+    seen = {item.version.question_id for attempt in earlier for item in attempt.answers}
     chosen = [item.question for item in quiz.fixed if not item.question.archived]
     taken = {q.id for q in chosen}
     for draw in quiz.random_draws or []:
         pool = [q for q in db.session.scalars(sa.select(BankQuestion).where(
-            BankQuestion.category_id == draw["category_id"], BankQuestion.archived.is_(False))).unique()
-            if q.id not in taken]
-        picked = rng.sample(pool, min(int(draw["count"]), len(pool)))
+            BankQuestion.category_id == draw["category_id"], BankQuestion.archived.is_(False))
+            .order_by(BankQuestion.id)).unique() if q.id not in taken]
+        picked = drawing.draw(pool, int(draw["count"]), seen, rng, key=lambda q: q.id)
         taken.update(q.id for q in picked)
         chosen.extend(picked)
     if quiz.shuffle_questions:
-        rng.shuffle(chosen)
+        previous = [item.version.question_id for item in earlier[-1].answers] if earlier else None
+        chosen = drawing.shuffled(chosen, rng, unlike=previous, key=lambda q: q.id)
     return [q.current for q in chosen]
 
 
-def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attempt:
+def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, *,
+                  rng: random.Random | None = None) -> Attempt:
     """Returns the attempt in progress if there is one (a reload loses nothing
-    and the clock keeps running); otherwise starts the next, within the limit."""
+    and the clock keeps running); otherwise starts the next, within the limit
+    (the mentor's extra attempts and minutes included). `rng` is for tests."""
     now = now or utcnow()
     running = db.session.scalar(sa.select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
                                                          Attempt.state == "in_progress"))
@@ -146,22 +174,26 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
         raise PermissionError("quiz")
     if (quiz.opens_at and now < quiz.opens_at) or (quiz.closes_at and now > quiz.closes_at):
         raise QuizError(_("This quiz is not open now."))
-    used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id,
-                                                                       Attempt.user_id == user.id)) or 0
-    if used >= quiz.attempt_limit:
-        raise QuizError(_("You have used all %(n)d attempts.", n=quiz.attempt_limit))
-    rng = random.SystemRandom()  # draws and order nobody can predict from the quiz and the user
-    versions = _questions_for(quiz, rng)
+    earlier = attempts_of(quiz, user)
+    limit = adjustments.attempt_limit_for(quiz, user.id)
+    if len(earlier) >= limit:
+        raise QuizError(_("You have used all %(n)d attempts.", n=limit))
+    rng = rng or random.SystemRandom()  # draws and order nobody can predict from the quiz and the user
+    versions = _questions_for(quiz, rng, earlier)
     if not versions:
         raise QuizError(_("This quiz has no questions yet."))
-    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=used + 1, state="in_progress", started_at=now,
-                      deadline=now + timedelta(minutes=quiz.time_limit_minutes),
+    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=len(earlier) + 1, state="in_progress",
+                      started_at=now, deadline=now + timedelta(minutes=adjustments.time_limit_for(quiz, user.id)),
                       max_score=sum(v.points for v in versions))
     for position, version in enumerate(versions):
-        order = list(range(len(version.data.get("choices", []))))
+        order, right_order = list(range(len(version.data.get("choices", [])))), []
         if quiz.shuffle_choices and version.kind in ("single", "multiple"):
             rng.shuffle(order)
-        attempt.answers.append(AttemptAnswer(position=position, version_id=version.id, choice_order=order))
+        if version.kind == "matching":
+            order, right_order = drawing.matching_orders(version.data["pairs"], rng,
+                                                         shuffle_lefts=quiz.shuffle_choices)
+        attempt.answers.append(AttemptAnswer(position=position, version_id=version.id, choice_order=order,
+                                             right_order=right_order))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -172,8 +204,24 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None) -> Attemp
     return attempt
 
 
+def _hold_open(attempt: Attempt) -> bool:
+    """Takes the attempt's row for this transaction if it is still in progress
+    in the database, not only in this session's copy: a submit in another
+    request that committed first wins, and this one then changes nothing.
+    (PostgreSQL: the row lock waits for the other transaction; SQLite: one
+    writer at a time.)"""
+    held = db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "in_progress")
+                              .values(state="in_progress").execution_options(synchronize_session=False))
+    if held.rowcount == 1:
+        return True
+    db.session.refresh(attempt)
+    for item in attempt.answers:
+        db.session.refresh(item)
+    return False
+
+
 def _open_for_answers(attempt: Attempt, now: datetime) -> None:
-    if attempt.state != "in_progress":
+    if attempt.state != "in_progress" or not _hold_open(attempt):
         raise QuizError(_("This attempt is closed."))
     if now > attempt.deadline + GRACE:
         close(attempt, now)
@@ -214,9 +262,9 @@ def _shown_to_stored(item: AttemptAnswer, answer: Any) -> Any:
 
 def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Grades the closed questions; essays wait for a person. A second submit
-    of the same attempt changes nothing."""
+    of the same attempt changes nothing, also when it races the first."""
     now = now or utcnow()
-    if attempt.state != "in_progress":
+    if attempt.state != "in_progress" or not _hold_open(attempt):
         return attempt
     if now > attempt.deadline + GRACE:
         return close(attempt, now)
@@ -225,7 +273,7 @@ def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
 
 def close(attempt: Attempt, now: datetime) -> Attempt:
     """Deadline passed: the attempt is closed with what was saved before it."""
-    if attempt.state != "in_progress":
+    if attempt.state != "in_progress" or not _hold_open(attempt):
         return attempt
     for item in attempt.answers:
         if item.saved_at and item.saved_at > attempt.deadline + GRACE:
@@ -306,9 +354,13 @@ def may_sign_off(attempt: Attempt, user: User) -> bool:
 
 
 def attempts_left(attempt: Attempt) -> int:
-    used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.quiz_id == attempt.quiz_id,
-                                                                        Attempt.user_id == attempt.user_id))
-    return max(attempt.quiz.attempt_limit - (used or 0), 0)
+    return attempts_left_for(attempt.quiz, attempt.user_id)
+
+
+def attempts_left_for(quiz: Quiz, user_id: int) -> int:
+    used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id,
+                                                                        Attempt.user_id == user_id))
+    return max(adjustments.attempt_limit_for(quiz, user_id) - (used or 0), 0)
 
 
 def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:
@@ -362,38 +414,23 @@ def request_retake(attempt: Attempt, mentor: User, note: str = "") -> Attempt:
 
 # --- what the pages show -------------------------------------------------------------------
 
-def shown_question(item: AttemptAnswer, *, reveal: bool) -> dict[str, Any]:
-    """A question as the new hire sees it. Before the attempt closes nothing of
-    the key is included: no fractions, no feedback, no accepted answers."""
-    data = item.version.data
-    shown: dict[str, Any] = {"position": item.position, "kind": item.version.kind, "text": data["text"],
-                             "text_format": data.get("text_format", "moodle"), "points": item.version.points}
-    if item.version.kind in ("single", "multiple"):
-        shown["choices"] = [data["choices"][i]["text"] for i in item.choice_order]
-    if item.version.kind == "matching":
-        lefts = [p[0] for p in data["pairs"]]
-        rights = sorted({p[1] for p in data["pairs"]})
-        shown["lefts"], shown["rights"] = lefts, rights
-    answer = item.answer
-    if item.version.kind == "single" and isinstance(answer, int) and answer in item.choice_order:
-        answer = item.choice_order.index(answer)
-    if item.version.kind == "multiple" and isinstance(answer, list):
-        answer = [item.choice_order.index(a) for a in answer if a in item.choice_order]
-    shown["answer"] = answer
-    if reveal:
-        shown["points_earned"] = item.points
-        shown["comment"] = item.comment
-        shown["feedback"] = data.get("feedback", "")
-        if item.version.kind in ("single", "multiple"):
-            shown["choice_feedback"] = [data["choices"][i].get("feedback", "") for i in item.choice_order]
-            shown["right"] = [data["choices"][i]["fraction"] > 0 for i in item.choice_order]
-        if item.version.kind == "true_false":
-            shown["correct"] = data.get("correct")
-        if item.version.kind == "short":
-            shown["accepted"] = [c["text"] for c in data.get("choices", []) if c.get("fraction", 0) > 0]
-        if item.version.kind == "numeric":
-            shown["accepted"] = [f"{n['low']:g}..{n['high']:g}" if n.get("low") is not None else
-                                 f"{n['value']:g} ± {n['tolerance']:g}" for n in data.get("numbers", [])]
+def review_for(attempt: Attempt, viewer: User, now: datetime | None = None) -> Review:
+    """What `viewer` sees of a closed attempt. A grader sees everything; the
+    hire sees what the quiz's review options allow at this moment, and the
+    right answers not before every answer is graded."""
+    if attempt.state == "in_progress":
+        return NOTHING
+    if attempt.user_id != viewer.id:
+        return EVERYTHING
+    quiz = attempt.quiz
+    running = db.session.scalar(sa.select(Attempt.id).where(Attempt.quiz_id == quiz.id,
+                                                            Attempt.user_id == attempt.user_id,
+                                                            Attempt.state == "in_progress"))
+    over = quiz_over_for_hire(attempts_left=attempts_left(attempt), running=running is not None,
+                              closes_at=quiz.closes_at, now=now or utcnow())
+    shown = review_level(quiz.review_open, quiz.review_closed, over=over)
+    if attempt.state != "graded":
+        return Review(marks=shown.marks, answers=False)
     return shown
 
 
@@ -430,52 +467,3 @@ def may_grade(attempt: Attempt, user: User) -> bool:
         return True
     return bool(db.session.scalar(sa.select(OnboardingPlan.id).where(OnboardingPlan.hire_id == attempt.user_id,
                                                                      OnboardingPlan.mentor_id == user.id)))
-
-
-# --- statistics -------------------------------------------------------------------------
-
-def quiz_statistics(quiz: Quiz) -> dict[str, Any]:
-    from recruit.quizzes import stats
-
-    attempts = [a for a in db.session.scalars(sa.select(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.state.in_(("submitted", "graded")))).unique()]
-    per_question: dict[int, dict[str, Any]] = {}
-    totals = {a.id: sum(i.points or 0.0 for i in a.answers) for a in attempts}
-    for attempt in attempts:
-        for item in attempt.answers:
-            if item.points is None:
-                continue
-            entry = per_question.setdefault(item.version.question_id, {
-                "name": item.version.question.name or item.version.data["text"][:60], "kind": item.version.kind,
-                "results": [], "rest": []})
-            wrong = None
-            if item.version.kind == "single" and isinstance(item.answer, int):
-                choice = item.version.data["choices"][item.answer]
-                wrong = choice["text"] if choice["fraction"] <= 0 else None
-            entry["results"].append(stats.ItemResult(item.points / item.version.points if item.version.points else 0.0,
-                                                     wrong, item.seconds_spent or None))
-            entry["rest"].append(totals[attempt.id] - item.points)
-    items = [{"name": e["name"], "kind": e["kind"], "stats": stats.item_stats(e["results"], e["rest"])}
-             for e in per_question.values()]
-    durations = [(a.submitted_at - a.started_at).total_seconds() / 60 for a in attempts if a.submitted_at]
-    graded = [a for a in attempts if a.state == "graded"]
-    percentages = [100 * a.score / a.max_score for a in graded if a.max_score]
-    scatter = [(i["name"], i["stats"].facility, i["stats"].discrimination) for i in items
-               if i["stats"].facility is not None and i["stats"].discrimination is not None]
-    return {"attempts": len(attempts), "graded": len(graded),
-            "histogram": stats.histogram_chart(stats.score_histogram(percentages), quiz.pass_mark)
-            if percentages else None,
-            "scatter": stats.scatter_chart(scatter) if scatter else None, "scatter_names": [p[0] for p in scatter],
-            "passed": sum(1 for a in graded if a.passed),
-            "mean_score": statistics.fmean([a.score / a.max_score for a in graded]) * 100 if graded else None,
-            "mean_minutes": statistics.fmean(durations) if durations else None, "items": items}
-
-
-def results_rows(quiz: Quiz):
-    for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.quiz_id == quiz.id)
-                                      .order_by(Attempt.user_id, Attempt.number)).unique():
-        yield [attempt.user.full_name, attempt.user.email, attempt.number, attempt.state,
-               attempt.started_at.isoformat(), attempt.submitted_at.isoformat() if attempt.submitted_at else "",
-               "" if attempt.score is None else attempt.score, attempt.max_score,
-               "" if attempt.passed is None else ("yes" if attempt.passed else "no"),
-               "yes" if attempt.signed_off_at else "no"]

@@ -10,8 +10,10 @@ from flask_login import current_user
 
 from recruit.auth.permissions import allow
 from recruit.extensions import db
+from recruit.quizzes import adjustments, reports
 from recruit.quizzes import services as qs
 from recruit.quizzes.models import (
+    REVIEW_LEVELS,
     Attempt,
     AttemptAnswer,
     BankQuestion,
@@ -20,6 +22,7 @@ from recruit.quizzes.models import (
     QuizAssignment,
     QuizQuestion,
 )
+from recruit.quizzes.review import NOTHING, shown_question
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("quizzes", __name__)
@@ -52,7 +55,8 @@ def _own_attempt(attempt_id: int) -> Attempt:
 def index():
     quizzes = qs.visible_quizzes(current_user)
     mine = {q.id: qs.attempts_of(q, current_user) for q in quizzes}
-    return render_template("quizzes/index.html", quizzes=quizzes, mine=mine)
+    allowances = {q.id: adjustments.allowance(q.id, current_user.id) for q in quizzes}
+    return render_template("quizzes/index.html", quizzes=quizzes, mine=mine, allowances=allowances)
 
 
 @bp.route("/quizzes/bank", methods=["GET", "POST"])
@@ -123,7 +127,20 @@ def new():
     from recruit.auth.services import users_with_role
 
     return render_template("quizzes/new.html", questions=questions, categories=categories,
-                           hires=users_with_role("new_hire"))
+                           hires=users_with_role("new_hire"), levels=REVIEW_LEVELS, quiz=None)
+
+
+@bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
+@allow("admin", "mentor", "trainer")
+def edit(quiz_id: int):
+    """The quiz's review options: what a hire sees after an attempt."""
+    quiz = _quiz(quiz_id)
+    if request.method == "POST" and commit_or_flash(
+            lambda: qs.set_review_options(quiz, request.form.get("review_open", ""),
+                                          request.form.get("review_closed", ""), current_user),
+            _("Review options saved.")):
+        return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
+    return render_template("quizzes/edit.html", quiz=quiz, levels=REVIEW_LEVELS)
 
 
 def _quiz_from_form(questions, categories) -> Quiz:
@@ -145,7 +162,10 @@ def _quiz_from_form(questions, categories) -> Quiz:
         raise qs.QuizError(_("Give the quiz a title and a key (the onboarding gate names the key)."))
     if db.session.scalar(sa.select(Quiz.id).where(Quiz.key == key)):
         raise qs.QuizError(_("The key “%(key)s” is taken.", key=key))
+    review_open, review_closed = qs.check_review_options(form.get("review_open", "score"),
+                                                         form.get("review_closed", "answers"))
     quiz = Quiz(title=title, key=key, description=form.get("description", "").strip(),
+                review_open=review_open, review_closed=review_closed,
                 time_limit_minutes=int(number("time_limit_minutes", 1, 600, 30)),
                 pass_mark=number("pass_mark", 1, 100, 70) / 100.0,
                 attempt_limit=int(number("attempt_limit", 1, 10, 2)),
@@ -208,15 +228,17 @@ def attempt(attempt_id: int):
             db.session.commit()
         else:
             return render_template("quizzes/take.html", attempt=attempt,
-                                   questions=[qs.shown_question(i, reveal=False) for i in attempt.answers])
+                                   allowance=adjustments.allowance(attempt.quiz_id, attempt.user_id),
+                                   questions=[shown_question(i, NOTHING) for i in attempt.answers])
     if attempt.state == "in_progress":
         abort(403)  # nobody looks at an attempt while it runs
-    reveal = attempt.state == "graded" or attempt.user_id != current_user.id
+    review = qs.review_for(attempt, current_user)
     grader = attempt.user_id != current_user.id
-    return render_template("quizzes/result.html", attempt=attempt, grader=grader,
+    return render_template("quizzes/result.html", attempt=attempt, grader=grader, review=review,
                            signer=grader and qs.may_sign_off(attempt, current_user),
+                           adjuster=grader and adjustments.may_adjust(attempt.user_id, current_user),
                            attempts_left=qs.attempts_left(attempt),
-                           questions=[(i, qs.shown_question(i, reveal=reveal)) for i in attempt.answers])
+                           questions=[(i, shown_question(i, review)) for i in attempt.answers])
 
 
 def _parse_answer(kind: str, form) -> object:
@@ -257,6 +279,9 @@ def submit(attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
+    if attempt.state != "in_progress":  # a second click, another tab: nothing changes
+        flash(_("This attempt was already submitted."), "info")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     for item in attempt.answers:  # the last answers, sent with the submit button
         if f"q{item.position}-present" in request.form and attempt.state == "in_progress":
             prefixed = _Prefixed(request.form, f"q{item.position}-")
@@ -296,10 +321,12 @@ def statistics(quiz_id: int):
         writer = csv.writer(out)
         writer.writerow(["name", "email", "attempt", "state", "started", "submitted", "score", "max_score",
                          "passed", "signed_off"])
-        writer.writerows(qs.results_rows(quiz))
+        writer.writerows(reports.results_rows(quiz, current_user))
         return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename=quiz-{quiz.key}-results.csv"})
-    return render_template("quizzes/statistics.html", quiz=quiz, data=qs.quiz_statistics(quiz))
+    return render_template("quizzes/statistics.html", quiz=quiz, data=reports.quiz_statistics(quiz, current_user),
+                           hires=reports.hires_on_quiz(quiz, current_user),
+                           everyone=reports.sees_every_hire(current_user))
 
 
 @bp.route("/grading")
@@ -343,3 +370,50 @@ def request_retake(attempt_id: int):
     commit_or_flash(lambda: qs.request_retake(attempt, current_user, request.form.get("note", "")),
                     _("Retake requested; %(name)s has an e-mail.", name=attempt.user.full_name))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+def _hire_on(quiz: Quiz, user_id: int):
+    from recruit.auth.models import User
+
+    hire = db.session.get(User, user_id)
+    if hire is None or not hire.has_role("new_hire"):
+        abort(404)
+    if not adjustments.may_adjust(hire.id, current_user):
+        abort(403)
+    return hire
+
+
+@bp.route("/quizzes/<int:quiz_id>/hires/<int:user_id>")
+@allow("admin", "mentor")
+def hire(quiz_id: int, user_id: int):
+    """One hire's attempts on a quiz and the mentor's allowances for them."""
+    quiz = _quiz(quiz_id)
+    person = _hire_on(quiz, user_id)
+    attempts = qs.attempts_of(quiz, person)
+    return render_template("quizzes/hire.html", quiz=quiz, hire=person, attempts=attempts,
+                           adjustments=adjustments.adjustments_of(quiz, person.id),
+                           time_limit=adjustments.time_limit_for(quiz, person.id),
+                           attempt_limit=adjustments.attempt_limit_for(quiz, person.id),
+                           running=next((a for a in attempts if a.state == "in_progress"), None),
+                           max_minutes=adjustments.MAX_MINUTES, max_attempts=adjustments.MAX_ATTEMPTS)
+
+
+@bp.route("/quizzes/<int:quiz_id>/hires/<int:user_id>/adjust", methods=["POST"])
+@allow("admin", "mentor")
+def adjust(quiz_id: int, user_id: int):
+    """Extra minutes (a running attempt's deadline moves) or attempts, with a reason."""
+    quiz = _quiz(quiz_id)
+    person = _hire_on(quiz, user_id)
+
+    def grant():
+        def whole(key: str) -> int:
+            raw = request.form.get(key, "").strip() or "0"
+            if not raw.isdigit() or len(raw) > 4:
+                raise qs.QuizError(_("Extra minutes and attempts are whole numbers."))
+            return int(raw)
+
+        return adjustments.grant(quiz, person, current_user, minutes=whole("extra_minutes"),
+                                 attempts=whole("extra_attempts"), reason=request.form.get("reason", ""))
+
+    commit_or_flash(grant, _("Saved: %(name)s has the adjustment.", name=person.full_name))
+    return redirect(url_for("quizzes.hire", quiz_id=quiz.id, user_id=person.id))

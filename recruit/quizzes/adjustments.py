@@ -1,0 +1,99 @@
+"""A mentor's allowances for one hire on one quiz: more minutes on every
+attempt (WCAG 2.2.1, timing adjustable: a running attempt's deadline moves
+at once, the server keeps it) or more attempts, always with a reason that
+the audit trail and the hire's page keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from recruit import audit
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.quizzes.models import Attempt, Quiz, QuizAdjustment
+from recruit.timeutil import utcnow
+
+MAX_MINUTES = 600
+MAX_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class Allowance:
+    extra_minutes: int = 0
+    extra_attempts: int = 0
+
+
+def allowance(quiz_id: int, user_id: int) -> Allowance:
+    minutes, attempts = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(QuizAdjustment.extra_minutes), 0),
+                  sa.func.coalesce(sa.func.sum(QuizAdjustment.extra_attempts), 0))
+        .where(QuizAdjustment.quiz_id == quiz_id, QuizAdjustment.user_id == user_id)).one()
+    return Allowance(int(minutes), int(attempts))
+
+
+def attempt_limit_for(quiz: Quiz, user_id: int) -> int:
+    return quiz.attempt_limit + allowance(quiz.id, user_id).extra_attempts
+
+
+def time_limit_for(quiz: Quiz, user_id: int) -> int:
+    return quiz.time_limit_minutes + allowance(quiz.id, user_id).extra_minutes
+
+
+def adjustments_of(quiz: Quiz, user_id: int) -> list[QuizAdjustment]:
+    return list(db.session.scalars(sa.select(QuizAdjustment).where(
+        QuizAdjustment.quiz_id == quiz.id, QuizAdjustment.user_id == user_id).order_by(QuizAdjustment.id)).unique())
+
+
+def may_adjust(hire_id: int, user: User) -> bool:
+    """The hire's mentor (of their latest plan) or an admin."""
+    from recruit.training.models import OnboardingPlan
+
+    if user.has_role("admin"):
+        return True
+    mentor = db.session.scalar(sa.select(OnboardingPlan.mentor_id).where(OnboardingPlan.hire_id == hire_id)
+                               .order_by(OnboardingPlan.id.desc()).limit(1))
+    return mentor is not None and mentor == user.id
+
+
+def grant(quiz: Quiz, hire: User, by: User, *, minutes: int, attempts: int, reason: str,
+          now: datetime | None = None) -> QuizAdjustment:
+    """Adds minutes to every attempt of this hire (the one running too) and/or attempts."""
+    from recruit.quizzes import services as qs
+
+    now = now or utcnow()
+    if not may_adjust(hire.id, by):
+        raise PermissionError("adjust")
+    if not hire.has_role("new_hire"):
+        raise qs.QuizError(_("Only a new hire's attempts can be adjusted."))
+    if not 0 <= minutes <= MAX_MINUTES or not 0 <= attempts <= MAX_ATTEMPTS:
+        raise qs.QuizError(_("Extra minutes run from 0 to %(minutes)d, extra attempts from 0 to %(attempts)d.",
+                             minutes=MAX_MINUTES, attempts=MAX_ATTEMPTS))
+    if minutes == 0 and attempts == 0:
+        raise qs.QuizError(_("Give extra minutes, an extra attempt, or both."))
+    reason = reason.strip()
+    if not reason:
+        raise qs.QuizError(_("Say why: the reason is kept with the adjustment."))
+    if len(reason) > 500:
+        raise qs.QuizError(_("Keep the reason under 500 characters."))
+    adjustment = QuizAdjustment(quiz_id=quiz.id, user_id=hire.id, extra_minutes=minutes, extra_attempts=attempts,
+                                reason=reason, granted_by_id=by.id, granted_at=now)
+    db.session.add(adjustment)
+    moved = None
+    running = db.session.scalar(sa.select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == hire.id,
+                                                         Attempt.state == "in_progress"))
+    if running is not None and minutes:
+        if now > running.deadline + qs.GRACE:
+            qs.close(running, now)  # already over: the extra time is for the next attempt
+        else:
+            running.deadline = running.deadline + timedelta(minutes=minutes)
+            moved = running
+    db.session.flush()
+    audit.record("quiz.adjust", adjustment, actor_id=by.id, quiz_id=quiz.id, hire_id=hire.id,
+                 extra_minutes=minutes, extra_attempts=attempts, reason=reason,
+                 attempt_id=moved.id if moved else None,
+                 deadline=moved.deadline.isoformat() if moved else None)
+    return adjustment
