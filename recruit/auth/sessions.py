@@ -79,4 +79,6 @@ def stay_signed_in(user: User) -> None:
     session under the new version, with its original sign-in time, and a new
     remember-me cookie if it had one."""
     cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if hasattr(user, "_get_current_object"):  # current_user itself would make Flask-Login's proxy name itself
+        user = user._get_current_object()
     login_user(user, remember=cookie in request.cookies, duration=remember_duration())
