@@ -40,6 +40,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "admin.review_step_remove": ("POST", "/admin/settings/review-steps/999/remove", {"admin"}),
     "admin.outbox": ("GET", "/admin/outbox", {"admin"}),
     "admin.outbox_message": ("GET", "/admin/outbox/{message}", {"admin"}),
+    "admin.outbox_send_again": ("POST", "/admin/outbox/{message}/send-again", {"admin"}),
     "admin.audit_log": ("GET", "/admin/audit", {"admin"}),
     "vacancies.templates": ("GET", "/templates", VACANCY_READERS),
     "vacancies.template_detail": ("GET", "/templates/{template}", VACANCY_READERS),

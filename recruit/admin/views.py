@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from recruit import audit
+from recruit.admin import outbox as outbox_services
 from recruit.admin.forms import HolidayForm, ReviewStepForm, SettingsForm
 from recruit.auth import services as accounts
 from recruit.auth import two_factor
@@ -174,7 +175,18 @@ def outbox_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
-    return render_template("admin/outbox_message.html", message=message)
+    return render_template("admin/outbox_message.html", message=message, resendable=outbox_services.RESENDABLE)
+
+
+@bp.route("/outbox/<int:message_id>/send-again", methods=["POST"])
+@allow("admin")
+def outbox_send_again(message_id: int):
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    fresh = commit_or_flash(lambda: outbox_services.send_again(message, current_user),
+                            _("Sent again; the new message is below."), errors=(outbox_services.OutboxError,))
+    return redirect(url_for("admin.outbox_message", message_id=fresh.value.id if fresh else message.id))
 
 
 @bp.route("/audit")
