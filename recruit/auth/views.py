@@ -193,6 +193,7 @@ def set_password(purpose: str, token: str):
         except services.AccountError as exc:
             flash(str(exc), "error")
         else:
+            signin.clear_failures(user.email)  # locked out by someone else's guesses: the owner gets back in
             db.session.commit()
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for("auth.login"))

@@ -179,3 +179,16 @@ def test_hsts_only_with_secure_cookies(clean_app):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_password_reset_lifts_the_lockout(client, make):
+    """Someone else's guesses lock the account; the owner resets the password and is back in."""
+    make.user("recruiter", email="r@x.test")
+    for _ in range(5):
+        _post(client, "r@x.test")
+    from recruit.auth import services
+
+    with client.application.app_context():
+        token = services.make_password_token(services.user_by_email("r@x.test"), "reset")
+    client.post(f"/password/reset/{token}", data={"password": "brand-new-pass-1", "confirm": "brand-new-pass-1"})
+    login(client, "r@x.test", "brand-new-pass-1")
