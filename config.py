@@ -70,6 +70,10 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "recruit@localhost")
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
 
+    # Mail domains of the company's own network (special-use names that
+    # email-validator refuses otherwise), separated by commas or spaces.
+    EMAIL_INTERNAL_DOMAINS = tuple(os.environ.get("EMAIL_INTERNAL_DOMAINS", "local").replace(",", " ").split())
+
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ["en"]
@@ -88,6 +92,7 @@ class TestConfig(Config):
     SECRET_KEY = "tests-only-key-that-signs-nothing-real"  # nosec B105: the test configuration only
     SECRET_KEY_FALLBACKS: list[str] = []
     SCALE_OUT = False
+    EMAIL_INTERNAL_DOMAINS = ("local", "test")
     JOBS_MODE = "sync"
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False

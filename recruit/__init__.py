@@ -50,6 +50,9 @@ def create_app(config_object: str | type = "config.Config") -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.url_map.converters["int"] = DatabaseId
+    from recruit.web import StrictJSONProvider
+
+    app.json = StrictJSONProvider(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

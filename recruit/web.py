@@ -4,11 +4,13 @@ on a refused change; a PermissionError is a 403."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from flask import abort, flash
+from flask.json.provider import DefaultJSONProvider
 
 from recruit.extensions import db
 
@@ -51,3 +53,44 @@ def db_int(value: str) -> int:
     if not -(2**31) <= number < 2**31:
         raise ValueError("out of range")
     return number
+
+
+class NonFinite(float):
+    """NaN, Infinity or a number too large for a float, as read from a JSON
+    body: kept as a marker so the API can name the field in its 422."""
+
+    def __new__(cls, text: str) -> NonFinite:
+        value = super().__new__(cls, "nan")
+        value.text = text  # type: ignore[attr-defined]
+        return value
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    return value if math.isfinite(value) else NonFinite(text)
+
+
+def non_finite_fields(value: Any, path: str = "") -> list[str]:
+    """Where in a parsed body a non-finite number sits ("items[2].score")."""
+    if isinstance(value, NonFinite):
+        return [path or "body"]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in non_finite_fields(v, f"{path}.{k}" if path else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in non_finite_fields(v, f"{path}[{i}]")]
+    return []
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Standard JSON only (RFC 8259): reading, NaN and Infinity become
+    markers the API refuses by field; writing, they are an error, never the
+    non-standard tokens Python would emit."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        kwargs.setdefault("allow_nan", False)
+        return super().dumps(obj, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        kwargs.setdefault("parse_constant", NonFinite)
+        kwargs.setdefault("parse_float", _number)
+        return super().loads(s, **kwargs)

@@ -18,7 +18,7 @@ from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application, Candidate, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
 from recruit.vacancies.policies import visible_applications
-from recruit.web import db_int
+from recruit.web import db_int, non_finite_fields
 
 bp = Blueprint("api", __name__)
 MAX_BULK = 5000
@@ -43,6 +43,9 @@ def _json_object() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "The body must be a JSON object.")
+    refused = non_finite_fields(data)
+    if refused:
+        raise ApiError(422, "Some fields are not valid.", {f: "must be a finite number" for f in refused})
     return data
 
 
@@ -89,6 +92,13 @@ _VACANCY_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+# The same bounds as the vacancy form's; a column cannot hold more anyway.
+_VACANCY_RANGES: dict[str, tuple[int, int]] = {
+    "headcount": (1, 500), "pay_level": (1, 99), "salary_min": (0, 2**31 - 1), "salary_max": (0, 2**31 - 1),
+    "min_experience_years": (0, 60),
+}
+
+
 def _vacancy_fields(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(_VACANCY_TYPES) - {"template_id", "state", "comment"}
     if unknown:
@@ -100,6 +110,9 @@ def _vacancy_fields(data: dict[str, Any]) -> dict[str, Any]:
         value = data[name]
         if isinstance(value, bool) or not isinstance(value, types):
             errors[name] = f"must be {' or '.join(t.__name__ for t in types)}"
+            continue
+        if name in _VACANCY_RANGES and not _VACANCY_RANGES[name][0] <= value <= _VACANCY_RANGES[name][1]:
+            errors[name] = "must be between {} and {}".format(*_VACANCY_RANGES[name])
             continue
         if name == "target_start" and value is not None:
             try:
@@ -276,6 +289,10 @@ def candidates_import(vacancy_id: int):
         unknown = set(item) - set(importer.FIELDS)
         for name in sorted(unknown):
             errors.append({"index": index, "field": name, "reason": "unknown field"})
+        refused = non_finite_fields(item)
+        errors.extend({"index": index, "field": path, "reason": "must be a finite number"} for path in refused)
+        if refused:
+            continue
         row, row_errors = importer.check_candidate(item, index, lambda f: f)
         errors.extend({"index": index, "field": e.column, "reason": e.reason} for e in row_errors)
         if row is None or unknown:

@@ -5,11 +5,11 @@ from wtforms import SelectMultipleField as _SelectMultiple
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from recruit.auth.models import ROLES
-from recruit.vacancies.importer import is_email
+from recruit.emails import is_valid as is_email
 
 
 def Email(message=None):  # noqa: N802 - reads like the WTForms validator it replaces
-    """Syntax only: internal domains such as demo.local are real addresses here."""
+    """The product's one e-mail check (recruit/emails.py), with internal domains allowed."""
 
     def check(form, field):
         if field.data and not is_email(field.data.strip()):

@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from recruit import audit
+from recruit import audit, emails
 from recruit.auth import sessions
 from recruit.auth.models import ROLES, ApiToken, User
 from recruit.extensions import db
@@ -47,7 +47,7 @@ def check_password_strength(password: str) -> None:
 
 def create_user(email: str, full_name: str, roles: list[str] | set[str], password: str | None = None) -> User:
     email = normalise_email(email)
-    if not email or "@" not in email:
+    if not emails.is_valid(email):
         raise AccountError(_("Enter a valid e-mail address."))
     if user_by_email(email) is not None:
         raise AccountError(_("A user with the e-mail %(email)s already exists.", email=email))

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from recruit import emails
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
@@ -39,7 +42,6 @@ _HEADER_GUESSES: dict[str, tuple[str, ...]] = {
     "source": ("источник", "source", "channel"),
     "notes": ("комментарий", "примечание", "notes", "comment"),
 }
-_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]{2,}$")
 
 
 # Every message a user may see, with %(name)s placeholders: the pages translate
@@ -71,10 +73,6 @@ MESSAGES: dict[str, str] = {
     "negative_count": N_("a count cannot be negative"),
     "implausible_count": N_("%(value)s in one day is not plausible (at most %(limit)s)"),
 }
-
-
-def is_email(value: str) -> bool:
-    return bool(_EMAIL.match(value or ""))
 
 
 class FileError(ValueError):
@@ -250,7 +248,7 @@ def check_candidate(values: Mapping[str, object], line: int, column_name) -> tup
         errors.append(RowError(line, column_name("full_name"), "name_missing"))
     if not email and not phone:
         errors.append(RowError(line, column_name("email"), "no_contact"))
-    if email and not _EMAIL.match(email):
+    if email and not emails.is_valid(email):
         errors.append(RowError(line, column_name("email"), "bad_email", {"value": email}))
     phone_norm = normalise_phone(phone)
     if phone and (phone_norm is None or not 7 <= len(phone_norm) <= 15):
@@ -263,7 +261,9 @@ def check_candidate(values: Mapping[str, object], line: int, column_name) -> tup
         except ValueError:
             errors.append(RowError(line, column_name("experience_years"), "bad_years", {"value": str(raw_exp)}))
         else:
-            if exp is not None and exp < 0:
+            if exp is not None and not math.isfinite(exp):
+                errors.append(RowError(line, column_name("experience_years"), "bad_years", {"value": str(raw_exp)}))
+            elif exp is not None and exp < 0:
                 errors.append(RowError(line, column_name("experience_years"), "negative_years"))
             elif exp is not None and exp > MAX_EXPERIENCE:
                 errors.append(RowError(line, column_name("experience_years"), "implausible_years",
