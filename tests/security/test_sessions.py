@@ -19,6 +19,8 @@ import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, login
 
+pytestmark = pytest.mark.pg  # the sign-in tables and their UPDATE ... WHERE checks, on PostgreSQL too
+
 ROOT = Path(__file__).resolve().parents[2]
 COOKIES = ("session", "remember_token")
 

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, login
 
+pytestmark = pytest.mark.pg  # the sign-in tables and their UPDATE ... WHERE checks, on PostgreSQL too
+
 
 def _post(client, email, password="wrong-guess", **query):
     return client.post("/login", query_string=query, data={"email": email, "password": password})

@@ -8,9 +8,12 @@ import re
 from datetime import UTC, datetime
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, login
+
+pytestmark = pytest.mark.pg  # the sign-in tables and their UPDATE ... WHERE checks, on PostgreSQL too
 
 
 def _text(response) -> str:
