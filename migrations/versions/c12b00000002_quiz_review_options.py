@@ -19,15 +19,28 @@ depends_on = None
 REVIEW = "IN ('score','marks','answers')"
 
 
+def _sqlite():
+    return op.get_bind().dialect.name == 'sqlite'
+
+
 def upgrade():
     # Existing quizzes get the safe defaults: the score while attempts remain,
     # the answers once none is left or the quiz has closed.
-    with op.batch_alter_table('quizzes', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('review_open', sa.String(length=8), nullable=False, server_default='score'))
-        batch_op.add_column(sa.Column('review_closed', sa.String(length=8), nullable=False,
-                                      server_default='answers'))
-        batch_op.create_check_constraint('valid_review_open', f"review_open {REVIEW}")
-        batch_op.create_check_constraint('valid_review_closed', f"review_closed {REVIEW}")
+    if _sqlite():
+        # In place, each column with its check: a batch rebuild would drop the
+        # old quizzes table, and with foreign keys on SQLite's implicit DELETE
+        # of its rows would cascade to every attempt and answer.
+        for column, default in (('review_open', 'score'), ('review_closed', 'answers')):
+            op.execute(f"ALTER TABLE quizzes ADD COLUMN {column} VARCHAR(8) DEFAULT '{default}' NOT NULL "
+                       f"CONSTRAINT ck_quizzes_valid_{column} CHECK ({column} {REVIEW})")
+    else:
+        with op.batch_alter_table('quizzes', schema=None) as batch_op:
+            batch_op.add_column(sa.Column('review_open', sa.String(length=8), nullable=False,
+                                          server_default='score'))
+            batch_op.add_column(sa.Column('review_closed', sa.String(length=8), nullable=False,
+                                          server_default='answers'))
+            batch_op.create_check_constraint('valid_review_open', f"review_open {REVIEW}")
+            batch_op.create_check_constraint('valid_review_closed', f"review_closed {REVIEW}")
 
     with op.batch_alter_table('attempt_answers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('right_order', sa.JSON(), nullable=False, server_default='[]'))
@@ -61,6 +74,11 @@ def downgrade():
         batch_op.drop_index('ix_quiz_adjustments_quiz_user')
     op.drop_table('quiz_adjustments')
 
+    if _sqlite():  # in place, for the reason above (ALTER TABLE ... DROP COLUMN: SQLite 3.35 or later)
+        op.execute("ALTER TABLE attempt_answers DROP COLUMN right_order")
+        op.execute("ALTER TABLE quizzes DROP COLUMN review_closed")
+        op.execute("ALTER TABLE quizzes DROP COLUMN review_open")
+        return
     with op.batch_alter_table('attempt_answers', schema=None) as batch_op:
         batch_op.drop_column('right_order')
 

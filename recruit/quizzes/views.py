@@ -390,7 +390,8 @@ def hire(quiz_id: int, user_id: int):
     quiz = _quiz(quiz_id)
     person = _hire_on(quiz, user_id)
     attempts = qs.attempts_of(quiz, person)
-    return render_template("quizzes/hire.html", quiz=quiz, hire=person, attempts=attempts,
+    seen_key = any(qs.review_for(a, person).answers for a in attempts if a.state == "graded")
+    return render_template("quizzes/hire.html", quiz=quiz, hire=person, attempts=attempts, seen_key=seen_key,
                            adjustments=adjustments.adjustments_of(quiz, person.id),
                            time_limit=adjustments.time_limit_for(quiz, person.id),
                            attempt_limit=adjustments.attempt_limit_for(quiz, person.id),

@@ -80,5 +80,6 @@ def test_take_and_grade_through_the_api(clean_app, setup):
     assert graded.status_code == 200 and graded.get_json()["state"] == "graded"
     result = _call(client, "GET", base, hire).get_json()
     assert result["score"] == 1.5 and result["passed"] is True
+    assert result["review"] == {"marks": True, "answers": True}  # the only attempt: the key is shown
     assert result["questions"][0]["choice_feedback"] == ["Right.", "Basic line."]
     assert [a["id"] for a in _call(client, "GET", "/attempts", hire).get_json()["items"]] == [attempt["id"]]

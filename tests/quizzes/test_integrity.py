@@ -328,6 +328,8 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
     login(trainer, "trainer@x.test")
     assert trainer.post(url, data={"extra_attempts": "1", "reason": "Because."}).status_code == 403
 
+    before = mentor.get(f"/quizzes/{world['quiz']}/hires/{world['hire']}").get_data(as_text=True)
+    assert "Hanna Hire has seen the right answers of an earlier attempt" in before  # none left: the key was shown
     mentor.post(url, data={"extra_attempts": "1", "reason": "The first try was on a phone during a power cut."})
     with clean_app.app_context():
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])
