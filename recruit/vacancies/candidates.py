@@ -480,6 +480,7 @@ def anonymise(candidate: Candidate, reason: str, *, by=None) -> Erasure:
                  **{k: v for k, v in sorted(erasure.counts.items())}, kept=len(erasure.kept))
     if path is not None:
         path.unlink(missing_ok=True)
+    _compact_after_commit()
     return erasure
 
 
@@ -516,6 +517,40 @@ def _scrub_free_text(erasure: Erasure) -> int:
                     table.update().where(column.contains(needle, autoescape=True))
                     .values({column.name: sa.func.replace(column, needle, erasure.marker)})).rowcount or 0
     return changed
+
+
+def _compact_after_commit() -> None:
+    """SQLite keeps a changed row's old bytes in the free space of its pages,
+    and old page images in its write-ahead log, until they happen to be
+    reused: reading the file would still find the person. Once the
+    transaction commits, the database is rebuilt (VACUUM copies only live
+    rows) and the log is moved in and truncated. It blocks other writers for
+    as long as the rebuild takes (about a second per 100 MB), which is why the
+    retention job anonymises everyone due in one transaction, rebuilt once.
+    PostgreSQL keeps dead rows unreadable to SQL and reclaims them itself."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    session = db.session()
+    if not session.info.get("compact_after_commit"):
+        session.info["compact_after_commit"] = True
+        sa.event.listen(session, "after_commit", _compact, once=True)
+        sa.event.listen(session, "after_rollback", _forget_compact, once=True)
+
+
+def _compact(session) -> None:
+    if not session.info.pop("compact_after_commit", False):
+        return
+    try:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("VACUUM")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sa.exc.OperationalError as exc:  # busy past the timeout: the erasure stands, the rebuild waits
+        current_app.logger.warning("after an anonymisation the database could not be rebuilt (%s); "
+                                   "the next anonymisation tries again, or run VACUUM", exc)
+
+
+def _forget_compact(session) -> None:
+    session.info.pop("compact_after_commit", None)
 
 
 def _purge_search_index() -> None:

@@ -121,7 +121,16 @@ def traces_in_database(db) -> dict[str, set[str]]:
 
 
 def traces_in_files(app) -> dict[str, set[str]]:
+    """Every file under UPLOAD_DIR and the instance folder, and on SQLite the
+    database file and its write-ahead log (in the instance folder by default,
+    elsewhere in the tests): their raw bytes, free pages included."""
     found: dict[str, set[str]] = {}
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///"):
+        for path in (Path(url.removeprefix("sqlite:///")), Path(url.removeprefix("sqlite:///") + "-wal")):
+            hits = _traces(path.read_bytes()) if path.exists() else set()
+            if hits:
+                found[str(path)] = hits
     roots = {Path(app.config["UPLOAD_DIR"]), Path(app.instance_path)}
     for root in roots:
         for folder, _dirs, files in os.walk(root):
