@@ -53,8 +53,7 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class TwoFactorCodeForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
-                       description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."))
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
 
 
 class ConfirmPasswordForm(FlaskForm):
