@@ -386,9 +386,12 @@ class Erasure:
         """The exact values searched for in other people's records. When the
         person is also an employee, their name and e-mail stay in the
         employment records (and are not searched for there)."""
-        values = list(self.phones)
+        values = [p for p in self.phones if len(re.sub(r"\D", "", p)) >= 7]
         if not self.employee:
-            values += [self.name, *self.emails]
+            values += list(self.emails)
+            # a whole name (given and family), never a lone word that other text is made of
+            if len(self.name.split()) >= 2 and len(self.name) >= 5:
+                values.append(self.name)
         return sorted({v for v in values if v and len(v) >= 3}, key=len, reverse=True)
 
     def count(self, what: str, n: int = 1) -> None:

@@ -353,3 +353,18 @@ def test_the_refusal_and_what_is_kept_reach_the_page(clean_app, make):
                        follow_redirects=True).get_data(as_text=True)
     assert NAME not in page and EMAIL not in page
     assert "employee account" in page  # what is kept, and why
+
+
+def test_a_short_name_is_not_searched_for_in_other_peoples_text(ctx):
+    """Only a whole name (two words or more) is taken out of others' text: a
+    candidate called "Ann" must not turn "Annual review" into "[erased]ual review"."""
+    admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
+    manager = accounts.create_user("head@x.test", "Helen", ["hiring_manager"], password="long-enough-pw")
+    vacancy = _open_vacancy(manager, admin, "Client manager")
+    ann = cs.add_candidate(vacancy, {"full_name": "Ann", "email": "ann@example.test"}).candidate
+    other = cs.add_candidate(vacancy, {"full_name": "Oleg", "email": "oleg@example.test",
+                                       "notes": "Annual review; knows ann@example.test"}).candidate
+    ctx.session.commit()
+    cs.anonymise(ann, "asked")
+    ctx.session.commit()
+    assert ctx.session.get(Candidate, other.id).notes == "Annual review; knows [erased]"
