@@ -372,7 +372,7 @@ def request_retake(attempt_id: int):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-def _hire_on(quiz: Quiz, user_id: int):
+def _hire_on(user_id: int):
     from recruit.auth.models import User
 
     hire = db.session.get(User, user_id)
@@ -388,7 +388,7 @@ def _hire_on(quiz: Quiz, user_id: int):
 def hire(quiz_id: int, user_id: int):
     """One hire's attempts on a quiz and the mentor's allowances for them."""
     quiz = _quiz(quiz_id)
-    person = _hire_on(quiz, user_id)
+    person = _hire_on(user_id)
     attempts = qs.attempts_of(quiz, person)
     seen_key = any(qs.review_for(a, person).answers for a in attempts if a.state == "graded")
     return render_template("quizzes/hire.html", quiz=quiz, hire=person, attempts=attempts, seen_key=seen_key,
@@ -404,7 +404,7 @@ def hire(quiz_id: int, user_id: int):
 def adjust(quiz_id: int, user_id: int):
     """Extra minutes (a running attempt's deadline moves) or attempts, with a reason."""
     quiz = _quiz(quiz_id)
-    person = _hire_on(quiz, user_id)
+    person = _hire_on(user_id)
 
     def grant():
         def whole(key: str) -> int:

@@ -338,6 +338,7 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
         second = qs.start_attempt(quiz, hire, now)
         assert second.number == 2 and second.deadline == now + timedelta(minutes=35)  # the extra time stays
         db.session.commit()
+        second_id = second.id
         entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "quiz.adjust")
                                      .order_by(AuditEntry.id)).all()
         assert [(e.actor_id, e.data["extra_minutes"], e.data["extra_attempts"]) for e in entries] == [
@@ -347,6 +348,8 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
     login(hire_client, "hire@x.test")
     tile = hire_client.get("/quizzes").get_data(as_text=True)
     assert "15 more minutes on every attempt" in tile and "1 more attempt." in tile
+    taking = hire_client.get(f"/attempts/{second_id}").get_data(as_text=True)
+    assert "Your time includes 15 extra minutes from your mentor." in taking and "Reads slowly" not in taking
     result = mentor.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert f"/quizzes/{world['quiz']}/hires/{world['hire']}" in result  # from the result to the adjustments
 
