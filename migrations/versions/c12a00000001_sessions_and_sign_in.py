@@ -21,6 +21,10 @@ branch_labels = None
 depends_on = None
 
 
+def _sqlite():
+    return op.get_bind().dialect.name == 'sqlite'
+
+
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
@@ -67,6 +71,15 @@ def downgrade():
     with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
     op.drop_table('recovery_codes')
+
+    if _sqlite():
+        # In place (ALTER TABLE ... DROP COLUMN, SQLite 3.35 or later): a batch
+        # rebuild drops the old users table, and with foreign keys on that
+        # deletes every row that cascades from a user (roles, tokens, plans...).
+        op.execute("ALTER TABLE org_settings DROP COLUMN require_two_factor")
+        for column in ('totp_last_step', 'totp_enabled_at', 'totp_secret', 'session_version'):
+            op.execute(f"ALTER TABLE users DROP COLUMN {column}")
+        return
 
     with op.batch_alter_table('org_settings', schema=None) as batch_op:
         batch_op.drop_column('require_two_factor')
