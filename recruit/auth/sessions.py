@@ -62,6 +62,11 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+def _unproxied(user: User) -> User:
+    """The user behind `current_user`: handing Flask-Login its own proxy makes it name itself."""
+    return user._get_current_object() if hasattr(user, "_get_current_object") else user
+
+
 def sign_in(user: User, *, remember: bool = False) -> None:
     user.signed_in_at = now()
     login_user(user, remember=remember, duration=remember_duration())
@@ -69,6 +74,7 @@ def sign_in(user: User, *, remember: bool = False) -> None:
 
 def end_all_sessions(user: User) -> None:
     """Every session and remember-me cookie of `user` stops working (flushes, never commits)."""
+    user = _unproxied(user)
     user.session_version = User.session_version + 1
     db.session.flush()
     db.session.refresh(user, ["session_version"])
@@ -79,6 +85,4 @@ def stay_signed_in(user: User) -> None:
     session under the new version, with its original sign-in time, and a new
     remember-me cookie if it had one."""
     cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    if hasattr(user, "_get_current_object"):  # current_user itself would make Flask-Login's proxy name itself
-        user = user._get_current_object()
-    login_user(user, remember=cookie in request.cookies, duration=remember_duration())
+    login_user(_unproxied(user), remember=cookie in request.cookies, duration=remember_duration())
