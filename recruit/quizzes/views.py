@@ -324,9 +324,11 @@ def statistics(quiz_id: int):
         writer.writerows(reports.results_rows(quiz, current_user))
         return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename=quiz-{quiz.key}-results.csv"})
+    hires = reports.hires_on_quiz(quiz, current_user)
     return render_template("quizzes/statistics.html", quiz=quiz, data=reports.quiz_statistics(quiz, current_user),
-                           hires=reports.hires_on_quiz(quiz, current_user),
-                           everyone=reports.sees_every_hire(current_user))
+                           hires=hires, everyone=reports.sees_every_hire(current_user),
+                           adjustable={row["user"].id for row in hires
+                                       if adjustments.may_adjust(row["user"].id, current_user)})
 
 
 @bp.route("/grading")

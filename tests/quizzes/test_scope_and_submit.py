@@ -71,6 +71,8 @@ def test_statistics_and_results_csv_are_scoped_to_the_viewers_hires(clean_app, r
     assert {row.split(",")[1].split("@")[0] for row in rows[1:]} == sees
     for hire, name in (("anna", "Anna Annova"), ("boris", "Boris Borisov")):
         assert (name in html) == (hire in sees), (who, hire)
+        link = f'/quizzes/{results["quiz"]}/hires/{results[hire]}"'
+        assert (link in html) == (hire in sees and who in ("mentor", "mentor_two", "admin")), (who, hire)
     assert f"<b>{len(sees)}</b><span>attempts submitted" in html
     if not sees:
         assert "No submitted attempts yet." in html and "None of your hires has taken this quiz yet." in html
