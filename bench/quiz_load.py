@@ -47,8 +47,13 @@ def call(base: str, method: str, path: str, token: str | None = None, body: dict
     return status, (time.perf_counter() - started) * 1000, payload
 
 
+BENCH_KEY = "bench-only-key-0123456789abcdefghijklmnop"  # nosec B105: a throwaway database
+
+
 def seed(url: str, hires: int) -> tuple[int, list[str], int]:
     os.environ["DATABASE_URL"] = url
+    os.environ["SECRET_KEY"] = BENCH_KEY  # the production shape refuses to start without one
+    os.environ["EMAIL_INTERNAL_DOMAINS"] = "test"  # the bench's people live at load.test
     from config import Config
     from recruit import create_app
 
@@ -110,8 +115,8 @@ def main() -> None:
     try:
         quiz_id, tokens, count = seed(server.url, args.hires)
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": server.url, "RECRUIT_NO_TICKER": "1", "SECRET_KEY": "bench-only-key-0123456789abcdefghijklmnop",
-               "LOGIN_RATE_LIMIT": "100000 per minute"}
+        env = {**os.environ, "DATABASE_URL": server.url, "RECRUIT_NO_TICKER": "1",
+               "SECRET_KEY": BENCH_KEY, "LOGIN_RATE_LIMIT": "100000 per minute"}
         gunicorn = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(args.workers),
                                      "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
                                     cwd=ROOT, env=env)

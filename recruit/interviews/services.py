@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
@@ -377,12 +377,14 @@ def _free_seat(slot_id: int) -> None:
 
 
 def book(session: InterviewSession, assignment: Sequence[tuple[int, int]], base: Sequence[int] | None,
-         by: User) -> BookingResult:
+         by: User, *, planned: Sequence[int] | None = None, override_reason: str = "") -> BookingResult:
     """Invite each (application id, slot index). The plan raises a slot's cap to
     what was booked when the plan was made plus what it assigns there, so two
     recruiters planning from the same picture cannot both fill the same seats:
     whoever comes second finds the slot full and their candidates join the
-    waitlist in order."""
+    waitlist in order. With the planner's numbers (`planned`, from the signed
+    picture) a slot's cap rises by at most the planner's number, unless the
+    recruiter overrides the planner with a reason (audited)."""
     if session.cancelled_at is not None:
         raise InterviewError(_("This interview day was cancelled."))
     result = BookingResult()
@@ -403,13 +405,27 @@ def book(session: InterviewSession, assignment: Sequence[tuple[int, int]], base:
             result.skipped.append(_("%(name)s: that slot has started.", name=applications[app_id].candidate.full_name))
             continue
         todo.append((applications[app_id], slots[index]))
-    planned: dict[int, int] = {}
+    assigned: dict[int, int] = {}
     for _application, slot in todo:
-        planned[slot.index] = planned.get(slot.index, 0) + 1
-    for index, count in planned.items():
-        floor = (base[index] if base is not None and index < len(base) else slots[index].booked) + count
+        assigned[slot.index] = assigned.get(slot.index, 0) + 1
+    overridden: dict[str, dict[str, int]] = {}
+    for index, count in assigned.items():
+        allowed = count
+        if planned is not None and index < len(planned) and count > planned[index]:
+            if override_reason.strip():
+                overridden[str(index)] = {"planned": planned[index], "assigned": count}
+            else:
+                allowed = planned[index]
+                result.skipped.append(ngettext(
+                    "%(time)s: %(num)d more than the planner proposes joins the waiting list.",
+                    "%(time)s: %(num)d more than the planner proposes join the waiting list.",
+                    count - allowed, time=format_datetime(slots[index].starts_at, "HH:mm")))
+        floor = (base[index] if base is not None and index < len(base) else slots[index].booked) + allowed
         db.session.execute(sa.update(Slot).where(Slot.id == slots[index].id, Slot.invite_cap < floor)
                            .values(invite_cap=floor).execution_options(synchronize_session=False))
+    if overridden:
+        audit.record("interview_session.plan_override", session, actor_id=by.id, reason=override_reason.strip(),
+                     slots=overridden)
     for application, slot in todo:
         index = slot.index
         try:

@@ -13,7 +13,7 @@ from recruit.auth.models import User
 from recruit.auth.permissions import allow, can, ensure, public
 from recruit.exports import csv_download
 from recruit.extensions import db
-from recruit.interviews import reports
+from recruit.interviews import planning, reports
 from recruit.interviews import services as iv
 from recruit.interviews.forms import ScorecardForm, SessionForm
 from recruit.interviews.models import Booking, InterviewSession
@@ -122,9 +122,10 @@ def plan(session_id: int):
         flash(str(exc), "error")
         return redirect(url_for("interviews.detail", session_id=session.id))
     assignment = {a.id: index for index, slot in enumerate(proposal.slots) for a in slot}
+    picture = planning.sign(session, proposal.base, [len(slot) for slot in proposal.slots])
     return render_template("interviews/plan.html", session=session, applications=ok, assignment=assignment,
-                           probabilities=proposal.probabilities, metrics=proposal.metrics, base=proposal.base,
-                           edited=False)
+                           probabilities=proposal.probabilities, metrics=proposal.metrics, picture=picture,
+                           beyond={}, edited=False)
 
 
 @bp.route("/interviews/<int:session_id>/book", methods=["POST"])
@@ -139,7 +140,16 @@ def book(session_id: int):
         raw = request.form.get(f"slot_{application.id}", "")
         if raw.lstrip("-").isdigit() and 0 <= int(raw) < slot_count:
             assignment[application.id] = int(raw)
-    base = [int(x) if x.isdigit() else 0 for x in request.form.get("base", "").split(",") if x != ""]
+    token = request.form.get("picture", "")
+    picture = planning.read(session, token)
+    if picture is None:
+        try:
+            picture = planning.picture_now(session, applications)
+        except iv.InterviewError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("interviews.detail", session_id=session.id))
+        token = planning.sign(session, picture.base, picture.planned)
+    beyond = planning.beyond_plan(picture, assignment)
     if request.form.get("action") == "evaluate" or not assignment:
         if not assignment:
             flash(_("Nobody is assigned to a slot."), "error")
@@ -149,9 +159,11 @@ def book(session_id: int):
             per_slot.setdefault(index, []).append(probabilities[app_id])
         return render_template("interviews/plan.html", session=session, applications=applications,
                                assignment=assignment, probabilities=probabilities,
-                               metrics=iv.evaluate_assignment(session, per_slot), base=base, edited=True)
+                               metrics=iv.evaluate_assignment(session, per_slot), picture=token, beyond=beyond,
+                               edited=True)
     booked = commit_or_flash(
-        lambda: iv.book(session, sorted(assignment.items(), key=lambda item: item[1]), base or None, current_user))
+        lambda: iv.book(session, sorted(assignment.items(), key=lambda item: item[1]), picture.base, current_user,
+                        planned=picture.planned, override_reason=request.form.get("override_reason", "")[:500]))
     if not booked:
         return redirect(url_for("interviews.detail", session_id=session.id))
     result = booked.value

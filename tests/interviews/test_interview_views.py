@@ -56,11 +56,13 @@ def test_recruiter_plans_proposes_and_sends(clean_app, day):
     assert "interviews expected" in page and "idle interviewer minutes" in page
     selected = dict(re.findall(r'name="slot_(\d+)".*?<option value="(\d+)" selected', page, re.S))
     assert 4 < len(selected) <= 12  # overbooked: more invited than the four slots
-    form = {"application": day["apps"], "base": "0,0,0,0", "action": "evaluate",
+    picture = re.search(r'name="picture" value="([^"]+)"', page).group(1)
+    form = {"application": day["apps"], "picture": picture, "action": "evaluate",
             **{f"slot_{a}": "" for a in day["apps"]}}
     form.update({f"slot_{a}": "0" for a in day["apps"][:3]})
     recalculated = client.post(f"/interviews/{session_id}/book", data=form).get_data(as_text=True)
     assert "Figures for your edited plan" in recalculated
+    assert "More than the planner proposes" not in recalculated  # the planner proposes three or more at 10:00
     form["action"] = "send"
     response = client.post(f"/interviews/{session_id}/book", data=form, follow_redirects=True)
     assert "3 invited, 0 on the waiting list" in response.get_data(as_text=True)

@@ -49,7 +49,7 @@ def test_the_import_reports_a_broken_address(clean_app, make):
     make.user("recruiter", email="r@x.test")
     client = clean_app.test_client()
     login(client, "r@x.test")
-    data = "name;email\nOlena Petrenko;olena@gmail..com\nIvan Franko;ivan@ukr.net\n".encode()
+    data = b"name;email\nOlena Petrenko;olena@gmail..com\nIvan Franko;ivan@ukr.net\n"
     response = client.post(f"/vacancies/{vacancy}/import", data={"file": (io.BytesIO(data), "export.csv")},
                            content_type="multipart/form-data")
     batch_url = response.headers["Location"]

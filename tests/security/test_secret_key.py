@@ -31,6 +31,7 @@ def _embedded_app(instance: Path, db_path: Path):
         SCALE_OUT = False
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"
         START_TICKER = False
+        EMAIL_INTERNAL_DOMAINS = ("test",)
 
     old = os.environ.get("RECRUIT_INSTANCE_DIR")
     os.environ["RECRUIT_INSTANCE_DIR"] = str(instance)

@@ -36,7 +36,7 @@ def _shared_candidate(clean_app, make):
 
 
 def test_a_manager_sees_only_the_application_to_their_own_vacancy(clean_app, make):
-    candidate_id, my_vacancy, other_vacancy = _shared_candidate(clean_app, make)
+    candidate_id, _my_vacancy, other_vacancy = _shared_candidate(clean_app, make)
     client = clean_app.test_client()
     login(client, "mine@x.test")
     page = client.get(f"/candidates/{candidate_id}").get_data(as_text=True)

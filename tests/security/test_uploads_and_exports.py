@@ -38,11 +38,10 @@ def _docx_bomb(unpacked_mb: int) -> bytes:
 def _odt_bomb() -> bytes:
     """The `mimetype` member itself is the bomb: it used to be read whole."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("mimetype", "w") as member:
-            member.write(b"application/vnd.oasis.opendocument.text")
-            for _ in range(300):
-                member.write(b" " * (1024 * 1024))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("mimetype", "w") as member:
+        member.write(b"application/vnd.oasis.opendocument.text")
+        for _ in range(300):
+            member.write(b" " * (1024 * 1024))
     return buffer.getvalue()
 
 
@@ -205,8 +204,8 @@ def test_import_errors_csv_neutralises_formulas(clean_app, make):
     make.user("recruiter", email="r@x.test")
     client = clean_app.test_client()
     login(client, "r@x.test")
-    data = ("name;phone;=cmd|' /C calc'!A0\nOlena Petrenko;+380671234567;-5\n"
-            "Ivan Franko;+380671234568;3\n").encode()
+    data = (b"name;phone;=cmd|' /C calc'!A0\nOlena Petrenko;+380671234567;-5\n"
+            b"Ivan Franko;+380671234568;3\n")
     response = client.post(f"/vacancies/{vacancy}/import", data={"file": (io.BytesIO(data), "export.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 302

@@ -75,7 +75,8 @@ class Stack:
         return [url for _proc, url in self.webs]
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "DATABASE_URL": self.pg.url, "REDIS_URL": self.redis_url, "SECRET_KEY": "stack-test-key-0123456789abcdefghijklmnop",
+        return {**os.environ, "DATABASE_URL": self.pg.url, "REDIS_URL": self.redis_url,
+                "SECRET_KEY": "stack-test-key-0123456789abcdefghijklmnop", "EMAIL_INTERNAL_DOMAINS": "local test",
                 "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(self.smtp.port), "RECRUIT_NO_TICKER": "1",
                 "EXTERNAL_URL": self.urls[0] if self.webs else "http://127.0.0.1", "PYTHONPATH": str(ROOT),
                 "LOGIN_RATE_LIMIT": "1000 per minute", "TICKER_SECONDS": str(self.tick_seconds),
@@ -305,5 +306,6 @@ def seeding_app(url: str):
         JOBS_MODE = "sync"  # seeding sends nothing: the mail table is read, not a queue
         START_TICKER = False
         MAIL_SERVER = ""
+        EMAIL_INTERNAL_DOMAINS = ("local", "test")  # the stack's people live at *.test
 
     return create_app(StackConfig)

@@ -5,6 +5,7 @@ double booking, no lost or doubled message, every arrival recorded once."""
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections import Counter
@@ -69,9 +70,17 @@ def test_busy_day_through_two_instances(stack):
     halves = [ids[: CANDIDATES * 3 // 4], ids[CANDIDATES // 4:]]  # the middle half is in both lists
     barrier = threading.Barrier(2)
 
+    # Both plan from the same picture: each opens the plan page before anything is booked, and the
+    # page's signed picture (seats taken, the planner's numbers) goes back with the form.
+    pictures = []
+    for n, browser in enumerate(recruiters):
+        _status, page, _h = browser.get((web_a, web_b)[n] + session_url + "/plan?" +
+                                        "&".join(f"a={a}" for a in halves[n]))
+        pictures.append(html.unescape(re.search(r'name="picture" value="([^"]+)"', page).group(1)))
+
     def book(n: int):
-        # Both planned from the same picture (the plan page's `base`: nothing booked yet).
-        form = [("action", "send"), ("base", ",".join("0" * day["slots"]))] + \
+        # A hand plan (one per slot in turn) beyond the planner's numbers: an override, with its reason.
+        form = [("action", "send"), ("picture", pictures[n]), ("override_reason", "stack drill: even spread")] + \
             [("application", a) for a in halves[n]] + [(f"slot_{a}", i % day["slots"]) for i, a in enumerate(halves[n])]
         barrier.wait()
         return recruiters[n].post((web_a, web_b)[n] + session_url + "/book", form)
