@@ -57,7 +57,9 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // A quiz attempt: the countdown to the server's deadline, and answers saved as the hire works.
   document.querySelectorAll(".quiz[data-deadline]").forEach((quiz) => {
-    const deadline = new Date(quiz.dataset.deadline).getTime();
+    // The server's deadline may move while the page is open (a mentor grants extra time):
+    // every save brings back the seconds left, and the clock asks once more before it submits.
+    let deadline = new Date(quiz.dataset.deadline).getTime();
     const label = quiz.querySelector("[data-countdown]");
     const state = quiz.querySelector("[data-save-state]");
     const form = quiz.querySelector("form.quiz-form");
@@ -67,12 +69,17 @@ document.addEventListener("DOMContentLoaded", () => {
       label.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
       quiz.querySelector(".countdown").classList.toggle("low", left < 60);
       if (left === 0) {
-        if (!form.dataset.sent) { form.dataset.sent = "1"; form.submit(); }
+        if (form.dataset.sent) return;
+        const first = form.querySelector("fieldset.question");
+        const ask = first ? save(first) : Promise.resolve(null);
+        ask.then((seconds) => {
+          if (seconds) { window.setTimeout(tick, 1000); return; }
+          if (!form.dataset.sent) { form.dataset.sent = "1"; form.submit(); }
+        });
         return;
       }
       window.setTimeout(tick, 1000);
     };
-    tick();
     const save = async (fieldset) => {
       const data = new FormData();
       data.append("csrf_token", csrf);
@@ -87,8 +94,13 @@ document.addEventListener("DOMContentLoaded", () => {
         const response = await fetch(quiz.dataset.saveUrl + fieldset.dataset.position, { method: "POST", body: data });
         state.textContent = response.ok ? state.dataset.saved : state.dataset.failed;
         if (response.status === 409) window.location.reload();
+        if (!response.ok) return null;
+        const body = await response.json();
+        if (typeof body.seconds_left === "number") deadline = Date.now() + body.seconds_left * 1000;
+        return body.seconds_left;
       } catch (err) {
         state.textContent = state.dataset.offline;
+        return null;
       }
     };
     form.querySelectorAll("fieldset.question").forEach((fieldset) => {
@@ -99,6 +111,7 @@ document.addEventListener("DOMContentLoaded", () => {
         timer = window.setTimeout(() => save(fieldset), 800);
       });
     });
+    tick();
   });
 
   document.querySelectorAll("[data-progress-url]").forEach((box) => {

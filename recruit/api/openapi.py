@@ -73,6 +73,8 @@ def document() -> dict[str, Any]:
                     "state": {"type": "string", "enum": ["in_progress", "submitted", "graded"]},
                     "deadline": {"type": "string", "format": "date-time"},
                     "score": {"type": ["number", "null"]}, "max_score": {"type": "number"},
+                    "review": {"type": "object", "description": "What the quiz's review options show now",
+                               "properties": {"marks": {"type": "boolean"}, "answers": {"type": "boolean"}}},
                     "questions": {"type": "array", "items": {"type": "object"}}}},
             },
         },
@@ -129,7 +131,7 @@ def document() -> dict[str, Any]:
             "/attempts": {"get": {"summary": "My attempts", "responses": {"200": _ok({"type": "object"}), **ERRORS}}},
             "/attempts/{attempt_id}": {
                 "parameters": [{"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "get": {"summary": "One of my attempts; the key and feedback only once it is graded",
+                "get": {"summary": "One of my attempts; marks and the key only as the quiz's review options allow",
                         "responses": {"200": _ok({"$ref": "#/components/schemas/Attempt"}), **ERRORS}},
             },
             "/attempts/{attempt_id}/answers/{position}": {

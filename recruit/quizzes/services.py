@@ -332,8 +332,8 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
         from recruit.mail import absolute_url, queue_mail
 
         queue_mail(attempt.user.email, _("Your result: %(title)s", title=attempt.quiz.title),
-                   _("Hello %(name)s,\n\nYour answers are graded: %(score)s of %(max)s points. The feedback is "
-                     "here:\n%(link)s", name=attempt.user.full_name, score=f"{attempt.score:g}",
+                   _("Hello %(name)s,\n\nYour answers are graded: %(score)s of %(max)s points. Your result "
+                     "is here:\n%(link)s", name=attempt.user.full_name, score=f"{attempt.score:g}",
                      max=f"{attempt.max_score:g}", link=absolute_url("quizzes.attempt", attempt_id=attempt.id)),
                    kind="quiz.result")
     audit.record("attempt.grade", attempt, actor_id=grader.id, position=item.position, points=points,

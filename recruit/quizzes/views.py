@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from recruit.auth.permissions import allow
+from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.quizzes import adjustments, reports
 from recruit.quizzes import services as qs
@@ -314,16 +315,9 @@ class _Prefixed:
 def statistics(quiz_id: int):
     quiz = _quiz(quiz_id)
     if request.args.get("format") == "csv":
-        import csv
-        import io
-
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["name", "email", "attempt", "state", "started", "submitted", "score", "max_score",
-                         "passed", "signed_off"])
-        writer.writerows(reports.results_rows(quiz, current_user))
-        return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename=quiz-{quiz.key}-results.csv"})
+        return csv_download(f"quiz-{quiz.key}-results.csv", ["name", "email", "attempt", "state", "started",
+                                                              "submitted", "score", "max_score", "passed",
+                                                              "signed_off"], reports.results_rows(quiz, current_user))
     hires = reports.hires_on_quiz(quiz, current_user)
     return render_template("quizzes/statistics.html", quiz=quiz, data=reports.quiz_statistics(quiz, current_user),
                            hires=hires, everyone=reports.sees_every_hire(current_user),

@@ -225,3 +225,27 @@ def test_the_csv_writer_keeps_ordinary_values():
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1] == ["Ольга", "-3"] and rows[2] == ["O'Neil", "2.5"]
     assert rows[3][:2] == ["'\t=1+1", "'\r=1+1"]
+
+
+def test_quiz_results_csv_neutralises_formulas(clean_app, make):
+    from pathlib import Path
+
+    bank = (Path(__file__).parent.parent / "fixtures" / "product_knowledge.gift").read_bytes()
+    make.user("admin", email="admin@x.test")
+    hire = make.user("new_hire", email="hire@x.test", name=FORMULAS[0])
+    client = clean_app.test_client()
+    login(client, "admin@x.test")
+    client.post("/quizzes/bank", data={"file": (io.BytesIO(bank), "bank.gift")}, content_type="multipart/form-data")
+    form = client.get("/quizzes/new").get_data(as_text=True)
+    question = re.search(r'name="questions" value="(\d+)">', form).group(1)
+    client.post("/quizzes/new", data={"title": "Product knowledge", "key": "pk", "time_limit_minutes": 20,
+                                      "pass_mark": 60, "attempt_limit": 2, "stage_position": "", "assign": [hire],
+                                      "questions": [question]})
+    client.post("/logout")
+    login(client, "hire@x.test")
+    quiz_id = re.search(r'action="/quizzes/(\d+)/start"', client.get("/quizzes").get_data(as_text=True)).group(1)
+    attempt_url = client.post(f"/quizzes/{quiz_id}/start").headers["Location"]
+    assert client.post(f"{attempt_url}/submit", data={}).status_code == 302
+    client.post("/logout")
+    login(client, "admin@x.test")
+    _assert_neutral(_cells(client.get(f"/quizzes/{quiz_id}/statistics?format=csv")), [FORMULAS[0]])
