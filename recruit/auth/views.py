@@ -202,7 +202,8 @@ def set_password(purpose: str, token: str):
 
 def _account_page(**extra):
     context = {"form": ChangePasswordForm(prefix="pw"), "token_form": ApiTokenForm(prefix="tok"),
-               "tokens": services.tokens_of(current_user), "new_token": None,
+               "tokens": services.tokens_of(current_user),
+               "new_token": None,  # nosec B105: no token made on this request, not a password
                "two_factor_required": two_factor.is_required(current_user)}
     context.update(extra)
     return render_template("auth/account.html", **context)
