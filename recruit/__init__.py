@@ -70,9 +70,10 @@ def create_app(config_object: str | type = "config.Config") -> Flask:
 def _set_secret_key(app: Flask) -> None:
     from pathlib import Path
 
-    from recruit.keys import SecretKeyError, resolve
+    from recruit.keys import SecretKeyError, check_fallbacks, resolve
 
     try:
+        check_fallbacks(list(app.config.get("SECRET_KEY_FALLBACKS") or []))
         app.config["SECRET_KEY"] = resolve(app.config.get("SECRET_KEY"), scale_out=bool(app.config.get("SCALE_OUT")),
                                            instance_dir=Path(app.instance_path))
     except SecretKeyError as exc:

@@ -62,6 +62,16 @@ def signing_keys(config: Mapping) -> list[str]:
     return [*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]]
 
 
+def check_fallbacks(keys: list[str]) -> None:
+    """An old key still verifies sessions: a placeholder or a short one there
+    is as good as no key at all."""
+    for key in keys:
+        problem = weakness(key)
+        if problem:
+            raise SecretKeyError(f"SECRET_KEY_FALLBACKS holds a key unfit to verify sessions: "
+                                 f"{problem.replace('SECRET_KEY is', 'it is')} Remove it; {HOW_TO_MAKE_ONE}")
+
+
 def resolve(configured: str | None, *, scale_out: bool, instance_dir: Path) -> str:
     """The key this process signs with."""
     if scale_out:

@@ -5,11 +5,13 @@ on a refused change; a PermissionError is a 403."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
-from flask import abort, flash
+from flask import abort, flash, url_for
 from flask.json.provider import DefaultJSONProvider
 
 from recruit.extensions import db
@@ -44,6 +46,19 @@ def commit_or_flash(action: Callable[[], T], success: str | Callable[[], str] | 
     if success:
         flash(success() if callable(success) else success, category)
     return Committed(value)
+
+
+def same_site_path(target: str | None, fallback: str | None = None) -> str:
+    """Where a `next` may send the browser: only a path on this site. No
+    scheme or host, no "//" or backslash (browsers read both as another
+    host), no tab, newline or other control or invisible format character
+    (browsers drop some of them, which can turn "/<tab>/x" into "//x")."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not any(unicodedata.category(c) in ("Cc", "Cf") for c in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return fallback or url_for("main.home")
 
 
 def db_int(value: str) -> int:

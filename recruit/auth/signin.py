@@ -119,6 +119,9 @@ def authenticate(email: str, password: str) -> Outcome:
         return Outcome(locked_seconds=waiting)
     if user is None or not user.active or not matches:
         return Outcome(locked_seconds=record_failure(email))
+    if user.two_factor_enabled:
+        # Half way: the count of wrong codes must survive typing the password again.
+        return Outcome(user=user)
     clear_failures(email)
     user.last_login_at = utcnow()
     return Outcome(user=user)

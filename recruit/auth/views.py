@@ -1,7 +1,5 @@
 import math
 import time
-import unicodedata
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -32,6 +30,7 @@ from recruit.auth.forms import (
 from recruit.auth.models import User
 from recruit.auth.permissions import ANY_ROLE, access_of, allow, public
 from recruit.extensions import db, limiter
+from recruit.web import same_site_path
 
 bp = Blueprint("auth", __name__)
 
@@ -39,15 +38,7 @@ PENDING = "two_factor_pending"  # the session key while a sign-in waits for its 
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme or host, no "//" or backslash
-    (browsers read both as another host), no tab, newline or other control
-    character (browsers drop some of them, which can turn "/\t/x" into "//x")."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
-            and not any(unicodedata.category(c) in ("Cc", "Cf") for c in target):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.home")
+    return same_site_path(target)
 
 
 def _locked_message(seconds: int) -> str:
@@ -139,6 +130,7 @@ def two_factor_code():
             flash(_locked_message(waiting), "error")
         elif two_factor.verify(user, form.code.data):
             signin.clear_failures(user.email)
+            user.last_login_at = signin.utcnow()
             db.session.commit()
             session.pop(PENDING, None)
             sessions.sign_in(user, remember=bool(pending.get("remember")))
@@ -209,24 +201,43 @@ def _account_page(**extra):
     return render_template("auth/account.html", **context)
 
 
+def _own_password_right(password: str, wrong: str) -> bool:
+    """A signed-in person typing their password again (to change it, or to
+    change two-factor sign-in): wrong tries count towards the account's
+    lockout as at sign-in, so a stolen session cannot guess the password."""
+    user = current_user._get_current_object()
+    waiting = signin.locked_seconds(user.email)
+    if waiting:
+        flash(_locked_message(waiting), "error")
+        return False
+    if signin.verify_password(user, password):
+        return True
+    locked = signin.record_failure(user.email)
+    db.session.commit()
+    flash(_locked_message(locked) if locked else wrong, "error")
+    return False
+
+
+_PASSWORD_RATE = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @allow(ANY_ROLE)
+@_PASSWORD_RATE
 def account():
     form = ChangePasswordForm(prefix="pw")
-    if request.method == "POST" and "pw-current" in request.form and form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            flash(_("Your current password is not right."), "error")
+    if request.method == "POST" and "pw-current" in request.form and form.validate_on_submit() and \
+            _own_password_right(form.current.data, _("Your current password is not right.")):
+        try:
+            services.set_password(current_user, form.password.data, reason="changed by user")
+        except services.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
         else:
-            try:
-                services.set_password(current_user, form.password.data, reason="changed by user")
-            except services.AccountError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                sessions.stay_signed_in(current_user)
-                flash(_("Password changed. You stay signed in here; every other session has ended."), "success")
-                return redirect(url_for("auth.account"))
+            db.session.commit()
+            sessions.stay_signed_in(current_user)
+            flash(_("Password changed. You stay signed in here; every other session has ended."), "success")
+            return redirect(url_for("auth.account"))
     return _account_page(form=form)
 
 
@@ -280,14 +291,15 @@ def two_factor_setup():
 
 
 def _password_confirmed(form: ConfirmPasswordForm) -> bool:
-    if form.validate_on_submit() and signin.verify_password(current_user, form.password.data):
-        return True
-    flash(_("Your password is not right."), "error")
-    return False
+    if not form.validate_on_submit():
+        flash(_("Your password is not right."), "error")
+        return False
+    return _own_password_right(form.password.data, _("Your password is not right."))
 
 
 @bp.route("/account/two-factor/disable", methods=["POST"])
 @allow(ANY_ROLE)
+@_PASSWORD_RATE
 def two_factor_disable():
     if not _password_confirmed(ConfirmPasswordForm(prefix="pw")):
         return redirect(url_for("auth.two_factor_setup"))
@@ -305,6 +317,7 @@ def two_factor_disable():
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 @allow(ANY_ROLE)
+@_PASSWORD_RATE
 def recovery_codes():
     if not _password_confirmed(ConfirmPasswordForm(prefix="pw")):
         return redirect(url_for("auth.two_factor_setup"))

@@ -19,7 +19,7 @@ from recruit.training import services as ts
 from recruit.training.criteria import METRICS
 from recruit.training.models import OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
 from recruit.vacancies.models import Application
-from recruit.web import commit_or_flash, db_int
+from recruit.web import commit_or_flash, db_int, same_site_path
 
 bp = Blueprint("training", __name__)
 
@@ -144,9 +144,7 @@ def tick(task_id: int):
     except PermissionError:
         abort(403)
     db.session.commit()
-    back = request.form.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else
-                    url_for("training.plan", plan_id=task.stage.plan_id))
+    return redirect(same_site_path(request.form.get("next"), url_for("training.plan", plan_id=task.stage.plan_id)))
 
 
 @bp.route("/plans/<int:plan_id>/activity", methods=["POST"])

@@ -48,7 +48,7 @@ from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTem
 from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, next_stage, stage_moves
 from recruit.vacancies.policies import visible_applications, visible_history
 from recruit.vacancies.resumes import MIME
-from recruit.web import commit_or_flash, db_int
+from recruit.web import commit_or_flash, db_int, same_site_path
 
 bp = Blueprint("vacancies", __name__)
 
@@ -262,10 +262,8 @@ def move(application_id: int):
     commit_or_flash(lambda: candidate_services.move(application, target, request.form.get("reason", "")),
                     lambda: _("%(name)s: %(stage)s.", name=application.candidate.full_name,
                               stage=STAGE_LABELS.get(application.stage, application.stage)))
-    back = request.form.get("next") or ""
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("vacancies.pipeline", vacancy_id=application.vacancy_id)
-    return redirect(back)
+    return redirect(same_site_path(request.form.get("next"),
+                                   url_for("vacancies.pipeline", vacancy_id=application.vacancy_id)))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/candidates/new", methods=["GET", "POST"])

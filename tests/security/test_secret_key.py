@@ -175,3 +175,14 @@ def test_old_keys_keep_sessions_and_links_readable_during_rotation(clean_app, cl
             assert services.user_for_password_token(token) is None
     finally:
         clean_app.config.update(SECRET_KEY=old, SECRET_KEY_FALLBACKS=[])
+
+
+@pytest.mark.parametrize("old_key", [OLD_CONSTANT, "short-old-key"])
+def test_a_weak_old_key_is_refused_too(tmp_path, old_key):
+    """A fallback still verifies sessions: the old constant there would let
+    anyone sign a cookie naming the admin."""
+    env = _env(tmp_path, RECRUIT_ENV="production", SECRET_KEY="k" * 48, SECRET_KEY_FALLBACKS=f"{'o' * 40},{old_key}")
+    done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", "routes"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode != 0 and "SECRET_KEY_FALLBACKS" in done.stderr
+

@@ -173,6 +173,25 @@ def test_wrong_codes_lock_the_account(clean_app, make):
     assert "Try again in 15 minutes" in _text(locked) and client.get("/account").status_code == 302
 
 
+def test_typing_the_password_again_does_not_reset_the_count_of_wrong_codes(clean_app, make):
+    """The password is only half a sign-in: it must not wipe the wrong codes
+    counted so far, or a guesser gets four tries per password entry forever."""
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    secret, _codes = _switch_on(client)
+    client.post("/logout")
+    _password_step(client)
+    for _ in range(4):
+        assert "not right" in _text(client.post("/login/two-factor", data={"code": "123456"}))
+    _password_step(client)
+    assert "Try again in 15 minutes" in _text(client.post("/login/two-factor", data={"code": "654321"}))
+    again = client.post("/login", data={"email": "r@x.test", "password": PASSWORD})
+    assert "Try again in 15 minutes" in _text(again)  # locked: even the right password waits
+    assert "not right" not in _text(client.post("/login/two-factor", data={"code": _code_for_next_step(secret)}))
+    assert client.get("/account").status_code == 302
+
+
 def _require(clean_app, make, required: bool):
     make.user("admin", email="boss@x.test")
     admin = clean_app.test_client()
