@@ -96,12 +96,13 @@ def _erased_free_text(data: dict[str, Any], marker: str, scrub: Callable[[str], 
     return clean
 
 
-def redact(objects: Iterable[tuple[str, int]], needles: Iterable[str], marker: str,
-           scrub: Callable[[str], str]) -> int:
+def redact(objects: Iterable[tuple[str, int]], quoting: Callable[..., sa.ColumnElement[bool] | None],
+           marker: str, scrub: Callable[[str], str]) -> int:
     """Anonymisation. Entries about the person's own objects (candidate,
     applications, bookings...) lose every free-text detail (reasons, notes);
     any other entry that quotes the person's name, e-mail or phone loses those
-    values. The rows are changed below the ORM, past the append-only guard:
+    values (`quoting(column, json=True)` picks the entries that may quote
+    them, `scrub` decides). The rows are changed below the ORM, past the append-only guard:
     this is the one sanctioned change. Returns how many entries changed."""
     db.session.flush()
     table = AuditEntry.__table__
@@ -109,10 +110,9 @@ def redact(objects: Iterable[tuple[str, int]], needles: Iterable[str], marker: s
     for object_type, object_id in objects:
         by_type.setdefault(object_type, set()).add(object_id)
     own = [sa.and_(table.c.object_type == t, table.c.object_id.in_(sorted(ids))) for t, ids in by_type.items()]
-    # JSON is stored with non-ASCII escaped: look for the escaped form
-    quoting = [sa.cast(table.c.data, sa.Text).contains(json.dumps(n)[1:-1], autoescape=True)
-               for n in needles if n]
-    clauses = own + quoting
+    # JSON is stored with non-ASCII escaped: `quoting` looks for the escaped form too
+    quoted = quoting(sa.cast(table.c.data, sa.Text), json=True)
+    clauses = own + ([quoted] if quoted is not None else [])
     if not clauses:
         return 0
     own_keys = {(t, i) for t, ids in by_type.items() for i in ids}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import re
 import smtplib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -130,15 +130,18 @@ def erase_messages(where: sa.ColumnElement[bool], marker: str, scrub: Callable[[
     return dropped, erased
 
 
-def scrub_messages(needles: Iterable[str], scrub: Callable[[str], str]) -> int:
+def scrub_messages(quoting: Callable[[sa.ColumnElement[str]], sa.ColumnElement[bool] | None],
+                   scrub: Callable[[str], str]) -> int:
     """Other people's messages that mention an erased person (by name, e-mail
-    or phone) keep everything but those values, attachments included."""
-    clauses = [column.contains(needle, autoescape=True) for needle in needles
-               for column in (OutboxMessage.body, OutboxMessage.subject, OutboxMessage.last_error)]
+    or phone) keep everything but those values, attachments included.
+    `quoting(column)` picks the rows that may mention them; `scrub` decides."""
+    clauses = [clause for column in (OutboxMessage.body, OutboxMessage.subject, OutboxMessage.last_error)
+               if (clause := quoting(column)) is not None]
     if not clauses:
         return 0
     changed = 0
     for message in db.session.scalars(sa.select(OutboxMessage).where(sa.or_(*clauses))):
+        before = (message.subject, message.body, message.last_error, message.attachments)
         message.subject = scrub(message.subject)[:200]
         message.body = scrub(message.body)
         message.last_error = scrub(message.last_error or "")
@@ -151,8 +154,10 @@ def scrub_messages(needles: Iterable[str], scrub: Callable[[str], str]) -> int:
                 attachments.append(item)
                 continue
             attachments.append({**item, "data": base64.b64encode(scrub(_unfold(text)).encode()).decode()})
-        message.attachments = attachments
-        changed += 1
+        if attachments != (message.attachments or []):
+            message.attachments = attachments
+        if (message.subject, message.body, message.last_error, message.attachments) != before:
+            changed += 1
     db.session.flush()
     return changed
 

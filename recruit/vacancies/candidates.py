@@ -3,11 +3,13 @@ stages, résumés, and anonymisation on request or after the retention period.""
 
 from __future__ import annotations
 
+import json as json_mod
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -357,7 +359,26 @@ def erasure_step(fn: Step) -> Step:
     return fn
 
 
-_PHONE_RUN = re.compile(r"\+?\d[\d\s()\-.]{5,}\d")
+# the white space allowed inside a phone number or between the words of a
+# name (the SQL pre-selection below allows anything there, so it never picks
+# fewer rows than scrub changes)
+_SPACE = " \t\n\r\f\v\u00a0\u2007\u2009\u202f"
+_PHONE_RUN = re.compile(rf"\+?\d[\d{_SPACE}()\-.]{{5,}}\d")
+_NAME_GAP = rf"[{_SPACE}]+"
+_YO = str.maketrans("ёЁ", "еЕ")
+
+
+def _fold(text: str) -> str:
+    """Lower case, "ё" read as "е": what the SQL pre-selection compares."""
+    return text.lower().translate(_YO)
+
+
+def _name_pattern(word: str) -> str:
+    return "".join("[еёЕЁ]" if ch in "еёЕЁ" else re.escape(ch) for ch in word)
+
+
+def _like(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 @dataclass
@@ -382,17 +403,28 @@ class Erasure:
         return _("[erased]")
 
     @property
-    def needles(self) -> list[str]:
-        """The exact values searched for in other people's records. When the
-        person is also an employee, their name and e-mail stay in the
-        employment records (and are not searched for there)."""
-        values = [p for p in self.phones if len(re.sub(r"\D", "", p)) >= 7]
-        if not self.employee:
-            values += list(self.emails)
-            # a whole name (given and family), never a lone word that other text is made of
-            if len(self.name.split()) >= 2 and len(self.name) >= 5:
-                values.append(self.name)
-        return sorted({v for v in values if v and len(v) >= 3}, key=len, reverse=True)
+    def searched_names(self) -> list[list[str]]:
+        """The words of the whole name (given and family, never a lone word
+        that other text is made of), unless the person is also an employee:
+        then their name and e-mail stay in the employment records (and are
+        not searched for there), only the phone is."""
+        if self.employee or len(self.name.split()) < 2 or len(self.name) < 5:
+            return []
+        return [self.name.split()]
+
+    @property
+    def searched_emails(self) -> list[str]:
+        return [] if self.employee else sorted({e.lower() for e in self.emails if len(e) >= 3}, key=len, reverse=True)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        """The name (in any case, "е" for "ё", any white space between its
+        words) and the e-mail (in any case), as whole words: "Anna Sekret"
+        is not found in "Anna Sekretova"."""
+        parts = [r"(?<![\w.+\-])" + re.escape(e) + r"(?![\w\-]|\.\w)" for e in self.searched_emails]
+        parts += [r"(?<!\w)" + _NAME_GAP.join(_name_pattern(w) for w in words) + r"(?!\w)"
+                  for words in self.searched_names]
+        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -401,8 +433,9 @@ class Erasure:
         """`text` without the person's name, e-mail or phone (in any spelling of its digits)."""
         if not text:
             return text
-        for needle in self.needles:
-            text = re.sub(re.escape(needle), self.marker, text, flags=re.IGNORECASE)
+        pattern = self._pattern
+        if pattern is not None:
+            text = pattern.sub(self.marker, text)
         if self.phone_digits:
             text = _PHONE_RUN.sub(
                 lambda m: self.marker if self.phone_digits in re.sub(r"\D", "", m.group(0)) else m.group(0), text)
@@ -420,6 +453,38 @@ class Erasure:
             if self.phone_digits and self.phone_digits in re.sub(r"\D", "", value):
                 return True
         return False
+
+    def quoting(self, column: sa.ColumnElement[str], *, json: bool = False) -> sa.ColumnElement[bool] | None:
+        """The SQL that picks the rows whose `column` may quote the person:
+        never fewer than `scrub` would change (it decides, in Python), and
+        on any database: SQLite's lower() and LIKE fold ASCII only, and so
+        do PostgreSQL's in the C locale, so the letters of the name and
+        e-mail are lowered by replace() as well. A name is looked for as its
+        words in order with anything between them, a phone as its digits in
+        order. `json`: the column is JSON text, its non-ASCII escaped."""
+        clauses = []
+        if self.phone_digits:
+            clauses.append(column.like("%" + "%".join(self.phone_digits) + "%"))
+        needles = ["%".join(_like(_fold(w)) for w in words) for words in self.searched_names]
+        needles += [_like(_fold(e)) for e in self.searched_emails]
+        if needles:
+            forms = [lambda text: text] + ([lambda text: json_mod.dumps(text)[1:-1]] if json else [])
+            folded: sa.ColumnElement[str] = sa.func.lower(column)
+            for source, target in sorted(_case_pairs("".join(needles))):
+                for form in forms:
+                    folded = sa.func.replace(folded, form(source), form(target))
+            clauses += [folded.like(f"%{form(n)}%", escape="/") for n in needles for form in forms]
+        return sa.or_(*clauses) if clauses else None
+
+
+def _case_pairs(text: str) -> set[tuple[str, str]]:
+    """(other case, folded) for the non-ASCII letters of folded `text`
+    (lower() folds ASCII itself)."""
+    pairs = set()
+    for target in set(text):
+        variants = {target.upper(), target.title()} | ({"ё", "Ё", "Е"} if target == "е" else set())
+        pairs |= {(v, target) for v in variants if len(v) == 1 and v != target and ord(v) > 127}
+    return pairs
 
 
 def _erasure(candidate: Candidate, by) -> Erasure:
@@ -474,7 +539,7 @@ def anonymise(candidate: Candidate, reason: str, *, by=None) -> Erasure:
     db.session.flush()
     erasure.count("free_text_cleaned", _scrub_free_text(erasure))
     erasure.count("audit_entries_redacted",
-                  audit.redact(erasure.objects, erasure.needles, erasure.marker, erasure.scrub))
+                  audit.redact(erasure.objects, erasure.quoting, erasure.marker, erasure.scrub))
     _purge_search_index()
     if erasure.employee:
         erasure.kept.append(_("Their employee account is kept, with their name and e-mail: it belongs to the "
@@ -500,25 +565,33 @@ def _erase_messages(erasure: Erasure) -> None:
         dropped, erased = mail.erase_messages(sa.or_(*clauses), erasure.marker, erasure.scrub)
         erasure.count("messages_dropped", dropped)
         erasure.count("messages_redacted", erased)
-    erasure.count("messages_scrubbed", mail.scrub_messages(erasure.needles, erasure.scrub))
+    erasure.count("messages_scrubbed", mail.scrub_messages(erasure.quoting, erasure.scrub))
 
 
 def _scrub_free_text(erasure: Erasure) -> int:
     """The safety net: any free-text column of any table (notes, comments,
     reasons, bodies) that quotes the person's name, e-mail or phone keeps its
-    text without those values."""
+    text without those values. SQL picks the rows that may quote them, one
+    query per column; `erasure.scrub` decides and rewrites, the same as for
+    messages, audit details and import files."""
     changed = 0
-    needles = erasure.needles
-    if not needles:
-        return 0
     for table in db.metadata.sorted_tables:
+        keys = list(table.primary_key.columns)
+        if not keys:
+            continue
         for column in table.columns:
             if not isinstance(column.type, sa.Text) or isinstance(column.type, sa.JSON):
                 continue
-            for needle in needles:
-                changed += db.session.execute(
-                    table.update().where(column.contains(needle, autoescape=True))
-                    .values({column.name: sa.func.replace(column, needle, erasure.marker)})).rowcount or 0
+            where = erasure.quoting(column)
+            if where is None:
+                return 0
+            for row in db.session.execute(sa.select(*keys, column).where(where)).all():
+                text = row[-1]
+                clean = erasure.scrub(text)
+                if clean != text:
+                    db.session.execute(table.update().where(*(k == v for k, v in zip(keys, row[:-1], strict=True)))
+                                       .values({column.name: clean}))
+                    changed += 1
     return changed
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from recruit import audit, jobs
+from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
 from recruit.timeutil import utcnow
@@ -40,7 +41,8 @@ def start(vacancy: Vacancy, filename: str, data: bytes, user) -> ImportBatch:
         raise CandidateImportError(file_error(exc)) from exc
     if not parsed.rows:
         raise CandidateImportError(_("The file has a header but no candidates."))
-    batch = ImportBatch(vacancy_id=vacancy.id, created_by_id=user.id, filename=(filename or "upload.csv")[:200],
+    # a name as a person reads it: no control or bidi characters to hide an extension or garble the page
+    batch = ImportBatch(vacancy_id=vacancy.id, created_by_id=user.id, filename=clean_filename(filename, "upload.csv"),
                         content=data, encoding=parsed.encoding, delimiter=parsed.delimiter,
                         mapping={k: v for k, v in importer.guess_mapping(parsed.headers).items()},
                         status="uploaded", report={"rows": len(parsed.rows)})

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from recruit import audit
 from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.interviews import services as iv
@@ -29,7 +30,7 @@ from recruit.timeutil import utcnow
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import imports
 from recruit.vacancies import services as vs
-from recruit.vacancies.models import Application, Candidate, ImportBatch
+from recruit.vacancies.models import Application, Candidate, ImportBatch, VacancyComment
 
 pytestmark = pytest.mark.pg
 
@@ -368,3 +369,68 @@ def test_a_short_name_is_not_searched_for_in_other_peoples_text(ctx):
     cs.anonymise(ann, "asked")
     ctx.session.commit()
     assert ctx.session.get(Candidate, other.id).notes == "Annual review; knows [erased]"
+
+
+@pytest.mark.parametrize(("name", "email", "said", "longer"), [
+    ("Anna Sekret", "Anna.Sekret@Example.test", "ANNA  sekret", "Anna Sekretova"),
+    ("Анна Фёдорова", "Anna.Fyodorova@Example.test", "АННА\nфедорова", "Анна Фёдоровская"),
+])
+def test_other_peoples_text_loses_her_in_any_case_and_phone_spelling(ctx, name, email, said, longer):
+    """Issue 12 point 4: the name in another case (and "е" for "ё", any white
+    space between its words), the e-mail in another case and the phone written
+    another way are found in other people's free text (a vacancy comment, an
+    audit reason, a message to someone else) and taken out; a longer word
+    that starts with the name ("Sekretova") is someone else and stays."""
+    from recruit import mail
+
+    admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
+    manager = accounts.create_user("head@x.test", "Helen", ["hiring_manager"], password="long-enough-pw")
+    vacancy = _open_vacancy(manager, admin, "Client manager")
+    person = cs.add_candidate(vacancy, {"full_name": name, "email": email, "phone": "+7 916 555-01-23"}).candidate
+    other = cs.add_candidate(vacancy, {"full_name": "Oleg Drugov", "email": "oleg@example.test"})
+    ctx.session.commit()
+    mixed_email = email.upper()[:5] + email.lower()[5:]
+    text = (f"Met {said}; mail {mixed_email}; tel 8 (916) 555 01 23, also +7-916-555-01-23; "
+            f"{longer} is someone else, so is 8 916 555 01 24")
+    comment = vs.add_comment(vacancy, text, manager)
+    cs.move(other.application, "rejected", text)
+    message = mail.queue_mail("boss@x.test", f"About {said.upper()}", text, kind="note")
+    ctx.session.commit()
+    comment_id, message_id = comment.id, message.id
+
+    cs.anonymise(person, "asked")
+    ctx.session.commit()
+    ctx.session.expire_all()
+
+    expected = (f"Met [erased]; mail [erased]; tel [erased], also [erased]; "
+                f"{longer} is someone else, so is 8 916 555 01 24")
+    assert ctx.session.get(VacancyComment, comment_id).body == expected
+    moved = ctx.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "application.move",
+                                                            AuditEntry.object_id == other.application.id)).all()
+    assert [m.data["reason"] for m in moved] == [expected]
+    message = ctx.session.get(OutboxMessage, message_id)
+    assert (message.subject, message.body, message.recipient) == ("About [erased]", expected, "boss@x.test")
+
+
+def test_sql_picks_the_rows_that_may_quote_her_and_no_others(ctx):
+    """The pre-selection in SQL (every text column of every table goes
+    through it) finds each spelling on this database, lower() or not, and
+    leaves text that cannot quote her unread."""
+    admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
+    manager = accounts.create_user("head@x.test", "Helen", ["hiring_manager"], password="long-enough-pw")
+    vacancy = _open_vacancy(manager, admin, "Client manager")
+    texts = {"name": "АННА  фЁдорова", "email": "ANNA.f_yo@Example.TEST", "phone": "8 (916) 555 01 23",
+             "dashed": "+7-916-555-01-23", "other name": "Анна Петрова", "other phone": "8 916 555 01 24",
+             "other email": "anna.fxyo@example.test"}
+    ids = {key: vs.add_comment(vacancy, text, manager).id for key, text in texts.items()}
+    for key, text in texts.items():
+        audit.record("note", object_type="system", key=key, text=text)
+    ctx.session.commit()
+    erasure = cs.Erasure(candidate=Candidate(), name="Анна Фёдорова", emails=("anna.f_yo@example.test",),
+                         phone_digits="9165550123")
+    picked = set(ctx.session.scalars(sa.select(VacancyComment.id).where(erasure.quoting(VacancyComment.body))))
+    assert picked == {ids[k] for k in ("name", "email", "phone", "dashed")}
+    data = sa.cast(AuditEntry.__table__.c.data, sa.Text)
+    quoted = ctx.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "note",
+                                                             erasure.quoting(data, json=True))).all()
+    assert {e.data["key"] for e in quoted} == {"name", "email", "phone", "dashed"}

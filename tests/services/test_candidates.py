@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.timeutil import utcnow
 from recruit.vacancies import candidates as cs
@@ -207,6 +208,19 @@ def test_import_with_bad_rows_imports_nothing_until_the_user_chooses(vacancy, ct
     assert (batch.report["created"], batch.report["skipped"]) == (29, 4)
     assert ctx.session.scalar(sa.select(sa.func.count(Application.id))) == 29
     assert batch.content == b""
+
+
+def test_the_uploaded_file_name_is_stored_clean(vacancy, ctx):
+    """A bidi override or a control character in an upload's name could hide
+    its real extension or garble the page and the audit trail: the name is
+    stored as a person reads it (and a name with nothing left is "upload.csv")."""
+    data = (FIXTURES / "candidates_jobboard_cp1251.csv").read_bytes()
+    batch = imports.start(vacancy, "C:\\exports\\hh\u202egpj.csv\x00\x1b[31m.csv", data, vacancy.requested_by)
+    ctx.session.commit()
+    assert batch.filename == "hh gpj.csv [31m.csv"
+    entry = ctx.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "import.upload"))
+    assert entry.data["filename"] == batch.filename
+    assert imports.start(vacancy, "\u202e\x07", data, vacancy.requested_by).filename == "upload.csv"
 
 
 def test_clean_file_links_known_candidates(vacancy, ctx):
