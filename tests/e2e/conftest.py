@@ -168,6 +168,14 @@ class Session:
         return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
     def flash(self) -> str:
+        """The page's messages once the page a click led to has loaded (a click
+        only waits for the navigation to start; on a busy machine the old page
+        could still be read)."""
+        self.page.wait_for_load_state("load")
+        try:
+            self.page.locator(".flash").first.wait_for(state="attached", timeout=10000)
+        except Exception:  # no message at all: the assertion says what was expected
+            return ""
         return " ".join(self.page.locator(".flash").all_inner_texts())
 
     def close(self):
