@@ -118,7 +118,7 @@ def register(app: Flask) -> None:
     @retention.command("run")
     def retention_run() -> None:
         """Anonymise candidates past the retention period now."""
-        from recruit.vacancies.candidates import apply_retention
+        from recruit.vacancies.erasure import apply_retention
 
         count = apply_retention()
         db.session.commit()

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from recruit.extensions import db
 from recruit.interviews.models import LIVE_STATES, Booking, Scorecard
-from recruit.vacancies.candidates import Erasure, erasure_step
+from recruit.vacancies.erasure import Erasure, erasure_step
 
 
 @erasure_step

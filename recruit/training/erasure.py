@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.training.models import OnboardingPlan
-from recruit.vacancies.candidates import erasure_guard
+from recruit.vacancies.erasure import erasure_guard
 from recruit.vacancies.models import Application, Candidate
 
 

@@ -18,7 +18,8 @@ from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
-from recruit.vacancies.candidates import CandidateError, Erasure, _require_open, add_rows, erasure_step
+from recruit.vacancies.candidates import CandidateError, _require_open, add_rows
+from recruit.vacancies.erasure import Erasure, erasure_step
 from recruit.vacancies.messages import file_error
 from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
 

@@ -28,7 +28,7 @@ from recruit.exports import content_disposition, csv_download
 from recruit.extensions import db
 from recruit.jobs import progress
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies import importer, imports
+from recruit.vacancies import erasure, importer, imports
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.forms import (
     AnonymiseForm,
@@ -355,7 +355,7 @@ def anonymise(candidate_id: int):
     if not form.validate_on_submit():
         flash(_("Say why the candidate is anonymised."), "error")
         return redirect(url_for("vacancies.candidate", candidate_id=person.id))
-    done = commit_or_flash(lambda: candidate_services.anonymise(person, form.reason.data, by=current_user),
+    done = commit_or_flash(lambda: erasure.anonymise(person, form.reason.data, by=current_user),
                            _("The candidate's personal data is erased; the statistics keep the counts."))
     for note in done.value.kept if done else []:
         flash(note, "info")

@@ -28,6 +28,7 @@ from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
 from recruit.timeutil import utcnow
 from recruit.vacancies import candidates as cs
+from recruit.vacancies import erasure as er
 from recruit.vacancies import imports
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, ImportBatch, VacancyComment
@@ -237,7 +238,7 @@ def test_the_world_is_full_of_her_before(world, ctx, clean_app):
 def test_anonymising_leaves_no_trace_in_any_table_or_file(world, ctx, clean_app):
     person, live = world["person"], world["live"]
     slot_id = live.slot_id
-    done = cs.anonymise(person, f"{NAME} asked by phone ({PHONE}) to be forgotten", by=world["recruiter"])
+    done = er.anonymise(person, f"{NAME} asked by phone ({PHONE}) to be forgotten", by=world["recruiter"])
     ctx.session.commit()
     ctx.session.expire_all()
 
@@ -276,7 +277,7 @@ def test_anonymising_leaves_no_trace_in_any_table_or_file(world, ctx, clean_app)
     assert OTHER in waiting.content.decode() and "Клара" in waiting.content.decode()
     assert waiting.status == "uploaded" and waiting.report["rows"] == 2
     # anonymising again changes nothing
-    assert cs.anonymise(person, "again").counts == {}
+    assert er.anonymise(person, "again").counts == {}
 
 
 def test_the_retention_job_takes_the_same_path(world, ctx, clean_app):
@@ -286,7 +287,7 @@ def test_the_retention_job_takes_the_same_path(world, ctx, clean_app):
             cs.move(application, "rejected", f"{NAME} never answered")
         application.stage_changed_at = utcnow() - timedelta(days=400)
     ctx.session.commit()
-    assert cs.apply_retention() == 1
+    assert er.apply_retention() == 1
     ctx.session.commit()
     ctx.session.expire_all()
     assert traces_in_database(ctx) == {}
@@ -309,12 +310,12 @@ def test_an_employee_with_a_running_plan_is_refused_with_the_reason(world, ctx):
                                  application=application), world["admin"])
     ctx.session.commit()
     with pytest.raises(cs.CandidateError, match="onboarding plan is running"):
-        cs.anonymise(person, "asked", by=world["recruiter"])
+        er.anonymise(person, "asked", by=world["recruiter"])
     ctx.session.rollback()
     assert ctx.session.get(Candidate, person.id).full_name == NAME
     assert ctx.session.get(Booking, world["live"].id).state in ("invited", "cancelled")
     # the retention job never picks a hired candidate, and a refusal there does not stop the run
-    assert cs.apply_retention() == 0
+    assert er.apply_retention() == 0
 
 
 def test_the_refusal_and_what_is_kept_reach_the_page(clean_app, make):
@@ -366,7 +367,7 @@ def test_a_short_name_is_not_searched_for_in_other_peoples_text(ctx):
     other = cs.add_candidate(vacancy, {"full_name": "Oleg", "email": "oleg@example.test",
                                        "notes": "Annual review; knows ann@example.test"}).candidate
     ctx.session.commit()
-    cs.anonymise(ann, "asked")
+    er.anonymise(ann, "asked")
     ctx.session.commit()
     assert ctx.session.get(Candidate, other.id).notes == "Annual review; knows [erased]"
 
@@ -398,7 +399,7 @@ def test_other_peoples_text_loses_her_in_any_case_and_phone_spelling(ctx, name, 
     ctx.session.commit()
     comment_id, message_id = comment.id, message.id
 
-    cs.anonymise(person, "asked")
+    er.anonymise(person, "asked")
     ctx.session.commit()
     ctx.session.expire_all()
 
@@ -426,7 +427,7 @@ def test_sql_picks_the_rows_that_may_quote_her_and_no_others(ctx):
     for key, text in texts.items():
         audit.record("note", object_type="system", key=key, text=text)
     ctx.session.commit()
-    erasure = cs.Erasure(candidate=Candidate(), name="Анна Фёдорова", emails=("anna.f_yo@example.test",),
+    erasure = er.Erasure(candidate=Candidate(), name="Анна Фёдорова", emails=("anna.f_yo@example.test",),
                          phone_digits="9165550123")
     picked = set(ctx.session.scalars(sa.select(VacancyComment.id).where(erasure.quoting(VacancyComment.body))))
     assert picked == {ids[k] for k in ("name", "email", "phone", "dashed")}

@@ -10,6 +10,7 @@ from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.timeutil import utcnow
 from recruit.vacancies import candidates as cs
+from recruit.vacancies import erasure as er
 from recruit.vacancies import imports
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, ImportBatch
@@ -156,7 +157,7 @@ def test_anonymise_erases_person_and_keeps_counts(vacancy, ctx):
     cs.attach_resume(app.candidate, "cv.pdf", b"%PDF-1.4")
     path = cs.resume_path(app.candidate)
     cs.move(app, "rejected", "Anna is too expensive")
-    cs.anonymise(app.candidate, "candidate's request")
+    er.anonymise(app.candidate, "candidate's request")
     ctx.session.commit()
     person = ctx.session.get(Candidate, app.candidate_id)
     assert "Anna" not in person.full_name and person.email == "" and person.phone_norm is None
@@ -180,12 +181,12 @@ def test_retention_job_anonymises_only_old_closed_candidates(vacancy, ctx):
     for app in (old, active, mixed):
         app.stage_changed_at = long_ago
     ctx.session.commit()
-    assert cs.apply_retention() == 1
+    assert er.apply_retention() == 1
     ctx.session.commit()
     names = set(ctx.session.scalars(sa.select(Candidate.full_name)))
     assert "Old Reject" not in names
     assert {"New Reject", "Old Active", "Old Reject Elsewhere Active"} <= names
-    assert cs.apply_retention() == 0
+    assert er.apply_retention() == 0
 
 
 def _upload(vacancy, data=None):
