@@ -51,7 +51,7 @@ def _too_many_attempts(exc):
     limit = limiter.current_limit
     seconds = max(1, math.ceil(limit.reset_at - time.time())) if limit is not None else 60
     db.session.rollback()
-    message = _("Too many attempts from your address in a short time.") + " " + signin.wait_message(seconds)
+    message = _("Too many attempts from your address in a short time. %(wait)s", wait=signin.wait_message(seconds))
     response = make_response(render_template("error.html", status=429, title=_("Too many attempts"),
                                              message=message), 429)
     response.headers["Retry-After"] = str(seconds)
