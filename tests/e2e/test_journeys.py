@@ -258,6 +258,17 @@ def test_new_hire_logs_activity_and_takes_the_quiz_then_the_mentor_grades_and_si
     page.click("button:has-text('Start')")
     expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^\d+:\d\d$"))
     assert hire.fits_the_screen()
+    assert int(page.locator("[data-countdown]").inner_text().split(":")[0]) <= 30  # the quiz's 30 minutes
+
+    # While the attempt runs, the mentor gives extra time (WCAG 2.2.1); the open page takes it from its next save.
+    adjuster = as_user("mentor@demo.local")
+    adjuster.page.goto("/quizzes/1/statistics")
+    adjuster.page.locator("a:has-text('Nikita Newhire')").first.click()
+    adjuster.page.fill("#extra_minutes", "30")
+    adjuster.page.fill("#reason", "Reads Russian slowly; the quiz is not a reading test.")
+    adjuster.page.click("button:has-text('Give')")
+    assert "has the adjustment" in adjuster.flash()
+
     key = _right_answers()
     page_source = page.content()
     assert "Correct: the Pro line" not in page_source and "Right: it has two motors" not in page_source  # no key
@@ -268,6 +279,7 @@ def test_new_hire_logs_activity_and_takes_the_quiz_then_the_mentor_grades_and_si
         _answer(fieldset, question)
     page.wait_for_load_state("networkidle")
     expect(page.locator("[data-save-state]")).to_have_text("Saved")
+    expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"^(5\d|60):\d\d$"))  # 30 + 30 minutes
     page.reload()  # autosaved: a reload loses nothing
     assert page.locator("fieldset.question textarea").first.input_value().startswith("Offer the 8 chairs")
     hire.screenshot("new-hire-quiz-phone")
