@@ -30,7 +30,7 @@ from recruit.auth.forms import (
 from recruit.auth.models import User
 from recruit.auth.permissions import ANY_ROLE, access_of, allow, public
 from recruit.extensions import db, limiter
-from recruit.web import same_site_path
+from recruit.web import commit_or_flash, same_site_path
 
 bp = Blueprint("auth", __name__)
 
@@ -227,17 +227,11 @@ _PASSWORD_RATE = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], m
 def account():
     form = ChangePasswordForm(prefix="pw")
     if request.method == "POST" and "pw-current" in request.form and form.validate_on_submit() and \
-            _own_password_right(form.current.data, _("Your current password is not right.")):
-        try:
-            services.set_password(current_user, form.password.data, reason="changed by user")
-        except services.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            sessions.stay_signed_in(current_user)
-            flash(_("Password changed. You stay signed in here; every other session has ended."), "success")
-            return redirect(url_for("auth.account"))
+            _own_password_right(form.current.data, _("Your current password is not right.")) and \
+            commit_or_flash(lambda: services.set_password(current_user, form.password.data, reason="changed by user"),
+                            _("Password changed. You stay signed in here; every other session has ended.")):
+        sessions.stay_signed_in(current_user)
+        return redirect(url_for("auth.account"))
     return _account_page(form=form)
 
 
@@ -268,25 +262,13 @@ def two_factor_setup():
     form = TwoFactorCodeForm(prefix="tf")
     action = request.form.get("action") if request.method == "POST" else None
     if action == "start":
-        try:
-            two_factor.start_setup(current_user)
-        except services.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
+        commit_or_flash(lambda: two_factor.start_setup(current_user))
         return redirect(url_for("auth.two_factor_setup"))
-    if action == "confirm" and form.validate_on_submit():
-        try:
-            codes = two_factor.confirm_setup(current_user, form.code.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            sessions.stay_signed_in(current_user)
-            flash(_("Two-factor sign-in is on. Every other session has ended."), "success")
-            return _two_factor_page(codes=codes)
+    if action == "confirm" and form.validate_on_submit() and (confirmed := commit_or_flash(
+            lambda: two_factor.confirm_setup(current_user, form.code.data),
+            _("Two-factor sign-in is on. Every other session has ended."))):
+        sessions.stay_signed_in(current_user)
+        return _two_factor_page(codes=confirmed.value)
     return _two_factor_page(form=form)
 
 
@@ -301,17 +283,11 @@ def _password_confirmed(form: ConfirmPasswordForm) -> bool:
 @allow(ANY_ROLE)
 @_PASSWORD_RATE
 def two_factor_disable():
-    if not _password_confirmed(ConfirmPasswordForm(prefix="pw")):
+    if not _password_confirmed(ConfirmPasswordForm(prefix="pw")) or not commit_or_flash(
+            lambda: two_factor.disable(current_user), _("Two-factor sign-in is off. Every other session has ended."),
+            category="info"):
         return redirect(url_for("auth.two_factor_setup"))
-    try:
-        two_factor.disable(current_user)
-    except services.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("auth.two_factor_setup"))
-    db.session.commit()
     sessions.stay_signed_in(current_user)
-    flash(_("Two-factor sign-in is off. Every other session has ended."), "info")
     return redirect(url_for("auth.account"))
 
 
@@ -319,17 +295,12 @@ def two_factor_disable():
 @allow(ANY_ROLE)
 @_PASSWORD_RATE
 def recovery_codes():
-    if not _password_confirmed(ConfirmPasswordForm(prefix="pw")):
+    made = _password_confirmed(ConfirmPasswordForm(prefix="pw")) and commit_or_flash(
+        lambda: two_factor.regenerate_recovery_codes(current_user),
+        _("New recovery codes: the old ones no longer work."))
+    if not made:
         return redirect(url_for("auth.two_factor_setup"))
-    try:
-        codes = two_factor.regenerate_recovery_codes(current_user)
-    except services.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("auth.two_factor_setup"))
-    db.session.commit()
-    flash(_("New recovery codes: the old ones no longer work."), "success")
-    return _two_factor_page(codes=codes)
+    return _two_factor_page(codes=made.value)
 
 
 @bp.route("/account/tokens", methods=["POST"])
