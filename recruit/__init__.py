@@ -138,10 +138,14 @@ def register_blueprints(app: Flask) -> None:
     from recruit.api import quizzes as _api_quizzes  # noqa: F401 - routes on the API blueprint
     from recruit.api.views import bp as api_bp
     from recruit.auth.views import bp as auth_bp
+
+    # The features above vacancies take part in anonymisation through its hooks.
+    from recruit.interviews import erasure as _interviews_erasure  # noqa: F401
     from recruit.interviews.views import bp as interviews_bp
     from recruit.main import bp as main_bp
     from recruit.organisation import models as _org  # noqa: F401
     from recruit.quizzes.views import bp as quizzes_bp
+    from recruit.training import erasure as _training_erasure  # noqa: F401
     from recruit.training import policies as _training_policies  # noqa: F401
     from recruit.training.views import bp as training_bp
     from recruit.vacancies.views import bp as vacancies_bp

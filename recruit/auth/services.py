@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from recruit import audit, emails
 from recruit.auth import sessions
-from recruit.auth.models import ROLES, ApiToken, User
+from recruit.auth.models import ROLES, ApiToken, User, verify_password
 from recruit.extensions import db
 from recruit.keys import signing_keys
 from recruit.mail import absolute_url, queue_mail
@@ -35,8 +35,6 @@ def user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The password alone, with the same work for every address. The sign-in
     form goes through recruit.auth.signin, which also counts failures."""
-    from recruit.auth.signin import verify_password  # signin builds on this module
-
     user = user_by_email(email)
     if not verify_password(user, password) or user is None or not user.active:
         return None

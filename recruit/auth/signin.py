@@ -14,15 +14,13 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
-from werkzeug import security
 
-from recruit.auth.models import SignInThrottle, User
+from recruit.auth.models import SignInThrottle, User, verify_password
 from recruit.auth.services import normalise_email, user_by_email
 from recruit.extensions import db
 from recruit.timeutil import utcnow
@@ -32,19 +30,6 @@ from recruit.timeutil import utcnow
 class Outcome:
     user: User | None = None
     locked_seconds: int = 0  # > 0: refused because of the lockout, for this much longer
-
-
-@cache
-def _dummy_hash() -> str:
-    """A hash made exactly like real ones, so checking it costs what theirs does."""
-    return security.generate_password_hash("not-anyones-password", method="scrypt")
-
-
-def verify_password(user: User | None, password: str) -> bool:
-    """One scrypt check, whether or not `user` exists or has a password."""
-    stored = user.password_hash if user is not None and user.password_hash else None
-    matches = security.check_password_hash(stored or _dummy_hash(), password or "")
-    return bool(stored) and matches
 
 
 def _setting(name: str, default: int) -> int:

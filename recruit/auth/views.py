@@ -27,7 +27,7 @@ from recruit.auth.forms import (
     SetPasswordForm,
     TwoFactorCodeForm,
 )
-from recruit.auth.models import User
+from recruit.auth.models import User, verify_password
 from recruit.auth.permissions import ANY_ROLE, access_of, allow, public
 from recruit.extensions import db, limiter
 from recruit.web import commit_or_flash, same_site_path
@@ -210,7 +210,7 @@ def _own_password_right(password: str, wrong: str) -> bool:
     if waiting:
         flash(_locked_message(waiting), "error")
         return False
-    if signin.verify_password(user, password):
+    if verify_password(user, password):
         return True
     locked = signin.record_failure(user.email)
     db.session.commit()

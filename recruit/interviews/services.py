@@ -853,7 +853,3 @@ def _booking_row(booking: Booking, now: datetime) -> dict[str, Any]:
             "state": booking.state, "confirmed": booking.ever_confirmed, "waiting_minutes": wait,
             "seen": booking.seen_at is not None,
             "interviewer": booking.interviewer.full_name if booking.interviewer else ""}
-
-
-# the interview side of anonymisation registers itself with the candidates' hooks
-from recruit.interviews import erasure as _erasure  # noqa: E402,F401

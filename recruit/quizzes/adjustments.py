@@ -5,7 +5,6 @@ the audit trail and the hire's page keep."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -14,33 +13,12 @@ from flask_babel import gettext as _
 from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.quizzes import services as qs
 from recruit.quizzes.models import Attempt, Quiz, QuizAdjustment
 from recruit.timeutil import utcnow
 
 MAX_MINUTES = 600
 MAX_ATTEMPTS = 10
-
-
-@dataclass(frozen=True)
-class Allowance:
-    extra_minutes: int = 0
-    extra_attempts: int = 0
-
-
-def allowance(quiz_id: int, user_id: int) -> Allowance:
-    minutes, attempts = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(QuizAdjustment.extra_minutes), 0),
-                  sa.func.coalesce(sa.func.sum(QuizAdjustment.extra_attempts), 0))
-        .where(QuizAdjustment.quiz_id == quiz_id, QuizAdjustment.user_id == user_id)).one()
-    return Allowance(int(minutes), int(attempts))
-
-
-def attempt_limit_for(quiz: Quiz, user_id: int) -> int:
-    return quiz.attempt_limit + allowance(quiz.id, user_id).extra_attempts
-
-
-def time_limit_for(quiz: Quiz, user_id: int) -> int:
-    return quiz.time_limit_minutes + allowance(quiz.id, user_id).extra_minutes
 
 
 def adjustments_of(quiz: Quiz, user_id: int) -> list[QuizAdjustment]:
@@ -62,8 +40,6 @@ def may_adjust(hire_id: int, user: User) -> bool:
 def grant(quiz: Quiz, hire: User, by: User, *, minutes: int, attempts: int, reason: str,
           now: datetime | None = None) -> QuizAdjustment:
     """Adds minutes to every attempt of this hire (the one running too) and/or attempts."""
-    from recruit.quizzes import services as qs
-
     now = now or utcnow()
     if not may_adjust(hire.id, by):
         raise PermissionError("adjust")

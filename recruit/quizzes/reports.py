@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.quizzes import adjustments, stats
+from recruit.quizzes import allowances, stats
 from recruit.quizzes.models import Attempt, Quiz
 
 
@@ -45,7 +45,7 @@ def hires_on_quiz(quiz: Quiz, viewer: User) -> list[dict[str, Any]]:
             share = attempt.score / attempt.max_score
             row["best"] = share if row["best"] is None else max(row["best"], share)
     for user_id, row in rows.items():
-        row["allowed"] = adjustments.attempt_limit_for(quiz, user_id)
+        row["allowed"] = allowances.attempt_limit_for(quiz, user_id)
         row["latest"] = row["attempts"][-1]
     return sorted(rows.values(), key=lambda r: r["user"].full_name.casefold())
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.quizzes import adjustments, drawing, gift, types
+from recruit.quizzes import allowances, drawing, gift, types
 from recruit.quizzes.models import (
     Attempt,
     AttemptAnswer,
@@ -175,7 +175,7 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, *,
     if (quiz.opens_at and now < quiz.opens_at) or (quiz.closes_at and now > quiz.closes_at):
         raise QuizError(_("This quiz is not open now."))
     earlier = attempts_of(quiz, user)
-    limit = adjustments.attempt_limit_for(quiz, user.id)
+    limit = allowances.attempt_limit_for(quiz, user.id)
     if len(earlier) >= limit:
         raise QuizError(_("You have used all %(n)d attempts.", n=limit))
     rng = rng or random.SystemRandom()  # draws and order nobody can predict from the quiz and the user
@@ -183,7 +183,7 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, *,
     if not versions:
         raise QuizError(_("This quiz has no questions yet."))
     attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=len(earlier) + 1, state="in_progress",
-                      started_at=now, deadline=now + timedelta(minutes=adjustments.time_limit_for(quiz, user.id)),
+                      started_at=now, deadline=now + timedelta(minutes=allowances.time_limit_for(quiz, user.id)),
                       max_score=sum(v.points for v in versions))
     for position, version in enumerate(versions):
         order, right_order = list(range(len(version.data.get("choices", [])))), []
@@ -360,7 +360,7 @@ def attempts_left(attempt: Attempt) -> int:
 def attempts_left_for(quiz: Quiz, user_id: int) -> int:
     used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id,
                                                                         Attempt.user_id == user_id))
-    return max(adjustments.attempt_limit_for(quiz, user_id) - (used or 0), 0)
+    return max(allowances.attempt_limit_for(quiz, user_id) - (used or 0), 0)
 
 
 def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:

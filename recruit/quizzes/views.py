@@ -11,7 +11,7 @@ from flask_login import current_user
 from recruit.auth.permissions import allow
 from recruit.exports import csv_download
 from recruit.extensions import db
-from recruit.quizzes import adjustments, reports
+from recruit.quizzes import adjustments, allowances, reports
 from recruit.quizzes import services as qs
 from recruit.quizzes.models import (
     REVIEW_LEVELS,
@@ -56,8 +56,8 @@ def _own_attempt(attempt_id: int) -> Attempt:
 def index():
     quizzes = qs.visible_quizzes(current_user)
     mine = {q.id: qs.attempts_of(q, current_user) for q in quizzes}
-    allowances = {q.id: adjustments.allowance(q.id, current_user.id) for q in quizzes}
-    return render_template("quizzes/index.html", quizzes=quizzes, mine=mine, allowances=allowances)
+    extras = {q.id: allowances.allowance(q.id, current_user.id) for q in quizzes}
+    return render_template("quizzes/index.html", quizzes=quizzes, mine=mine, allowances=extras)
 
 
 @bp.route("/quizzes/bank", methods=["GET", "POST"])
@@ -229,7 +229,7 @@ def attempt(attempt_id: int):
             db.session.commit()
         else:
             return render_template("quizzes/take.html", attempt=attempt,
-                                   allowance=adjustments.allowance(attempt.quiz_id, attempt.user_id),
+                                   allowance=allowances.allowance(attempt.quiz_id, attempt.user_id),
                                    questions=[shown_question(i, NOTHING) for i in attempt.answers])
     if attempt.state == "in_progress":
         abort(403)  # nobody looks at an attempt while it runs
@@ -389,8 +389,8 @@ def hire(quiz_id: int, user_id: int):
     seen_key = any(qs.review_for(a, person).answers for a in attempts if a.state == "graded")
     return render_template("quizzes/hire.html", quiz=quiz, hire=person, attempts=attempts, seen_key=seen_key,
                            adjustments=adjustments.adjustments_of(quiz, person.id),
-                           time_limit=adjustments.time_limit_for(quiz, person.id),
-                           attempt_limit=adjustments.attempt_limit_for(quiz, person.id),
+                           time_limit=allowances.time_limit_for(quiz, person.id),
+                           attempt_limit=allowances.attempt_limit_for(quiz, person.id),
                            running=next((a for a in attempts if a.state == "in_progress"), None),
                            max_minutes=adjustments.MAX_MINUTES, max_attempts=adjustments.MAX_ATTEMPTS)
 

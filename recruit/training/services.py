@@ -748,7 +748,3 @@ def import_activity(plan: OnboardingPlan, data: bytes, by: User, *, skip_bad_row
     for row in parsed.rows:
         log_activity(plan, row.day, row.values, by)
     return {"imported": len(parsed.rows), "errors": errors}
-
-
-# the onboarding side of anonymisation registers itself with the candidates' hooks
-from recruit.training import erasure as _erasure  # noqa: E402,F401

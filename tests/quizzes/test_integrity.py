@@ -282,7 +282,7 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
     from recruit.audit import AuditEntry
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.quizzes import adjustments
+    from recruit.quizzes import allowances
     from recruit.quizzes import services as qs
     from recruit.quizzes.models import Attempt, Quiz
     from recruit.timeutil import utcnow
@@ -333,7 +333,7 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
     mentor.post(url, data={"extra_attempts": "1", "reason": "The first try was on a phone during a power cut."})
     with clean_app.app_context():
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])
-        assert adjustments.attempt_limit_for(quiz, hire.id) == 2
+        assert allowances.attempt_limit_for(quiz, hire.id) == 2
         now = utcnow()
         second = qs.start_attempt(quiz, hire, now)
         assert second.number == 2 and second.deadline == now + timedelta(minutes=35)  # the extra time stays
