@@ -72,12 +72,7 @@ def db_int(value: str) -> int:
 
 class NonFinite(float):
     """NaN, Infinity or a number too large for a float, as read from a JSON
-    body: kept as a marker so the API can name the field in its 422."""
-
-    def __new__(cls, text: str) -> NonFinite:
-        value = super().__new__(cls, "nan")
-        value.text = text  # type: ignore[attr-defined]
-        return value
+    body: a marker, so the API can name the field in its 422."""
 
 
 def _number(text: str) -> float:

@@ -327,7 +327,13 @@ JUNK_FORM = {"target": "x" * 300, "reason": "\u0000", "points": "nan", "index": 
              "day": "2026-13-45", "start": "25:99", "end": "-1", "user_id": "zz", "interviewer_id": "-3",
              "application": ["a", "-1"], "decision": "maybe", "action": "explode", "name": "", "passed": "2",
              "tried_on": "yesterday", "calls": "-7", "answer": ["x", "y"], "base": "a,b", "hire_email": "@",
-             "template_id": "0", "mentor_id": "x", "comment": "y" * 6000, "decision_": "", "skip": "1"}
+             "template_id": "0", "mentor_id": "x", "comment": "y" * 6000, "decision_": "", "skip": "1",
+             "picture": "eyJzIjoxfQ.forged.x", "override_reason": "z" * 900, "extra_minutes": "-3",
+             "extra_attempts": "1e9", "code": "abc", "tf-code": "x" * 50, "pw-password": "", "pw-current": "x",
+             "review_open": "everything", "review_closed": "nothing", "head_id": "x", "sysadmin_id": "-1",
+             "receptionist_id": "y", "next": "//evil.example"}
+# The same junk without the NUL, so that it reaches the handlers instead of the NUL check at the door.
+JUNK_FORM_NO_NUL = {**JUNK_FORM, "reason": "r" * 900}
 JUNK_QUERY = "page=-3&stage=bogus&state=zzz&q=%27%22%3Cx%3E&vacancy=abc&format=nope&a=x&a=-1"
 HUGE = "9" * 30  # past any integer column: must be "not found", never an overflow in the driver
 JUNK_FORM_HUGE = {key: HUGE for key in ("index", "slot_id", "user_id", "interviewer_id", "application", "points",
@@ -364,7 +370,8 @@ def test_bad_input_on_every_route_never_breaks(clean_app, world, who):
             responses.append(client.open(url, method=method, headers=headers, data=b"{not json",
                                          content_type="application/json"))
         else:
-            responses = [client.open(url, method=method, data=junk) for junk in (JUNK_FORM, JUNK_FORM_HUGE)]
+            responses = [client.open(url, method=method, data=junk)
+                         for junk in (JUNK_FORM, JUNK_FORM_NO_NUL, JUNK_FORM_HUGE)]
         for response in responses:
             if response.status_code >= 500:
                 failures.append(f"{who} {method} {url}: {response.status_code}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from recruit.interviews import services as iv
 from recruit.interviews.models import InterviewSession
 from recruit.keys import signing_keys
 
@@ -75,8 +76,6 @@ def beyond_plan(picture: Picture, assignment: dict[int, int]) -> dict[int, tuple
 def picture_now(session: InterviewSession, applications: Sequence) -> Picture:
     """For a booking that arrives without a picture (an old page, a hand-made
     request): the planner's proposal for these candidates as things stand."""
-    from recruit.interviews import services as iv
-
     ok, _problems = iv.eligible(list(applications), session)
     if not ok:
         return Picture([slot.booked for slot in session.slots], [0] * len(session.slots))

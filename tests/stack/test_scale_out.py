@@ -176,3 +176,30 @@ def test_busy_day_through_two_instances(stack):
     everything = Counter((rcpt, env.original_content.split(b"Subject:", 1)[1].split(b"\n", 1)[0])
                          for env in stack.smtp.messages for rcpt in env.rcpt_tos)
     assert set(everything.values()) == {1}, [k for k, v in everything.items() if v > 1]
+
+
+def test_signing_out_on_one_instance_ends_copied_cookies_on_the_other(stack):
+    """The session version lives in PostgreSQL: a session and remember-me
+    cookie copied before sign-out opens nothing afterwards, whichever
+    gunicorn instance and process the copy is replayed on."""
+    import copy
+
+    app = seeding_app(stack.db_url)
+    Factory(app).user("recruiter", email="walker@stack.test")
+    web_a, web_b = stack.urls
+    owner = Browser()
+    owner.get(web_a + "/login")
+    status, _text, _h = owner.post(web_a + "/login", {"email": "walker@stack.test", "password": PASSWORD,
+                                                      "remember": "y"})
+    assert status == 302
+    assert {c.name for c in owner.jar} >= {"session", "remember_token"}
+    thief = Browser()
+    for cookie in owner.jar:
+        thief.jar.set_cookie(copy.copy(cookie))
+    assert thief.get(web_b + "/vacancies")[0] == 200  # a copy works while the owner is signed in
+    owner.get(web_b + "/vacancies")
+    assert owner.post(web_b + "/logout", {})[0] == 302
+    for base in (web_a, web_b):
+        for _ in range(3):  # several requests: each instance runs several worker processes
+            status, _text, headers = thief.get(base + "/vacancies")
+            assert status == 302 and "/login" in headers["Location"], (base, status)
