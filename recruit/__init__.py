@@ -6,7 +6,7 @@ import logging
 import os
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
@@ -90,7 +90,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    from recruit import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_select_timezone)
 
     from recruit.auth.sessions import load_user
 
@@ -112,15 +114,6 @@ def register_extensions(app: Flask) -> None:
                 db.session.commit()
         g.token_auth = user is not None
         login_manager._update_request_context_with_user(user)
-
-
-def _select_locale() -> str:
-    from recruit.organisation.services import get_settings
-
-    try:
-        return get_settings().locale or "en"
-    except Exception:
-        return "en"
 
 
 def _select_timezone() -> str:
@@ -186,10 +179,13 @@ def _refuse_nul_characters():
 
 
 def register_security(app: Flask) -> None:
+    from recruit import i18n
     from recruit.auth.permissions import check_request
 
     app.before_request(_refuse_nul_characters)
     app.before_request(check_request)
+    app.before_request(i18n.remember_choice)
+    app.after_request(i18n.keep_cookie)
 
     @app.after_request
     def _headers(response):
@@ -281,9 +277,11 @@ def _duration(seconds: float | None) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from recruit import i18n
     from recruit.auth.forms import ROLE_LABELS
     from recruit.auth.permissions import can
     from recruit.dates import at_minute
+    from recruit.organisation import money
     from recruit.quizzes import text as question_text
 
     app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
@@ -298,7 +296,11 @@ def register_template_helpers(app: Flask) -> None:
         pgettext=lambda context, text: _translations().upgettext(context, text),
         npgettext=lambda context, singular, plural, n: _translations().unpgettext(context, singular, plural, n))
     app.jinja_env.filters["question_text"] = question_text.render
-    app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS)
+    app.jinja_env.filters["label"] = i18n.label
+    app.jinja_env.filters["money"] = money.format_money
+    app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES,
+                                 url_in_language=i18n.url_in, labels=i18n.labels,
+                                 current_language=lambda: str(get_locale()))
 
     @app.context_processor
     def _inject():

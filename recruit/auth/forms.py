@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, widgets
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, widgets
 from wtforms import SelectMultipleField as _SelectMultiple
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from recruit.auth.models import ROLES
 from recruit.emails import is_valid as is_email
+from recruit.i18n import LANGUAGES
 
 
 def Email(message=None):  # noqa: N802 - reads like the WTForms validator it replaces
@@ -58,6 +59,11 @@ class TwoFactorCodeForm(FlaskForm):
 
 class ConfirmPasswordForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[("", _l("The organisation's language")),
+                                                   *LANGUAGES.items()])
 
 
 class ApiTokenForm(FlaskForm):

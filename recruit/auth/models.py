@@ -40,6 +40,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     max_mentees: Mapped[int] = mapped_column(default=3, server_default="3")
+    locale: Mapped[str | None] = mapped_column(sa.String(16))  # None: the organisation's default
     # Part of every session's and remember-me cookie's id (get_id): raising it
     # ends them all, in every process and on every host (recruit/auth/sessions.py).
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -120,6 +120,14 @@ def request_password_reset(email: str) -> None:
     audit.record("user.password_reset_requested", user)
 
 
+def set_language(user: User, code: str | None) -> None:
+    """A person's own display language; None goes back to the organisation's."""
+    from recruit.i18n import shipped
+
+    user.locale = shipped(code)
+    db.session.flush()
+
+
 def set_password(user: User, password: str, *, reason: str) -> None:
     check_password_strength(password)
     user.set_password(password)

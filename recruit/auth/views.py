@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -23,6 +24,7 @@ from recruit.auth.forms import (
     ChangePasswordForm,
     ConfirmPasswordForm,
     ForgotPasswordForm,
+    LanguageForm,
     LoginForm,
     SetPasswordForm,
     TwoFactorCodeForm,
@@ -194,6 +196,7 @@ def set_password(purpose: str, token: str):
 
 def _account_page(**extra):
     context = {"form": ChangePasswordForm(prefix="pw"), "token_form": ApiTokenForm(prefix="tok"),
+               "language_form": LanguageForm(prefix="lang", locale=current_user.locale or ""),
                "tokens": services.tokens_of(current_user),
                "new_token": None,  # nosec B105: no token made on this request, not a password
                "two_factor_required": two_factor.is_required(current_user)}
@@ -233,6 +236,21 @@ def account():
         sessions.stay_signed_in(current_user)
         return redirect(url_for("auth.account"))
     return _account_page(form=form)
+
+
+@bp.route("/account/language", methods=["POST"])
+@allow(ANY_ROLE)
+def account_language():
+    form = LanguageForm(prefix="lang")
+    if form.validate_on_submit():
+        def saved() -> str:
+            g.pop("locale", None)  # the message is written in the language just chosen
+            return _("Language saved.")
+
+        commit_or_flash(lambda: services.set_language(current_user, form.locale.data or None), saved)
+    else:
+        flash(_("Choose one of the languages offered."), "error")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])

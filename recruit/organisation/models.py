@@ -18,6 +18,11 @@ class OrgSettings(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), default="Our company")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Moscow")
     locale: Mapped[str] = mapped_column(sa.String(16), default="en")
+    # The country sets the defaults below (recruit/organisation/countries.py); each stays editable.
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR", server_default="EUR")
+    phone_region: Mapped[str] = mapped_column(sa.String(2), default="UA", server_default="UA")
+    csv_separator: Mapped[str] = mapped_column(sa.String(1), default=",", server_default=",")
     working_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [0, 1, 2, 3, 4])
     reminder_offsets_hours: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [24, 2])
     retention_days: Mapped[int] = mapped_column(default=365)

@@ -32,6 +32,7 @@ class JobTemplate(db.Model):
     education: Mapped[str] = mapped_column(sa.String(120), default="")
     min_experience_years: Mapped[float] = mapped_column(default=0.0)
     skills: Mapped[str] = mapped_column(sa.Text, default="")
+    language: Mapped[str | None] = mapped_column(sa.String(16))  # the language the description is written in
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -61,6 +62,7 @@ class Vacancy(db.Model):
     duties: Mapped[str] = mapped_column(sa.Text, default="")
     kpis: Mapped[str] = mapped_column(sa.Text, default="")
     target_start: Mapped[date | None]
+    language: Mapped[str | None] = mapped_column(sa.String(16))  # its candidates' language unless they say
     state: Mapped[str] = mapped_column(sa.String(16), default="draft")
     requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -138,6 +140,7 @@ class Candidate(db.Model):
     experience_years: Mapped[float | None]
     education: Mapped[str] = mapped_column(sa.String(120), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    language: Mapped[str | None] = mapped_column(sa.String(16))  # what everything sent to them is written in
     resume_file: Mapped[str | None] = mapped_column(sa.String(80))
     resume_name: Mapped[str | None] = mapped_column(sa.String(200))
     resume_type: Mapped[str | None] = mapped_column(sa.String(8))

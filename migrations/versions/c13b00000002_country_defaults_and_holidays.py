@@ -1,0 +1,24 @@
+"""country defaults and holidays
+
+Revision ID: c13b00000002
+Revises: c13a00000001
+Create Date: 2026-12-01 22:20:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = 'c13b00000002'
+down_revision = 'c13a00000001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

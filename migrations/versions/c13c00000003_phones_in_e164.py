@@ -1,0 +1,24 @@
+"""phones in e164
+
+Revision ID: c13c00000003
+Revises: c13b00000002
+Create Date: 2026-12-01 22:20:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = 'c13c00000003'
+down_revision = 'c13b00000002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,94 @@
+"""Which language a page is shown in: ?lang=xx, the user's own choice, the
+visitor's cookie, the browser's Accept-Language, the organisation's default."""
+
+from __future__ import annotations
+
+import re
+
+from babel.messages.pofile import read_po
+
+from tests.conftest import login
+
+
+def _lang(response) -> str:
+    match = re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True))
+    assert match, "the page names its language"
+    return match.group(1)
+
+
+def _translated(code: str, msgid: str) -> str:
+    with open(f"translations/{code}/LC_MESSAGES/messages.po", "rb") as fh:
+        message = read_po(fh, locale=code).get(msgid)
+    return message.string if message and message.string else msgid
+
+
+def test_a_visitor_gets_the_browser_language_among_the_shipped_ones(client):
+    assert _lang(client.get("/login", headers={"Accept-Language": "ro-RO,ro;q=0.9,en;q=0.5"})) == "ro"
+    assert _lang(client.get("/login", headers={"Accept-Language": "de-DE,ka;q=0.8"})) == "ka"
+    assert _lang(client.get("/login", headers={"Accept-Language": "de-DE,fr;q=0.8"})) == "en"
+
+
+def test_lang_in_the_url_switches_and_a_cookie_keeps_it_for_a_visitor(client):
+    response = client.get("/login?lang=uk", headers={"Accept-Language": "ro"})
+    assert _lang(response) == "uk"
+    assert _translated("uk", "Sign in") in response.get_data(as_text=True)
+    cookie = response.headers.get("Set-Cookie", "")
+    assert cookie.startswith("lang=uk") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert _lang(client.get("/login", headers={"Accept-Language": "ro"})) == "uk"  # the cookie outranks the browser
+
+
+def test_an_unknown_language_in_the_url_changes_nothing(client):
+    response = client.get("/login?lang=xx", headers={"Accept-Language": "bg"})
+    assert _lang(response) == "bg" and "lang=" not in response.headers.get("Set-Cookie", "")
+
+
+def test_the_organisation_default_comes_before_english(client, clean_app):
+    from recruit.extensions import db
+    from recruit.organisation.services import get_settings
+
+    with clean_app.app_context():
+        get_settings().locale = "bs"
+        db.session.commit()
+    assert _lang(client.get("/login", headers={"Accept-Language": "de"})) == "bs"
+    assert _lang(client.get("/login")) == "bs"
+
+
+def test_a_signed_in_users_choice_is_saved_on_their_profile(client, make, clean_app):
+    from recruit.auth.models import User
+    from recruit.extensions import db
+
+    user_id = make.user("recruiter", email="olena@example.test")
+    login(client, "olena@example.test")
+    assert _lang(client.get("/?lang=uk")) == "uk"
+    with clean_app.app_context():
+        assert db.session.get(User, user_id).locale == "uk"
+    other = clean_app.test_client()  # another browser, no cookie, another Accept-Language
+    login(other, "olena@example.test")
+    assert _lang(other.get("/", headers={"Accept-Language": "ro"})) == "uk"
+
+
+def test_the_account_page_sets_and_clears_the_language(client, make, clean_app):
+    from recruit.auth.models import User
+    from recruit.extensions import db
+
+    user_id = make.user("mentor", email="nino@example.test")
+    login(client, "nino@example.test")
+    response = client.post("/account/language", data={"lang-locale": "ka"}, follow_redirects=True)
+    assert _lang(response) == "ka"
+    assert _translated("ka", "Language saved.") in response.get_data(as_text=True)
+    with clean_app.app_context():
+        assert db.session.get(User, user_id).locale == "ka"
+    response = client.post("/account/language", data={"lang-locale": "fr"}, follow_redirects=True)
+    with clean_app.app_context():
+        assert db.session.get(User, user_id).locale == "ka", "a language not offered is refused, nothing changes"
+    client.post("/account/language", data={"lang-locale": ""})
+    with clean_app.app_context():
+        assert db.session.get(User, user_id).locale is None
+
+
+def test_every_language_is_one_click_away_on_the_sign_in_page(client):
+    from recruit.i18n import LANGUAGES
+
+    html = client.get("/login").get_data(as_text=True)
+    for code, name in LANGUAGES.items():
+        assert re.search(rf'href="/login\?lang={code}"[^>]*hreflang="{code}"[^>]*>{name}</a>', html), code
