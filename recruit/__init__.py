@@ -297,6 +297,13 @@ def register_template_helpers(app: Flask) -> None:
         npgettext=lambda context, singular, plural, n: _translations().unpgettext(context, singular, plural, n))
     app.jinja_env.filters["question_text"] = question_text.render
     app.jinja_env.filters["label"] = i18n.label
+    from recruit.interviews import labels as interview_labels
+    from recruit.quizzes import labels as quiz_labels
+    from recruit.training import labels as training_labels
+    from recruit.vacancies import labels as vacancy_labels
+
+    for feature in (vacancy_labels, interview_labels, training_labels, quiz_labels):
+        feature.register()
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES,
                                  url_in_language=i18n.url_in, labels=i18n.labels,
