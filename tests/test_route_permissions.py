@@ -23,6 +23,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "auth.set_password": ("GET", "/password/reset/not-a-token", "public"),
     "auth.account": ("GET", "/account", EVERYONE),
     "auth.create_token": ("POST", "/account/tokens", EVERYONE),
+    "auth.account_language": ("POST", "/account/language", EVERYONE),
     "auth.revoke_token": ("POST", "/account/tokens/{token}/revoke", EVERYONE),
     "auth.two_factor_code": ("GET", "/login/two-factor", "public"),
     "auth.sign_out_everywhere": ("POST", "/account/sign-out-everywhere", EVERYONE),
