@@ -217,3 +217,35 @@ class ImportBatch(db.Model):
 
     vacancy: Mapped[Vacancy] = relationship(lazy="joined")
 
+
+
+class SourceChannel(db.Model):
+    """A canonical source channel (a job board, referrals, the company site...).
+    `candidates.source` and `bookings.source` hold its `name`, so the show-rate
+    model and the reports group by one text per channel however it was typed
+    (recruit.vacancies.channels)."""
+
+    __tablename__ = "source_channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    aliases: Mapped[list[ChannelAlias]] = relationship(
+        back_populates="channel", order_by="ChannelAlias.alias", cascade="all, delete-orphan")
+
+
+class ChannelAlias(db.Model):
+    """One way of writing a channel ("Рекомендация", "hh.ru"), found by its
+    folded `key`; a key belongs to one channel only. The channel's own name
+    is an alias too, so a lookup is one dictionary."""
+
+    __tablename__ = "channel_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    alias: Mapped[str] = mapped_column(sa.String(120))
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("source_channels.id", ondelete="CASCADE"), index=True)
+
+    channel: Mapped[SourceChannel] = relationship(back_populates="aliases")
