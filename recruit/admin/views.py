@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from recruit import audit
 from recruit.admin import outbox as outbox_services
-from recruit.admin.forms import HolidayForm, ReviewStepForm, SettingsForm
+from recruit.admin.forms import (
+    HOLIDAY_KINDS,
+    FirstStartForm,
+    HolidayForm,
+    HolidayImportForm,
+    ReviewStepForm,
+    SettingsForm,
+    country_choices,
+    currency_choices,
+    region_choices,
+    separator_choices,
+)
 from recruit.auth import services as accounts
 from recruit.auth import two_factor
 from recruit.auth.forms import UserForm
 from recruit.auth.models import User
 from recruit.auth.permissions import allow
 from recruit.extensions import db
+from recruit.i18n import LANGUAGES
 from recruit.mail import OutboxMessage
+from recruit.organisation import holiday_import
 from recruit.organisation import services as org
+from recruit.organisation import tasks as _org_tasks  # noqa: F401 - the yearly holidays job registers on import
+from recruit.organisation.countries import COMMON_CHANNELS, COUNTRIES, country
 from recruit.search import contains, search_key
 from recruit.timeutil import utcnow
 from recruit.web import commit_or_flash, db_int
@@ -86,19 +103,50 @@ def _user_choices(blank: str | None = None, roles: tuple[str, ...] = ()) -> list
     return ([(0, blank)] if blank else []) + choices
 
 
-@bp.route("/settings", methods=["GET", "POST"])
-@allow("admin")
-def settings():
-    current = org.get_settings()
+def _country_prompt() -> Markup:
+    return Markup('{} <a href="{}">{}</a>').format(
+        _("The organisation's country is not chosen yet: it sets the time zone, language, currency, "
+          "phone numbers, public holidays and job boards."),
+        url_for("admin.first_start"), _("Choose the country"))
+
+
+@bp.before_app_request
+def _ask_an_admin_for_the_country() -> None:
+    """Chosen at first start: an admin is told, once a session, on the first
+    page they open, while the organisation has no country. Nobody is held up."""
+    if request.method != "GET" or request.blueprint in ("api", None) or request.endpoint == "admin.first_start" \
+            or session.get("country_prompted") or not current_user.is_authenticated:
+        return
+    if not current_user.has_role("admin") or org.get_settings().country is not None:
+        return
+    session["country_prompted"] = True
+    flash(_country_prompt(), "info")
+
+
+def _settings_form(current) -> SettingsForm:
     form = SettingsForm(data=None if request.method == "POST" else {
         "name": current.name, "timezone": current.timezone, "working_days": current.working_days,
         "reminder_offsets": ", ".join(str(h) for h in current.reminder_offsets_hours),
         "retention_days": current.retention_days, "approver_id": current.approver_id or 0,
         "interview_reward": current.interview_reward, "interview_overflow_cost": current.interview_overflow_cost,
         "show_rate_half_life_days": int(current.show_rate_half_life_days),
-        "no_show_grace_minutes": current.no_show_grace_minutes, "require_two_factor": current.require_two_factor})
+        "no_show_grace_minutes": current.no_show_grace_minutes, "require_two_factor": current.require_two_factor,
+        "locale": current.locale, "country": current.country or "", "currency": current.currency,
+        "phone_region": current.phone_region, "csv_separator": current.csv_separator})
     form.timezone.choices = [(z, z) for z in org.valid_timezones()]
     form.approver_id.choices = _user_choices(_("Any admin"), APPROVER_ROLES)
+    form.country.choices = country_choices(blank=current.country is None)
+    form.currency.choices = currency_choices(org.valid_currencies())
+    form.phone_region.choices = region_choices(org.valid_phone_regions())
+    form.csv_separator.choices = separator_choices()
+    return form
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@allow("admin")
+def settings():
+    current = org.get_settings()
+    form = _settings_form(current)
     if form.validate_on_submit():
         try:
             offsets = [int(x) for x in form.reminder_offsets.data.replace(";", ",").split(",") if x.strip()]
@@ -112,13 +160,86 @@ def settings():
                     interview_reward=float(form.interview_reward.data),
                     interview_overflow_cost=float(form.interview_overflow_cost.data),
                     show_rate_half_life_days=float(form.show_rate_half_life_days.data),
-                    no_show_grace_minutes=form.no_show_grace_minutes.data), form.require_two_factor.data),
-                    _("Settings saved.")):
+                    no_show_grace_minutes=form.no_show_grace_minutes.data, locale=form.locale.data,
+                    country_code=form.country.data or None, currency=form.currency.data,
+                    phone_region=form.phone_region.data, csv_separator=form.csv_separator.data),
+                    form.require_two_factor.data), _("Settings saved.")):
                 return redirect(url_for("admin.settings"))
     step_form = ReviewStepForm()
     step_form.reviewer_id.choices = _user_choices(roles=REVIEWER_ROLES)
+    year = org.local_now().year
+    import_form = HolidayImportForm(data={"year": year if not holiday_import.already_imported(year) else year + 1})
     return render_template("admin/settings.html", form=form, holiday_form=HolidayForm(), step_form=step_form,
-                           holidays=org.holidays(), steps=org.review_steps())
+                           import_form=import_form, holidays=org.holidays(), steps=org.review_steps(),
+                           holiday_kinds=HOLIDAY_KINDS, country=country(current.country),
+                           common_channels=COMMON_CHANNELS)
+
+
+def _defaults_applied_message() -> str:
+    current = org.get_settings()
+    return _("The defaults of %(country)s are set: time zone %(zone)s, language %(language)s, currency "
+             "%(currency)s, phone region %(region)s. Each can still be changed below.",
+             country=_(country(current.country).name), zone=current.timezone,
+             language=LANGUAGES.get(current.locale, current.locale), currency=current.currency,
+             region=current.phone_region)
+
+
+@bp.route("/settings/country-defaults", methods=["POST"])
+@allow("admin")
+def country_defaults():
+    """The "Apply the country's defaults" button of the settings form: the
+    country chosen in the form (or the stored one) sets its defaults."""
+    code = (request.form.get("country") or "").strip().upper() or None
+    commit_or_flash(lambda: org.apply_country_defaults(code), _defaults_applied_message)
+    return redirect(url_for("admin.settings"))
+
+
+@bp.route("/first-start", methods=["GET", "POST"])
+@allow("admin")
+def first_start():
+    """Where an admin chooses the organisation's country; its defaults and this year's holidays follow."""
+    form = FirstStartForm()
+    form.country.choices = country_choices()
+    if form.validate_on_submit():
+        def start() -> holiday_import.ImportResult | None:
+            org.apply_country_defaults(form.country.data)
+            if form.import_holidays.data and COUNTRIES[form.country.data].holidays_code:
+                return holiday_import.import_year(org.local_now().year)
+            return None
+
+        done = commit_or_flash(start, _defaults_applied_message)
+        if done:
+            if done.value is not None:
+                flash(_imported_message(done.value), "info")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/first_start.html", form=form, current=org.get_settings(), countries=COUNTRIES)
+
+
+def _imported_message(result: holiday_import.ImportResult) -> str:
+    name = _(COUNTRIES[result.country].name)
+    if not result.listed:
+        return _("The holidays package lists no days off for %(country)s in %(year)s; add them by hand when "
+                 "the government declares some.", country=name, year=result.year)
+    added = ngettext("%(num)d holiday of %(year)s added.", "%(num)d holidays of %(year)s added.", result.added,
+                     year=result.year)
+    if result.added == result.listed:
+        return added
+    kept = result.listed - result.added
+    return added + " " + ngettext("%(num)d was already in the calendar.", "%(num)d were already in the calendar.",
+                                  kept)
+
+
+@bp.route("/settings/holidays/import", methods=["POST"])
+@allow("admin")
+def holidays_import():
+    form = HolidayImportForm()
+    if form.validate_on_submit():
+        done = commit_or_flash(lambda: holiday_import.import_year(form.year.data))
+        if done:
+            flash(_imported_message(done.value), "success")
+    else:
+        flash(_("Give a year from 2000 to 2100."), "error")
+    return redirect(url_for("admin.settings") + "#holidays")
 
 
 @bp.route("/settings/holidays", methods=["POST"])
@@ -126,9 +247,9 @@ def settings():
 def holiday_add():
     form = HolidayForm()
     if form.validate_on_submit():
-        commit_or_flash(lambda: org.add_holiday(form.day.data, form.name.data or ""))
+        commit_or_flash(lambda: org.add_holiday(form.day.data, form.name.data or "", form.kind.data))
     else:
-        flash(_("Give the holiday's date."), "error")
+        flash(_("Give the day's date and whether it is a day off or a working day."), "error")
     return redirect(url_for("admin.settings") + "#holidays")
 
 

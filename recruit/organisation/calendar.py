@@ -1,5 +1,9 @@
 """Business-day arithmetic over an organisation's working week and holidays.
-No Flask here: the onboarding plan and reminders reuse it as plain code."""
+No Flask here: the onboarding plan and reminders reuse it as plain code.
+
+Governments move days off by decree (a working Saturday in exchange for a
+bridge Monday): `working_dates` are worked whatever the weekday, and win
+over the week and over `holidays`."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from datetime import date, timedelta
 class BusinessCalendar:
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # Monday is 0
     holidays: frozenset[date] = field(default_factory=frozenset)
+    working_dates: frozenset[date] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if not self.working_days:
@@ -20,10 +25,13 @@ class BusinessCalendar:
             raise ValueError("working days are numbered 0 (Monday) to 6 (Sunday)")
 
     @classmethod
-    def of(cls, working_days: Iterable[int], holidays: Iterable[date] = ()) -> BusinessCalendar:
-        return cls(frozenset(working_days), frozenset(holidays))
+    def of(cls, working_days: Iterable[int], holidays: Iterable[date] = (),
+           working_dates: Iterable[date] = ()) -> BusinessCalendar:
+        return cls(frozenset(working_days), frozenset(holidays), frozenset(working_dates))
 
     def is_business_day(self, day: date) -> bool:
+        if day in self.working_dates:
+            return True
         return day.weekday() in self.working_days and day not in self.holidays
 
     def next_business_day(self, day: date) -> date:

@@ -33,16 +33,28 @@ class OrgSettings(db.Model):
     no_show_grace_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     # Admins and recruiters must sign in with a second factor (recruit/auth/two_factor.py).
     require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # "UA-2027": the country-years whose holidays were imported, so the yearly
+    # job imports each once and never brings back a day an admin removed.
+    holiday_imports: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
 
     approver = relationship("User", lazy="joined")
 
 
+DAY_OFF = "day_off"
+WORKING_DAY = "working_day"
+HOLIDAY_KINDS = (DAY_OFF, WORKING_DAY)
+
+
 class Holiday(db.Model):
+    """A day that breaks the working week: a public holiday or moved day off
+    (`day_off`), or a Saturday worked in exchange for a bridge day (`working_day`)."""
+
     __tablename__ = "holidays"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
+    kind: Mapped[str] = mapped_column(sa.String(16), default=DAY_OFF, server_default=DAY_OFF)
 
 
 class ReviewStep(db.Model):

@@ -1,22 +1,50 @@
-"""Reading and changing the organisation's settings."""
+"""Reading and changing the organisation's settings, and the defaults its
+country sets (recruit/organisation/countries.py): choosing a country fills
+the time zone, language, currency, phone region and CSV separator, and each
+stays editable afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import phonenumbers
 import sqlalchemy as sa
+from babel.numbers import list_currencies
 from flask import g, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from recruit import audit
 from recruit.extensions import db
+from recruit.i18n import LANGUAGES
 from recruit.organisation.calendar import BusinessCalendar
-from recruit.organisation.models import Holiday, OrgSettings, ReviewStep
+from recruit.organisation.countries import COUNTRIES, OTHER, Country, country
+from recruit.organisation.models import DAY_OFF, HOLIDAY_KINDS, WORKING_DAY, Holiday, OrgSettings, ReviewStep
+
+# What a CSV export may be separated by: what Excel expects where the decimal
+# mark is a comma (;), where it is a point (,), and tab.
+CSV_SEPARATORS = (";", ",", "\t")
+# The fields a country sets; `apply_country_defaults` and the audit read them.
+COUNTRY_FIELDS = ("timezone", "locale", "currency", "phone_region", "csv_separator")
 
 
 class SettingsError(ValueError):
     pass
+
+
+# Features above this one react to a newly applied country (the source
+# channels seed their list from it): they register here, this module never
+# imports them.
+_COUNTRY_HOOKS: list[Callable[[Country], None]] = []
+
+
+def when_country_applied(fn: Callable[[Country], None]) -> Callable[[Country], None]:
+    """Decorator: `fn(country)` runs, in the same transaction, whenever a country's defaults are applied."""
+    _COUNTRY_HOOKS.append(fn)
+    return fn
 
 
 def get_settings() -> OrgSettings:
@@ -48,36 +76,127 @@ def local_now() -> datetime:
 
 
 def calendar() -> BusinessCalendar:
-    holidays = db.session.scalars(sa.select(Holiday.day)).all()
-    return BusinessCalendar.of(get_settings().working_days, holidays)
+    rows = db.session.execute(sa.select(Holiday.day, Holiday.kind)).all()
+    return BusinessCalendar.of(get_settings().working_days, [d for d, kind in rows if kind != WORKING_DAY],
+                               [d for d, kind in rows if kind == WORKING_DAY])
 
 
 def valid_timezones() -> list[str]:
     return sorted(available_timezones())
 
 
+def valid_currencies() -> list[str]:
+    return sorted(list_currencies())
+
+
+def valid_phone_regions() -> list[str]:
+    """phonenumbers' regions, and "ZZ": numbers are then read only when written with +."""
+    return sorted(phonenumbers.SUPPORTED_REGIONS | {OTHER})
+
+
+def offered_channels() -> tuple[str, ...]:
+    """The source channels to offer: the country's job boards and the common ones."""
+    return country(get_settings().country).channels
+
+
+def _check_country_fields(*, country_code: str | None, timezone: str | None, locale: str | None,
+                          currency: str | None, phone_region: str | None, csv_separator: str | None) -> None:
+    """Every value checked before any is written: a refused form changes nothing."""
+    if country_code is not None and country_code not in COUNTRIES:
+        raise SettingsError(_("Unknown country: %(code)s", code=country_code))
+    if timezone is not None and timezone not in available_timezones():
+        raise SettingsError(_("Unknown time zone: %(zone)s", zone=timezone))
+    if locale is not None and locale not in LANGUAGES:
+        raise SettingsError(_("Unknown language: %(code)s", code=locale))
+    if currency is not None and currency not in list_currencies():
+        raise SettingsError(_("Unknown currency: %(code)s. Use a three-letter ISO 4217 code such as UAH or EUR.",
+                              code=currency))
+    if phone_region is not None and phone_region not in valid_phone_regions():
+        raise SettingsError(_("Unknown phone region: %(code)s. Use a two-letter country code such as UA.",
+                              code=phone_region))
+    if csv_separator is not None and csv_separator not in CSV_SEPARATORS:
+        raise SettingsError(_("Exports can be separated by a semicolon, a comma or a tab."))
+
+
+def _snapshot(settings: OrgSettings) -> dict[str, Any]:
+    return {"name": settings.name, "country": settings.country, "retention_days": settings.retention_days,
+            **{f: getattr(settings, f) for f in COUNTRY_FIELDS}}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def _country_defaults(entry: Country, today: date | None = None) -> dict[str, str]:
+    zone_today = today or datetime.now(ZoneInfo(entry.timezone)).date()
+    return {"timezone": entry.timezone, "locale": entry.language, "currency": entry.currency_on(zone_today),
+            "phone_region": entry.phone_region, "csv_separator": entry.csv_separator}
+
+
+def apply_country_defaults(code: str | None = None) -> OrgSettings:
+    """Sets the organisation's country (or keeps the stored one) and copies
+    its defaults over the time zone, language, currency, phone region and
+    CSV separator; the features that keep a list per country (source
+    channels) refill it through `when_country_applied`."""
+    settings = get_settings()
+    code = (code or settings.country or "").upper()
+    if not code:
+        raise SettingsError(_("Choose the organisation's country first."))
+    _check_country_fields(country_code=code, timezone=None, locale=None, currency=None, phone_region=None,
+                          csv_separator=None)
+    entry = COUNTRIES[code]
+    before = _snapshot(settings)
+    settings.country = code
+    for name, value in _country_defaults(entry).items():
+        setattr(settings, name, value)
+    db.session.flush()
+    old, new = _changes(before, _snapshot(settings))
+    audit.record("settings.country_defaults", settings, country=code, before=old, after=new)
+    for hook in _COUNTRY_HOOKS:
+        hook(entry)
+    return settings
+
+
 def update_settings(*, name: str, timezone: str, working_days: list[int], reminder_offsets_hours: list[int],
                     retention_days: int, approver_id: int | None, interview_reward: float | None = None,
                     interview_overflow_cost: float | None = None, show_rate_half_life_days: float | None = None,
-                    no_show_grace_minutes: int | None = None) -> OrgSettings:
-    if timezone not in available_timezones():
-        raise SettingsError(f"Unknown time zone: {timezone}")
+                    no_show_grace_minutes: int | None = None, locale: str | None = None,
+                    country_code: str | None = None, currency: str | None = None, phone_region: str | None = None,
+                    csv_separator: str | None = None) -> OrgSettings:
+    """None leaves a field as it is. The first time a country is chosen, its
+    defaults fill the country fields the form left unchanged."""
+    currency = currency.strip().upper() if currency is not None else None
+    phone_region = phone_region.strip().upper() if phone_region is not None else None
+    country_code = country_code.strip().upper() or None if country_code is not None else None
+    _check_country_fields(country_code=country_code, timezone=timezone, locale=locale, currency=currency,
+                          phone_region=phone_region, csv_separator=csv_separator)
     BusinessCalendar.of(working_days)  # validates
     if any(h <= 0 or h > 24 * 30 for h in reminder_offsets_hours):
-        raise SettingsError("Reminder offsets are hours before the interview, between 1 and 720.")
+        raise SettingsError(_("Reminder offsets are hours before the interview, between 1 and 720."))
     if retention_days < 30:
-        raise SettingsError("Keep rejected candidates for at least 30 days.")
+        raise SettingsError(_("Keep rejected candidates for at least 30 days."))
+    if interview_reward is not None and (interview_reward <= 0 or (interview_overflow_cost or 0) < 0):
+        raise SettingsError(_("An interview is worth more than nothing, and waiting costs zero or more."))
     settings = get_settings()
-    before = {"name": settings.name, "timezone": settings.timezone, "retention_days": settings.retention_days}
+    before = _snapshot(settings)
+    submitted = {"timezone": timezone, "locale": locale, "currency": currency, "phone_region": phone_region,
+                 "csv_separator": csv_separator}
+    first_choice = country_code is not None and settings.country is None
+    if first_choice:
+        defaults = _country_defaults(COUNTRIES[country_code])
+        submitted = {f: defaults[f] if v is None or v == before[f] else v for f, v in submitted.items()}
+    if country_code is not None:
+        settings.country = country_code
+    for field_name, value in submitted.items():
+        if value is not None:
+            setattr(settings, field_name, value)
     settings.name = name.strip()
-    settings.timezone = timezone
     settings.working_days = sorted(set(working_days))
     settings.reminder_offsets_hours = sorted(set(reminder_offsets_hours), reverse=True)
     settings.retention_days = retention_days
     settings.approver_id = approver_id
     if interview_reward is not None:
-        if interview_reward <= 0 or (interview_overflow_cost or 0) < 0:
-            raise SettingsError("An interview is worth more than nothing, and waiting costs zero or more.")
         settings.interview_reward = interview_reward
     if interview_overflow_cost is not None:
         settings.interview_overflow_cost = interview_overflow_cost
@@ -86,18 +205,24 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
     if no_show_grace_minutes is not None:
         settings.no_show_grace_minutes = no_show_grace_minutes
     db.session.flush()
-    audit.record("settings.update", settings, before=before,
-                 after={"name": settings.name, "timezone": timezone, "retention_days": retention_days})
+    old, new = _changes(before, _snapshot(settings))
+    audit.record("settings.update", settings, before=old, after=new)
+    if first_choice:
+        for hook in _COUNTRY_HOOKS:
+            hook(COUNTRIES[settings.country])
     return settings
 
 
-def add_holiday(day: date, name: str) -> Holiday:
+def add_holiday(day: date, name: str, kind: str = DAY_OFF) -> Holiday:
+    """A day off, or (`working_day`) a day worked by decree, a Saturday usually."""
+    if kind not in HOLIDAY_KINDS:
+        raise SettingsError(_("A day is either a day off or a working day."))
     if db.session.scalar(sa.select(Holiday).where(Holiday.day == day)):
-        raise SettingsError(f"{day.isoformat()} is already a holiday.")
-    holiday = Holiday(day=day, name=name.strip())
+        raise SettingsError(_("%(day)s is already a holiday or a working day.", day=day.isoformat()))
+    holiday = Holiday(day=day, name=name.strip()[:120], kind=kind)
     db.session.add(holiday)
     db.session.flush()
-    audit.record("settings.holiday_add", holiday, day=day.isoformat(), name=name)
+    audit.record("settings.holiday_add", holiday, day=day.isoformat(), name=name, kind=kind)
     return holiday
 
 
