@@ -49,8 +49,7 @@ clean:
 	rm -rf $(VENV) instance .pytest_cache
 
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations
+	$(BIN)/python deploy/messages.py
 
 bench: setup
 	$(BIN)/python bench/overbooking.py
