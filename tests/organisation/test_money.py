@@ -1,0 +1,29 @@
+"""Pay ranges in the organisation's currency, written the way each language writes money."""
+
+import pytest
+from flask_babel import force_locale
+
+from recruit.organisation.money import format_money
+
+NBSP = "\xa0"
+
+
+@pytest.mark.parametrize(("locale", "code", "expected"), [
+    ("uk", "UAH", f"25{NBSP}000{NBSP}₴"),
+    ("bg", "EUR", f"25{NBSP}000{NBSP}€"),
+    ("ro", "RON", f"25.000{NBSP}RON"),
+    ("en", "GEL", "GEL25,000"),
+])
+def test_whole_amounts_in_each_language(clean_app, locale, code, expected):
+    with clean_app.test_request_context(), force_locale(locale):
+        assert format_money(25000, code) == expected
+
+
+def test_the_organisation_currency_is_the_default(ctx):
+    from recruit.organisation.services import apply_country_defaults
+
+    apply_country_defaults("RO")
+    with force_locale("ro"):
+        assert format_money(5000) == f"5.000{NBSP}RON"
+        assert format_money(5000.5, whole=False) == f"5.000,50{NBSP}RON"
+        assert format_money(None) == "—"
