@@ -145,3 +145,14 @@ def url_in(code: str) -> str:
     from urllib.parse import urlencode
 
     return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def missing_catalogues(directories: list[str]) -> list[str]:
+    """Shipped languages with no compiled catalogue: their pages would fall
+    back to English without a word, so the app says so when it starts."""
+    import os
+
+    def compiled(code: str) -> bool:
+        return any(os.path.exists(os.path.join(d, code, "LC_MESSAGES", "messages.mo")) for d in directories)
+
+    return [code for code in LANGUAGES if code != DEFAULT and not compiled(code)]

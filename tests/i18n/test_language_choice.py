@@ -92,3 +92,23 @@ def test_every_language_is_one_click_away_on_the_sign_in_page(client):
     html = client.get("/login").get_data(as_text=True)
     for code, name in LANGUAGES.items():
         assert re.search(rf'href="/login\?lang={code}"[^>]*hreflang="{code}"[^>]*>{name}</a>', html), code
+
+
+def test_a_missing_compiled_catalogue_is_named(tmp_path):
+    from recruit.i18n import missing_catalogues
+
+    (tmp_path / "uk" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "uk" / "LC_MESSAGES" / "messages.mo").write_bytes(b"")
+    assert missing_catalogues([str(tmp_path)]) == ["ru", "bg", "ro", "bs", "ka"]
+    assert missing_catalogues(["translations"]) == [], "make compiles every shipped catalogue"
+
+
+def test_every_deploy_path_compiles_the_catalogues():
+    """The .mo files are not in git: each way of releasing builds them before the app starts."""
+    from pathlib import Path
+
+    release = next(line for line in Path("Procfile").read_text().splitlines() if line.startswith("release:"))
+    assert "pybabel compile -d translations" in release
+    unit = Path("deploy/systemd/recruit-migrate.service").read_text()
+    assert "ExecStartPre=/srv/recruit/app/.venv/bin/pybabel compile -d translations" in unit
+    assert "$(BIN)/pybabel compile -d translations" in Path("Makefile").read_text()
