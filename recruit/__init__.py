@@ -93,6 +93,10 @@ def register_extensions(app: Flask) -> None:
     from recruit import i18n
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_select_timezone)
+    missing = i18n.missing_catalogues(app.extensions["babel"].translation_directories)
+    if missing:
+        logging.getLogger("recruit").error(
+            "no compiled catalogue for %s: run `pybabel compile -d translations` (make does it)", ", ".join(missing))
 
     from recruit.auth.sessions import load_user
 
