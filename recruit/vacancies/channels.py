@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import g, has_app_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import orm
 
 from recruit import audit
@@ -296,10 +297,13 @@ def add_alias(name: str, alias: str, actor: User | None) -> ChannelAlias:
     """`alias` now means the channel `name`; candidates and bookings whose
     source is written that way move to the channel."""
     channel = _channel_for(name)
-    text = (alias or "").strip()[:120]
+    text = _SPACES.sub(" ", alias or "").strip()
     key = channel_key(text)
     if not key:
         raise ChannelError(_("An alias needs at least one letter or digit."))
+    if len(text) > 120:
+        raise ChannelError(ngettext("An alias is at most %(num)d character.",
+                                    "An alias is at most %(num)d characters.", 120))
     owner = db.session.scalar(sa.select(ChannelAlias).where(ChannelAlias.key == key))
     if owner is not None and owner.channel_id == channel.id:
         raise ChannelError(_("“%(alias)s” is already an alias of %(channel)s.", alias=text, channel=channel.name))
@@ -340,6 +344,9 @@ def rename(name: str, new_name: str, actor: User | None) -> SourceChannel:
     key = channel_key(new)
     if not key:
         raise ChannelError(_("A channel name needs at least one letter or digit."))
+    if len(_SPACES.sub(" ", new_name).strip()) > NAME_WIDTH:
+        raise ChannelError(ngettext("A channel name is at most %(num)d character.",
+                                    "A channel name is at most %(num)d characters.", NAME_WIDTH))
     owner = channel_named(new)
     if owner is not None and owner.id != channel.id:
         raise ChannelError(_("%(name)s is already a channel. Merge the two channels instead.", name=owner.name))
@@ -358,7 +365,15 @@ def rename(name: str, new_name: str, actor: User | None) -> SourceChannel:
     return channel
 
 
-def merge(name: str, into: str, actor: User | None) -> SourceChannel:
+@dataclass(frozen=True)
+class Merged:
+    channel: SourceChannel
+    merged: str
+    candidates: int
+    bookings: int
+
+
+def merge(name: str, into: str, actor: User | None) -> Merged:
     """Everything `name` stood for becomes `into`: its aliases (its own name
     included) move over, and the candidates' and bookings' sources are
     rewritten, in the caller's transaction, so the show-rate model and the
@@ -382,7 +397,7 @@ def merge(name: str, into: str, actor: User | None) -> SourceChannel:
     audit.record("channel.merged", target, actor_id=_id(actor), merged=old,
                  into=target.name, candidates=moved[0], bookings=moved[1])
     forget()
-    return target
+    return Merged(target, old, *moved)
 
 
 def _spellings(keys: set[str]) -> set[str]:
