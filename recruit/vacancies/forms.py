@@ -12,7 +12,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from recruit.i18n import LANGUAGES
+
+
+class LanguageField(SelectField):
+    """A language choice whose empty value means "the default": a record
+    without a language (None) shows, and validates, as that empty choice."""
+
+    def process_data(self, value: object) -> None:
+        super().process_data("" if value is None else value)
+
 
 PAY_LEVEL_CHOICES = [(1, _l("1 — no experience")), (2, _l("2 — a year or more, 1C, consults clients")),
                      (3, _l("3 — two years or more, wins new clients")),
@@ -50,11 +61,13 @@ class VacancyForm(FlaskForm):
     duties = TextAreaField(_l("Duties"))
     kpis = TextAreaField(_l("KPIs, one per line"))
     target_start = DateField(_l("Target start date"), validators=[Optional()])
+    language = LanguageField(_l("Candidates' language"), choices=[("", _l("The organisation's language")),
+                                                                 *LANGUAGES.items()],
+                           description=_l("What invitations and reminders to its candidates are written in, "
+                                          "unless a candidate has their own."))
 
-    def validate_salary_max(self, field):
+    def validate_salary_max(self, field: IntegerField) -> None:
         if (self.salary_min.data or 0) > (field.data or 0):
-            from wtforms.validators import ValidationError
-
             raise ValidationError(_l("The upper figure must not be below the lower one."))
 
 
@@ -84,6 +97,8 @@ class CandidateForm(FlaskForm):
                                     validators=[Optional(), NumberRange(min=0, max=60)])
     education = StringField(_l("Education"), validators=[Length(max=120)])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    language = LanguageField(_l("Language"), choices=[("", _l("The vacancy's language")), *LANGUAGES.items()],
+                           description=_l("What everything sent to the candidate is written in."))
 
 
 class MoveForm(FlaskForm):

@@ -8,11 +8,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from recruit import audit
 from recruit.extensions import db
+from recruit.i18n import label, shipped
 from recruit.organisation.services import get_settings, local_now, review_steps
 from recruit.vacancies import funnel
+from recruit.vacancies.labels import PAY_LEVEL_LABELS
 from recruit.vacancies.models import (
     Application,
     JobTemplate,
@@ -24,14 +27,9 @@ from recruit.vacancies.models import (
 from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX, VACANCY_TRANSITIONS, can_transition
 from recruit.vacancies.policies import is_approver
 
-PAY_LEVELS = {
-    1: "Level 1: no experience (students, first job)",
-    2: "Level 2: a year or more, knows 1C, consults clients, handles conflict",
-    3: "Level 3: two years or more, finds and wins new clients",
-    4: "Level 4: lead account manager, three years or more, higher education",
-}
+PAY_LEVELS = PAY_LEVEL_LABELS  # 1 to 4, with their words (recruit/vacancies/labels.py)
 VACANCY_FIELDS = ("position", "department", "city", "headcount", "pay_level", "salary_min", "salary_max",
-                  "education", "min_experience_years", "skills", "duties", "kpis", "target_start")
+                  "education", "min_experience_years", "skills", "duties", "kpis", "target_start", "language")
 
 
 class VacancyError(ValueError):
@@ -88,6 +86,16 @@ def _check_vacancy_data(data: dict[str, Any]) -> None:
     start = data.get("target_start")
     if start is not None and not isinstance(start, date):
         raise VacancyError(_("The target start is a date."))
+    language = data.get("language")
+    if language and shipped(str(language)) is None:
+        raise VacancyError(_("Choose one of the languages offered."))
+
+
+def _with_language(data: dict[str, Any]) -> dict[str, Any]:
+    """"" (the organisation's) is stored as None, a code as the shipped language it names."""
+    if "language" not in data:
+        return data
+    return {**data, "language": shipped(str(data["language"])) if data["language"] else None}
 
 
 def defaults_from_template(template: JobTemplate) -> dict[str, Any]:
@@ -103,6 +111,7 @@ def request_vacancy(template: JobTemplate | None, data: dict[str, Any], requeste
     merged.update(defaults_from_template(template) if template else {})
     merged.update({k: v for k, v in data.items() if v is not None})
     _check_vacancy_data(merged)
+    merged = _with_language(merged)
     vacancy = Vacancy(template_id=template.id if template else None, requested_by_id=requested_by.id, state="draft")
     for name in VACANCY_FIELDS:
         if name in merged:
@@ -117,6 +126,7 @@ def update_vacancy(vacancy: Vacancy, data: dict[str, Any]) -> Vacancy:
     merged = {name: getattr(vacancy, name) for name in VACANCY_FIELDS}
     merged.update({k: v for k, v in data.items() if k in VACANCY_FIELDS})
     _check_vacancy_data(merged)
+    merged = _with_language(merged)
     changed = {}
     for name in VACANCY_FIELDS:
         if getattr(vacancy, name) != merged[name]:
@@ -149,7 +159,8 @@ def transition(vacancy: Vacancy, target: str, user, comment: str = "") -> Vacanc
     move is an audit entry (who, when, from, to) and may carry a comment."""
     source = vacancy.state
     if not can_transition(source, target):
-        raise VacancyError(_("A vacancy that is %(source)s cannot become %(target)s.", source=source, target=target))
+        raise VacancyError(_("A vacancy that is %(source)s cannot become %(target)s.",
+                             source=label(source, "vacancy_state"), target=label(target, "vacancy_state")))
     if not _who_may_transition(vacancy, target, user):
         raise PermissionError(target)
     if target == "in_review":
@@ -166,8 +177,9 @@ def transition(vacancy: Vacancy, target: str, user, comment: str = "") -> Vacanc
     if target == "filled":
         hired = hired_count(vacancy)
         if hired < vacancy.headcount and not comment.strip():
-            raise VacancyError(_("Only %(hired)d of %(headcount)d are hired; say why it is filled anyway.",
-                                 hired=hired, headcount=vacancy.headcount))
+            raise VacancyError(ngettext("Only %(num)d of %(headcount)d is hired; say why it is filled anyway.",
+                                        "Only %(num)d of %(headcount)d are hired; say why it is filled anyway.",
+                                        hired, headcount=vacancy.headcount))
     vacancy.state = target
     if comment.strip():
         db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=target, body=comment.strip()))

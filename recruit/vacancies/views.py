@@ -19,13 +19,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from recruit import audit
 from recruit.auth.permissions import ANY_ROLE, allow, ensure
 from recruit.exports import content_disposition, csv_download
 from recruit.extensions import db
+from recruit.i18n import label, shipped
 from recruit.jobs import progress
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import erasure, importer, imports
@@ -43,6 +43,7 @@ from recruit.vacancies.forms import (
     TransitionForm,
     VacancyForm,
 )
+from recruit.vacancies.labels import STAGE_MOVE_LABELS
 from recruit.vacancies.messages import field_label, file_error, row_reason
 from recruit.vacancies.models import Application, Candidate, ImportBatch, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, STAGES, VACANCY_STATES, next_stage, stage_moves
@@ -52,11 +53,7 @@ from recruit.web import commit_or_flash, db_int, same_site_path
 
 bp = Blueprint("vacancies", __name__)
 
-STAGE_LABELS = {
-    "new": _l("New"), "screened": _l("Screened"), "invited": _l("Invited"), "interviewed": _l("Interviewed"),
-    "role_play": _l("Role-play"), "offer": _l("Offer"), "hired": _l("Hired"), "rejected": _l("Rejected"),
-    "withdrawn": _l("Withdrawn"), "reopen": _l("Reopen"),
-}
+STAGE_LABELS = STAGE_MOVE_LABELS  # the stages and "reopen" (recruit/vacancies/labels.py)
 
 
 def _get(model, object_id: int):
@@ -191,7 +188,7 @@ def transition(vacancy_id: int):
         return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
     commit_or_flash(lambda: vacancy_services.transition(vacancy, form.target.data, current_user,
                                                         form.comment.data or ""),
-                    lambda: _("The vacancy is now %(state)s.", state=vacancy.state.replace("_", " ")))
+                    lambda: _("The vacancy is now %(state)s.", state=label(vacancy.state, "vacancy_state")))
     return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
 
 
@@ -266,14 +263,44 @@ def move(application_id: int):
                                    url_for("vacancies.pipeline", vacancy_id=application.vacancy_id)))
 
 
+def _source_choices() -> list[tuple[str, str]]:
+    """The channels offered in the source field: (stored name, what the reader sees)."""
+    from recruit.organisation.services import offered_channels
+    from recruit.vacancies.channels import TRANSLATED
+
+    return [(name, _(name) if name in TRANSLATED else name) for name in offered_channels()]
+
+
+def _keep_language(person: Candidate, code: str | None) -> None:
+    """The candidate's own language ("" = the vacancy's, else the
+    organisation's): set here, the candidate services do not take it."""
+    chosen = shipped(code)
+    if person.language != chosen:
+        person.language = chosen
+        db.session.flush()
+
+
+def _add_candidate(vacancy: Vacancy, data: dict) -> candidate_services.AddResult:
+    result = candidate_services.add_candidate(vacancy, data)
+    if result.created or data.get("language"):  # a person already known keeps theirs unless one is chosen
+        _keep_language(result.candidate, data.get("language"))
+    return result
+
+
+def _update_candidate(person: Candidate, data: dict) -> Candidate:
+    candidate_services.update_candidate(person, data)
+    if "language" in data:
+        _keep_language(person, data["language"])
+    return person
+
+
 @bp.route("/vacancies/<int:vacancy_id>/candidates/new", methods=["GET", "POST"])
 @allow("admin", "recruiter")
 def candidate_new(vacancy_id: int):
     vacancy = _get(Vacancy, vacancy_id)
     ensure("vacancy.manage_candidates", vacancy)
     form = CandidateForm()
-    if form.validate_on_submit() and (added := commit_or_flash(
-            lambda: candidate_services.add_candidate(vacancy, _form_data(form)))):
+    if form.validate_on_submit() and (added := commit_or_flash(lambda: _add_candidate(vacancy, _form_data(form)))):
         result = added.value
         if not result.created and result.application is None:
             flash(_("%(name)s is already in this pipeline.", name=result.candidate.full_name), "info")
@@ -283,7 +310,8 @@ def candidate_new(vacancy_id: int):
         else:
             flash(_("Candidate added."), "success")
         return redirect(url_for("vacancies.candidate", candidate_id=result.candidate.id))
-    return render_template("vacancies/candidate_edit.html", form=form, vacancy=vacancy, candidate=None)
+    return render_template("vacancies/candidate_edit.html", form=form, vacancy=vacancy, candidate=None,
+                           sources=_source_choices())
 
 
 @bp.route("/candidates")
@@ -311,9 +339,10 @@ def candidate_edit(candidate_id: int):
     ensure("candidate.edit", person)
     form = CandidateForm(obj=person)
     if form.validate_on_submit() and commit_or_flash(
-            lambda: candidate_services.update_candidate(person, _form_data(form)), _("Candidate saved.")):
+            lambda: _update_candidate(person, _form_data(form)), _("Candidate saved.")):
         return redirect(url_for("vacancies.candidate", candidate_id=person.id))
-    return render_template("vacancies/candidate_edit.html", form=form, vacancy=None, candidate=person)
+    return render_template("vacancies/candidate_edit.html", form=form, vacancy=None, candidate=person,
+                           sources=_source_choices())
 
 
 @bp.route("/candidates/<int:candidate_id>/resume")
