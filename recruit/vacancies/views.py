@@ -422,17 +422,23 @@ def import_detail(batch_id: int):
         for name in importer.FIELDS:
             raw = request.form.get(f"map_{name}", "")
             mapping[name] = int(raw) if raw.lstrip("-").isdigit() and int(raw) >= 0 else None
-        encoding = request.form.get("encoding") if request.form.get("encoding") in ("utf-8", "cp1251") else None
+        encoding = request.form.get("encoding") if request.form.get("encoding") in importer.ENCODINGS else None
         delimiter = {"semicolon": ";", "comma": ",", "tab": "\t"}.get(request.form.get("delimiter", ""))
-        commit_or_flash(lambda: imports.check(batch, mapping, encoding=encoding, delimiter=delimiter))
+        if request.form.get("action") == "reread" and encoding:
+            # the same bytes read again in the chosen encoding: a new preview, the mapping guessed again
+            commit_or_flash(lambda: imports.choose_encoding(batch, encoding))
+        else:
+            commit_or_flash(lambda: imports.check(batch, mapping, encoding=encoding, delimiter=delimiter))
         return redirect(url_for("vacancies.import_detail", batch_id=batch.id))
-    headers, rows = ([], [])
+    headers, rows, notices = [], [], []
     if batch.status in ("uploaded", "checked"):
         try:
-            headers, rows = imports.preview(batch)
+            data = imports.parsed(batch)
+            headers, rows, notices = data.headers, data.rows[:imports.PREVIEW_ROWS], data.notices
         except importer.FileError as exc:
             flash(file_error(exc), "error")
     return render_template("vacancies/import_detail.html", batch=batch, headers=headers, rows=rows,
+                           notices=[n.as_dict() for n in notices], encodings=importer.ENCODINGS,
                            fields=importer.FIELDS, run_form=ImportRunForm())
 
 
