@@ -1,6 +1,7 @@
 """Stage exit criteria, evaluated from the plan's data: one function per kind,
-each returning met / not met with the evidence a person can check. No Flask,
-no database: the gate page, the sign-off service and the tests share it."""
+each returning met / not met with the evidence a person can check. No request
+and no database: the gate page, the sign-off service and the tests share it.
+The evidence is written in the current language (English outside an app)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+
 from recruit.organisation.calendar import BusinessCalendar
+from recruit.training.labels import ACTIVITY_METRIC, CRITERION_KIND
 
 METRICS = ("calls", "email_offers", "phone_offers", "meetings", "leads", "contracts")
 
@@ -50,23 +57,38 @@ class CriterionError(ValueError):
     pass
 
 
+def _locale() -> Any:
+    return get_locale() or "en"
+
+
+def _day(day: date) -> str:
+    return format_date(day, "medium", locale=_locale())
+
+
+def _number(value: float, pattern: str | None = None) -> str:
+    return format_decimal(value, pattern, locale=_locale())
+
+
 def _tasks_done(params: Mapping[str, Any], facts: Facts) -> Result:
     required = [t for t in facts.tasks if t.required]
     missing = [t.title for t in required if t.done_on is None]
     done = len(required) - len(missing)
     if missing:
-        return Result(False, f"{done} of {len(required)} required tasks done; open: " + "; ".join(missing))
-    return Result(True, f"all {len(required)} required tasks done")
+        return Result(False, ngettext("%(done)d of %(num)d required task done; open: %(open)s",
+                                      "%(done)d of %(num)d required tasks done; open: %(open)s",
+                                      len(required), done=done, open="; ".join(missing)))
+    return Result(True, ngettext("all %(num)d required task done", "all %(num)d required tasks done",
+                                 len(required)))
 
 
 def _activity(params: Mapping[str, Any], facts: Facts) -> Result:
     metric = params.get("metric")
     if metric not in METRICS:
-        raise CriterionError(f"unknown activity metric {metric!r}")
+        raise CriterionError(_("unknown activity metric “%(metric)s”", metric=metric))
     minimum = float(params.get("min_per_day", 0))
     window = int(params.get("window_days", 5))
     if window < 1:
-        raise CriterionError("the window is at least one business day")
+        raise CriterionError(_("the window is at least one business day"))
     last = facts.today if facts.calendar.is_business_day(facts.today) else \
         facts.calendar.add_business_days(facts.today, -1)
     days = [last]
@@ -75,20 +97,27 @@ def _activity(params: Mapping[str, Any], facts: Facts) -> Result:
     days.reverse()
     if days[0] < facts.stage_start:
         elapsed = sum(1 for d in days if d >= facts.stage_start)
-        return Result(False, f"{elapsed} of the {window} business days of the window have passed in this stage")
+        return Result(False, ngettext(
+            "%(elapsed)d of the %(num)d business day of the window has passed in this stage",
+            "%(elapsed)d of the %(num)d business days of the window have passed in this stage",
+            window, elapsed=elapsed))
     total = sum(int(facts.activity.get(d, {}).get(metric, 0)) for d in days)
     average = total / window
-    label = metric.replace("_", " ")
-    evidence = (f"{label}: {average:.1f} a day on average over {days[0].isoformat()} – {days[-1].isoformat()} "
-                f"({total} in {window} business days; target {minimum:g})")
+    evidence = ngettext(
+        "%(metric)s: %(average)s a day on average over %(first)s – %(last)s "
+        "(%(total)s in %(num)d business day; target %(target)s)",
+        "%(metric)s: %(average)s a day on average over %(first)s – %(last)s "
+        "(%(total)s in %(num)d business days; target %(target)s)",
+        window, metric=str(ACTIVITY_METRIC[metric]), average=_number(average, "#,##0.0"), first=_day(days[0]),
+        last=_day(days[-1]), total=_number(total), target=_number(minimum))
     return Result(average >= minimum, evidence)
 
 
 def _quiz_passed(params: Mapping[str, Any], facts: Facts) -> Result:
     key = str(params.get("quiz", ""))
     if facts.quizzes.get(key):
-        return Result(True, f"quiz “{key}” passed and signed off")
-    return Result(False, f"quiz “{key}” not passed yet")
+        return Result(True, _("quiz “%(quiz)s” passed and signed off", quiz=key))
+    return Result(False, _("quiz “%(quiz)s” not passed yet", quiz=key))
 
 
 def _role_play(params: Mapping[str, Any], facts: Facts) -> Result:
@@ -96,50 +125,61 @@ def _role_play(params: Mapping[str, Any], facts: Facts) -> Result:
     tries = sorted(facts.role_plays, key=lambda t: t.tried_on)
     for number, attempt in enumerate(tries[:allowed], start=1):
         if attempt.passed:
-            return Result(True, f"role-play deal passed on try {number} ({attempt.tried_on.isoformat()})")
+            return Result(True, _("role-play deal passed on try %(number)d (%(day)s)", number=number,
+                                  day=_day(attempt.tried_on)))
     if len(tries) >= allowed:
-        return Result(False, f"role-play deal failed {allowed} times: the head of department decides",
-                      needs_decision=True)
-    return Result(False, f"role-play deal: {len(tries)} of {allowed} tries used, not passed yet")
+        return Result(False, ngettext("role-play deal failed %(num)d time: the head of department decides",
+                                      "role-play deal failed %(num)d times: the head of department decides",
+                                      allowed), needs_decision=True)
+    return Result(False, ngettext("role-play deal: %(used)d of %(num)d try used, not passed yet",
+                                  "role-play deal: %(used)d of %(num)d tries used, not passed yet",
+                                  allowed, used=len(tries)))
 
 
 def _sign_off(params: Mapping[str, Any], facts: Facts) -> Result:
     role = str(params.get("role", "mentor"))
     if role in facts.sign_offs:
-        return Result(True, f"signed off by the {role}")
-    return Result(False, f"waiting for the {role}'s sign-off")
+        return Result(True, _("signed off by the curator") if role == "curator" else _("signed off by the mentor"))
+    return Result(False, _("waiting for the curator’s sign-off") if role == "curator"
+                  else _("waiting for the mentor’s sign-off"))
 
 
-KINDS: dict[str, tuple[str, Callable[[Mapping[str, Any], Facts], Result]]] = {
-    "tasks_done": ("All required tasks done", _tasks_done),
-    "activity": ("Activity target met", _activity),
-    "quiz_passed": ("Quiz passed", _quiz_passed),
-    "role_play": ("Role-play deal passed within the allowed tries", _role_play),
-    "sign_off": ("Sign-off", _sign_off),
+# Each kind's name (a lazy string: str() writes it in the current language) and its check.
+KINDS: dict[str, tuple[Any, Callable[[Mapping[str, Any], Facts], Result]]] = {
+    "tasks_done": (CRITERION_KIND["tasks_done"], _tasks_done),
+    "activity": (CRITERION_KIND["activity"], _activity),
+    "quiz_passed": (CRITERION_KIND["quiz_passed"], _quiz_passed),
+    "role_play": (CRITERION_KIND["role_play"], _role_play),
+    "sign_off": (CRITERION_KIND["sign_off"], _sign_off),
 }
+
+
+def kind_label(kind: str) -> str:
+    """A criterion kind's name in the current language."""
+    return str(KINDS[kind][0]) if kind in KINDS else kind
 
 
 def evaluate(kind: str, params: Mapping[str, Any], facts: Facts) -> Result:
     if kind not in KINDS:
-        raise CriterionError(f"unknown criterion kind {kind!r}")
+        raise CriterionError(_("unknown criterion kind “%(kind)s”", kind=kind))
     return KINDS[kind][1](params, facts)
 
 
 def validate(kind: str, params: Mapping[str, Any]) -> None:
     """Refuse a criterion a template could never evaluate."""
     if kind not in KINDS:
-        raise CriterionError(f"unknown criterion kind {kind!r}")
+        raise CriterionError(_("unknown criterion kind “%(kind)s”", kind=kind))
     if kind == "activity":
         if params.get("metric") not in METRICS:
-            raise CriterionError(f"activity metric is one of {', '.join(METRICS)}")
+            raise CriterionError(_("the activity metric is one of %(metrics)s", metrics=", ".join(METRICS)))
         if float(params.get("min_per_day", -1)) < 0 or int(params.get("window_days", 0)) < 1:
-            raise CriterionError("an activity target has a minimum >= 0 and a window of at least one day")
+            raise CriterionError(_("an activity target has a minimum of 0 or more and a window of at least one day"))
     if kind == "sign_off" and params.get("role") not in ("mentor", "curator"):
-        raise CriterionError("the sign-off is the mentor's or the curator's")
+        raise CriterionError(_("the sign-off is the mentor’s or the curator’s (sign_off mentor, sign_off curator)"))
     if kind == "quiz_passed" and not params.get("quiz"):
-        raise CriterionError("name the quiz")
+        raise CriterionError(_("name the quiz by its key"))
     if kind == "role_play" and int(params.get("max_tries", 2)) < 1:
-        raise CriterionError("at least one try")
+        raise CriterionError(_("a role-play deal allows at least one try"))
 
 
 def parse_lines(text: str) -> list[dict[str, Any]]:
@@ -164,15 +204,17 @@ def parse_lines(text: str) -> list[dict[str, Any]]:
             elif kind == "sign_off" and len(args) == 1:
                 item = {"kind": kind, "role": args[0]}
             else:
-                raise CriterionError(f"line {number}: “{raw.strip()}” is not a criterion")
+                raise CriterionError(_("line %(number)d: “%(text)s” is not a criterion", number=number,
+                                       text=raw.strip()))
         except CriterionError:
             raise
         except ValueError as exc:
-            raise CriterionError(f"line {number}: numbers expected in “{raw.strip()}”") from exc
+            raise CriterionError(_("line %(number)d: numbers expected in “%(text)s”", number=number,
+                                   text=raw.strip())) from exc
         try:
             validate(kind, item)
         except CriterionError as exc:
-            raise CriterionError(f"line {number}: {exc}") from exc
+            raise CriterionError(_("line %(number)d: %(reason)s", number=number, reason=str(exc))) from exc
         result.append(item)
     return result
 

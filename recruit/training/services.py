@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from recruit import audit, jobs
+from recruit import audit, i18n, jobs
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
@@ -42,6 +43,15 @@ ACTIVITY_LIMITS = {"calls": 500, "email_offers": 1000, "phone_offers": 500, "mee
 
 class TrainingError(ValueError):
     pass
+
+
+def _metric(code: str) -> str:
+    return i18n.label(code, "activity_metric")
+
+
+def _language_of(user: User) -> str:
+    """What a person's mail is written in: their own language, else the organisation's."""
+    return i18n.first_shipped(user.locale, i18n.organisation_default())
 
 
 # --- the default template (DOMAIN.md §3) -------------------------------------------------------
@@ -232,9 +242,9 @@ def log_activity(plan: OnboardingPlan, day: date, values: dict[str, Any], by: Us
         raise PermissionError("activity")
     today = local_now().date()
     if day > today:
-        raise TrainingError(_("%(day)s is in the future.", day=day.isoformat()))
+        raise TrainingError(_("%(day)s is in the future.", day=format_date(day, "medium")))
     if day < plan.start_date:
-        raise TrainingError(_("%(day)s is before the plan started.", day=day.isoformat()))
+        raise TrainingError(_("%(day)s is before the plan started.", day=format_date(day, "medium")))
     clean: dict[str, int] = {}
     for metric in criteria.METRICS:
         raw = values.get(metric, 0)
@@ -245,13 +255,13 @@ def log_activity(plan: OnboardingPlan, day: date, values: dict[str, Any], by: Us
             if isinstance(raw, float) and raw != number:
                 raise ValueError
         except (TypeError, ValueError) as exc:
-            raise TrainingError(_("%(metric)s: “%(value)s” is not a whole number.", metric=metric,
+            raise TrainingError(_("%(metric)s: “%(value)s” is not a whole number.", metric=_metric(metric),
                                   value=raw)) from exc
         if number < 0:
-            raise TrainingError(_("%(metric)s cannot be negative.", metric=metric))
+            raise TrainingError(_("%(metric)s cannot be negative.", metric=_metric(metric)))
         if number > ACTIVITY_LIMITS[metric]:
             raise TrainingError(_("%(metric)s: %(n)d in one day is not plausible (at most %(max)d).",
-                                  metric=metric, n=number, max=ACTIVITY_LIMITS[metric]))
+                                  metric=_metric(metric), n=number, max=ACTIVITY_LIMITS[metric]))
         clean[metric] = number
     entry = db.session.scalar(sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id,
                                                              ActivityEntry.day == day))
@@ -369,7 +379,7 @@ def gate(stage: PlanStage, shared: PlanFacts | None = None,
     lines = []
     for index, item in enumerate(stage.criteria):
         kind = item["kind"]
-        lines.append(GateLine(index, kind, criteria.KINDS[kind][0], criteria.evaluate(kind, item, facts),
+        lines.append(GateLine(index, kind, criteria.kind_label(kind), criteria.evaluate(kind, item, facts),
                               overrides.get(index)))
     return lines
 
@@ -389,7 +399,9 @@ def sign_off(stage: PlanStage, by: User) -> SignOff:
     missing = [line.label for line in lines if not line.met]
     if missing:
         raise TrainingError(_("Not yet: %(missing)s.", missing="; ".join(missing)))
-    evidence = [{"criterion": line.label, "evidence": line.result.evidence,
+    # A record of what the signer saw, in the words they read it in; the kind
+    # lets a page name the criterion in its reader's language.
+    evidence = [{"kind": line.kind, "criterion": line.label, "evidence": line.result.evidence,
                  "overridden": line.override.reason if line.override else None} for line in lines]
     record = SignOff(stage_id=stage.id, role=role, signed_by_id=by.id, evidence=evidence)
     try:
@@ -560,13 +572,15 @@ def send_digests() -> int:
         waiting = pending_sign_offs(user)
         if not overdue and not waiting:
             continue
-        lines = [_("Overdue: %(task)s (%(hire)s, due %(due)s)", task=t.title, hire=t.stage.plan.hire.full_name,
-                   due=t.due_on.isoformat()) for t in overdue]
-        lines += [_("Ready for your sign-off: %(stage)s of %(hire)s", stage=s.name, hire=s.plan.hire.full_name)
-                  for s in waiting]
-        queue_mail(user.email, _("Onboarding: %(n)d things wait for you", n=len(lines)),
-                   _("Hello %(name)s,\n\n%(lines)s\n\n%(link)s", name=user.full_name, lines="\n".join(lines),
-                     link=absolute_url("training.mentees")), kind="training.digest")
+        with i18n.in_language(_language_of(user)):
+            lines = [_("Overdue: %(task)s (%(hire)s, due %(due)s)", task=t.title, hire=t.stage.plan.hire.full_name,
+                       due=format_date(t.due_on, "long")) for t in overdue]
+            lines += [_("Ready for your sign-off: %(stage)s of %(hire)s", stage=s.name, hire=s.plan.hire.full_name)
+                      for s in waiting]
+            queue_mail(user.email, ngettext("Onboarding: %(num)d thing waits for you",
+                                            "Onboarding: %(num)d things wait for you", len(lines)),
+                       _("Hello %(name)s,\n\n%(lines)s\n\n%(link)s", name=user.full_name, lines="\n".join(lines),
+                         link=absolute_url("training.mentees")), kind="training.digest")
         sent += 1
     return sent
 
@@ -586,10 +600,11 @@ def remind_hires() -> int:
         by_hire.setdefault(task.stage.plan.hire_id, []).append(task)
     for hire_id, items in by_hire.items():
         hire = db.session.get(User, hire_id)
-        queue_mail(hire.email, _("Due tomorrow in your onboarding"),
-                   _("Hello %(name)s,\n\nDue on %(day)s:\n%(tasks)s\n\n%(link)s", name=hire.full_name,
-                     day=tomorrow.isoformat(), tasks="\n".join(f"- {t.title}" for t in items),
-                     link=absolute_url("training.mine")), kind="training.reminder")
+        with i18n.in_language(_language_of(hire)):
+            queue_mail(hire.email, _("Due tomorrow in your onboarding"),
+                       _("Hello %(name)s,\n\nDue on %(day)s:\n%(tasks)s\n\n%(link)s", name=hire.full_name,
+                         day=format_date(tomorrow, "full"), tasks="\n".join(f"- {t.title}" for t in items),
+                         link=absolute_url("training.mine")), kind="training.reminder")
     return len(by_hire)
 
 
@@ -628,6 +643,11 @@ def create_template(name: str, by: User) -> OnboardingTemplate:
 def edit_template(template: OnboardingTemplate, action: str, form: dict[str, str], by: User) -> None:
     """One edit from the template page: details, a stage, or a task."""
 
+    fields = {"duration_days": _("Business days"),
+              "mentor_bonus_days": _("Mentor bonus: stage 3 within (business days)"),
+              "start_offset": _("Start offset"), "duration": _("Duration"), "stage_id": _("Stage"),
+              "task_id": _("Task")}
+
     def number(key: str, low: int, high: int, default: int | None = None) -> int:
         raw = (form.get(key) or "").strip()
         if not raw and default is not None:
@@ -635,9 +655,9 @@ def edit_template(template: OnboardingTemplate, action: str, form: dict[str, str
         try:
             value = int(raw)
         except ValueError as exc:
-            raise TrainingError(_("%(field)s is a whole number.", field=key.replace("_", " "))) from exc
+            raise TrainingError(_("%(field)s is a whole number.", field=fields.get(key, key))) from exc
         if not low <= value <= high:
-            raise TrainingError(_("%(field)s runs from %(low)d to %(high)d.", field=key.replace("_", " "),
+            raise TrainingError(_("%(field)s runs from %(low)d to %(high)d.", field=fields.get(key, key),
                                   low=low, high=high))
         return value
 
@@ -742,7 +762,8 @@ def import_activity(plan: OnboardingPlan, data: bytes, by: User, *, skip_bad_row
         parsed = activity_import.read(data, first_day=plan.start_date, last_day=local_now().date())
     except FileError as exc:
         raise TrainingError(file_error(exc)) from exc
-    errors = [f"{_('line')} {e.line}, {e.column}: {message(e.code, e.params)}" for e in parsed.errors]
+    errors = [_("line %(line)d, %(column)s: %(reason)s", line=e.line, column=e.column,
+                reason=message(e.code, e.params)) for e in parsed.errors]
     if errors and not skip_bad_rows:
         return {"imported": 0, "errors": errors}
     for row in parsed.rows:

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +15,7 @@ from recruit.auth.models import User
 from recruit.auth.permissions import allow, ensure
 from recruit.exports import csv_download
 from recruit.extensions import db
+from recruit.i18n import label
 from recruit.organisation.services import local_now
 from recruit.training import services as ts
 from recruit.training.criteria import METRICS
@@ -30,8 +32,6 @@ def _template_globals(state) -> None:
 
     state.app.jinja_env.globals.update(plan_can=can)
 EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
-METRIC_LABELS = {"calls": "Calls", "email_offers": "E-mail offers", "phone_offers": "Phone offers",
-                 "meetings": "Meetings", "leads": "Leads", "contracts": "Contracts"}
 
 
 def _plan(plan_id: int, action: str = "plan.view") -> OnboardingPlan:
@@ -69,11 +69,13 @@ def overview():
             for plan in plans:
                 stage = ts.current_stage(plan)
                 yield [plan.hire.full_name, plan.hire.email, plan.start_date.isoformat(),
-                       stage.name if stage else "done", plan.mentor.full_name, plan.curator.full_name,
-                       plan.state, ts.overdue_count(plan), "yes" if plan.needs_decision else ""]
+                       stage.name if stage else _("all stages signed off"), plan.mentor.full_name,
+                       plan.curator.full_name, label(plan.state, "plan_state"), ts.overdue_count(plan),
+                       label("yes", "training_yes_no") if plan.needs_decision else ""]
 
-        return csv_download("onboarding-plans.csv", ["hire", "email", "start", "stage", "mentor", "curator", "state",
-                                                     "overdue_tasks", "needs_decision"], rows())
+        return csv_download("onboarding-plans.csv", [_("New hire"), _("E-mail"), _("Started"), _("Stage"),
+                                                     _("Mentor"), _("Curator"), _("State"), _("Overdue tasks"),
+                                                     _("Needs a decision")], rows())
     return render_template("training/overview.html", plans=plans, state=state, mentor=mentor,
                            mentors=[u for u, _room in ts.mentors_with_room()], summaries=ts.summaries(plans))
 
@@ -118,7 +120,7 @@ def _render_plan(plan: OnboardingPlan):
     gates = ts.gates(plan)
     return render_template("training/plan.html", plan=plan, gates=gates, current=ts.current_stage(plan),
                            roles=ts.responsibilities(plan, current_user), today=local_now().date(),
-                           activity=ts.activity_chart(plan), metrics=METRICS, labels=METRIC_LABELS,
+                           activity=ts.activity_chart(plan), metrics=METRICS,
                            tries=ts.role_play_tries(plan), decisions=ts.decisions(plan))
 
 
@@ -157,7 +159,7 @@ def log_activity(plan_id: int):
         saved.append(_date(request.form.get("day"), local_now().date()))
         ts.log_activity(plan, saved[0], {m: request.form.get(m, "") for m in METRICS}, current_user)
 
-    commit_or_flash(save, lambda: _("Activity for %(day)s saved.", day=saved[0].isoformat()))
+    commit_or_flash(save, lambda: _("Activity for %(day)s saved.", day=format_date(saved[0], "medium")))
     return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
 
 
@@ -179,10 +181,11 @@ def import_activity(plan_id: int):
     else:
         db.session.commit()
         if report["errors"] and not report["imported"]:
-            flash(_("Nothing imported: %(n)d rows have problems. Fix the file, or tick “skip the bad rows”.",
-                    n=len(report["errors"])), "error")
+            flash(ngettext("Nothing imported: %(num)d row has problems. Fix the file, or tick “skip the bad rows”.",
+                           "Nothing imported: %(num)d rows have problems. Fix the file, or tick “skip the bad rows”.",
+                           len(report["errors"])), "error")
         else:
-            flash(_("%(n)d days imported.", n=report["imported"]), "success")
+            flash(ngettext("%(num)d day imported.", "%(num)d days imported.", report["imported"]), "success")
         for line in report["errors"][:15]:
             flash(line, "info")
     return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
@@ -251,10 +254,12 @@ def summary(plan_id: int):
 def bonuses():
     lines = ts.mentor_bonuses()
     if request.args.get("format") == "csv":
-        return csv_download("mentor-bonuses.csv", ["mentor", "trainee", "start", "business_days_allowed",
-                                                   "business_days_taken", "earned"],
+        return csv_download("mentor-bonuses.csv", [_("Mentor"), _("Trainee"), _("Started"),
+                                                   _("Business days allowed"), _("Business days taken"),
+                                                   _("Bonus earned")],
                             ([line.plan.mentor.full_name, line.plan.hire.full_name, line.plan.start_date.isoformat(),
-                              line.days_allowed or "", line.days_taken or "", "yes" if line.earned else "no"]
+                              line.days_allowed or "", line.days_taken or "",
+                              label("yes" if line.earned else "no", "training_yes_no")]
                              for line in lines))
     return render_template("training/bonuses.html", lines=lines)
 
@@ -286,7 +291,8 @@ def template(template_id: int):
         return redirect(url_for("training.template", template_id=template.id))
     from recruit.training.criteria import format_lines
 
-    return render_template("training/template.html", template=template, format_lines=format_lines)
+    return render_template("training/template.html", template=template, format_lines=format_lines,
+                           metrics=METRICS)
 
 
 @bp.route("/todo")

@@ -32,7 +32,7 @@ def test_activity_average_over_business_days_skips_weekends_and_holidays():
     week = {date(2026, 11, d): {"calls": 30} for d in range(9, 14)}
     week[date(2026, 11, 7)] = {"calls": 500}  # a Saturday does not count
     result = evaluate("activity", params, facts(activity=week))
-    assert result.met and "30.0 a day" in result.evidence and "2026-11-09 – 2026-11-13" in result.evidence
+    assert result.met and "30.0 a day" in result.evidence and "Nov 9, 2026 – Nov 13, 2026" in result.evidence
     week[date(2026, 11, 12)] = {"calls": 29}
     assert not evaluate("activity", params, facts(activity=week)).met
     # on Sunday the window still ends on Friday
@@ -41,7 +41,7 @@ def test_activity_average_over_business_days_skips_weekends_and_holidays():
     days = {date(2026, 11, d): {"leads": 2} for d in (3, 5, 6, 9, 10)}
     result = evaluate("activity", {"metric": "leads", "min_per_day": 2, "window_days": 5},
                       facts(activity=days, today=date(2026, 11, 10)))
-    assert result.met and "2026-11-03 – 2026-11-10" in result.evidence
+    assert result.met and "Nov 3, 2026 – Nov 10, 2026" in result.evidence
     # not enough days in the stage yet
     early = evaluate("activity", params, facts(activity=week, stage_start=MONDAY, today=date(2026, 11, 11)))
     assert not early.met and "3 of the 5" in early.evidence
