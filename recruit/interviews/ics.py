@@ -1,6 +1,7 @@
 """Calendar invitations (RFC 5545) for candidates and interviewers: METHOD
 REQUEST with a stable UID and a SEQUENCE that grows with every change, METHOD
-CANCEL when it is called off. No Flask here."""
+CANCEL when it is called off. The summary and description come written in the
+attendee's language and say which (LANGUAGE=uk). No Flask here."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Invitation:
     attendee_email: str
     attendee_name: str = ""
     url: str = ""
+    language: str = ""  # what the summary and description are written in (RFC 5545 LANGUAGE)
 
 
 def build(invitation: Invitation, *, method: str = "REQUEST", stamp: datetime | None = None) -> bytes:
@@ -41,10 +43,11 @@ def build(invitation: Invitation, *, method: str = "REQUEST", stamp: datetime | 
     event.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
     event.add("dtstart", invitation.starts_at.astimezone(UTC))
     event.add("dtend", invitation.ends_at.astimezone(UTC))
-    event.add("summary", invitation.summary)
+    text = {"language": invitation.language} if invitation.language else None
+    event.add("summary", invitation.summary, parameters=text)
     if invitation.location:
         event.add("location", invitation.location)
-    event.add("description", invitation.description)
+    event.add("description", invitation.description, parameters=text)
     if invitation.url:
         event.add("url", invitation.url)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")

@@ -9,8 +9,11 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from recruit.extensions import db
+from recruit.i18n import label
+from recruit.interviews.formats import channel, percent, segment_label, week_label, week_tick
 from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.interviews.showrate import ShowRateModel
 from recruit.organisation.services import zone
@@ -37,7 +40,7 @@ def weekly_by_source(rows=None) -> tuple[list[str], dict[str, list[tuple[float |
     weeks = sorted({_week(when) for when, *_ in rows})
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for when, state, source, _p in rows:
-        cell = counts[source or "unknown"][_week(when)]
+        cell = counts[channel(source)][_week(when)]
         cell[0] += state == "arrived"
         cell[1] += 1
     series = {source: [((c[0] / c[1]) if (c := by_week.get(w)) and c[1] else None, c[1] if c else 0)
@@ -58,15 +61,15 @@ def chart(weeks: list[str], series: dict[str, list[tuple[float | None, int]]], *
         lines.append({"name": name, "color": PALETTE[n % len(PALETTE)],
                       "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
                       "dots": points, "outcomes": sum(count for _v, count in values)})
-    ticks = [(pad + i * step, w.split("-")[-1]) for i, w in enumerate(weeks)][:: max(1, len(weeks) // 12)]
-    grid = [(height - pad - f * (height - 2 * pad), f"{int(f * 100)} %") for f in (0, 0.25, 0.5, 0.75, 1)]
+    ticks = [(pad + i * step, week_tick(w)) for i, w in enumerate(weeks)][:: max(1, len(weeks) // 12)]
+    grid = [(height - pad - f * (height - 2 * pad), percent(f, 0)) for f in (0, 0.25, 0.5, 0.75, 1)]
     return {"lines": lines, "width": width, "height": height, "ticks": ticks, "grid": grid, "pad": pad}
 
 
 def show_rate_page(model: ShowRateModel) -> dict[str, Any]:
     weeks, series = weekly_by_source()
     segments = sorted(model.segments.items(), key=lambda item: -item[1].outcomes)
-    return {"overall": model.overall, "segments": [(s.label(), r) for s, r in segments],
+    return {"overall": model.overall, "segments": [(segment_label(s), r) for s, r in segments],
             "chart": chart(weeks, series), "weeks": weeks}
 
 
@@ -74,8 +77,8 @@ def summary() -> dict[str, Any]:
     rows = _outcome_rows()
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for _when, state, source, _p in rows:
-        by_source[source or "unknown"][0] += state == "arrived"
-        by_source[source or "unknown"][1] += 1
+        by_source[channel(source)][0] += state == "arrived"
+        by_source[channel(source)][1] += 1
     weeks, _series = weekly_by_source(rows)
     by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for when, state, _s, _p in rows:
@@ -104,7 +107,7 @@ def summary() -> dict[str, Any]:
     waits.sort()
     return {
         "by_source": sorted(((s, a, n, a / n) for s, (a, n) in by_source.items()), key=lambda r: -r[2]),
-        "by_week": [(w, *by_week[w], by_week[w][0] / by_week[w][1]) for w in weeks],
+        "by_week": [(week_label(w), *by_week[w], by_week[w][0] / by_week[w][1]) for w in weeks],
         "week_chart": chart(weeks, {"all": [(by_week[w][0] / by_week[w][1], by_week[w][1]) for w in weeks]},
                             width=480, height=200),
         "interviews": held, "interviewer_hours": hours,
@@ -115,6 +118,13 @@ def summary() -> dict[str, Any]:
     }
 
 
+def booking_header() -> list[str]:
+    """The export's column names, in the reader's language."""
+    return [_("Session"), _("Day"), _("Format"), _("Slot"), _("Candidate"), _("Source"), _("State"),
+            _("Predicted show-up"), _("Confirmed"), _("Arrived at"), _("Sent in at"), _("Interviewer"),
+            _("Wait, minutes")]
+
+
 def booking_rows():
     stmt = (sa.select(Booking).join(InterviewSession, Booking.session_id == InterviewSession.id)
             .order_by(InterviewSession.starts_at, Booking.id))
@@ -123,10 +133,11 @@ def booking_rows():
         if booking.seen_at and booking.arrived_at and booking.slot:
             wait = round(max((booking.seen_at - max(booking.arrived_at, booking.slot.starts_at))
                              / timedelta(minutes=1), 0.0), 1)
-        yield [booking.session.title, booking.session.day.isoformat(), booking.session.kind,
+        yield [booking.session.title, booking.session.day.isoformat(),
+               label(booking.session.kind, "interview_session_kind"),
                booking.slot.starts_at.astimezone(zone()).strftime("%H:%M") if booking.slot else "",
-               booking.candidate.full_name, booking.source, booking.state, round(booking.predicted_show, 3),
-               "yes" if booking.ever_confirmed else "no",
+               booking.candidate.full_name, booking.source, label(booking.state, "booking_state"),
+               round(booking.predicted_show, 3), _("yes") if booking.ever_confirmed else _("no"),
                booking.arrived_at.isoformat() if booking.arrived_at else "",
                booking.seen_at.isoformat() if booking.seen_at else "",
                booking.interviewer.full_name if booking.interviewer else "", wait]

@@ -13,8 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context
-from flask_babel import format_datetime, ngettext
+from flask_babel import LazyString, format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +24,7 @@ from recruit.auth.models import User
 from recruit.auth.services import person_with_role
 from recruit.dates import in_letter
 from recruit.extensions import db
+from recruit.i18n import candidate_language, in_language, organisation_default, shipped
 from recruit.interviews import ics, overbooking
 from recruit.interviews.models import (
     HOLDS_SEAT,
@@ -44,6 +46,8 @@ from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX
 
 INTERVIEWER_ROLES = ("admin", "recruiter", "hiring_manager", "mentor")
 LINK_MAX_AGE = 60 * 24 * 3600
+# a lazy string: each candidate reads it in their own language
+DAY_CANCELLED = _l("The interview day was cancelled.")
 
 
 class InterviewError(ValueError):
@@ -211,7 +215,7 @@ def cancel_session(session: InterviewSession, by: User, reason: str) -> None:
         return
     session.cancelled_at = utcnow()
     for booking in live_bookings(session):
-        cancel(booking, by, reason or _("The interview day was cancelled."), offer_waitlist=False)
+        cancel(booking, by, reason or DAY_CANCELLED, offer_waitlist=False)
     _notify_interviewers(session, "CANCEL")
     audit.record("interview_session.cancel", session, actor_id=by.id, reason=reason)
 
@@ -501,6 +505,48 @@ def booking_link(booking: Booking) -> str:
     return absolute_url("interviews.respond", token=booking_token(booking))
 
 
+# --- whose language ------------------------------------------------------------------
+
+def candidate_language_of(booking: Booking) -> str:
+    """What everything sent to this booking's candidate is written in."""
+    vacancy = booking.application.vacancy if booking.application else None
+    return candidate_language(booking.candidate.language, vacancy.language if vacancy else None)
+
+
+def user_language(user: User) -> str:
+    """A user's own choice, else the organisation's default."""
+    return shipped(user.locale) or organisation_language()
+
+
+def organisation_language() -> str:
+    return shipped(organisation_default()) or "en"
+
+
+def set_candidate_language(booking: Booking, code: str) -> bool:
+    """The candidate chose a language on their page: kept for the next
+    messages. True when it changed (the caller commits)."""
+    chosen = shipped(code)
+    if chosen is None or booking.candidate.language == chosen:
+        return False
+    booking.candidate.language = chosen
+    audit.record("candidate.language", booking.candidate, actor_id=None, via="booking_link", language=chosen)
+    return True
+
+
+def language_of_token(token: str) -> str | None:
+    """The candidate's language for a link that no longer works but that this
+    server signed (expired, replaced, or for a day that is over), so the
+    "link expired" page speaks to them in their language."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    booking = db.session.get(Booking, data.get("b")) if isinstance(data, dict) else None
+    return candidate_language_of(booking) if booking is not None else None
+
+
+# --- messages (each built in its reader's language) ------------------------------------
+
 def _when(booking: Booking) -> str:
     start = booking.slot.starts_at if booking.slot else booking.session.starts_at
     return in_letter(start)
@@ -525,20 +571,22 @@ def _ics_for(booking: Booking, method: str) -> dict:
         location=booking.session.video_link or booking.session.place,
         description=_where(booking.session) + "\n\n" + booking_link(booking),
         organizer_email=current_app.config["MAIL_SENDER"], attendee_email=booking.candidate.email,
-        attendee_name=booking.candidate.full_name, url=booking_link(booking))
+        attendee_name=booking.candidate.full_name, url=booking_link(booking), language=candidate_language_of(booking))
     return attachment("invite.ics", ics.content_type(method), ics.build(invitation, method=method))
 
 
 def _send_invitation(booking: Booking, *, updated: bool = False) -> None:
-    subject = _("Updated: your interview on %(when)s", when=_when(booking)) if updated else \
-        _("Invitation to an interview on %(when)s", when=_when(booking))
-    body = _("Hello %(name)s,\n\nWe invite you to an interview for “%(title)s”.\n\nWhen: %(when)s\nWhere: %(where)s\n\n"
-             "Please confirm that you will come, decline, or choose another time here:\n%(link)s\n\n"
-             "We look forward to meeting you.",
-             name=booking.candidate.full_name, title=booking.session.title, when=_when(booking),
-             where=_where(booking.session), link=booking_link(booking))
-    queue_mail(booking.candidate.email, subject, body, kind="interview.invitation",
-               attachments=[_ics_for(booking, "REQUEST")], related=booking)
+    with in_language(candidate_language_of(booking)):
+        subject = _("Updated: your interview on %(when)s", when=_when(booking)) if updated else \
+            _("Invitation to an interview on %(when)s", when=_when(booking))
+        body = _("Hello %(name)s,\n\nWe invite you to an interview for “%(title)s”.\n\nWhen: %(when)s\n"
+                 "Where: %(where)s\n\n"
+                 "Please confirm that you will come, decline, or choose another time here:\n%(link)s\n\n"
+                 "We look forward to meeting you.",
+                 name=booking.candidate.full_name, title=booking.session.title, when=_when(booking),
+                 where=_where(booking.session), link=booking_link(booking))
+        queue_mail(booking.candidate.email, subject, body, kind="interview.invitation",
+                   attachments=[_ics_for(booking, "REQUEST")], related=booking)
     _schedule_reminders(booking)
 
 
@@ -550,46 +598,54 @@ def _schedule_reminders(booking: Booking) -> None:
         send_at = start - timedelta(hours=hours)
         if send_at <= now:
             continue
-        queue_mail(booking.candidate.email, _("Reminder: your interview on %(when)s", when=_when(booking)),
-                   _("Hello %(name)s,\n\nA reminder of your interview for “%(title)s”.\n\nWhen: %(when)s\n"
-                     "Where: %(where)s\n\nConfirm, decline or choose another time:\n%(link)s",
-                     name=booking.candidate.full_name, title=booking.session.title, when=_when(booking),
-                     where=_where(booking.session), link=booking_link(booking)),
-                   kind=f"interview.reminder.{hours}h", send_at=send_at, related=booking)
+        with in_language(candidate_language_of(booking)):  # written now, sent later: the language of today
+            queue_mail(booking.candidate.email, _("Reminder: your interview on %(when)s", when=_when(booking)),
+                       _("Hello %(name)s,\n\nA reminder of your interview for “%(title)s”.\n\nWhen: %(when)s\n"
+                         "Where: %(where)s\n\nConfirm, decline or choose another time:\n%(link)s",
+                         name=booking.candidate.full_name, title=booking.session.title, when=_when(booking),
+                         where=_where(booking.session), link=booking_link(booking)),
+                       kind=f"interview.reminder.{hours}h", send_at=send_at, related=booking)
 
 
 def _send_waitlist_notice(booking: Booking) -> None:
-    queue_mail(booking.candidate.email, _("You are on the waiting list for an interview"),
-               _("Hello %(name)s,\n\nThe interview day “%(title)s” on %(day)s is full for now. You are on the "
-                 "waiting list; if a place frees up we will offer it to you by e-mail. You can follow it here:\n"
-                 "%(link)s", name=booking.candidate.full_name, title=booking.session.title,
-                 day=in_letter(booking.session.starts_at), link=booking_link(booking)),
-               kind="interview.waitlist", related=booking)
+    with in_language(candidate_language_of(booking)):
+        queue_mail(booking.candidate.email, _("You are on the waiting list for an interview"),
+                   _("Hello %(name)s,\n\nThe interview day “%(title)s” on %(day)s is full for now. You are on the "
+                     "waiting list; if a place frees up we will offer it to you by e-mail. You can follow it here:\n"
+                     "%(link)s", name=booking.candidate.full_name, title=booking.session.title,
+                     day=in_letter(booking.session.starts_at), link=booking_link(booking)),
+                   kind="interview.waitlist", related=booking)
 
 
-def _send_cancellation(booking: Booking, reason: str) -> None:
+def _send_cancellation(booking: Booking, reason: str | LazyString) -> None:
+    """`reason` is what the recruiter typed (sent as it is) or a lazy string
+    of ours, read here in the candidate's language."""
     booking.ics_sequence += 1
-    queue_mail(booking.candidate.email, _("Cancelled: your interview on %(when)s", when=_when(booking)),
-               _("Hello %(name)s,\n\nYour interview for “%(title)s” on %(when)s is cancelled. %(reason)s",
-                 name=booking.candidate.full_name, title=booking.session.title, when=_when(booking),
-                 reason=reason), kind="interview.cancel", attachments=[_ics_for(booking, "CANCEL")], related=booking)
+    with in_language(candidate_language_of(booking)):
+        queue_mail(booking.candidate.email, _("Cancelled: your interview on %(when)s", when=_when(booking)),
+                   _("Hello %(name)s,\n\nYour interview for “%(title)s” on %(when)s is cancelled. %(reason)s",
+                     name=booking.candidate.full_name, title=booking.session.title, when=_when(booking),
+                     reason=str(reason)), kind="interview.cancel", attachments=[_ics_for(booking, "CANCEL")],
+                   related=booking)
 
 
 def _notify_interviewers(session: InterviewSession, method: str) -> None:
     for item in session.interviewers:
-        invitation = ics.Invitation(
-            uid=f"session-{session.id}-{item.user_id}@recruit", sequence=1 if method == "CANCEL" else 0,
-            starts_at=item.starts_at, ends_at=item.ends_at,
-            summary=_("Interviews: %(title)s", title=session.title),
-            location=session.video_link or session.place, description=_where(session),
-            organizer_email=current_app.config["MAIL_SENDER"], attendee_email=item.user.email,
-            attendee_name=item.user.full_name)
-        subject = _("Cancelled: %(title)s", title=session.title) if method == "CANCEL" else \
-            _("You are interviewing: %(title)s on %(day)s", title=session.title,
-              day=in_letter(item.starts_at))
-        queue_mail(item.user.email, subject, _where(session), kind=f"interview.interviewer.{method.lower()}",
-                   attachments=[attachment("interviews.ics", ics.content_type(method),
-                                           ics.build(invitation, method=method))], related=session)
+        code = user_language(item.user)
+        with in_language(code):
+            invitation = ics.Invitation(
+                uid=f"session-{session.id}-{item.user_id}@recruit", sequence=1 if method == "CANCEL" else 0,
+                starts_at=item.starts_at, ends_at=item.ends_at,
+                summary=_("Interviews: %(title)s", title=session.title),
+                location=session.video_link or session.place, description=_where(session),
+                organizer_email=current_app.config["MAIL_SENDER"], attendee_email=item.user.email,
+                attendee_name=item.user.full_name, language=code)
+            subject = _("Cancelled: %(title)s", title=session.title) if method == "CANCEL" else \
+                _("You are interviewing: %(title)s on %(day)s", title=session.title,
+                  day=in_letter(item.starts_at))
+            queue_mail(item.user.email, subject, _where(session), kind=f"interview.interviewer.{method.lower()}",
+                       attachments=[attachment("interviews.ics", ics.content_type(method),
+                                               ics.build(invitation, method=method))], related=session)
 
 
 # --- changes to a booking -----------------------------------------------------------------
@@ -636,7 +692,7 @@ def decline(booking: Booking) -> Booking:
     return booking
 
 
-def cancel(booking: Booking, by: User | None, reason: str = "", *, offer_waitlist: bool = True,
+def cancel(booking: Booking, by: User | None, reason: str | LazyString = "", *, offer_waitlist: bool = True,
            notify: bool = True) -> Booking:
     """Called off in advance by the company: not a no-show. `notify=False`
     (anonymisation) writes nothing more to the candidate; `by` None is the system."""
@@ -650,7 +706,7 @@ def cancel(booking: Booking, by: User | None, reason: str = "", *, offer_waitlis
     db.session.flush()
     if held and notify:
         _send_cancellation(booking, reason)
-    audit.record("booking.cancel", booking, actor_id=by.id if by else None, reason=reason)
+    audit.record("booking.cancel", booking, actor_id=by.id if by else None, reason=str(reason))
     if held and booking.slot_id:
         _free_seat(booking.slot_id)
         if offer_waitlist:
@@ -722,8 +778,7 @@ def offer_freed_seats(session: InterviewSession) -> list[Booking]:
 def check_in(booking: Booking, by: User) -> Booking:
     _lock(booking)
     if booking.state not in ("invited", "confirmed"):
-        raise InterviewError(_("%(name)s is already %(state)s.", name=booking.candidate.full_name,
-                               state=booking.state.replace("_", " ")))
+        raise InterviewError(_not_expected(booking))
     now = utcnow()
     booking.state = "arrived"
     booking.arrived_at = booking.outcome_at = now
@@ -731,6 +786,20 @@ def check_in(booking: Booking, by: User) -> Booking:
     _advance(booking.application, "interviewed")
     audit.record("booking.check_in", booking, actor_id=by.id)
     return booking
+
+
+def _not_expected(booking: Booking) -> str:
+    """Why this booking cannot be checked in, one sentence per state."""
+    name = booking.candidate.full_name
+    if booking.state == "arrived":
+        return _("%(name)s has already arrived.", name=name)
+    if booking.state == "no_show":
+        return _("%(name)s is already marked as a no-show.", name=name)
+    if booking.state == "declined":
+        return _("%(name)s has declined the invitation.", name=name)
+    if booking.state == "waitlisted":
+        return _("%(name)s is on the waiting list.", name=name)
+    return _("%(name)s's interview was cancelled.", name=name)
 
 
 def undo_check_in(booking: Booking, by: User) -> Booking:

@@ -5,15 +5,17 @@ show-rate model and reports."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext, refresh
 from flask_login import current_user
 
 from recruit.auth.models import User
 from recruit.auth.permissions import allow, can, ensure, public
 from recruit.exports import csv_download
 from recruit.extensions import db
-from recruit.interviews import planning, reports
+from recruit.i18n import asked_in_url
+from recruit.interviews import formats, planning, reports
 from recruit.interviews import services as iv
 from recruit.interviews.forms import ScorecardForm, SessionForm
 from recruit.interviews.models import Booking, InterviewSession
@@ -21,10 +23,17 @@ from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
 from recruit.vacancies.models import Application, Vacancy
 from recruit.vacancies.pipeline import STAGES
+from recruit.vacancies.views import STAGE_LABELS
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("interviews", __name__)
 STAFF_ROLES = ("admin", "recruiter", "receptionist", "hiring_manager", "mentor")
+
+
+@bp.context_processor
+def _formats() -> dict:
+    """The feature's own ways of writing figures, for its pages."""
+    return {"percent": formats.percent, "years_of_experience": formats.years_of_experience}
 
 
 def _get(model, object_id: int):
@@ -167,8 +176,10 @@ def book(session_id: int):
     if not booked:
         return redirect(url_for("interviews.detail", session_id=session.id))
     result = booked.value
-    flash(_("%(invited)d invited, %(waiting)d on the waiting list.", invited=len(result.invited),
-            waiting=len(result.waitlisted)), "success")
+    flash(_("%(invited)s, %(waiting)s.",
+            invited=ngettext("%(num)d invited", "%(num)d invited", len(result.invited)),
+            waiting=ngettext("%(num)d on the waiting list", "%(num)d on the waiting list", len(result.waitlisted))),
+          "success")
     for problem in result.skipped[:10]:
         flash(problem, "info")
     return redirect(url_for("interviews.detail", session_id=session.id))
@@ -237,12 +248,26 @@ def cancel_booking(booking_id: int):
 
 # --- the candidate's link ------------------------------------------------------------------
 
+def _speak(code: str) -> None:
+    """Render the rest of this request in `code` (the candidate's language)."""
+    g.locale = code
+    refresh()  # anything looked up before this request knew whose page it is
+    g.pop("_translations", None)
+
+
 @bp.route("/b/<token>", methods=["GET", "POST"])
 @public
 def respond(token: str):
+    """The candidate's own page, in the candidate's language; `?lang=xx` on
+    the link changes it, and it is kept for what is sent to them next."""
     booking = iv.booking_from_token(token)
     if booking is None:
+        _speak(asked_in_url() or iv.language_of_token(token) or iv.organisation_language())
         return render_template("interviews/link_expired.html"), 410
+    asked = asked_in_url()
+    if asked and request.method == "GET" and iv.set_candidate_language(booking, asked):
+        db.session.commit()
+    _speak(asked or iv.candidate_language_of(booking))
     if request.method == "POST":
         action = request.form.get("action")
         if action == "confirm":
@@ -348,7 +373,7 @@ def scorecard(booking_id: int):
     booking = _get(Booking, booking_id)
     ensure("booking.score", booking)
     form = ScorecardForm()
-    form.next_stage.choices = [("", _("Keep the stage"))] + [(s, s.replace("_", " ")) for s in STAGES[3:]] + \
+    form.next_stage.choices = [("", _("Keep the stage"))] + [(s, str(STAGE_LABELS.get(s, s))) for s in STAGES[3:]] + \
         [("rejected", _("Reject"))]
     if form.validate_on_submit() and commit_or_flash(
             lambda: iv.record_scorecard(booking, current_user, motivation=form.motivation.data,
@@ -378,7 +403,5 @@ def report():
 @bp.route("/interviews/reports.csv")
 @allow("admin", "recruiter")
 def report_csv():
-    return csv_download("interviews.csv", ["session", "day", "format", "slot", "candidate", "source", "state",
-                                           "predicted_show", "confirmed", "arrived_at", "seen_at", "interviewer",
-                                           "wait_minutes"], reports.booking_rows())
+    return csv_download("interviews.csv", reports.booking_header(), reports.booking_rows())
 
