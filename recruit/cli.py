@@ -1,4 +1,7 @@
-"""Command-line tools: `flask users ...`, `flask demo ...`, `flask jobs ...`."""
+"""Command-line tools: `flask users ...`, `flask demo ...`, `flask jobs ...`.
+
+What they print is in the organisation's language (there is no request to
+ask); role codes stay codes, as they are typed (`--role recruiter`)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import os
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from recruit.extensions import db
 
@@ -33,8 +38,12 @@ def register(app: Flask) -> None:
             db.session.rollback()
             raise click.ClickException(str(exc)) from exc
         db.session.commit()
-        how = "with the given password" if password else "and invited through the outbox"
-        click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}) {how}.")
+        roles_text = ", ".join(sorted(user.roles))
+        if password:
+            click.echo(_("Created %(email)s (%(roles)s) with the given password.", email=user.email, roles=roles_text))
+        else:
+            click.echo(_("Created %(email)s (%(roles)s) and invited through the outbox.", email=user.email,
+                         roles=roles_text))
 
     app.cli.add_command(users)
 
@@ -47,14 +56,15 @@ def register(app: Flask) -> None:
 
         created = load()
         db.session.commit()
-        click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+        click.echo(_("Demo data loaded.") if created else _("Demo data already present; nothing changed."))
 
     @demo.command("logins")
     def demo_logins() -> None:
         from recruit.demo import DEMO_PASSWORD, DEMO_USERS
 
         port = os.environ.get("PORT", "5000")
-        click.echo(f"\nRecruit is starting on http://127.0.0.1:{port}  — demo logins (password: {DEMO_PASSWORD}):")
+        click.echo("\n" + _("Recruit is starting on %(url)s  — demo logins (password: %(password)s):",
+                            url=f"http://127.0.0.1:{port}", password=DEMO_PASSWORD))
         for email, _name, roles in DEMO_USERS:
             click.echo(f"  {email:<24} {', '.join(roles)}")
         click.echo("")
@@ -69,7 +79,7 @@ def register(app: Flask) -> None:
         from recruit.jobs import tick
 
         started = tick()
-        click.echo("Started: " + (", ".join(started) if started else "nothing due"))
+        click.echo(_("Started: %(jobs)s", jobs=", ".join(started)) if started else _("Started: nothing due"))
 
     @jobs_group.command("scheduler")
     @click.option("--every", default=None, type=int, help="Seconds between ticks (TICKER_SECONDS).")
@@ -81,15 +91,16 @@ def register(app: Flask) -> None:
         from recruit.jobs import tick
 
         interval = every or app.config["TICKER_SECONDS"]
-        click.echo(f"Scheduler: a tick every {interval} s")
+        click.echo(ngettext("Scheduler: a tick every %(num)d second", "Scheduler: a tick every %(num)d seconds",
+                            interval))
         while True:
             try:
                 started = tick()
                 if started:
-                    click.echo("Started: " + ", ".join(started))
+                    click.echo(_("Started: %(jobs)s", jobs=", ".join(started)))
             except Exception as exc:  # a database or Redis outage: try again next tick
                 db.session.rollback()
-                click.echo(f"Tick failed, retrying: {exc}", err=True)
+                click.echo(_("Tick failed, retrying: %(error)s", error=exc), err=True)
             finally:
                 db.session.remove()
             time.sleep(interval)
@@ -106,7 +117,7 @@ def register(app: Flask) -> None:
 
         url = app.config["REDIS_URL"]
         if not url:
-            raise click.ClickException("REDIS_URL is not set: without Redis, jobs run inside the web process.")
+            raise click.ClickException(_("REDIS_URL is not set: without Redis, jobs run inside the web process."))
         connection = Redis.from_url(url)
         worker = Worker([Queue("default", connection=connection)], connection=connection, name=name)
         worker.work(burst=burst)
@@ -122,6 +133,6 @@ def register(app: Flask) -> None:
 
         count = apply_retention()
         db.session.commit()
-        click.echo(f"Anonymised {count} candidates.")
+        click.echo(ngettext("Anonymised %(num)d candidate.", "Anonymised %(num)d candidates.", count))
 
     app.cli.add_command(retention)

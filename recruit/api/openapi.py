@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from recruit.i18n import LANGUAGES
 from recruit.vacancies.importer import FIELDS
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
 
@@ -31,6 +32,8 @@ def document() -> dict[str, Any]:
             "education": {"type": "string"}, "min_experience_years": {"type": "number", "minimum": 0},
             "skills": {"type": "string"}, "duties": {"type": "string"}, "kpis": {"type": "string"},
             "target_start": {"type": ["string", "null"], "format": "date"},
+            "language": {"type": ["string", "null"], "enum": [*LANGUAGES, "", None],
+                         "description": "Its candidates' language; empty or null: the organisation's"},
         },
     }
     vacancy_patch = {**vacancy_input, "properties": {
@@ -44,7 +47,9 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Recruit API", "version": "1",
                  "description": "Token-authenticated JSON API. Create a token on your account page and send "
-                                "`Authorization: Bearer <token>`."},
+                                "`Authorization: Bearer <token>`. Error messages are written in the token's "
+                                "user's language, else the request's Accept-Language; field names and codes "
+                                "stay as written here."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {

@@ -6,14 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from recruit.api.views import ApiError, _get, _json_object, bp
+from recruit.api.views import ApiError, _get, _json_object, bp, not_valid
 from recruit.auth.permissions import allow
 from recruit.extensions import db
 from recruit.quizzes import services as qs
 from recruit.quizzes.models import Attempt, AttemptAnswer, Quiz
 from recruit.quizzes.review import shown_question
+
+# What an answer of each question kind is in JSON; %(kind)s is the kind's code.
+_ANSWER_SHAPES = {
+    int: _l("must be an integer (the choice's number) for %(kind)s"),
+    list: _l("must be a list for %(kind)s"),
+    bool: _l("must be true or false for %(kind)s"),
+    dict: _l("must be an object for %(kind)s"),
+    str: _l("must be a string for %(kind)s"),
+}
 
 
 def _attempt_json(attempt: Attempt) -> dict[str, Any]:
@@ -36,7 +47,7 @@ def _attempt_json(attempt: Attempt) -> dict[str, Any]:
 def _own(attempt_id: int) -> Attempt:
     attempt = _get(Attempt, attempt_id)
     if attempt.user_id != current_user.id:
-        raise ApiError(403, "This is not your attempt.")
+        raise ApiError(403, _("This is not your attempt."))
     return attempt
 
 
@@ -48,7 +59,7 @@ def api_start_attempt(quiz_id: int):
     try:
         attempt = qs.start_attempt(quiz, current_user)
     except PermissionError as exc:
-        raise ApiError(403, "This quiz is not for you.") from exc
+        raise ApiError(403, _("This quiz is not for you.")) from exc
     except qs.QuizError as exc:
         raise ApiError(409, str(exc)) from exc
     db.session.commit()
@@ -75,15 +86,15 @@ def api_save_answer(attempt_id: int, position: int):
     attempt = _own(attempt_id)
     data = _json_object()
     if "answer" not in data:
-        raise ApiError(422, "Some fields are not valid.", {"answer": "required"})
+        raise ApiError(422, not_valid(), {"answer": _("required")})
     item = next((a for a in attempt.answers if a.position == position), None)
     if item is None:
-        raise ApiError(404, f"No question {position} in this attempt.")
+        raise ApiError(404, _("No question %(position)d in this attempt.", position=position))
     answer = data["answer"]
     kind = item.version.kind
     expected = {"single": int, "multiple": list, "true_false": bool, "matching": dict}.get(kind, str)
     if answer is not None and (not isinstance(answer, expected) or (expected is int and isinstance(answer, bool))):
-        raise ApiError(422, "Some fields are not valid.", {"answer": f"must be {expected.__name__} for {kind}"})
+        raise ApiError(422, not_valid(), {"answer": str(_ANSWER_SHAPES[expected]) % {"kind": kind}})
     try:
         qs.save_answer(attempt, position, answer)
     except qs.QuizError as exc:
@@ -122,14 +133,14 @@ def api_grading_queue():
 def api_grade(answer_id: int):
     item = _get(AttemptAnswer, answer_id)
     if not qs.may_grade(item.attempt, current_user):
-        raise ApiError(403, "Not your trainee's attempt.")
+        raise ApiError(403, _("Not your trainee's attempt."))
     data = _json_object()
     points = data.get("points")
     if isinstance(points, bool) or not isinstance(points, int | float):
-        raise ApiError(422, "Some fields are not valid.", {"points": "must be a number"})
+        raise ApiError(422, not_valid(), {"points": _("must be a number")})
     for key in ("comment", "reason"):
         if not isinstance(data.get(key, ""), str):
-            raise ApiError(422, "Some fields are not valid.", {key: "must be str"})
+            raise ApiError(422, not_valid(), {key: _("must be a string")})
     try:
         qs.grade_answer(item, current_user, float(points), data.get("comment", ""), data.get("reason", ""))
     except qs.QuizError as exc:

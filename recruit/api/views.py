@@ -1,5 +1,7 @@
 """JSON API v1: token-authenticated, the same services and rules as the pages.
-Every error is a JSON body {"error": {"status", "message", "details"?}}."""
+Every error is a JSON body {"error": {"status", "message", "details"?}}, its
+words in the token's user's language (else the request's Accept-Language);
+field names and codes in it stay as the API spells them."""
 
 from __future__ import annotations
 
@@ -7,14 +9,19 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from recruit.api.openapi import document
 from recruit.auth.permissions import ANY_ROLE, allow, can, ensure, public
 from recruit.extensions import db
+from recruit.i18n import label
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
+from recruit.vacancies.messages import message as import_message
 from recruit.vacancies.models import Application, Candidate, JobTemplate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
 from recruit.vacancies.policies import visible_applications
@@ -42,18 +49,42 @@ def _api_error(exc: ApiError):
 def _json_object() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400, "The body must be a JSON object.")
+        raise ApiError(400, _("The body must be a JSON object."))
     refused = non_finite_fields(data)
     if refused:
-        raise ApiError(422, "Some fields are not valid.", {f: "must be a finite number" for f in refused})
+        raise ApiError(422, not_valid(), {f: _("must be a finite number") for f in refused})
     return data
+
+
+def not_valid() -> str:
+    return _("Some fields are not valid.")
+
+
+_NOT_FOUND = {
+    "vacancies": _l("No vacancy %(id)s."),
+    "candidates": _l("No candidate %(id)s."),
+    "job_templates": _l("No job description %(id)s."),
+    "quizzes": _l("No quiz %(id)s."),
+    "attempts": _l("No quiz attempt %(id)s."),
+    "attempt_answers": _l("No answer %(id)s."),
+}
 
 
 def _get(model, object_id: int):
     obj = db.session.get(model, object_id)
     if obj is None:
-        raise ApiError(404, f"No {model.__tablename__[:-1]} {object_id}.")
+        found = _NOT_FOUND.get(model.__tablename__)
+        raise ApiError(404, str(found) % {"id": object_id} if found is not None else _("Not found."))
     return obj
+
+
+def _closed_vacancy(vacancy: Vacancy) -> ApiError:
+    return ApiError(409, _("Only open vacancies take candidates; this one is %(state)s.",
+                           state=label(vacancy.state, "vacancy_state")))
+
+
+def _one_of(codes: tuple[str, ...]) -> str:
+    return _("one of %(codes)s", codes=", ".join(codes))
 
 
 def _vacancy_json(v: Vacancy) -> dict[str, Any]:
@@ -63,6 +94,7 @@ def _vacancy_json(v: Vacancy) -> dict[str, Any]:
         "salary_max": v.salary_max, "education": v.education, "min_experience_years": v.min_experience_years,
         "skills": v.skills, "duties": v.duties, "kpis": v.kpis,
         "target_start": v.target_start.isoformat() if v.target_start else None, "state": v.state,
+        "language": v.language,
         "template_id": v.template_id, "requested_by": v.requested_by.email,
         "approved_by": v.approved_by.email if v.approved_by else None,
         "approved_on": v.approved_on.isoformat() if v.approved_on else None,
@@ -74,7 +106,7 @@ def _candidate_json(c: Candidate, application: Application | None = None) -> dic
     data = {
         "id": c.id, "full_name": c.full_name, "email": c.email, "phone": c.phone, "city": c.city,
         "source": c.source, "experience_years": c.experience_years, "education": c.education, "notes": c.notes,
-        "has_resume": bool(c.resume_file), "anonymised": c.anonymised_at is not None,
+        "language": c.language, "has_resume": bool(c.resume_file), "anonymised": c.anonymised_at is not None,
         "created_at": c.created_at.isoformat(),
         "applications": [{"id": a.id, "vacancy_id": a.vacancy_id, "stage": a.stage}
                          for a in visible_applications(current_user, c)],
@@ -89,6 +121,14 @@ _VACANCY_TYPES: dict[str, tuple[type, ...]] = {
     "position": (str,), "department": (str,), "city": (str,), "headcount": (int,), "pay_level": (int,),
     "salary_min": (int,), "salary_max": (int,), "education": (str,), "min_experience_years": (int, float),
     "skills": (str,), "duties": (str,), "kpis": (str,), "target_start": (str, type(None)),
+    "language": (str, type(None)),
+}
+
+_EXPECTED = {
+    (str,): _l("must be a string"),
+    (int,): _l("must be an integer"),
+    (int, float): _l("must be a number"),
+    (str, type(None)): _l("must be a string or null"),
 }
 
 
@@ -99,30 +139,36 @@ _VACANCY_RANGES: dict[str, tuple[int, int]] = {
 }
 
 
+def _reason(error: importer.RowError) -> str:
+    """A row error in the reader's language (the importer writes codes)."""
+    return import_message(error.code, error.params, error.reason)
+
+
 def _vacancy_fields(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(_VACANCY_TYPES) - {"template_id", "state", "comment"}
     if unknown:
-        raise ApiError(422, "Unknown fields.", {f: "unknown field" for f in sorted(unknown)})
+        raise ApiError(422, _("Unknown fields."), {f: _("unknown field") for f in sorted(unknown)})
     errors, out = {}, {}
     for name, types in _VACANCY_TYPES.items():
         if name not in data:
             continue
         value = data[name]
         if isinstance(value, bool) or not isinstance(value, types):
-            errors[name] = f"must be {' or '.join(t.__name__ for t in types)}"
+            errors[name] = str(_EXPECTED[types])
             continue
         if name in _VACANCY_RANGES and not _VACANCY_RANGES[name][0] <= value <= _VACANCY_RANGES[name][1]:
-            errors[name] = "must be between {} and {}".format(*_VACANCY_RANGES[name])
+            low, high = _VACANCY_RANGES[name]
+            errors[name] = _("must be between %(low)s and %(high)s", low=low, high=high)
             continue
         if name == "target_start" and value is not None:
             try:
                 value = date.fromisoformat(value)
             except ValueError:
-                errors[name] = "must be a date YYYY-MM-DD"
+                errors[name] = _("must be a date YYYY-MM-DD")
                 continue
         out[name] = value.strip() if isinstance(value, str) else value
     if errors:
-        raise ApiError(422, "Some fields are not valid.", errors)
+        raise ApiError(422, not_valid(), errors)
     return out
 
 
@@ -137,7 +183,7 @@ def openapi():
 def vacancies_list():
     state = request.args.get("state")
     if state and state not in VACANCY_STATES:
-        raise ApiError(400, f"state must be one of {', '.join(VACANCY_STATES)}.")
+        raise ApiError(400, _("state must be one of %(codes)s.", codes=", ".join(VACANCY_STATES)))
     items = db.session.scalars(vacancy_services.visible_vacancies(current_user, state)).all()
     return jsonify(items=[_vacancy_json(v) for v in items])
 
@@ -151,7 +197,7 @@ def vacancies_create():
     if data.get("template_id") is not None:
         template = db.session.get(JobTemplate, _json_id(data["template_id"], "template_id"))
         if template is None:
-            raise ApiError(422, "Some fields are not valid.", {"template_id": "no such template"})
+            raise ApiError(422, not_valid(), {"template_id": _("no such template")})
     try:
         vacancy = vacancy_services.request_vacancy(template, fields, current_user)
     except vacancy_services.VacancyError as exc:
@@ -177,10 +223,10 @@ def vacancies_update(vacancy_id: int):
     fields = _vacancy_fields(data)
     target = data.get("state")
     if target is not None and target not in VACANCY_STATES:
-        raise ApiError(422, "Some fields are not valid.", {"state": f"one of {', '.join(VACANCY_STATES)}"})
+        raise ApiError(422, not_valid(), {"state": _one_of(VACANCY_STATES)})
     comment = data.get("comment") or ""
     if not isinstance(comment, str):
-        raise ApiError(422, "Some fields are not valid.", {"comment": "must be str"})
+        raise ApiError(422, not_valid(), {"comment": str(_EXPECTED[(str,)])})
     try:
         if fields:
             ensure("vacancy.edit", vacancy)
@@ -188,7 +234,7 @@ def vacancies_update(vacancy_id: int):
         if target is not None and target != vacancy.state:
             vacancy_services.transition(vacancy, target, current_user, comment)
     except PermissionError as exc:
-        raise ApiError(403, "You may not move this vacancy to that state.") from exc
+        raise ApiError(403, _("You may not move this vacancy to that state.")) from exc
     except vacancy_services.VacancyError as exc:
         raise ApiError(409 if target else 422, str(exc)) from exc
     db.session.commit()
@@ -200,12 +246,12 @@ def vacancies_update(vacancy_id: int):
 def candidates_list():
     vacancy_id = request.args.get("vacancy_id", type=db_int)
     if vacancy_id is None:
-        raise ApiError(400, "Give vacancy_id: candidates are listed per vacancy pipeline.")
+        raise ApiError(400, _("Give vacancy_id: candidates are listed per vacancy pipeline."))
     vacancy = _get(Vacancy, vacancy_id)
     ensure("vacancy.candidates", vacancy)
     stage = request.args.get("stage")
     if stage and stage not in ALL_STAGES:
-        raise ApiError(400, f"stage must be one of {', '.join(ALL_STAGES)}.")
+        raise ApiError(400, _("stage must be one of %(codes)s.", codes=", ".join(ALL_STAGES)))
     per_page = min(max(request.args.get("per_page", 50, type=db_int), 1), 200)
     flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"),
                                             source=request.args.get("source"), city=request.args.get("city"))
@@ -226,9 +272,9 @@ def candidates_read(candidate_id: int):
 def _json_id(value: Any, field: str) -> int:
     """An id from a JSON body: an integer a database column can hold."""
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ApiError(422, "Some fields are not valid.", {field: "must be int"})
+        raise ApiError(422, not_valid(), {field: str(_EXPECTED[(int,)])})
     if not 0 < value < 2**31:
-        raise ApiError(404, "Not found.")
+        raise ApiError(404, _("Not found."))
     return value
 
 
@@ -236,7 +282,7 @@ def _vacancy_for_candidates(vacancy_id: Any) -> Vacancy:
     vacancy = _get(Vacancy, _json_id(vacancy_id, "vacancy_id"))
     if not can("vacancy.manage_candidates", vacancy):
         if vacancy.state not in ("open", "on_hold"):
-            raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")
+            raise _closed_vacancy(vacancy)
         abort(403)
     return vacancy
 
@@ -248,16 +294,16 @@ def candidates_create():
     vacancy = _vacancy_for_candidates(data.get("vacancy_id"))
     unknown = set(data) - set(importer.FIELDS) - {"vacancy_id"}
     if unknown:
-        raise ApiError(422, "Unknown fields.", {f: "unknown field" for f in sorted(unknown)})
+        raise ApiError(422, _("Unknown fields."), {f: _("unknown field") for f in sorted(unknown)})
     row, errors = importer.check_candidate(data, 0, lambda f: f)
     if row is None:
-        raise ApiError(422, "Some fields are not valid.", {e.column: e.reason for e in errors})
+        raise ApiError(422, not_valid(), {e.column: _reason(e) for e in errors})
     try:
         result = candidate_services.add_row(vacancy, row) if vacancy.state == "open" else None
     except candidate_services.CandidateError as exc:
         raise ApiError(409, str(exc)) from exc
     if result is None:
-        raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")
+        raise _closed_vacancy(vacancy)
     db.session.commit()
     status = 201 if result.created else 200
     body = _candidate_json(result.candidate, result.application)
@@ -272,43 +318,45 @@ def candidates_import(vacancy_id: int):
     unless ?skip_invalid=true."""
     vacancy = _vacancy_for_candidates(vacancy_id)
     if vacancy.state != "open":
-        raise ApiError(409, f"Only open vacancies take candidates; this one is {vacancy.state}.")
+        raise _closed_vacancy(vacancy)
     items = request.get_json(silent=True)
     if not isinstance(items, list):
-        raise ApiError(400, "The body must be a JSON list of candidates.")
+        raise ApiError(400, _("The body must be a JSON list of candidates."))
     if len(items) > MAX_BULK:
-        raise ApiError(413, f"At most {MAX_BULK} candidates per request.")
+        raise ApiError(413, ngettext("At most %(num)d candidate per request.",
+                                     "At most %(num)d candidates per request.", MAX_BULK))
     skip_invalid = request.args.get("skip_invalid", "false").lower() in ("1", "true", "yes")
     errors: list[dict[str, Any]] = []
     rows: list[importer.CandidateRow] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            errors.append({"index": index, "field": None, "reason": "must be an object"})
+            errors.append({"index": index, "field": None, "reason": _("must be an object")})
             continue
         unknown = set(item) - set(importer.FIELDS)
         for name in sorted(unknown):
-            errors.append({"index": index, "field": name, "reason": "unknown field"})
+            errors.append({"index": index, "field": name, "reason": _("unknown field")})
         refused = non_finite_fields(item)
-        errors.extend({"index": index, "field": path, "reason": "must be a finite number"} for path in refused)
+        errors.extend({"index": index, "field": path, "reason": _("must be a finite number")} for path in refused)
         if refused:
             continue
         row, row_errors = importer.check_candidate(item, index, lambda f: f)
-        errors.extend({"index": index, "field": e.column, "reason": e.reason} for e in row_errors)
+        errors.extend({"index": index, "field": e.column, "reason": _reason(e)} for e in row_errors)
         if row is None or unknown:
             continue
         keys = [k for k in (row.email_norm and "e:" + row.email_norm, row.phone_norm and "p:" + row.phone_norm) if k]
         first = next((seen[k] for k in keys if k in seen), None)
         if first is not None:
             errors.append({"index": index, "field": "email" if row.email_norm else "phone",
-                           "reason": f"duplicate of item {first}"})
+                           "reason": _("duplicate of item %(index)d", index=first)})
             continue
         for key in keys:
             seen[key] = index
         rows.append(row)
     if errors and not skip_invalid:
-        raise ApiError(422, f"{len({e['index'] for e in errors})} items are not valid; nothing was imported.",
-                       errors)
+        bad = len({e["index"] for e in errors})
+        raise ApiError(422, ngettext("%(num)d item is not valid; nothing was imported.",
+                                     "%(num)d items are not valid; nothing was imported.", bad), errors)
     counts = candidate_services.add_rows(vacancy, rows)
     db.session.commit()
     current_app.logger.info("api import into vacancy %s: %s created", vacancy.id, counts.created)

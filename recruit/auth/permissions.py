@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, g, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 ANY_ROLE = "*"
@@ -61,18 +62,18 @@ def check_request():
     access = access_of(endpoint)
     if access is None:
         current_app.logger.error("endpoint %s has no access rule; refused", endpoint)
-        return _deny(403, "This page has no access rule.")
+        return _deny(403, _("This page has no access rule."))
     if access.public:
         return None
     if not current_user.is_authenticated:
         if _is_api():
-            return _deny(401, "A valid API token is required (Authorization: Bearer <token>).")
+            return _deny(401, _("A valid API token is required (Authorization: Bearer <token>)."))
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
     if _is_api() and not g.get("token_auth"):
-        return _deny(401, "The API takes token authentication only.")
+        return _deny(401, _("The API takes token authentication only."))
     if ANY_ROLE in access.roles or current_user.has_role(*access.roles):
         return None
-    return _deny(403, "Your role does not give access to this.")
+    return _deny(403, _("Your role does not give access to this."))
 
 
 _POLICIES: dict[str, Callable[[Any, Any], bool]] = {}
@@ -97,7 +98,7 @@ def ensure(action: str, obj: Any = None) -> None:
     """Abort with 403 (JSON on the API) unless the current user may do `action` on `obj`."""
     if not can(action, obj):
         if _is_api():
-            response = jsonify(error={"status": 403, "message": "You may not do this with this object."})
+            response = jsonify(error={"status": 403, "message": _("You may not do this with this object.")})
             response.status_code = 403
             abort(response)
         abort(403)

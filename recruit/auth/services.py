@@ -13,6 +13,7 @@ from recruit import audit, emails
 from recruit.auth import sessions
 from recruit.auth.models import ROLES, ApiToken, User, verify_password
 from recruit.extensions import db
+from recruit.i18n import in_language, organisation_default
 from recruit.keys import signing_keys
 from recruit.mail import absolute_url, queue_mail
 from recruit.timeutil import utcnow
@@ -93,14 +94,20 @@ def invite_user(email: str, full_name: str, roles: list[str]) -> User:
     user = create_user(email, full_name, roles)
     token = make_password_token(user, "invite")
     link = absolute_url("auth.set_password", token=token, purpose="invite")
-    queue_mail(
-        user.email,
-        _("You are invited to Recruit"),
-        _("Hello %(name)s,\n\nAn account was created for you. Choose your password here "
-          "(the link works for 7 days):\n%(link)s\n", name=user.full_name, link=link),
-        kind="invitation",
-    )
+    with in_language(_users_language(user)):
+        queue_mail(
+            user.email,
+            _("You are invited to Recruit"),
+            _("Hello %(name)s,\n\nAn account was created for you. Choose your password here "
+              "(the link works for 7 days):\n%(link)s\n", name=user.full_name, link=link),
+            kind="invitation",
+        )
     return user
+
+
+def _users_language(user: User) -> str | None:
+    """What a message to a user is written in: their own choice, else the organisation's."""
+    return user.locale or organisation_default()
 
 
 def request_password_reset(email: str) -> None:
@@ -110,13 +117,14 @@ def request_password_reset(email: str) -> None:
         return
     token = make_password_token(user, "reset")
     link = absolute_url("auth.set_password", token=token, purpose="reset")
-    queue_mail(
-        user.email,
-        _("Reset your Recruit password"),
-        _("Hello %(name)s,\n\nSomeone asked to reset your password. If it was you, open this link "
-          "within an hour:\n%(link)s\n\nIf it was not, ignore this message.", name=user.full_name, link=link),
-        kind="password_reset",
-    )
+    with in_language(_users_language(user)):
+        queue_mail(
+            user.email,
+            _("Reset your Recruit password"),
+            _("Hello %(name)s,\n\nSomeone asked to reset your password. If it was you, open this link "
+              "within an hour:\n%(link)s\n\nIf it was not, ignore this message.", name=user.full_name, link=link),
+            kind="password_reset",
+        )
     audit.record("user.password_reset_requested", user)
 
 
