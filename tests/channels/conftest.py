@@ -1,6 +1,7 @@
 """A client for the channel page. Until recruit/__init__.py registers the
 channels blueprint, a second application on the same test database carries
-it (a blueprint cannot join an application that has served requests)."""
+it (a blueprint cannot join an application that has served requests); its
+connections are closed after each test, before the next reset."""
 
 import pytest
 
@@ -10,7 +11,8 @@ _SECOND: dict[str, object] = {}
 @pytest.fixture
 def channels_app(clean_app):
     if "channels.index" in clean_app.view_functions:
-        return clean_app
+        yield clean_app
+        return
     if "app" not in _SECOND:
         from config import TestConfig
         from recruit import create_app
@@ -20,4 +22,10 @@ def channels_app(clean_app):
         app = create_app(type("ChannelsConfig", (TestConfig,), settings))
         app.register_blueprint(bp)
         _SECOND["app"] = app
-    return _SECOND["app"]
+    app = _SECOND["app"]
+    yield app
+    from recruit.extensions import db
+
+    with app.app_context():  # the next test's reset replaces the database file under these connections
+        db.session.remove()
+        db.engine.dispose()
