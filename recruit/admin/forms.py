@@ -75,14 +75,16 @@ HOLIDAY_KINDS = {DAY_OFF: _l("Day off"), WORKING_DAY: _l("Working day")}
 
 
 class HolidayForm(FlaskForm):
-    day = DateField(_l("Date"), validators=[DataRequired()])
-    name = StringField(_l("Name"), validators=[Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=list(HOLIDAY_KINDS.items()), default=DAY_OFF,
+    # Ids of their own: the settings form on the same page has a "name" too.
+    day = DateField(_l("Date"), validators=[DataRequired()], id="holiday_day")
+    name = StringField(_l("Name"), validators=[Length(max=120)], id="holiday_name")
+    kind = SelectField(_l("Kind"), choices=list(HOLIDAY_KINDS.items()), default=DAY_OFF, id="holiday_kind",
                        description=_l("A working day is worked whatever the weekday: a Saturday moved by decree."))
 
 
 class HolidayImportForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)],
+                        id="holidays_year")
 
 
 class FirstStartForm(FlaskForm):

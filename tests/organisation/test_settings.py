@@ -141,3 +141,15 @@ def test_first_start_sets_the_country_and_imports_this_years_holidays(client, lo
     refused = client.post("/admin/first-start", data={}).get_data(as_text=True)
     assert "Choose the organisation" in refused
 
+
+
+def test_every_field_on_the_settings_page_has_its_own_label(client, login_as):
+    login_as("admin")
+    client.post("/admin/settings/country-defaults", data={"country": "BA"})
+    page = client.get("/admin/settings").get_data(as_text=True)
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for tag in re.findall(r'<(?:select|input)[^>]*>', page):
+        control = re.search(r' id="([^"]+)"', tag)
+        if 'type="hidden"' not in tag:
+            assert control and f'for="{control.group(1)}"' in page, tag
