@@ -5,6 +5,9 @@ connections are closed after each test, before the next reset."""
 
 import pytest
 
+from recruit.auth import services as accounts
+from recruit.vacancies import services as vs
+
 _SECOND: dict[str, object] = {}
 
 
@@ -29,3 +32,15 @@ def channels_app(clean_app):
     with app.app_context():  # the next test's reset replaces the database file under these connections
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def world(ctx):
+    admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
+    vacancy = vs.request_vacancy(None, {"position": "Client manager", "headcount": 2}, admin)
+    for target in ("in_review", "approved", "open"):
+        for item in vacancy.reviews:
+            vs.review(vacancy, item.id, "approved", "", item.reviewer)
+        vs.transition(vacancy, target, admin)
+    ctx.session.flush()
+    return {"admin": admin, "vacancy": vacancy}

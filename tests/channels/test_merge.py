@@ -8,25 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.audit import AuditEntry
-from recruit.auth import services as accounts
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import channels
-from recruit.vacancies import services as vs
 from recruit.vacancies.models import Candidate, ChannelAlias, SourceChannel
 
 pytestmark = pytest.mark.pg
-
-
-@pytest.fixture
-def world(ctx):
-    admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
-    vacancy = vs.request_vacancy(None, {"position": "Client manager", "headcount": 2}, admin)
-    for target in ("in_review", "approved", "open"):
-        for item in vacancy.reviews:
-            vs.review(vacancy, item.id, "approved", "", item.reviewer)
-        vs.transition(vacancy, target, admin)
-    ctx.session.flush()
-    return {"admin": admin, "vacancy": vacancy}
 
 
 def _candidates(world, *sources):
