@@ -262,7 +262,9 @@ def respond(token: str):
     the link changes it, and it is kept for what is sent to them next."""
     booking = iv.booking_from_token(token)
     if booking is None:
-        _speak(asked_in_url() or iv.language_of_token(token) or iv.organisation_language())
+        known = None if asked_in_url() else iv.language_of_token(token)
+        if known:  # a link we signed, for a known candidate; otherwise the visitor's language as on any page
+            _speak(known)
         return render_template("interviews/link_expired.html"), 410
     asked = asked_in_url()
     if asked and request.method == "GET" and iv.set_candidate_language(booking, asked):
