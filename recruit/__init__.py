@@ -309,6 +309,7 @@ def register_template_helpers(app: Flask) -> None:
     for feature in (vacancy_labels, interview_labels, training_labels, quiz_labels):
         feature.register()
     app.jinja_env.filters["money"] = money.format_money
+    app.jinja_env.filters["phone"] = __import__("recruit.vacancies.candidates", fromlist=["_"]).phone_display
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES,
                                  url_in_language=i18n.url_in, labels=i18n.labels,
                                  current_language=lambda: str(get_locale()))

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from recruit import audit, jobs
 from recruit.exports import clean_filename
@@ -18,7 +19,7 @@ from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
-from recruit.vacancies.candidates import CandidateError, _require_open, add_rows
+from recruit.vacancies.candidates import CandidateError, _require_open, add_rows, phone_region
 from recruit.vacancies.erasure import Erasure, erasure_step
 from recruit.vacancies.messages import file_error
 from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
@@ -62,6 +63,27 @@ def preview(batch: ImportBatch) -> tuple[list[str], list[tuple[int, list[str]]]]
     return data.headers, data.rows[:PREVIEW_ROWS]
 
 
+def choose_encoding(batch: ImportBatch, encoding: str) -> None:
+    """Read the stored file again in the encoding the user chose on the
+    preview page; the mapping is guessed again from the headers as they now
+    read, and an earlier check no longer holds."""
+    if encoding not in importer.ENCODINGS:
+        raise CandidateImportError(_("Choose one of the listed encodings."))
+    if batch.status not in ("uploaded", "checked"):
+        raise CandidateImportError(_("This import was already run or dropped."))
+    if encoding == batch.encoding:
+        return
+    batch.encoding = encoding
+    try:
+        data = parsed(batch)
+    except importer.FileError as exc:
+        raise CandidateImportError(file_error(exc)) from exc
+    batch.mapping = importer.guess_mapping(data.headers)
+    batch.status = "uploaded"
+    batch.report = {"rows": len(data.rows)}
+    db.session.flush()
+
+
 def _existing_keys(rows: list[importer.CandidateRow]) -> tuple[set[str], set[str]]:
     emails = {r.email_norm for r in rows if r.email_norm}
     phones = {r.phone_norm for r in rows if r.phone_norm}
@@ -98,17 +120,21 @@ def check(batch: ImportBatch, mapping: dict[str, int | None], *, encoding: str |
         headers = len(data.headers)
         clean = {f: (i if i is not None and 0 <= i < headers else None) for f, i in mapping.items()
                  if f in importer.FIELDS}
-        result = importer.validate(data, clean)
+        result = importer.validate(data, clean, region=phone_region())
     except importer.FileError as exc:
         raise CandidateImportError(file_error(exc)) from exc
     emails, phones = _existing_keys(result.valid)
     known = sum(1 for r in result.valid if (r.email_norm in emails) or (r.phone_norm in phones))
     errors = [e.as_dict() for e in result.errors]
+    warnings = [w.as_dict() for w in result.warnings]
     batch.mapping = clean
     batch.status = "checked"
     batch.report = {"rows": len(data.rows), "valid": len(result.valid), "known": known,
                     "bad_lines": result.bad_lines[:MAX_REPORTED_ERRORS],
-                    "errors": errors[:MAX_REPORTED_ERRORS], "error_count": len(errors)}
+                    "errors": errors[:MAX_REPORTED_ERRORS], "error_count": len(errors),
+                    # imported all the same, a value left out: shown beside the errors
+                    "warnings": warnings[:MAX_REPORTED_ERRORS], "warning_count": len(warnings),
+                    "notices": [n.as_dict() for n in data.notices]}
     db.session.flush()
     return CheckResult(len(result.valid), known, errors)
 
@@ -119,8 +145,10 @@ def run(batch: ImportBatch, *, skip_bad_rows: bool) -> str:
     if batch.status != "checked":
         raise CandidateImportError(_("Check the file before importing it."))
     if batch.report.get("error_count") and not skip_bad_rows:
-        raise CandidateImportError(_("%(n)d rows have errors. Fix the file and upload it again, or choose to import "
-                             "only the valid rows.", n=batch.report["error_count"]))
+        raise CandidateImportError(ngettext(
+            "%(num)d row has errors. Fix the file and upload it again, or choose to import only the valid rows.",
+            "%(num)d rows have errors. Fix the file and upload it again, or choose to import only the valid rows.",
+            batch.report["error_count"]))
     if not batch.report.get("valid"):
         raise CandidateImportError(_("No row is valid; nothing to import."))
     batch.status = "queued"
@@ -148,7 +176,7 @@ def execute(batch_id: int) -> None:
         vacancy = batch.vacancy
         _require_open(vacancy)
         data = parsed(batch)
-        result = importer.validate(data, batch.mapping)
+        result = importer.validate(data, batch.mapping, region=phone_region())
         if result.errors and not batch.report.get("skip_bad_rows"):
             raise CandidateImportError(_("The file has rows with errors."))
         counts = add_rows(vacancy, result.valid, progress=jobs.report_progress)

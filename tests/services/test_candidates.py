@@ -8,10 +8,11 @@ import sqlalchemy as sa
 
 from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
+from recruit.organisation.services import get_settings
 from recruit.timeutil import utcnow
 from recruit.vacancies import candidates as cs
+from recruit.vacancies import channels, imports
 from recruit.vacancies import erasure as er
-from recruit.vacancies import imports
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, ImportBatch
 from recruit.vacancies.resumes import detect_type
@@ -42,6 +43,7 @@ def _second_vacancy(vacancy):
 
 
 def test_known_email_or_phone_links_the_existing_candidate(vacancy, ctx):
+    get_settings().phone_region = "RU"  # "8 (916) ..." is a Russian number written the national way
     first = cs.add_candidate(vacancy, {"full_name": "Ivan", "email": "Ivan@X.test", "phone": "+7 916 123-45-67"})
     again = cs.add_candidate(vacancy, {"full_name": "Ivan P.", "email": "ivan@x.test"})
     assert first.created and not again.created and again.application is None
@@ -105,7 +107,9 @@ def test_pipeline_filters_and_search(vacancy, ctx):
     assert names(q="9000000005") == ["Person 5"]
     assert names(stage="hired") == []
     options = cs.filter_options()
-    assert options == {"sources": ["HeadHunter", "SuperJob"], "cities": ["Kazan", "Moscow"]}
+    # sources are stored as their canonical channel
+    assert options == {"sources": sorted(channels.canonical(s) for s in ("HeadHunter", "SuperJob")),
+                       "cities": ["Kazan", "Moscow"]}
 
 
 def _docx() -> bytes:
@@ -162,7 +166,7 @@ def test_anonymise_erases_person_and_keeps_counts(vacancy, ctx):
     person = ctx.session.get(Candidate, app.candidate_id)
     assert "Anna" not in person.full_name and person.email == "" and person.phone_norm is None
     assert person.notes == "" and person.city == "" and app.close_reason == ""
-    assert person.source == "HeadHunter" and not path.exists()
+    assert person.source == channels.canonical("HeadHunter") and not path.exists()
     assert vs.stage_counts(vacancy) == {"rejected": 1}
     assert cs.find_existing("anna@x.test", None) is None
 
