@@ -1,14 +1,16 @@
 """Moodle GIFT import and export for the question types we support.
 
 `parse` reads a whole file and either returns every question or raises
-GiftError naming the line and the reason: a malformed file imports nothing.
-`dump` writes questions back so that parse(dump(questions)) gives them again.
-No Flask here."""
+GiftError naming the line and the reason (in the current language): a
+malformed file imports nothing. `dump` writes questions back so that
+parse(dump(questions)) gives them again. No request, no database."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from flask_babel import gettext as _
 
 from recruit.quizzes.types import Choice, NumericAnswer, Question, QuestionError, validate
 
@@ -18,7 +20,7 @@ _ESCAPED = {c: f"\x00{i}\x00" for i, c in enumerate(SPECIAL)}
 
 class GiftError(ValueError):
     def __init__(self, line: int, reason: str):
-        super().__init__(f"line {line}: {reason}")
+        super().__init__(_("line %(line)d: %(reason)s", line=line, reason=reason))
         self.line, self.reason = line, reason
 
 
@@ -75,11 +77,11 @@ def _blocks(source: str) -> list[_Block | tuple[int, str]]:
         protected = _protect(line)
         depth += protected.count("{") - protected.count("}")
         if depth < 0:
-            raise GiftError(number, "a “}” closes nothing")
+            raise GiftError(number, _("a “}” closes nothing"))
         if depth > 1:
-            raise GiftError(number, "answers cannot be nested")
+            raise GiftError(number, _("answers cannot be nested"))
     if depth:
-        raise GiftError(start, "the answer block is not closed with “}”")
+        raise GiftError(start, _("the answer block is not closed with “}”"))
     if current:
         items.append(_Block(start, "\n".join(current)))
     return items
@@ -87,7 +89,7 @@ def _blocks(source: str) -> list[_Block | tuple[int, str]]:
 
 def parse(source: str) -> list[Question]:
     if "\x00" in source:
-        raise GiftError(1, "the file is not text")
+        raise GiftError(1, _("the file is not text"))
     category = ""
     questions: list[Question] = []
     for item in _blocks(source.replace("\r\n", "\n").lstrip("\ufeff")):
@@ -102,7 +104,7 @@ def parse(source: str) -> list[Question]:
             raise GiftError(item.line, str(exc)) from exc
         questions.append(question)
     if not questions:
-        raise GiftError(1, "no questions found")
+        raise GiftError(1, _("no questions found"))
     return questions
 
 
@@ -115,7 +117,7 @@ def _question(block: _Block) -> Question:
         text = text[match.end():]
     opening, closing = text.find("{"), text.rfind("}")
     if opening < 0 or closing < opening:
-        raise GiftError(block.line, "a question needs an answer block in “{ }” (use “{}” for an essay)")
+        raise GiftError(block.line, _("a question needs an answer block in “{ }” (use “{}” for an essay)"))
     stem = text[:opening] + (" _____ " + text[closing + 1:] if text[closing + 1:].strip() else "")
     answers = text[opening + 1:closing].strip()
     text_format = "moodle"
@@ -149,12 +151,13 @@ def _question(block: _Block) -> Question:
     items = _items(answers, block.line)
     if any(prefix == "=" and "->" in body for prefix, _w, body, _f in items):
         if any(prefix != "=" for prefix, *_ in items):
-            raise GiftError(block.line, "a matching question has only “=” pairs")
+            raise GiftError(block.line, _("a matching question has only “=” pairs"))
         question.kind = "matching"
         for _prefix, _weight, body, _feedback in items:
             left, sep, right = body.partition("->")
             if not sep or not left.strip() or not right.strip():
-                raise GiftError(block.line, f"“{_restore(body)}” is not a pair written “left -> right”")
+                raise GiftError(block.line, _("“%(text)s” is not a pair written “left -> right”",
+                                                  text=_restore(body)))
             question.pairs.append((_restore(left), _restore(right)))
         return question
     has_wrong = any(prefix == "~" for prefix, *_ in items)
@@ -174,7 +177,8 @@ def _question(block: _Block) -> Question:
 def _items(answers: str, line: int) -> list[tuple[str, float | None, str, str]]:
     parts = re.split(r"(?=[=~])", answers)
     if parts and parts[0].strip():
-        raise GiftError(line, f"“{_restore(parts[0])[:40]}” is not an answer (answers start with = or ~)")
+        raise GiftError(line, _("“%(text)s” is not an answer (answers start with = or ~)",
+                                   text=_restore(parts[0])[:40]))
     items = []
     for part in parts[1:]:
         prefix, body = part[0], part[1:].strip()
@@ -183,11 +187,11 @@ def _items(answers: str, line: int) -> list[tuple[str, float | None, str, str]]:
         if match:
             weight = float(match.group(1)) / 100.0
             if not -1.0 <= weight <= 1.0:
-                raise GiftError(line, f"the weight {match.group(1)} % is outside -100..100")
+                raise GiftError(line, _("the weight %(weight)s %% is outside -100..100", weight=match.group(1)))
             body = body[match.end():]
         body, _sep, feedback = body.partition("#")
         if not body.strip():
-            raise GiftError(line, "an answer is empty")
+            raise GiftError(line, _("an answer is empty"))
         items.append((prefix, weight, body.strip(), feedback.strip()))
     return items
 
@@ -209,7 +213,8 @@ def _numeric(question: Question, spec: str, line: int) -> Question:
             else:
                 answer = NumericAnswer(value=float(value))
         except ValueError as exc:
-            raise GiftError(line, f"“{value}” is not a number, a number:tolerance or a low..high range") from exc
+            raise GiftError(line, _("“%(value)s” is not a number, a number:tolerance or a low..high range",
+                                   value=value)) from exc
         answer.fraction = weight if weight is not None else 1.0
         answer.feedback = _restore(feedback or inline_feedback)
         question.numbers.append(answer)

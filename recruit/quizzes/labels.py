@@ -1,5 +1,12 @@
 """Words for the codes this feature stores (states, kinds, outcomes): pages
-show them through the `label` filter, never the code itself."""
+show them through the `label` filter, never the code itself.
+
+The kinds:
+- `attempt_state`: an attempt's state (models.ATTEMPT_STATES), lower case,
+  as it sits after "Attempt 2:";
+- `question_type`: a question's kind (types.REGISTRY);
+- `review_level`: what a hire sees after an attempt (models.REVIEW_LEVELS);
+- `quiz_yes_no`: the yes/no cells of the results export."""
 
 from __future__ import annotations
 
@@ -7,7 +14,37 @@ from flask_babel import lazy_gettext as _l
 
 from recruit.i18n import register_labels
 
+ATTEMPT_STATE = {
+    "in_progress": _l("in progress"),
+    "submitted": _l("submitted"),
+    "graded": _l("graded"),
+}
+
+QUESTION_TYPE = {
+    "single": _l("Single choice"),
+    "multiple": _l("Multiple choice (partial credit)"),
+    "true_false": _l("True / false"),
+    "numeric": _l("Number (with tolerance)"),
+    "short": _l("Short answer"),
+    "matching": _l("Matching"),
+    "essay": _l("Essay (graded by a person)"),
+}
+
+REVIEW_LEVEL = {
+    "score": _l("the score and whether they passed"),
+    "marks": _l("also the points and whether each answer is right"),
+    "answers": _l("also the right answers, the feedback and the comments"),
+}
+
+YES_NO = {
+    "yes": _l("yes"),
+    "no": _l("no"),
+}
+
 
 def register() -> None:
     """Called by create_app."""
-    register_labels("quizzes_example", {"example": _l("Example")})
+    register_labels("attempt_state", ATTEMPT_STATE)
+    register_labels("question_type", QUESTION_TYPE)
+    register_labels("review_level", REVIEW_LEVEL)
+    register_labels("quiz_yes_no", YES_NO)

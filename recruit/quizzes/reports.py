@@ -9,9 +9,11 @@ import statistics
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.i18n import label
 from recruit.quizzes import allowances, stats
 from recruit.quizzes.models import Attempt, Quiz
 
@@ -85,11 +87,20 @@ def quiz_statistics(quiz: Quiz, viewer: User) -> dict[str, Any]:
             "mean_minutes": statistics.fmean(durations) if durations else None, "items": items}
 
 
+def results_header() -> list[str]:
+    """The results export's column names, in the reader's language."""
+    return [_("Name"), _("E-mail"), _("Attempt"), _("State"), _("Started"), _("Submitted"), _("Score"),
+            _("Maximum score"), _("Passed"), _("Signed off")]
+
+
+def _yes_no(value: bool) -> str:
+    return label("yes" if value else "no", "quiz_yes_no")
+
+
 def results_rows(quiz: Quiz, viewer: User):
     for attempt in db.session.scalars(_in_scope(sa.select(Attempt).where(Attempt.quiz_id == quiz.id), viewer)
                                       .order_by(Attempt.user_id, Attempt.number)).unique():
-        yield [attempt.user.full_name, attempt.user.email, attempt.number, attempt.state,
+        yield [attempt.user.full_name, attempt.user.email, attempt.number, label(attempt.state, "attempt_state"),
                attempt.started_at.isoformat(), attempt.submitted_at.isoformat() if attempt.submitted_at else "",
                "" if attempt.score is None else attempt.score, attempt.max_score,
-               "" if attempt.passed is None else ("yes" if attempt.passed else "no"),
-               "yes" if attempt.signed_off_at else "no"]
+               "" if attempt.passed is None else _yes_no(attempt.passed), _yes_no(attempt.signed_off_at is not None)]

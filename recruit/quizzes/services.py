@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from recruit import audit
+from recruit import audit, i18n
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.quizzes import allowances, drawing, gift, types
@@ -32,6 +33,11 @@ GRACE = timedelta(seconds=30)
 
 class QuizError(ValueError):
     pass
+
+
+def _language_of(user: User) -> str:
+    """What a person's mail is written in: their own language, else the organisation's."""
+    return i18n.first_shipped(user.locale, i18n.organisation_default())
 
 
 # --- the bank ------------------------------------------------------------------------
@@ -177,7 +183,8 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, *,
     earlier = attempts_of(quiz, user)
     limit = allowances.attempt_limit_for(quiz, user.id)
     if len(earlier) >= limit:
-        raise QuizError(_("You have used all %(n)d attempts.", n=limit))
+        raise QuizError(ngettext("You have used your %(num)d attempt.", "You have used all %(num)d attempts.",
+                                 limit))
     rng = rng or random.SystemRandom()  # draws and order nobody can predict from the quiz and the user
     versions = _questions_for(quiz, rng, earlier)
     if not versions:
@@ -318,7 +325,7 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
     if attempt.signed_off_at is not None:
         raise QuizError(_("The result is already signed off."))
     if not 0 <= points <= item.version.points:
-        raise QuizError(_("Points run from 0 to %(max)s.", max=item.version.points))
+        raise QuizError(_("Points run from 0 to %(max)s.", max=format_decimal(item.version.points)))
     if item.version.kind != "essay" and not reason.strip():
         raise QuizError(_("Say why the automatic score is overridden."))
     item.points, item.comment = round(points, 4), comment.strip()
@@ -331,11 +338,13 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
     if attempt.state == "graded":
         from recruit.mail import absolute_url, queue_mail
 
-        queue_mail(attempt.user.email, _("Your result: %(title)s", title=attempt.quiz.title),
-                   _("Hello %(name)s,\n\nYour answers are graded: %(score)s of %(max)s points. Your result "
-                     "is here:\n%(link)s", name=attempt.user.full_name, score=f"{attempt.score:g}",
-                     max=f"{attempt.max_score:g}", link=absolute_url("quizzes.attempt", attempt_id=attempt.id)),
-                   kind="quiz.result")
+        with i18n.in_language(_language_of(attempt.user)):
+            queue_mail(attempt.user.email, _("Your result: %(title)s", title=attempt.quiz.title),
+                       _("Hello %(name)s,\n\nYour answers are graded: %(score)s of %(max)s points. Your result "
+                         "is here:\n%(link)s", name=attempt.user.full_name, score=format_decimal(attempt.score),
+                         max=format_decimal(attempt.max_score),
+                         link=absolute_url("quizzes.attempt", attempt_id=attempt.id)),
+                       kind="quiz.result")
     audit.record("attempt.grade", attempt, actor_id=grader.id, position=item.position, points=points,
                  override=bool(reason.strip()))
 
@@ -403,11 +412,15 @@ def request_retake(attempt: Attempt, mentor: User, note: str = "") -> Attempt:
     db.session.flush()
     from recruit.mail import absolute_url, queue_mail
 
-    body = _("Hello %(name)s,\n\nYour mentor asks you to take “%(title)s” once more. You have %(left)s attempt(s) "
-             "left.\n\n%(note)s\n\nStart here:\n%(link)s", name=attempt.user.full_name, title=attempt.quiz.title,
-             left=attempts_left(attempt), note=note.strip(), link=absolute_url("quizzes.index"))
-    queue_mail(attempt.user.email, _("Please retake: %(title)s", title=attempt.quiz.title), body,
-               kind="quiz.retake")
+    with i18n.in_language(_language_of(attempt.user)):
+        body = ngettext("Hello %(name)s,\n\nYour mentor asks you to take “%(title)s” once more. You have "
+                        "%(num)d attempt left.\n\n%(note)s\n\nStart here:\n%(link)s",
+                        "Hello %(name)s,\n\nYour mentor asks you to take “%(title)s” once more. You have "
+                        "%(num)d attempts left.\n\n%(note)s\n\nStart here:\n%(link)s",
+                        attempts_left(attempt), name=attempt.user.full_name, title=attempt.quiz.title,
+                        note=note.strip(), link=absolute_url("quizzes.index"))
+        queue_mail(attempt.user.email, _("Please retake: %(title)s", title=attempt.quiz.title), body,
+                   kind="quiz.retake")
     audit.record("attempt.retake_requested", attempt, actor_id=mentor.id, note=note.strip()[:500])
     return attempt
 

@@ -1,12 +1,18 @@
 """Question types behind one interface (the CTFd pattern): each kind knows how
 to check its own definition and how to grade an answer. A new type is one
-class. No Flask, no database: the GIFT importer, the pages and the API share it."""
+class. No request, no database: the GIFT importer, the pages and the API share
+it. A type's name and its validation messages are in the current language
+(English outside an app)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from flask_babel import gettext as _
+
+from recruit.quizzes.labels import QUESTION_TYPE
 
 
 @dataclass
@@ -56,14 +62,14 @@ class QuestionError(ValueError):
 
 class QuestionType:
     kind: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[Any]  # a lazy string: str() names the type in the current language
     auto: ClassVar[bool] = True
 
     def validate(self, q: Question) -> None:
         if not q.text.strip():
-            raise QuestionError("the question has no text")
+            raise QuestionError(_("the question has no text"))
         if q.points <= 0:
-            raise QuestionError("a question is worth more than 0 points")
+            raise QuestionError(_("a question is worth more than 0 points"))
 
     def grade(self, q: Question, answer: Any) -> float | None:
         """The fraction (0..1) of the points earned; None when a person grades it."""
@@ -75,14 +81,14 @@ def _fraction_ok(value: float) -> bool:
 
 
 class SingleChoice(QuestionType):
-    kind, label = "single", "Single choice"
+    kind, label = "single", QUESTION_TYPE["single"]
 
     def validate(self, q):
         super().validate(q)
         if len(q.choices) < 2:
-            raise QuestionError("a choice question needs at least two choices")
+            raise QuestionError(_("a choice question needs at least two choices"))
         if not any(abs(c.fraction - 1.0) < 1e-9 for c in q.choices):
-            raise QuestionError("one choice must be fully correct")
+            raise QuestionError(_("one choice must be fully correct"))
 
     def grade(self, q, answer):
         if not isinstance(answer, int) or not 0 <= answer < len(q.choices):
@@ -91,16 +97,16 @@ class SingleChoice(QuestionType):
 
 
 class MultipleChoice(QuestionType):
-    kind, label = "multiple", "Multiple choice (partial credit)"
+    kind, label = "multiple", QUESTION_TYPE["multiple"]
 
     def validate(self, q):
         super().validate(q)
         if len(q.choices) < 2:
-            raise QuestionError("a choice question needs at least two choices")
+            raise QuestionError(_("a choice question needs at least two choices"))
         if not all(_fraction_ok(c.fraction) for c in q.choices):
-            raise QuestionError("weights run from -100 % to 100 %")
+            raise QuestionError(_("weights run from -100 % to 100 %"))
         if sum(c.fraction for c in q.choices if c.fraction > 0) < 1.0 - 1e-6:
-            raise QuestionError("the right choices must add up to 100 %")
+            raise QuestionError(_("the right choices must add up to 100 %"))
 
     def grade(self, q, answer):
         chosen = {a for a in answer if isinstance(a, int) and 0 <= a < len(q.choices)} if \
@@ -109,12 +115,12 @@ class MultipleChoice(QuestionType):
 
 
 class TrueFalse(QuestionType):
-    kind, label = "true_false", "True / false"
+    kind, label = "true_false", QUESTION_TYPE["true_false"]
 
     def validate(self, q):
         super().validate(q)
         if q.correct is None:
-            raise QuestionError("say whether the statement is true or false")
+            raise QuestionError(_("say whether the statement is true or false"))
 
     def grade(self, q, answer):
         return 1.0 if isinstance(answer, bool) and answer == q.correct else 0.0
@@ -133,17 +139,17 @@ def parse_number(raw: Any) -> float | None:
 
 
 class Numeric(QuestionType):
-    kind, label = "numeric", "Number (with tolerance)"
+    kind, label = "numeric", QUESTION_TYPE["numeric"]
 
     def validate(self, q):
         super().validate(q)
         if not q.numbers:
-            raise QuestionError("give the right number")
+            raise QuestionError(_("give the right number"))
         for item in q.numbers:
             if item.low is not None and item.high is not None and item.low > item.high:
-                raise QuestionError("a range runs from the lower number to the higher one")
+                raise QuestionError(_("a range runs from the lower number to the higher one"))
             if item.tolerance < 0:
-                raise QuestionError("a tolerance cannot be negative")
+                raise QuestionError(_("a tolerance cannot be negative"))
 
     def grade(self, q, answer):
         number = parse_number(answer)
@@ -158,12 +164,12 @@ def normalise_text(text: str, case_sensitive: bool) -> str:
 
 
 class ShortAnswer(QuestionType):
-    kind, label = "short", "Short answer"
+    kind, label = "short", QUESTION_TYPE["short"]
 
     def validate(self, q):
         super().validate(q)
         if not q.choices:
-            raise QuestionError("list at least one accepted answer")
+            raise QuestionError(_("list at least one accepted answer"))
 
     def grade(self, q, answer):
         given = normalise_text(answer, q.case_sensitive)
@@ -172,14 +178,14 @@ class ShortAnswer(QuestionType):
 
 
 class Matching(QuestionType):
-    kind, label = "matching", "Matching"
+    kind, label = "matching", QUESTION_TYPE["matching"]
 
     def validate(self, q):
         super().validate(q)
         if len(q.pairs) < 2:
-            raise QuestionError("matching needs at least two pairs")
+            raise QuestionError(_("matching needs at least two pairs"))
         if len({left for left, _right in q.pairs}) != len(q.pairs):
-            raise QuestionError("each item to match appears once")
+            raise QuestionError(_("each item to match appears once"))
 
     def grade(self, q, answer):
         if not isinstance(answer, dict):
@@ -189,7 +195,7 @@ class Matching(QuestionType):
 
 
 class Essay(QuestionType):
-    kind, label, auto = "essay", "Essay (graded by a person)", False
+    kind, label, auto = "essay", QUESTION_TYPE["essay"], False
 
     def grade(self, q, answer):
         return None
@@ -203,7 +209,7 @@ def question_type(kind: str) -> QuestionType:
     try:
         return REGISTRY[kind]
     except KeyError as exc:
-        raise QuestionError(f"unknown question type {kind!r}") from exc
+        raise QuestionError(_("unknown question type “%(kind)s”", kind=kind)) from exc
 
 
 def grade(q: Question, answer: Any) -> float | None:

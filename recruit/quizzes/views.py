@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -77,7 +78,7 @@ def bank():
                 flash(_("Nothing imported. %(reason)s", reason=str(exc)), "error")
             else:
                 db.session.commit()
-                flash(_("%(n)d questions imported.", n=len(created)), "success")
+                flash(ngettext("%(num)d question imported.", "%(num)d questions imported.", len(created)), "success")
         return redirect(url_for("quizzes.bank"))
     questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
                                         .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
@@ -146,16 +147,18 @@ def edit(quiz_id: int):
 
 def _quiz_from_form(questions, categories) -> Quiz:
     form = request.form
+    fields = {"time_limit_minutes": _("Time limit, minutes"), "pass_mark": _("Pass mark (percent)"),
+              "attempt_limit": _("Attempts")}
 
     def number(key, low, high, default):
         raw = form.get(key, "").strip()
         try:
             value = float(raw) if raw else default
         except ValueError as exc:
-            raise qs.QuizError(_("%(field)s is a number.", field=key.replace("_", " "))) from exc
+            raise qs.QuizError(_("%(field)s is a number.", field=fields.get(key, key))) from exc
         if not low <= value <= high:
-            raise qs.QuizError(_("%(field)s runs from %(low)s to %(high)s.", field=key.replace("_", " "),
-                                 low=low, high=high))
+            raise qs.QuizError(_("%(field)s runs from %(low)s to %(high)s.", field=fields.get(key, key),
+                                 low=format_decimal(low), high=format_decimal(high)))
         return value
 
     title, key = form.get("title", "").strip(), form.get("key", "").strip()
@@ -315,9 +318,8 @@ class _Prefixed:
 def statistics(quiz_id: int):
     quiz = _quiz(quiz_id)
     if request.args.get("format") == "csv":
-        return csv_download(f"quiz-{quiz.key}-results.csv", ["name", "email", "attempt", "state", "started",
-                                                              "submitted", "score", "max_score", "passed",
-                                                              "signed_off"], reports.results_rows(quiz, current_user))
+        return csv_download(f"quiz-{quiz.key}-results.csv", reports.results_header(),
+                            reports.results_rows(quiz, current_user))
     hires = reports.hires_on_quiz(quiz, current_user)
     return render_template("quizzes/statistics.html", quiz=quiz, data=reports.quiz_statistics(quiz, current_user),
                            hires=hires, everyone=reports.sees_every_hire(current_user),

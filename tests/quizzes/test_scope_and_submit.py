@@ -67,7 +67,7 @@ def test_statistics_and_results_csv_are_scoped_to_the_viewers_hires(clean_app, r
     html = page.get_data(as_text=True)
     csv_text = client.get(f"/quizzes/{results['quiz']}/statistics?format=csv").get_data().decode("utf-8-sig")
     rows = csv_text.strip().splitlines()
-    assert rows[0].startswith("name,email,attempt")
+    assert rows[0].startswith("Name,E-mail,Attempt")
     assert {row.split(",")[1].split("@")[0] for row in rows[1:]} == sees
     for hire, name in (("anna", "Anna Annova"), ("boris", "Boris Borisov")):
         assert (name in html) == (hire in sees), (who, hire)
