@@ -7,7 +7,7 @@ below in use, the cedilla one from old Romanian fonts), "Djordje" for
 way on every database, and searched by substring; the text the user types is
 folded by the same function, so both sides meet.
 
-Folding rules (docs/decisions.md "Search folding"):
+Folding rules:
 - case-folded (so "Straße" is "strasse"), runs of white space as one space;
 - accents stripped: NFKD, then combining marks dropped (ș ş ț ţ ă â î č ć
   ž š ё ї ...), which also turns compatibility forms (full-width letters,

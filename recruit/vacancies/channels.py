@@ -23,6 +23,7 @@ from flask import g, has_app_context
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import orm
+from sqlalchemy.exc import IntegrityError
 
 from recruit import audit
 from recruit.auth.models import User
@@ -149,8 +150,9 @@ def canonical(name: str | None) -> str:
 
 def canonical_many(names: Iterable[str | None]) -> dict[str, str]:
     """`canonical` for many sources at once (an import's column) with one
-    alias lookup for the lot. Keyed by the text as given (None as "")."""
-    return {name or "": canonical(name) for name in set(names)}
+    alias lookup for the lot. Keyed by the text as given (None as ""); of
+    two new spellings of one channel, the first in the file names it."""
+    return {name or "": canonical(name) for name in dict.fromkeys(names)}
 
 
 def alias_map() -> dict[str, str]:
@@ -215,15 +217,16 @@ def ensure_built_ins(aliases: dict[str, str] | None = None) -> list[SourceChanne
     if aliases is None:
         aliases = _stored_aliases()
     known, names = set(aliases), set(aliases.values())
-    created: list[SourceChannel] = []
-    for name, spellings in BUILT_IN:
-        keys = {channel_key(name), *(channel_key(a) for a in spellings)}
-        if name in names or keys & known:
-            continue
-        created.append(_new_channel(name, spellings))
-        known |= keys
-    if created:
-        db.session.flush()
+    missing = [(name, spellings) for name, spellings in BUILT_IN
+               if name not in names and not {channel_key(name), *(channel_key(a) for a in spellings)} & known]
+    if not missing:
+        return []
+    try:
+        with db.session.begin_nested():  # another request may be seeding the same channels right now
+            created = [_new_channel(name, spellings) for name, spellings in missing]
+            db.session.flush()
+    except IntegrityError:
+        return []  # theirs are in; the next read finds them
     return created
 
 

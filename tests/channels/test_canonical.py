@@ -58,3 +58,30 @@ def test_no_alias_of_the_built_ins_belongs_to_two_channels():
             key = channels.channel_key(alias)
             assert key, alias
             assert owner.setdefault(key, name) == name, f"{alias!r} is {owner[key]} and {name}"
+
+
+def test_a_new_source_keeps_its_first_spelling(ctx, make):
+    from recruit.vacancies.models import Vacancy
+
+    vacancy = ctx.session.get(Vacancy, make.vacancy("open"))
+    from recruit.vacancies import candidates as cs
+
+    cs.add_candidate(vacancy, {"full_name": "From OLX", "email": "olx@x.test", "source": "olx"})
+    ctx.session.flush()
+    channels.forget()
+    assert channels.canonical("OLX") == "olx"  # joins the candidates already from it
+    assert channels.canonical_many(["Job Fair", "job  fair", "JOB FAIR"]) == {
+        "Job Fair": "Job Fair", "job  fair": "Job Fair", "JOB FAIR": "Job Fair"}
+
+
+def test_missing_built_ins_are_created_on_demand(ctx):
+    import sqlalchemy as sa
+
+    from recruit.vacancies.models import ChannelAlias, SourceChannel
+
+    ctx.session.execute(sa.delete(ChannelAlias))
+    ctx.session.execute(sa.delete(SourceChannel))
+    channels.forget()
+    assert channels.canonical("Рекомендація") == "Referral"
+    assert ctx.session.scalar(sa.select(sa.func.count(SourceChannel.id))) == len(channels.BUILT_IN)
+    assert channels.ensure_built_ins() == []
