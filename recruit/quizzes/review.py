@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+
 LEVELS = ("score", "marks", "answers")
 
 
@@ -65,6 +68,11 @@ def matching_sides(data: dict[str, Any], left_order: list[int], right_order: lis
     return lefts, rights
 
 
+def _number(value: float) -> str:
+    """A number in the current language's way (English outside an app)."""
+    return format_decimal(value, locale=get_locale() or "en")
+
+
 def shown_question(item: Any, review: Review) -> dict[str, Any]:
     """A question as the new hire sees it. `item` is an attempt's answer (its
     version, choice orders, answer, points and comment)."""
@@ -97,8 +105,9 @@ def shown_question(item: Any, review: Review) -> dict[str, Any]:
         if kind == "short":
             shown["accepted"] = [c["text"] for c in data.get("choices", []) if c.get("fraction", 0) > 0]
         if kind == "numeric":
-            shown["accepted"] = [f"{n['low']:g}..{n['high']:g}" if n.get("low") is not None else
-                                 f"{n['value']:g} ± {n['tolerance']:g}" for n in data.get("numbers", [])]
+            shown["accepted"] = [f"{_number(n['low'])}–{_number(n['high'])}" if n.get("low") is not None else
+                                 f"{_number(n['value'])} ± {_number(n['tolerance'])}"
+                                 for n in data.get("numbers", [])]
         if kind == "matching":
             shown["key"] = {left: right for left, right in data.get("pairs", [])}
     return shown

@@ -7,6 +7,7 @@ evidence of that training)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from recruit.auth.models import User
@@ -29,4 +30,4 @@ def running_plan(candidate: Candidate) -> str | None:
         return None
     return _("%(name)s is also an employee whose onboarding plan is running (“%(plan)s”, since %(start)s). "
              "The plan and its sign-offs need their name until it ends; anonymise the candidate record after that.",
-             name=candidate.full_name, plan=plan.template_name, start=plan.start_date.isoformat())
+             name=candidate.full_name, plan=plan.template_name, start=format_date(plan.start_date, "long"))
