@@ -1,5 +1,9 @@
 // Small progressive enhancements; the pages work without them. No inline script (CSP).
+// No interface words live here: the pages hand them over in data attributes
+// (data-confirm, data-saving ...), written in the page's language; numbers are
+// written the way the page's language writes them.
 document.addEventListener("DOMContentLoaded", () => {
+  const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
   document.querySelectorAll("[data-confirm]").forEach((el) => {
     el.addEventListener("click", (event) => {
       if (!window.confirm(el.dataset.confirm)) event.preventDefault();
@@ -66,7 +70,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const csrf = form.querySelector("input[name=csrf_token]").value;
     const tick = () => {
       const left = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
-      label.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      label.textContent = `${numbers.format(Math.floor(left / 60))}:${String(left % 60).padStart(2, "0")}`;
       quiz.querySelector(".countdown").classList.toggle("low", left < 60);
       if (left === 0) {
         if (form.dataset.sent) return;
@@ -124,7 +128,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const { done, total } = data.job;
         if (total) {
           bar.value = Math.round((100 * done) / total);
-          text.textContent = `${done} / ${total}`;
+          text.textContent = `${numbers.format(done)} / ${numbers.format(total)}`;
         }
         if (["done", "failed", "dropped"].includes(data.batch_status)) {
           window.location.reload();
