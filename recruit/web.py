@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, flash, url_for
+from flask import abort, current_app, flash, url_for
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import get_translations, ngettext
+from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 
 from recruit.extensions import db
 
@@ -104,3 +107,57 @@ class StrictJSONProvider(DefaultJSONProvider):
         kwargs.setdefault("parse_constant", NonFinite)
         kwargs.setdefault("parse_float", _number)
         return super().loads(s, **kwargs)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    return message
+
+
+# WTForms' own messages, which the product's forms can show, are in this
+# product's catalogue too: WTForms ships no Bosnian or Georgian catalogue.
+FORM_MESSAGES = (
+    N_("This field is required."),
+    N_("Field must be equal to %(other_name)s."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Not a valid choice."),
+    N_("Not a valid decimal value."),
+    N_("Not a valid integer value."),
+    N_("Not a valid date value."),
+    N_("Number must be at least %(min)s."),
+    N_("Number must be at most %(max)s."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Invalid email address."),
+)
+
+
+def _plural_form_messages(n: int) -> tuple[str, ...]:
+    """Never called for its result: it marks WTForms' messages with a count,
+    so the extraction puts them (with their plural forms) in the catalogue."""
+    return (ngettext("Field cannot be longer than %(max)d character.",
+                     "Field cannot be longer than %(max)d characters.", n),
+            ngettext("Field must be at least %(min)d character long.",
+                     "Field must be at least %(min)d characters long.", n))
+
+
+class _FormTranslations:
+    """WTForms' messages in the reader's language: this product's catalogue
+    first, then WTForms' own (Flask-WTF's), else English."""
+
+    def gettext(self, string: str) -> str:
+        ours = get_translations().ugettext(string)
+        return ours if ours != string else wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        ours = get_translations().ungettext(singular, plural, n)
+        return ours if ours not in (singular, plural) else wtforms_translations.ngettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = _FormTranslations()
+
+
+class TranslatedForm(FlaskForm):
+    """A FlaskForm whose built-in validation messages come in every shipped language."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _FormTranslations | None:
+            return FORM_TRANSLATIONS if current_app.config.get("WTF_I18N_ENABLED", True) else None

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, widgets
 from wtforms import SelectMultipleField as _SelectMultiple
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -7,6 +6,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from recruit.auth.models import ROLES
 from recruit.emails import is_valid as is_email
 from recruit.i18n import LANGUAGES
+from recruit.web import TranslatedForm
 
 
 def Email(message=None):  # noqa: N802 - reads like the WTForms validator it replaces
@@ -34,17 +34,17 @@ class MultiCheckboxField(_SelectMultiple):
     option_widget = widgets.CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TranslatedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(TranslatedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(TranslatedForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField(_l("Repeat it"), validators=[DataRequired(), EqualTo("password")])
 
@@ -53,24 +53,24 @@ class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-class TwoFactorCodeForm(FlaskForm):
+class TwoFactorCodeForm(TranslatedForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(TranslatedForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(TranslatedForm):
     locale = SelectField(_l("Language"), choices=[("", _l("The organisation's language")),
                                                    *LANGUAGES.items()])
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(TranslatedForm):
     name = StringField(_l("What will use it"), validators=[DataRequired(), Length(max=80)])
 
 
-class UserForm(FlaskForm):
+class UserForm(TranslatedForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     roles = MultiCheckboxField(_l("Roles"), choices=[(r, ROLE_LABELS[r]) for r in ROLES],

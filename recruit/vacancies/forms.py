@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from recruit.i18n import LANGUAGES
+from recruit.web import TranslatedForm
 
 
 class LanguageField(SelectField):
@@ -30,7 +30,7 @@ PAY_LEVEL_CHOICES = [(1, _l("1 — no experience")), (2, _l("2 — a year or mor
                      (4, _l("4 — lead account manager, three years or more"))]
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(TranslatedForm):
     title = StringField(_l("Position title"), validators=[DataRequired(), Length(max=120)])
     general = TextAreaField(_l("General provisions"), description=_l(
         "Who the position reports to, who substitutes, which documents the holder must know."))
@@ -46,7 +46,7 @@ class TemplateForm(FlaskForm):
     skills = TextAreaField(_l("Skills"))
 
 
-class VacancyForm(FlaskForm):
+class VacancyForm(TranslatedForm):
     position = StringField(_l("Position"), validators=[DataRequired(), Length(max=120)])
     department = StringField(_l("Department"), validators=[Length(max=120)])
     city = StringField(_l("City"), validators=[Length(max=80)])
@@ -71,22 +71,22 @@ class VacancyForm(FlaskForm):
             raise ValidationError(_l("The upper figure must not be below the lower one."))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(TranslatedForm):
     target = HiddenField(validators=[DataRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(TranslatedForm):
     decision = SelectField(_l("Decision"), choices=[("approved", _l("Approve")),
                                                     ("changes_requested", _l("Ask for changes"))])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(TranslatedForm):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(TranslatedForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=160)])
     email = EmailField(_l("E-mail"), validators=[Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
@@ -101,22 +101,22 @@ class CandidateForm(FlaskForm):
                            description=_l("What everything sent to the candidate is written in."))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(TranslatedForm):
     target = SelectField(_l("Move to"), choices=[])
     reason = StringField(_l("Reason (for rejected / withdrawn)"), validators=[Length(max=2000)])
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(TranslatedForm):
     resume = FileField(_l("Résumé (PDF, DOCX or ODT)"), validators=[FileRequired()])
 
 
-class AnonymiseForm(FlaskForm):
+class AnonymiseForm(TranslatedForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(TranslatedForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()])
 
 
-class ImportRunForm(FlaskForm):
+class ImportRunForm(TranslatedForm):
     skip_bad_rows = BooleanField(_l("Import only the valid rows and skip the bad ones"))

@@ -311,3 +311,31 @@ def test_a_password_reset_is_written_in_the_users_own_language(clean_app, make):
         subjects = db.session.scalars(db.select(OutboxMessage.subject)
                                       .where(OutboxMessage.recipient == "nino@x.test")).all()
         assert subjects == [expected, expected]
+
+
+# --- WTForms' own messages ---------------------------------------------------------------------
+
+def test_built_in_form_messages_come_in_the_readers_language(clean_app, make):
+    """The product's catalogue first, WTForms' own after (it has Russian, not Bosnian or Georgian)."""
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    from recruit.auth.models import User
+    from recruit.extensions import db
+
+    wtforms_ru = support.Translations.load(messages_path(), ["ru"], domain="wtforms").ugettext(
+        "This field is required.")
+    ours = _in(clean_app, "ru", "This field is required.")
+    expected = ours if ours != "This field is required." else wtforms_ru
+    assert expected != "This field is required."
+    user_id = make.user("recruiter", email="hr@x.test")
+    with clean_app.app_context():
+        db.session.get(User, user_id).locale = "ru"
+        db.session.commit()
+    vacancy = make.vacancy("open")
+    client = clean_app.test_client()
+    login(client, "hr@x.test")
+    form = client.get(f"/vacancies/{vacancy}/candidates/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    page = client.post(f"/vacancies/{vacancy}/candidates/new", data={"csrf_token": token, "full_name": ""})
+    assert expected in page.get_data(as_text=True)
