@@ -7,9 +7,9 @@ aliases, and unknown text comes back as a new channel name of its own.
 
 Channels and aliases live in the database (`SourceChannel`, `ChannelAlias`)
 so an admin can add aliases, rename and merge (the services at the end,
-behind recruit.vacancies.channel_views);
-the built-ins below are seeded by the migration and created on demand when
-missing (a database emptied by hand, a test that truncates)."""
+behind recruit.vacancies.channel_views); the built-ins below are seeded by
+the migration and created on demand when missing (a database emptied by
+hand, a test that truncates)."""
 
 from __future__ import annotations
 
@@ -129,6 +129,12 @@ class ChannelError(ValueError):
 def clean(name: str | None) -> str:
     """The text as a name: stripped, inner white space as one space, cut to the column."""
     return _SPACES.sub(" ", name or "").strip()[:NAME_WIDTH]
+
+
+def label(name: str) -> str:
+    """A channel name as shown: the built-ins that are words (Referral,
+    Company site...) in the reader's language, brands and typed names as stored."""
+    return _(name) if name in TRANSLATED else name
 
 
 def channel_key(text: str | None) -> str:
@@ -268,7 +274,7 @@ def overview() -> list[ChannelRow]:
             sa.select(Candidate.source, sa.func.count()).where(Candidate.source > "").group_by(Candidate.source)):
         counts[aliases.get(channel_key(source) or source, source)] += number
     offered = {canonical(name) for name in offered_channels()}
-    rows = [ChannelRow(c.name, _(c.name) if c.name in TRANSLATED else c.name, c.id,
+    rows = [ChannelRow(c.name, label(c.name), c.id,
                        tuple(a for a in c.aliases if a.key != channel_key(c.name)), counts.pop(c.name, 0),
                        c.name in offered) for c in stored]
     rows += [ChannelRow(name, name, None, (), number, name in offered) for name, number in counts.items()]

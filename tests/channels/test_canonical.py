@@ -85,3 +85,9 @@ def test_missing_built_ins_are_created_on_demand(ctx):
     assert channels.canonical("Рекомендація") == "Referral"
     assert ctx.session.scalar(sa.select(sa.func.count(SourceChannel.id))) == len(channels.BUILT_IN)
     assert channels.ensure_built_ins() == []
+
+
+def test_word_channels_go_through_the_catalogue_and_brands_do_not(monkeypatch):
+    monkeypatch.setattr(channels, "_", lambda text: f"«{text}»")
+    assert [channels.label(n) for n in ("Referral", "Company site", "HeadHunter", "Telegram group")] == [
+        "«Referral»", "«Company site»", "HeadHunter", "Telegram group"]
