@@ -36,6 +36,7 @@ from recruit.training.models import (
     TemplateTask,
 )
 from recruit.vacancies.models import Application
+from recruit.web import N_
 
 ACTIVITY_LIMITS = {"calls": 500, "email_offers": 1000, "phone_offers": 500, "meetings": 60, "leads": 300,
                    "contracts": 50}
@@ -57,48 +58,48 @@ def _language_of(user: User) -> str:
 # --- the default template (DOMAIN.md §3) -------------------------------------------------------
 
 DEFAULT_TEMPLATE = {
-    "name": "Sales onboarding: four stages",
-    "description": "Orientation, product and client base, sales training with a mentor, working rhythm under a "
-                   "curator (DOMAIN.md §3).",
+    "name": N_("Sales onboarding: four stages"),
+    "description": N_("Orientation, product and client base, sales training with a mentor, working rhythm under a "
+                      "curator (DOMAIN.md §3)."),
     "mentor_bonus_days": 40,
     "stages": [
-        {"name": "Orientation", "duration_days": 2,
-         "description": "Company information and current policy; introductions; software and first tasks.",
+        {"name": N_("Orientation"), "duration_days": 2,
+         "description": N_("Company information and current policy; introductions; software and first tasks."),
          "tasks": [
-             ("Company and policy briefing", "hr", 0, 1), ("Meet the team", "head", 0, 1),
-             ("Accounts for the office suite, 1C and the CRM; shared drives and equipment", "sysadmin", 0, 1),
-             ("Clients and first tasks from the head of department", "head", 1, 1),
+             (N_("Company and policy briefing"), "hr", 0, 1), (N_("Meet the team"), "head", 0, 1),
+             (N_("Accounts for the office suite, 1C and the CRM; shared drives and equipment"), "sysadmin", 0, 1),
+             (N_("Clients and first tasks from the head of department"), "head", 1, 1),
          ],
          "criteria": [{"kind": "tasks_done"}, {"kind": "sign_off", "role": "mentor"}]},
-        {"name": "Product and client base", "duration_days": 5,
-         "description": "Short training (products, the sales system, cold calls), then start building a client "
-                        "base at once.",
+        {"name": N_("Product and client base"), "duration_days": 5,
+         "description": N_("Short training (products, the sales system, cold calls), then start building a client "
+                           "base at once."),
          "tasks": [
-             ("Product training", "mentor", 0, 2), ("Cold-call technique", "mentor", 1, 1),
-             ("First client-base entries in the CRM", "new_hire", 2, 3),
+             (N_("Product training"), "mentor", 0, 2), (N_("Cold-call technique"), "mentor", 1, 1),
+             (N_("First client-base entries in the CRM"), "new_hire", 2, 3),
          ],
          "criteria": [{"kind": "tasks_done"},
                       {"kind": "activity", "metric": "calls", "min_per_day": 20, "window_days": 3},
                       {"kind": "sign_off", "role": "mentor"}]},
-        {"name": "Sales training with a mentor", "duration_days": 20,
-         "description": "The mentor's topics, the product study (most profitable first), the knowledge check and "
-                        "the role-play deal.",
+        {"name": N_("Sales training with a mentor"), "duration_days": 20,
+         "description": N_("The mentor's topics, the product study (most profitable first), the knowledge check and "
+                           "the role-play deal."),
          "tasks": [
-             ("Mentor's topics: commercial offers, documents, CRM, prospects, other departments, segments, "
-              "prices and discounts", "mentor", 0, 10),
-             ("Product study, most profitable products first", "new_hire", 0, 15),
-             ("Knowledge check", "mentor", 15, 2), ("Role-play deal", "mentor", 17, 3),
+             (N_("Mentor's topics: commercial offers, documents, CRM, prospects, other departments, segments, "
+                 "prices and discounts"), "mentor", 0, 10),
+             (N_("Product study, most profitable products first"), "new_hire", 0, 15),
+             (N_("Knowledge check"), "mentor", 15, 2), (N_("Role-play deal"), "mentor", 17, 3),
          ],
          "criteria": [{"kind": "tasks_done"},
                       {"kind": "activity", "metric": "calls", "min_per_day": 30, "window_days": 5},
                       {"kind": "quiz_passed", "quiz": "product-knowledge"},
                       {"kind": "role_play", "max_tries": 2},
                       {"kind": "sign_off", "role": "mentor"}]},
-        {"name": "Working rhythm under a curator", "duration_days": 60,
-         "description": "Full load under a curator who helps analyse client situations; readiness to work "
-                        "independently.",
-         "tasks": [("Weekly review of client situations with the curator", "curator", 0, 60),
-                   ("Monthly report by the 3rd", "new_hire", 15, 5)],
+        {"name": N_("Working rhythm under a curator"), "duration_days": 60,
+         "description": N_("Full load under a curator who helps analyse client situations; readiness to work "
+                           "independently."),
+         "tasks": [(N_("Weekly review of client situations with the curator"), "curator", 0, 60),
+                   (N_("Monthly report by the 3rd"), "new_hire", 15, 5)],
          "criteria": [{"kind": "activity", "metric": "calls", "min_per_day": 30, "window_days": 10},
                       {"kind": "activity", "metric": "contracts", "min_per_day": 0.2, "window_days": 20},
                       {"kind": "sign_off", "role": "curator"}]},
@@ -107,19 +108,27 @@ DEFAULT_TEMPLATE = {
 
 
 def ensure_default_template() -> OnboardingTemplate:
-    existing = db.session.scalar(sa.select(OnboardingTemplate).where(
-        OnboardingTemplate.name == DEFAULT_TEMPLATE["name"]))
+    """The shipped template, written in the organisation's language when it is
+    first made (afterwards it is the organisation's own text, edited as such)."""
+    with i18n.in_language(i18n.organisation_default()):
+        return _default_template()
+
+
+def _default_template() -> OnboardingTemplate:
+    names = {DEFAULT_TEMPLATE["name"], _(DEFAULT_TEMPLATE["name"])}
+    existing = db.session.scalar(sa.select(OnboardingTemplate).where(OnboardingTemplate.name.in_(names))
+                                 .order_by(OnboardingTemplate.id).limit(1))
     if existing is not None:
         return existing
-    template = OnboardingTemplate(name=DEFAULT_TEMPLATE["name"], description=DEFAULT_TEMPLATE["description"],
+    template = OnboardingTemplate(name=_(DEFAULT_TEMPLATE["name"]), description=_(DEFAULT_TEMPLATE["description"]),
                                   mentor_bonus_days=DEFAULT_TEMPLATE["mentor_bonus_days"], version=1)
     for position, spec in enumerate(DEFAULT_TEMPLATE["stages"], start=1):
         for item in spec["criteria"]:
             criteria.validate(item["kind"], item)
-        stage = TemplateStage(position=position, name=spec["name"], description=spec["description"],
+        stage = TemplateStage(position=position, name=_(spec["name"]), description=_(spec["description"]),
                               duration_days=spec["duration_days"], criteria=spec["criteria"])
         for task_position, (title, role, offset, duration) in enumerate(spec["tasks"], start=1):
-            stage.tasks.append(TemplateTask(position=task_position, title=title, owner_role=role,
+            stage.tasks.append(TemplateTask(position=task_position, title=_(title), owner_role=role,
                                             start_offset=offset, duration=duration))
         template.stages.append(stage)
     db.session.add(template)
