@@ -1,11 +1,16 @@
 """Activity rows from a CRM export (one manager's days): the same reading,
-encodings and per-row error report as the candidate import. No Flask."""
+encodings and per-row error report as the candidate import. No request, no
+database; the dates and the field named in a report are in the current language."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from recruit.training.criteria import METRICS
 from recruit.vacancies.importer import FileError, ParsedFile, RowError, parse
@@ -35,6 +40,10 @@ class ActivityFile:
     errors: list[RowError] = field(default_factory=list)
 
 
+def _shown(day: date) -> str:
+    return format_date(day, "medium", locale=get_locale() or "en")
+
+
 def _parse_day(raw: str) -> date:
     raw = raw.strip()
     for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
@@ -54,7 +63,7 @@ def mapping_for(headers: list[str]) -> dict[str, int]:
                 found[name] = index
                 break
     if "day" not in found:
-        raise FileError("map_required", fields="date")
+        raise FileError("map_required", fields=_("Date"))
     return found
 
 
@@ -77,9 +86,9 @@ def read(data: bytes, *, first_day: date, last_day: date) -> ActivityFile:
             result.errors.append(RowError(line, header, "bad_date", {"value": cell("day")}))
             continue
         if day > last_day:
-            errors.append(RowError(line, header, "future_date", {"value": day.isoformat()}))
+            errors.append(RowError(line, header, "future_date", {"value": _shown(day)}))
         elif day < first_day:
-            errors.append(RowError(line, header, "before_start", {"value": day.isoformat()}))
+            errors.append(RowError(line, header, "before_start", {"value": _shown(day)}))
         if day in seen:
             errors.append(RowError(line, header, "duplicate", {"line": seen[day]}))
         values = {}
