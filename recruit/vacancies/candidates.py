@@ -216,20 +216,34 @@ def _known_ids(chunk: list[importer.CandidateRow]) -> dict[str, int]:
 
 
 def _insert_candidates(vacancy: Vacancy, rows: list[importer.CandidateRow], sources: dict[str, str]) -> list[int]:
-    """One executemany INSERT ... RETURNING for the chunk's new people, ids in
-    the rows' order. The ORM's per-object work is skipped, so what the model
-    does on assignment is done here: the name's search key, the canonical
-    source, the language default."""
+    """One multi-row INSERT ... RETURNING for the chunk's new people; the ids
+    come back in the rows' order. They are matched by e-mail or phone, which
+    are unique among a chunk's new people (a second row with the same key
+    links the first): asking the database for the rows' order instead
+    (sort_by_parameter_order) makes SQLite insert them one by one. The ORM's
+    per-object work is skipped, so what the model does on assignment is done
+    here: the name's search key, the canonical source, the language default."""
     if not rows:
         return []
     now = utcnow()
-    values = [{**{name: getattr(row, name) for name in _FILLED},
-               "name_norm": search_key(row.full_name)[:160], "source": sources.get(row.source or "", ""),
-               "language": row.language or vacancy.language, "created_at": now, "updated_at": now}
-              for row in rows]
+
+    def values(row: importer.CandidateRow) -> dict[str, Any]:
+        return {**{name: getattr(row, name) for name in _FILLED},
+                "name_norm": search_key(row.full_name)[:160], "source": sources.get(row.source or "", ""),
+                "language": row.language or vacancy.language, "created_at": now, "updated_at": now}
+
     table = Candidate.__table__
-    stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(db.session.execute(stmt, values).scalars())
+    stmt = sa.insert(table).returning(table.c.id, table.c.email_norm, table.c.phone_norm)
+    keyed = [row for row in rows if _keys(row)]
+    by_key: dict[str, int] = {}
+    if keyed:
+        for cid, email, phone in db.session.execute(stmt, [values(row) for row in keyed]):
+            by_key["e:" + email if email else "p:" + phone] = cid
+    ids = []
+    for row in rows:
+        keys = _keys(row)
+        ids.append(by_key[keys[0]] if keys else db.session.execute(stmt, values(row)).scalar_one())
+    return ids
 
 
 def _in_pipeline(vacancy: Vacancy, candidate_ids: set[int]) -> set[int]:
