@@ -172,5 +172,13 @@ def detail_items(data: dict[str, Any] | None) -> list[tuple[str, str | bool]]:
             text = json.dumps(value, ensure_ascii=False)
         else:
             text = "—" if value is None or value == "" else str(value)
-        items.append((key.replace("_", " "), text))
+        items.append((_detail_name(key), text))
     return items
+
+
+def _detail_name(key: str) -> str:
+    """A detail's key in words ("vacancy_id" is "vacancy"): the "audit_detail" label map."""
+    from recruit.i18n import labels
+
+    found = labels("audit_detail").get(key)
+    return str(found) if found is not None else key.replace("_", " ")

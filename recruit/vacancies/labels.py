@@ -2,10 +2,11 @@
 show them through the `label` filter, never the code itself.
 
 Kinds: "vacancy_state", "application_stage", "stage_move" (the stages plus
-"reopen", for the move control), "review_decision", "pay_level" and
+"reopen", for the move control), "review_decision", "pay_level",
 "audit_event" (every audit action code, for the histories and the audit
-trail). Vacancy states and review decisions read lower case, as they sit
-inside sentences ("The vacancy is now in review.")."""
+trail) and "audit_detail" (the keys of an entry's details). Vacancy
+states and review decisions read lower case, as they sit inside sentences
+("The vacancy is now in review.")."""
 
 from __future__ import annotations
 
@@ -146,6 +147,26 @@ AUDIT_EVENT_LABELS = {
     "vacancy.update": _l("vacancy edited"),
 }
 
+# The details an audit entry carries, as the audit trail names them; a key
+# without words shows as itself, its underscores as spaces.
+AUDIT_DETAIL_LABELS = {
+    "from": _l("from"), "to": _l("to"), "comment": _l("comment"), "reason": _l("reason"), "step": _l("step"),
+    "decision": _l("decision"), "state": _l("state"), "stage": _l("stage"), "position": _l("position"),
+    "title": _l("title"), "name": _l("name"), "email": _l("e-mail"), "roles": _l("roles"), "role": _l("role"),
+    "user": _l("user"), "vacancy_id": _l("vacancy"), "reviewer_id": _l("reviewer"), "label": _l("label"),
+    "changed": _l("changed"), "before": _l("before"), "after": _l("after"), "created": _l("created"),
+    "linked": _l("linked"), "already": _l("already there"), "count": _l("count"), "rows": _l("rows"),
+    "filename": _l("file"), "size": _l("size"), "skip_bad_rows": _l("bad rows skipped"), "version": _l("version"),
+    "language": _l("language"), "country": _l("country"), "year": _l("year"), "via": _l("via"),
+    "kind": _l("kind"), "type": _l("type"), "note": _l("note"), "score": _l("score"), "passed": _l("passed"),
+    "evidence": _l("evidence"), "interviewer": _l("interviewer"), "slot": _l("slot"), "to_slot": _l("new slot"),
+    "day": _l("day"), "number": _l("number"), "required": _l("required"), "left": _l("left"),
+    "by_deadline": _l("by the deadline"), "kept": _l("kept"),
+    "free_text_cleaned": _l("texts cleaned"), "audit_entries_redacted": _l("audit entries redacted"),
+    "messages_dropped": _l("messages dropped"), "messages_redacted": _l("messages redacted"),
+    "messages_scrubbed": _l("messages cleaned"),
+}
+
 
 def register() -> None:
     """Called by create_app."""
@@ -155,3 +176,4 @@ def register() -> None:
     register_labels("review_decision", REVIEW_DECISION_LABELS)
     register_labels("pay_level", PAY_LEVEL_LABELS)
     register_labels("audit_event", AUDIT_EVENT_LABELS)
+    register_labels("audit_detail", AUDIT_DETAIL_LABELS)
