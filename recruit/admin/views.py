@@ -136,7 +136,7 @@ def _settings_form(current) -> SettingsForm:
     form.timezone.choices = [(z, z) for z in org.valid_timezones()]
     form.approver_id.choices = _user_choices(_("Any admin"), APPROVER_ROLES)
     form.country.choices = country_choices(blank=current.country is None)
-    form.currency.choices = currency_choices(org.valid_currencies())
+    form.currency.choices = currency_choices(org.offered_currencies())
     form.phone_region.choices = region_choices(org.valid_phone_regions())
     form.csv_separator.choices = separator_choices()
     return form

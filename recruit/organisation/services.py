@@ -29,6 +29,7 @@ from recruit.organisation.models import DAY_OFF, HOLIDAY_KINDS, WORKING_DAY, Hol
 CSV_SEPARATORS = (";", ",", "\t")
 # The fields a country sets; `apply_country_defaults` and the audit read them.
 COUNTRY_FIELDS = ("timezone", "locale", "currency", "phone_region", "csv_separator")
+COUNTRY_CURRENCIES = frozenset(c.currency for c in COUNTRIES.values())
 
 
 class SettingsError(ValueError):
@@ -85,8 +86,22 @@ def valid_timezones() -> list[str]:
     return sorted(available_timezones())
 
 
+# The currencies the settings page offers: those of the six countries, of
+# their neighbours and trading partners, and the ones pay is often quoted in.
+# Any other ISO 4217 code is still accepted (the API, the CLI).
+OFFERED_CURRENCIES = ("UAH", "EUR", "BGN", "RON", "BAM", "GEL", "RUB", "USD", "GBP", "CHF", "PLN", "CZK", "HUF",
+                      "RSD", "MKD", "ALL", "MDL", "TRY", "AMD", "AZN", "KZT", "BYN", "UZS", "ILS", "AED", "SEK",
+                      "NOK", "DKK", "CAD")
+
+
 def valid_currencies() -> list[str]:
     return sorted(list_currencies())
+
+
+def offered_currencies() -> list[str]:
+    """The currencies the settings page lists, with the one in use if it is another."""
+    current = get_settings().currency
+    return sorted({*COUNTRY_CURRENCIES, *OFFERED_CURRENCIES, *([current] if current else [])})
 
 
 def valid_phone_regions() -> list[str]:
