@@ -77,6 +77,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ["en"]
+    # The country the demo organisation (`flask demo load`, `make run`) is in: UA, BG, RO, BA, GE or RU.
+    DEMO_COUNTRY = os.environ.get("DEMO_COUNTRY", "UA")
 
     EXTERNAL_URL = os.environ.get("EXTERNAL_URL", "http://127.0.0.1:5000")
     PASSWORD_RESET_MAX_AGE = 3600

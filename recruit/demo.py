@@ -1,179 +1,291 @@
-"""The demo organisation `make run` starts with: users for every role, the two
-job-description templates of DOMAIN.md, vacancies in several states and the
-job-board export as candidates."""
+"""The demo organisation `make run` starts with, in one country (DEMO_COUNTRY:
+UA by default, or BG, RO, BA, GE, RU): that country's settings, public
+holidays, job boards and currency, people with names of the country,
+vacancies in several states, a job-board export as candidates, interview
+history, onboarding plans and quizzes.
+
+The shipped content (the two job descriptions of DOMAIN.md §1, the
+four-stage onboarding template of §3 and the product-knowledge quiz) is
+kept per language under demo_data/content/<language>/; the demo loads it in
+the organisation's language, and the job descriptions of every other
+language beside it. What is said about the country (names, cities, salaries,
+addresses, the notes people wrote) is in demo_data/countries/<code>.json."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import json
+import os
+from datetime import datetime, time, timedelta
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
+from recruit import audit
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.i18n import LANGUAGES
+from recruit.organisation import holiday_import
 from recruit.organisation import services as org
+from recruit.organisation.countries import COUNTRIES
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application
 
 DEMO_PASSWORD = "demo-pass-2026"  # nosec B105: the documented demo logins, never in production data
+# The logins stay the same in every country; the names people see come from the country's file.
 DEMO_USERS = [
-    ("admin@demo.local", "Anna Admin", ["admin"]),
-    ("manager@demo.local", "Mikhail Petrov (Head of Sales)", ["hiring_manager"]),
-    ("recruiter@demo.local", "Rita Recruiter", ["recruiter"]),
-    ("reception@demo.local", "Olga Reception", ["receptionist"]),
-    ("mentor@demo.local", "Maxim Mentor", ["mentor"]),
-    ("trainer@demo.local", "Tanya Trainer", ["trainer"]),
-    ("hire@demo.local", "Nikita Newhire", ["new_hire"]),
+    ("admin@demo.local", "admin", ["admin"]),
+    ("manager@demo.local", "manager", ["hiring_manager"]),
+    ("recruiter@demo.local", "recruiter", ["recruiter"]),
+    ("reception@demo.local", "reception", ["receptionist"]),
+    ("mentor@demo.local", "mentor", ["mentor"]),
+    ("trainer@demo.local", "trainer", ["trainer"]),
+    ("hire@demo.local", "hire", ["new_hire"]),
 ]
-HOLIDAYS_2026_2027 = [
-    ("2026-12-31", "New Year's Eve"), ("2027-01-01", "New Year holidays"), ("2027-01-04", "New Year holidays"),
-    ("2027-01-05", "New Year holidays"), ("2027-01-06", "New Year holidays"), ("2027-01-07", "Christmas"),
-    ("2027-01-08", "New Year holidays"), ("2027-02-23", "Defender of the Fatherland Day"),
-    ("2027-03-08", "International Women's Day"), ("2027-05-03", "Spring and Labour Day"),
-    ("2027-05-10", "Victory Day"), ("2027-06-14", "Russia Day"), ("2027-11-04", "Unity Day"),
-]
+DEMO_COUNTRIES = ("UA", "BG", "RO", "BA", "GE", "RU")
+DEFAULT_COUNTRY = "UA"
+CONTENT_LANGUAGES = tuple(LANGUAGES)  # en, uk, ru, bg, ro, bs, ka
+DATA = Path(__file__).parent / "demo_data"
+CONTENT = DATA / "content"
+JOB_DESCRIPTIONS = ("client_manager", "key_account_manager")
+_LINES = ("general", "requirements", "duties", "rights", "responsibility", "kpis")
 
-CLIENT_MANAGER = {
-    "title": "Client manager",
-    "general": (
-        "Reports to the head of the sales department. In absence, substituted by a colleague named by the head "
-        "of department. Must know the company's price list, sales policy, contract templates and the rules for "
-        "handling personal data."
-    ),
-    "requirements": (
-        "Higher or secondary specialised education.\nAt least 1 year of experience in sales.\n"
-        "Confident user of office software, 1C and a CRM.\nGood telephone manner and negotiation skills."
-    ),
-    "duties": (
-        "Find and win new clients; keep in touch with current clients.\nMake calls and send commercial offers.\n"
-        "Prepare contracts, invoices and reports; enter client data in the CRM.\n"
-        "Reconcile with each client at least once a month."
-    ),
-    "rights": "Request the information needed for the job from other departments.\n"
-              "Propose improvements to the sales process.",
-    "responsibility": (
-        "Poor or late performance of duties.\nDamage caused to the company.\n"
-        "Unauthorised use or disclosure of clients' personal data."
-    ),
-    "kpis": (
-        "At least 30 calls a day to current and potential clients\n"
-        "At least 50 commercial offers by e-mail a day\nOffers by phone to at least 20 companies a day\n"
-        "At least 4 contracts with new clients a month\nMonthly report by the 3rd of the month\n"
-        "Reconciliation with each client at least once a month\nAttestation every 6 months"
-    ),
-    "pay_level": 2, "education": "Higher or secondary specialised", "min_experience_years": 1.0,
-    "skills": "Office software, 1C, CRM, telephone manner, negotiation",
-}
-KEY_ACCOUNT_MANAGER = {
-    **CLIENT_MANAGER,
-    "title": "Key account manager",
-    "requirements": (
-        "Higher education.\nAt least 2 years of experience in B2B sales.\n"
-        "Office software, 1C and a CRM; negotiation with decision makers.\nGood English preferred."
-    ),
-    "duties": (
-        "Develop the company's largest clients; plan and hold 1-2 meetings a day.\n"
-        "Build a pipeline: at least 1 in 10 prospects becomes a contract.\n"
-        "Ask satisfied clients for referrals.\nPrepare contracts and monthly reports."
-    ),
-    "kpis": (
-        "1-2 client meetings a day\nAt least 1 contract per 10 prospects\n"
-        "At least 4 contracts with new clients a month\nMonthly report by the 3rd of the month\n"
-        "Attestation every 6 months"
-    ),
-    "pay_level": 3, "education": "Higher", "min_experience_years": 2.0,
-    "skills": "Office software, 1C, CRM, negotiation, English",
-}
 
-DEMO_CSV = Path(__file__).parent / "demo_data" / "candidates_jobboard_cp1251.csv"
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text("utf-8"))
+
+
+@cache
+def job_descriptions(language: str) -> dict[str, dict[str, Any]]:
+    """The two job descriptions in `language`, as save_template takes them."""
+    raw = _json(CONTENT / language / "job_descriptions.json")
+    return {key: {name: "\n".join(value) if name in _LINES else value for name, value in raw[key].items()}
+            for key in JOB_DESCRIPTIONS}
+
+
+CLIENT_MANAGER = job_descriptions("en")["client_manager"]
+KEY_ACCOUNT_MANAGER = job_descriptions("en")["key_account_manager"]
+
+
+@cache
+def onboarding_spec(language: str) -> dict[str, Any]:
+    """The four-stage template in `language`: its words from the language's
+    file, its shape (owner roles, offsets, durations, exit criteria and
+    their codes) from the product's default template, so every language
+    checks the same things."""
+    from recruit.training.services import DEFAULT_TEMPLATE
+
+    words = _json(CONTENT / language / "onboarding.json")
+    if len(words["stages"]) != len(DEFAULT_TEMPLATE["stages"]):
+        raise ValueError(f"{language}/onboarding.json: {len(words['stages'])} stages, the template has "
+                         f"{len(DEFAULT_TEMPLATE['stages'])}")
+    stages = []
+    for said, shape in zip(words["stages"], DEFAULT_TEMPLATE["stages"], strict=True):
+        if len(said["tasks"]) != len(shape["tasks"]):
+            raise ValueError(f"{language}/onboarding.json: stage “{said['name']}” names {len(said['tasks'])} tasks, "
+                             f"the template has {len(shape['tasks'])}")
+        stages.append({**shape, "name": said["name"], "description": said["description"],
+                       "tasks": [(title, role, offset, duration) for title, (_t, role, offset, duration)
+                                 in zip(said["tasks"], shape["tasks"], strict=True)],
+                       "criteria": [dict(item) for item in shape["criteria"]]})
+    return {"name": words["name"], "description": words["description"],
+            "mentor_bonus_days": DEFAULT_TEMPLATE["mentor_bonus_days"], "stages": stages}
+
+
+@cache
+def quiz_content(language: str) -> dict[str, Any]:
+    return _json(CONTENT / language / "quiz.json")
+
+
+def gift_path(language: str) -> Path:
+    """The product-knowledge question bank (Moodle GIFT) in `language`."""
+    return CONTENT / language / "product_knowledge.gift"
+
+
+@cache
+def profile(code: str) -> dict[str, Any]:
+    """What the demo says about a country: names, cities, salaries, places, notes."""
+    data = _json(DATA / "countries" / f"{code}.json")
+    return {**data, "code": code, "language": COUNTRIES[code].language}
+
+
+def demo_country(code: str | None = None) -> str:
+    """The country asked for, else the app's DEMO_COUNTRY, else the environment's, else Ukraine."""
+    if not code and has_app_context():
+        code = current_app.config.get("DEMO_COUNTRY")
+    code = (code or os.environ.get("DEMO_COUNTRY") or DEFAULT_COUNTRY).strip().upper()
+    if code not in DEMO_COUNTRIES:
+        raise ValueError(f"DEMO_COUNTRY={code}: the demo comes in {', '.join(DEMO_COUNTRIES)}")
+    return code
+
+
+def shown(code: str | None = None) -> dict[str, Any]:
+    """What the demo's pages show that a browser journey clicks on: names, the
+    open vacancy's label, task and stage names, the quiz file."""
+    code = demo_country(code)
+    said = profile(code)
+    language = said["language"]
+    spec = onboarding_spec(language)
+    tasks = [title for stage in spec["stages"] for title, *_rest in stage["tasks"]]
+    english = [title for stage in onboarding_spec("en")["stages"] for title, *_rest in stage["tasks"]]
+    return {
+        "country": code, "language": language, "timezone": COUNTRIES[code].timezone,
+        "open_vacancy": f"{job_descriptions(language)['client_manager']['title']} — {said['cities']['main']}",
+        "people": said["people"], "place": said["texts"]["place"],
+        "stages": [stage["name"] for stage in spec["stages"]],
+        "task": dict(zip(english, tasks, strict=True)),  # English title -> the title in the demo's language
+        "gift": gift_path(language), "quiz": quiz_content(language),
+    }
+
+
 DEMO_STAGES = ["screened", "screened", "invited", "invited", "invited", "interviewed", "interviewed",
                "role_play", "offer", "rejected", "rejected", "rejected", "withdrawn"]
+STAGE_PATHS = {"screened": ["screened"], "invited": ["screened", "invited"],
+               "interviewed": ["screened", "invited", "interviewed"],
+               "role_play": ["screened", "invited", "interviewed", "role_play"],
+               "offer": ["screened", "invited", "interviewed", "role_play", "offer"],
+               "rejected": ["screened", "rejected"], "withdrawn": ["screened", "invited", "withdrawn"]}
 
 
-def load() -> bool:
-    """Creates the demo organisation; returns False when it is already there."""
+def load(country: str | None = None, *, history_weeks: int = 12) -> bool:
+    """Creates the demo organisation in `country` (default: DEMO_COUNTRY),
+    with `history_weeks` of past interview days; returns False when it is
+    already there."""
     if db.session.scalar(sa.select(User).where(User.email == DEMO_USERS[0][0])) is not None:
         return False
+    code = demo_country(country)
+    said = profile(code)
+    texts, cities, pay = said["texts"], said["cities"], said["salaries"]
     users = {}
-    for email, name, roles in DEMO_USERS:
-        users[email.split("@")[0]] = accounts.create_user(email, name, roles, password=DEMO_PASSWORD)
+    for email, key, roles in DEMO_USERS:
+        users[key] = accounts.create_user(email, said["people"][key], roles, password=DEMO_PASSWORD)
 
-    settings = org.get_settings()
-    org.update_settings(name="Demo Trading Co.", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
+    settings = org.apply_country_defaults(code)  # time zone, language, currency, phone region, separator, boards
+    org.update_settings(name=said["org_name"], timezone=settings.timezone, working_days=[0, 1, 2, 3, 4],
                         reminder_offsets_hours=[24, 2], retention_days=365, approver_id=users["admin"].id)
-    del settings
-    for day, name in HOLIDAYS_2026_2027:
-        org.add_holiday(date.fromisoformat(day), name)
-    org.add_review_step("HR", users["recruiter"].id)
+    this_year = org.local_now().year
+    for year in (this_year, this_year + 1):
+        holiday_import.import_year(year)
+    org.add_review_step(said["review_step"], users["recruiter"].id)
 
-    client = vacancy_services.save_template(None, CLIENT_MANAGER)
-    key_account = vacancy_services.save_template(None, KEY_ACCOUNT_MANAGER)
+    language = said["language"]
+    templates = load_job_descriptions(language)
+    client, key_account = templates["client_manager"], templates["key_account_manager"]
     today = org.local_now().date()
+    department = said["department"]
 
     open_vacancy = vacancy_services.request_vacancy(client, {
-        "position": "Client manager", "department": "Sales", "city": "Moscow", "headcount": 2,
-        "salary_min": 70000, "salary_max": 110000, "target_start": today + timedelta(days=30)}, users["manager"])
-    vacancy_services.transition(open_vacancy, "in_review", users["manager"], "Two managers for the new region.")
+        "position": client.title, "department": department, "city": cities["main"], "headcount": 2,
+        "salary_min": pay["open"][0], "salary_max": pay["open"][1], "target_start": today + timedelta(days=30)},
+        users["manager"])
+    vacancy_services.transition(open_vacancy, "in_review", users["manager"], texts["open_note"])
     review = open_vacancy.reviews[0]
-    vacancy_services.review(open_vacancy, review.id, "approved", "Budget checked.", users["recruiter"])
-    vacancy_services.transition(open_vacancy, "approved", users["admin"], "Approved.")
-    vacancy_services.transition(open_vacancy, "open", users["recruiter"], "Published on HeadHunter and SuperJob.")
+    vacancy_services.review(open_vacancy, review.id, "approved", texts["review_ok"], users["recruiter"])
+    vacancy_services.transition(open_vacancy, "approved", users["admin"], texts["approved"])
+    vacancy_services.transition(open_vacancy, "open", users["recruiter"], texts["published"])
 
     in_review = vacancy_services.request_vacancy(key_account, {
-        "position": "Key account manager", "department": "Sales", "city": "Saint Petersburg", "headcount": 1,
-        "salary_min": 120000, "salary_max": 180000, "target_start": today + timedelta(days=45)}, users["manager"])
+        "position": key_account.title, "department": department, "city": cities["key_account"], "headcount": 1,
+        "salary_min": pay["key_account"][0], "salary_max": pay["key_account"][1],
+        "target_start": today + timedelta(days=45)}, users["manager"])
     vacancy_services.transition(in_review, "in_review", users["manager"], "")
     vacancy_services.request_vacancy(client, {
-        "position": "Client manager", "department": "Sales", "city": "Kazan", "headcount": 1,
-        "salary_min": 55000, "salary_max": 80000}, users["manager"])
+        "position": client.title, "department": department, "city": cities["draft"], "headcount": 1,
+        "salary_min": pay["draft"][0], "salary_max": pay["draft"][1]}, users["manager"])
 
-    parsed = importer.parse(DEMO_CSV.read_bytes())
-    result = importer.validate(parsed, importer.guess_mapping(parsed.headers))
-    for n, row in enumerate(result.valid):
-        outcome = candidate_services.add_row(open_vacancy, row)
-        if outcome.application is None or n >= len(DEMO_STAGES):
-            continue
-        path = {"screened": ["screened"], "invited": ["screened", "invited"],
-                "interviewed": ["screened", "invited", "interviewed"],
-                "role_play": ["screened", "invited", "interviewed", "role_play"],
-                "offer": ["screened", "invited", "interviewed", "role_play", "offer"],
-                "rejected": ["screened", "rejected"], "withdrawn": ["screened", "invited", "withdrawn"]}
-        for stage in path[DEMO_STAGES[n]]:
-            reason = "Not enough sales experience" if stage == "rejected" else (
-                "Accepted another offer" if stage == "withdrawn" else "")
-            candidate_services.move(outcome.application, stage, reason)
+    _candidates(open_vacancy, said, settings.phone_region)
     db.session.flush()
-    _interview_history(users, client)
-    _interview_days(users, open_vacancy)
-    _onboarding(users)
-    _quizzes(users)
+    _interview_history(users, client, said, history_weeks)
+    _interview_days(users, open_vacancy, said)
+    template = onboarding_template(language)
+    _onboarding(users, template, said)
+    _quizzes(users, language)
     return True
 
 
-def _quizzes(users) -> None:
+def load_job_descriptions(first: str) -> dict[str, Any]:
+    """The job descriptions of every shipped language, `first`'s first; returns `first`'s."""
+    from recruit.vacancies.models import JobTemplate
+
+    made = {}
+    for language in (first, *(code for code in CONTENT_LANGUAGES if code != first)):
+        for key, data in job_descriptions(language).items():
+            template = db.session.scalar(sa.select(JobTemplate).where(JobTemplate.title == data["title"]))
+            template = vacancy_services.save_template(template, data)
+            template.language = language
+            if language == first:
+                made[key] = template
+    db.session.flush()
+    return made
+
+
+def onboarding_template(language: str):
+    """The four-stage onboarding template in `language` (named in it: templates
+    have no language column), made once."""
+    from recruit.training import criteria
+    from recruit.training import services as ts
+    from recruit.training.models import OnboardingTemplate, TemplateStage, TemplateTask
+
+    spec = onboarding_spec(language)
+    if spec["name"] == ts.DEFAULT_TEMPLATE["name"]:
+        return ts.ensure_default_template()
+    existing = db.session.scalar(sa.select(OnboardingTemplate).where(OnboardingTemplate.name == spec["name"]))
+    if existing is not None:
+        return existing
+    template = OnboardingTemplate(name=spec["name"], description=spec["description"],
+                                  mentor_bonus_days=spec["mentor_bonus_days"], version=1)
+    for position, stage_spec in enumerate(spec["stages"], start=1):
+        for item in stage_spec["criteria"]:
+            criteria.validate(item["kind"], item)
+        stage = TemplateStage(position=position, name=stage_spec["name"], description=stage_spec["description"],
+                              duration_days=stage_spec["duration_days"], criteria=stage_spec["criteria"])
+        for task_position, (title, role, offset, duration) in enumerate(stage_spec["tasks"], start=1):
+            stage.tasks.append(TemplateTask(position=task_position, title=title, owner_role=role,
+                                            start_offset=offset, duration=duration))
+        template.stages.append(stage)
+    db.session.add(template)
+    db.session.flush()
+    audit.record("onboarding_template.create", template, name=template.name)
+    return template
+
+
+def _candidates(vacancy, said: dict[str, Any], region: str) -> None:
+    """The country's job-board export into the open vacancy, then along the pipeline."""
+    texts = said["texts"]
+    parsed = importer.parse((DATA / said["candidates_file"]).read_bytes())
+    result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region=region)
+    for n, row in enumerate(result.valid):
+        outcome = candidate_services.add_row(vacancy, row)
+        if outcome.application is None or n >= len(DEMO_STAGES):
+            continue
+        for stage in STAGE_PATHS[DEMO_STAGES[n]]:
+            reason = texts["rejected"] if stage == "rejected" else (
+                texts["withdrawn"] if stage == "withdrawn" else "")
+            candidate_services.move(outcome.application, stage, reason)
+
+
+def _quizzes(users, language: str) -> None:
     """The ErgoLine catalogue, its question bank (the trainers' GIFT file) and the
     product-knowledge quiz; one trainee's submitted attempt waits for grading."""
     from recruit.quizzes import services as qs
-    from recruit.quizzes.models import Product, QuestionCategory, Quiz, QuizAssignment, QuizQuestion
+    from recruit.quizzes.models import Product, Quiz, QuizAssignment, QuizQuestion
 
-    products = [Product(name="ErgoLine Pro chair", priority=1,
-                        description="Mesh office chair, adjustable lumbar support, 5-year warranty."),
-                Product(name="ErgoLine Lift desk", priority=2, description="Electric height-adjustable desk."),
-                Product(name="Delivery and terms", priority=3, description="Stock, made-to-order, delivery times.")]
+    content = quiz_content(language)
+    products = [Product(name=item["name"], priority=n, description=item["description"])
+                for n, item in enumerate(content["products"], start=1)]
     db.session.add_all(products)
     db.session.flush()
-    bank = qs.import_gift((Path(__file__).parent / "demo_data" / "product_knowledge.gift").read_text("utf-8"),
-                          users["admin"])
-    for category, product in zip(("ErgoLine/Chairs", "ErgoLine/Desks", "ErgoLine/Delivery"), products, strict=True):
-        row = db.session.scalar(sa.select(QuestionCategory).where(QuestionCategory.name == category))
-        row.product_id = product.id
-    quiz = Quiz(title="Product knowledge: ErgoLine", key="product-knowledge", time_limit_minutes=30,
-                pass_mark=0.6, attempt_limit=2, stage_position=3,
-                description="Features against competitors, packaging, out-of-stock alternatives, equipment "
-                            "options, terms, delivery from stock and to order.")
+    bank = qs.import_gift(gift_path(language).read_text("utf-8"), users["admin"])
+    categories = list(dict.fromkeys(q.category for q in bank if q.category is not None))
+    for category, product in zip(categories, products, strict=True):
+        category.product_id = product.id
+    quiz = Quiz(title=content["title"], key="product-knowledge", time_limit_minutes=30,
+                pass_mark=0.6, attempt_limit=2, stage_position=3, description=content["description"])
     for position, question in enumerate(bank):
         quiz.fixed.append(QuizQuestion(question_id=question.id, position=position))
     db.session.add(quiz)
@@ -188,13 +300,12 @@ def _quizzes(users) -> None:
         elif kind == "true_false":
             qs.save_answer(attempt, item.position, True)
         elif kind == "essay":
-            qs.save_answer(attempt, item.position, "Offer the 8 chairs in stock today and the other 12 from the "
-                                                   "factory within a week, with a discount for waiting.")
+            qs.save_answer(attempt, item.position, content["demo_answers"]["essay_submitted"])
         elif kind == "numeric":
             qs.save_answer(attempt, item.position, "150")
     qs.submit(attempt)
     db.session.flush()
-    _past_attempts(quiz, users["mentor"])
+    _past_attempts(quiz, users["mentor"], content["demo_answers"])
 
 
 # Earlier trainees' results, so the statistics page has something to show:
@@ -202,7 +313,7 @@ def _quizzes(users) -> None:
 PAST_ATTEMPTS = [("sofia.markova@demo.local", 30, {1, 4}, 0.75), ("timur.zaitsev@demo.local", 80, {2}, 1.0)]
 
 
-def _past_attempts(quiz, mentor) -> None:
+def _past_attempts(quiz, mentor, answers: dict[str, str]) -> None:
     """Graded, signed-off attempts of the hires who passed stage 3: their
     onboarding gate reads these results."""
     from recruit.quizzes import services as qs
@@ -221,8 +332,8 @@ def _past_attempts(quiz, mentor) -> None:
             at = started + timedelta(seconds=50 + 40 * n + 25 * (n % 3))
             if kind in ("single", "multiple"):
                 picks = [i for i, c in enumerate(data["choices"]) if (c["fraction"] > 0) == right]
-                shown = [item.choice_order.index(i) for i in picks] or [0]
-                qs.save_answer(attempt, item.position, shown[0] if kind == "single" else shown, at)
+                shown_at = [item.choice_order.index(i) for i in picks] or [0]
+                qs.save_answer(attempt, item.position, shown_at[0] if kind == "single" else shown_at, at)
             elif kind == "true_false":
                 qs.save_answer(attempt, item.position, data["correct"] == right, at)
             elif kind == "numeric":
@@ -230,7 +341,8 @@ def _past_attempts(quiz, mentor) -> None:
                 value = number["value"] if number.get("value") is not None else (number["low"] + number["high"]) / 2
                 qs.save_answer(attempt, item.position, f"{value if right else value * 3 + 7:g}", at)
             elif kind == "short":
-                qs.save_answer(attempt, item.position, data["choices"][0]["text"] if right else "Desk", at)
+                qs.save_answer(attempt, item.position,
+                               data["choices"][0]["text"] if right else answers["short_wrong"], at)
             elif kind == "matching":
                 pairs = {left: rightside for left, rightside in data["pairs"]}
                 if not right:
@@ -238,18 +350,22 @@ def _past_attempts(quiz, mentor) -> None:
                     pairs[lefts[0]], pairs[lefts[1]] = pairs[lefts[1]], pairs[lefts[0]]
                 qs.save_answer(attempt, item.position, pairs, at)
             elif kind == "essay":
-                qs.save_answer(attempt, item.position, "Offer the chairs in stock now and the rest from the factory "
-                                                       "with a firm date, so the client has no reason to look "
-                                                       "elsewhere.", at)
+                qs.save_answer(attempt, item.position, answers["essay_graded"], at)
         qs.submit(attempt, started + timedelta(minutes=18))
         for item in attempt.answers:
             if item.version.kind == "essay" and item.points is None:
-                qs.grade_answer(item, mentor, essay_points * item.version.points, "Clear and client-minded.")
+                qs.grade_answer(item, mentor, essay_points * item.version.points, answers["grading_comment"])
         qs.sign_off_result(attempt, mentor)
     db.session.flush()
 
 
-def _onboarding(users) -> None:
+# The hires besides hire@demo.local: e-mail, business days ago, stages signed off, extra.
+HIRES = [("hire@demo.local", 6, 1, None), ("polina.orlova@demo.local", 0, 0, None),
+         ("roman.belov@demo.local", 24, 2, "failed_try"), ("sofia.markova@demo.local", 40, 3, None),
+         ("timur.zaitsev@demo.local", 95, 4, None)]
+
+
+def _onboarding(users, template, said: dict[str, Any]) -> None:
     """New hires in every stage, with the activity, tries and sign-offs that got them there."""
     import random
 
@@ -257,20 +373,14 @@ def _onboarding(users) -> None:
     from recruit.training.models import QuizOutcome
 
     rng = random.Random(11)  # nosec B311: repeatable demo data
+    texts = said["texts"]
     mentor, curator, hr, admin = users["mentor"], users["manager"], users["recruiter"], users["admin"]
     mentor.max_mentees = 5
-    template = ts.ensure_default_template()
     cal = org.calendar()
     today = org.local_now().date()
-    hires = [  # name, e-mail, business days ago, stages to sign off, extra
-        ("Nikita Newhire", "hire@demo.local", 6, 1, None),
-        ("Polina Orlova", "polina.orlova@demo.local", 0, 0, None),
-        ("Roman Belov", "roman.belov@demo.local", 24, 2, "failed_try"),
-        ("Sofia Markova", "sofia.markova@demo.local", 40, 3, None),
-        ("Timur Zaitsev", "timur.zaitsev@demo.local", 95, 4, None),
-    ]
     owners = {"hr": hr, "head": curator, "mentor": mentor, "curator": curator, "sysadmin": admin}
-    for name, email, ago, signed, extra in hires:
+    for email, ago, signed, extra in HIRES:
+        name = said["people"]["hire" if email == "hire@demo.local" else email.split("@")[0]]
         start = cal.add_business_days(today, -ago) if ago else cal.next_business_day(today)
         if email != "hire@demo.local" and accounts.user_by_email(email) is None:
             accounts.create_user(email, name, ["new_hire"], password=DEMO_PASSWORD)
@@ -289,8 +399,8 @@ def _onboarding(users) -> None:
             for task in stage.tasks:
                 ts.tick_task(task, owners.get(task.owner_role, plan.hire))
             if stage.position == 3:
-                ts.record_role_play(plan, cal.add_business_days(today, -3), "Head of sales and a senior manager",
-                                    True, "Closed the deal on the first try.", mentor)
+                ts.record_role_play(plan, cal.add_business_days(today, -3), texts["role_play_panel"],
+                                    True, texts["role_play_passed"], mentor)
                 db.session.add(QuizOutcome(plan_id=plan.id, quiz_key="product-knowledge", passed=True, score=0.86,
                                            signed_off_by_id=mentor.id, signed_off_at=ts.utcnow()))
                 db.session.flush()
@@ -300,46 +410,49 @@ def _onboarding(users) -> None:
             for task in current.tasks[: len(current.tasks) // 2]:
                 ts.tick_task(task, owners.get(task.owner_role, plan.hire))
         if extra == "failed_try":
-            ts.record_role_play(plan, cal.add_business_days(today, -1), "Head of sales", False,
-                                "Lost the client on the price objection.", mentor)
+            ts.record_role_play(plan, cal.add_business_days(today, -1), texts["role_play_panel_2"], False,
+                                texts["role_play_failed"], mentor)
     db.session.flush()
 
 
-# True show-up rates of the demo's channels, so the learned model has something to learn.
-DEMO_CHANNELS = {"HeadHunter": 0.22, "SuperJob": 0.15, "Avito": 0.1, "Referral": 0.6, "Company site": 0.35}
-FIRST_NAMES = ["Anna", "Boris", "Vera", "Gleb", "Daria", "Egor", "Zoya", "Ilya", "Kira", "Lev", "Maria", "Nikolai",
-               "Olga", "Pavel", "Raisa", "Semyon", "Taisia", "Fyodor", "Yulia", "Yakov"]
-LAST_NAMES = ["Ivanova", "Petrov", "Sidorova", "Kuznetsov", "Popova", "Sokolov", "Lebedeva", "Kozlov", "Novikova",
-              "Morozov"]
+def _history_name(rng, names: dict[str, list]) -> str:
+    """A first name and a surname that agree: Олена Левицька, Андрій Левицький."""
+    female = rng.random() < 0.5
+    first = rng.choice(names["female" if female else "male"])
+    surname = rng.choice(names["surnames"])[1 if female else 0]
+    return f"{first} {surname}"
 
 
-def _interview_history(users, template) -> None:
-    """Twelve weeks of past stream days with recorded arrivals and no-shows,
-    for a vacancy already filled: the show-rate model starts out trained."""
+def _interview_history(users, template, said: dict[str, Any], weeks: int = 12) -> None:
+    """Weeks (twelve by default) of past stream days with recorded arrivals and no-shows,
+    for a vacancy already filled: the show-rate model starts out trained,
+    each of the country's channels with its own show-up rate."""
     import random
 
     from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 
     rng = random.Random(2026)  # nosec B311: repeatable demo data
+    texts, channels = said["texts"], said["channels"]
     zone = org.zone()
     manager, recruiter = users["manager"], users["recruiter"]
     past = vacancy_services.request_vacancy(template, {
-        "position": "Client manager", "department": "Sales", "city": "Moscow", "headcount": 3,
-        "salary_min": 65000, "salary_max": 100000}, manager)
-    vacancy_services.transition(past, "in_review", manager, "Spring hiring.")
+        "position": template.title, "department": said["department"], "city": said["cities"]["main"],
+        "headcount": 3, "salary_min": said["salaries"]["past"][0], "salary_max": said["salaries"]["past"][1]},
+        manager)
+    vacancy_services.transition(past, "in_review", manager, texts["past_note"])
     for review in past.reviews:
         vacancy_services.review(past, review.id, "approved", "", review.reviewer)
     vacancy_services.transition(past, "approved", users["admin"], "")
     vacancy_services.transition(past, "open", recruiter, "")
     today = org.local_now().date()
     n = hired = 0
-    for week in range(12, 0, -1):
+    for week in range(weeks, 0, -1):
         for weekday in (1, 3):
             day = today - timedelta(days=7 * week) + timedelta(days=weekday - today.weekday())
             start = datetime.combine(day, time(10), tzinfo=zone)
-            session = InterviewSession(kind="stream", title="Stream day (history)", vacancy_id=past.id, day=day,
+            session = InterviewSession(kind="stream", title=texts["history_title"], vacancy_id=past.id, day=day,
                                        starts_at=start, ends_at=start + timedelta(hours=4), slot_minutes=30,
-                                       place="Office, room 5", created_by_id=recruiter.id)
+                                       place=texts["history_place"], created_by_id=recruiter.id)
             db.session.add(session)
             db.session.flush()
             session.interviewers.append(SessionInterviewer(user_id=manager.id, starts_at=session.starts_at,
@@ -352,14 +465,14 @@ def _interview_history(users, template) -> None:
                 db.session.flush()
                 for _k in range(rng.choice((3, 4, 5))):
                     n += 1
-                    source = rng.choice(list(DEMO_CHANNELS))
-                    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                    source = rng.choice(list(channels))
                     added = candidate_services.add_candidate(past, {
-                        "full_name": name, "email": f"history{n}@example.org", "source": source,
-                        "city": "Moscow", "experience_years": rng.choice((0, 0.5, 1, 2, 3))})
+                        "full_name": _history_name(rng, said["names"]), "email": f"history{n}@example.org",
+                        "source": source, "city": said["cities"]["main"],
+                        "experience_years": rng.choice((0, 0.5, 1, 2, 3))})
                     application = added.application
                     confirmed = rng.random() < 0.5
-                    rate = DEMO_CHANNELS[source] * (1.4 if confirmed else 0.7) * (0.85 + 0.3 * week / 12)
+                    rate = channels[source] * (1.4 if confirmed else 0.7) * (0.85 + 0.3 * week / weeks)
                     came = rng.random() < min(rate, 0.95)
                     lead = rng.choice((1, 2, 3, 5, 9))
                     booking = Booking(session_id=session.id, slot_id=slot.id, candidate_id=application.candidate_id,
@@ -381,24 +494,24 @@ def _interview_history(users, template) -> None:
                     for stage in (("screened", "invited", "interviewed") if came else ("screened", "invited")):
                         candidate_services.move(application, stage)
                     candidate_services.move(application, "rejected" if came else "withdrawn",
-                                            "Not selected" if came else "Did not come")
-    vacancy_services.transition(past, "filled", recruiter, "Three hired in spring.")
+                                            texts["not_selected"] if came else texts["did_not_come"])
+    vacancy_services.transition(past, "filled", recruiter, texts["past_filled"])
     db.session.flush()
 
 
-def _interview_days(users, vacancy) -> None:
+def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
     """A stream day today (for the front desk) and a group day later this week."""
     from recruit.interviews import services as iv
     from recruit.interviews.models import Booking
 
+    texts = said["texts"]
     manager, mentor, recruiter = users["manager"], users["mentor"], users["recruiter"]
     now_local = org.local_now()
     today = now_local.date()
     first = min(max(now_local.hour - 2, 8), 15)  # a day under way whenever the demo is started
     stream = iv.create_session(
-        kind="stream", title="Stream day: client managers", vacancy=vacancy, day=today, start=time(first),
-        end=time(first + 8, 30), slot_minutes=30, place="Office, 12 Tverskaya St., room 5",
-        directions="Metro Tverskaya, exit 3; show your passport at the front desk.",
+        kind="stream", title=texts["stream_title"], vacancy=vacancy, day=today, start=time(first),
+        end=time(first + 8, 30), slot_minutes=30, place=texts["place"], directions=texts["directions"],
         receptionist_id=users["reception"].id,
         interviewers=[iv.InterviewerHours(manager.id), iv.InterviewerHours(mentor.id, time(first + 3))],
         created_by=recruiter)
@@ -421,9 +534,9 @@ def _interview_days(users, vacancy) -> None:
     db.session.flush()
     later = today + timedelta(days=2)
     group = iv.create_session(
-        kind="group", title="Group interview: client managers", vacancy=vacancy, day=later, start=time(11),
-        end=time(12, 30), seats=8, place="Office, 12 Tverskaya St., conference room",
-        directions="Metro Tverskaya, exit 3.", interviewers=[iv.InterviewerHours(manager.id)], created_by=recruiter)
+        kind="group", title=texts["group_title"], vacancy=vacancy, day=later, start=time(11),
+        end=time(12, 30), seats=8, place=texts["group_place"], directions=texts["group_directions"],
+        interviewers=[iv.InterviewerHours(manager.id)], created_by=recruiter)
     rest = [a for a in applications[14:] if a.stage in ("new", "screened")]
     if rest:
         proposal = iv.propose(group, rest)
