@@ -27,3 +27,13 @@ def test_the_organisation_currency_is_the_default(ctx):
         assert format_money(5000) == f"5.000{NBSP}RON"
         assert format_money(5000.5, whole=False) == f"5.000,50{NBSP}RON"
         assert format_money(None) == "—"
+
+
+@pytest.mark.parametrize(("country", "lang", "expected"), [
+    ("UA", "uk", f"50{NBSP}000{NBSP}₴"), ("BG", "bg", f"50{NBSP}000{NBSP}€"), ("RO", "ro", f"50.000{NBSP}RON")])
+def test_a_vacancys_pay_range_is_in_the_countrys_currency(client, make, login_as, country, lang, expected):
+    vacancy = make.vacancy("open")
+    login_as("admin")
+    client.post("/admin/settings/country-defaults", data={"country": country})
+    page = client.get(f"/vacancies/{vacancy}?lang={lang}").get_data(as_text=True)
+    assert expected in page
