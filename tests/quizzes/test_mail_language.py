@@ -1,0 +1,35 @@
+"""A hire's quiz mail (the result, a retake request) is written in the hire's
+language, whoever grades or asks."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from babel.messages.pofile import read_po
+
+from recruit.mail import OutboxMessage
+from tests.quizzes.test_attempts import quiz_world  # noqa: F401  (fixture)
+from tests.quizzes.test_trainer_and_retake import graded_world  # noqa: F401  (fixture)
+
+UK_CATALOGUE = Path(__file__).resolve().parents[2] / "translations" / "uk" / "LC_MESSAGES" / "messages.po"
+
+
+def _uk(message: str) -> str:
+    with UK_CATALOGUE.open("rb") as fh:
+        found = read_po(fh).get(message)
+    assert found is not None and found.string, f"the uk catalogue translates {message!r}"
+    return found.string
+
+
+def test_the_result_mail_is_in_the_hires_language(graded_world, ctx):  # noqa: F811
+    from recruit.quizzes import services as qs
+
+    attempt, mentor, hire = graded_world["attempt"], graded_world["mentor"], graded_world["hire"]
+    hire.locale, mentor.locale = "uk", "en"
+    qs.grade_answer(attempt.answers[4], mentor, 0.5, "")
+    ctx.session.commit()
+    mail = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "quiz.result"))
+    assert mail.subject == _uk("Your result: %(title)s") % {"title": attempt.quiz.title}
+    qs.request_retake(attempt, mentor, "")
+    ctx.session.commit()
+    retake = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "quiz.retake"))
+    assert retake.subject == _uk("Please retake: %(title)s") % {"title": attempt.quiz.title}
