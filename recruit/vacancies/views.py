@@ -25,7 +25,7 @@ from recruit import audit
 from recruit.auth.permissions import ANY_ROLE, allow, ensure
 from recruit.exports import content_disposition, csv_download
 from recruit.extensions import db
-from recruit.i18n import label, shipped
+from recruit.i18n import label
 from recruit.jobs import progress
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import erasure, importer, imports
@@ -271,36 +271,14 @@ def _source_choices() -> list[tuple[str, str]]:
     return [(name, _(name) if name in TRANSLATED else name) for name in offered_channels()]
 
 
-def _keep_language(person: Candidate, code: str | None) -> None:
-    """The candidate's own language ("" = the vacancy's, else the
-    organisation's): set here, the candidate services do not take it."""
-    chosen = shipped(code)
-    if person.language != chosen:
-        person.language = chosen
-        db.session.flush()
-
-
-def _add_candidate(vacancy: Vacancy, data: dict) -> candidate_services.AddResult:
-    result = candidate_services.add_candidate(vacancy, data)
-    if result.created or data.get("language"):  # a person already known keeps theirs unless one is chosen
-        _keep_language(result.candidate, data.get("language"))
-    return result
-
-
-def _update_candidate(person: Candidate, data: dict) -> Candidate:
-    candidate_services.update_candidate(person, data)
-    if "language" in data:
-        _keep_language(person, data["language"])
-    return person
-
-
 @bp.route("/vacancies/<int:vacancy_id>/candidates/new", methods=["GET", "POST"])
 @allow("admin", "recruiter")
 def candidate_new(vacancy_id: int):
     vacancy = _get(Vacancy, vacancy_id)
     ensure("vacancy.manage_candidates", vacancy)
     form = CandidateForm()
-    if form.validate_on_submit() and (added := commit_or_flash(lambda: _add_candidate(vacancy, _form_data(form)))):
+    if form.validate_on_submit() and (added := commit_or_flash(
+            lambda: candidate_services.add_candidate(vacancy, _form_data(form)))):
         result = added.value
         if not result.created and result.application is None:
             flash(_("%(name)s is already in this pipeline.", name=result.candidate.full_name), "info")
@@ -339,7 +317,7 @@ def candidate_edit(candidate_id: int):
     ensure("candidate.edit", person)
     form = CandidateForm(obj=person)
     if form.validate_on_submit() and commit_or_flash(
-            lambda: _update_candidate(person, _form_data(form)), _("Candidate saved.")):
+            lambda: candidate_services.update_candidate(person, _form_data(form)), _("Candidate saved.")):
         return redirect(url_for("vacancies.candidate", candidate_id=person.id))
     return render_template("vacancies/candidate_edit.html", form=form, vacancy=None, candidate=person,
                            sources=_source_choices())
