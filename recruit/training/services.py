@@ -114,21 +114,27 @@ def ensure_default_template() -> OnboardingTemplate:
         return _default_template()
 
 
+def _shipped(text: str) -> str:
+    """A text of the shipped template (marked with N_ above) in the current language."""
+    return _(text)
+
+
 def _default_template() -> OnboardingTemplate:
-    names = {DEFAULT_TEMPLATE["name"], _(DEFAULT_TEMPLATE["name"])}
+    names = {DEFAULT_TEMPLATE["name"], _shipped(DEFAULT_TEMPLATE["name"])}
     existing = db.session.scalar(sa.select(OnboardingTemplate).where(OnboardingTemplate.name.in_(names))
                                  .order_by(OnboardingTemplate.id).limit(1))
     if existing is not None:
         return existing
-    template = OnboardingTemplate(name=_(DEFAULT_TEMPLATE["name"]), description=_(DEFAULT_TEMPLATE["description"]),
+    template = OnboardingTemplate(name=_shipped(DEFAULT_TEMPLATE["name"]),
+                                  description=_shipped(DEFAULT_TEMPLATE["description"]),
                                   mentor_bonus_days=DEFAULT_TEMPLATE["mentor_bonus_days"], version=1)
     for position, spec in enumerate(DEFAULT_TEMPLATE["stages"], start=1):
         for item in spec["criteria"]:
             criteria.validate(item["kind"], item)
-        stage = TemplateStage(position=position, name=_(spec["name"]), description=_(spec["description"]),
+        stage = TemplateStage(position=position, name=_shipped(spec["name"]), description=_shipped(spec["description"]),
                               duration_days=spec["duration_days"], criteria=spec["criteria"])
         for task_position, (title, role, offset, duration) in enumerate(spec["tasks"], start=1):
-            stage.tasks.append(TemplateTask(position=task_position, title=_(title), owner_role=role,
+            stage.tasks.append(TemplateTask(position=task_position, title=_shipped(title), owner_role=role,
                                             start_offset=offset, duration=duration))
         template.stages.append(stage)
     db.session.add(template)
