@@ -7,6 +7,7 @@ region (OrgSettings.phone_region), so the importer and the tests share it."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
@@ -63,9 +64,11 @@ def _parsed(value: str, region: str | None) -> phonenumbers.PhoneNumber:
         raise PhoneError("phone_invalid" if digits else "bad_phone", value) from exc
 
 
+@lru_cache(maxsize=65536)
 def to_e164(value: str, region: str | None) -> str:
     """The number in E.164, or PhoneError saying why it cannot be one: too
-    short or too long for its country, or not a number that exists there."""
+    short or too long for its country, or not a number that exists there.
+    Remembered: an import reads every number twice (the check, then the job)."""
     number = _parsed(value, region)
     if phonenumbers.is_valid_number(number):
         return phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -180,8 +180,8 @@ def add_rows(vacancy: Vacancy, rows: list[importer.CandidateRow], progress=None)
                 created_now.discard(cid)
             else:
                 counts.linked += 1
-        if applications:
-            db.session.execute(sa.insert(Application), applications)
+        if applications:  # Core executemany: the ORM's bulk path costs more than the insert itself
+            db.session.execute(sa.insert(Application.__table__), applications)
         if progress is not None:
             progress(min(start + CHUNK, total), total)
     return counts
