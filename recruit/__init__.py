@@ -145,11 +145,13 @@ def register_blueprints(app: Flask) -> None:
     from recruit.training import erasure as _training_erasure  # noqa: F401
     from recruit.training import policies as _training_policies  # noqa: F401
     from recruit.training.views import bp as training_bp
+    from recruit.vacancies.channel_views import bp as channels_bp
     from recruit.vacancies.views import bp as vacancies_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(vacancies_bp)
+    app.register_blueprint(channels_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(training_bp)
     app.register_blueprint(quizzes_bp)
