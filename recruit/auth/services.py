@@ -7,6 +7,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from recruit import audit, emails
@@ -45,7 +46,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 def check_password_strength(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise AccountError(_("A password needs at least %(n)d characters.", n=MIN_PASSWORD))
+        raise AccountError(ngettext("A password needs at least %(num)d character.",
+                                    "A password needs at least %(num)d characters.", MIN_PASSWORD))
 
 
 def create_user(email: str, full_name: str, roles: list[str] | set[str], password: str | None = None) -> User:

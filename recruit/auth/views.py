@@ -191,7 +191,8 @@ def set_password(purpose: str, token: str):
             db.session.commit()
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", form=form, purpose=purpose, user=user)
+    return render_template("auth/set_password.html", form=form, purpose=purpose, user=user,
+                           min_password=services.MIN_PASSWORD)
 
 
 def _account_page(**extra):
