@@ -453,5 +453,8 @@ def import_progress(batch_id: int):
 @allow("admin", "recruiter")
 def import_errors(batch_id: int):
     batch = _batch(batch_id)
-    return csv_download(f"import-{batch.id}-errors.csv", ["line", "column", "reason"],
-                        ([e["line"], e["column"], row_reason(e)] for e in batch.report.get("errors", [])))
+    # the refused rows, then the imported ones with a value left out
+    entries = [(e, _("error")) for e in batch.report.get("errors", [])] + \
+        [(w, _("warning")) for w in batch.report.get("warnings", [])]
+    return csv_download(f"import-{batch.id}-errors.csv", [_("Line"), _("Column"), _("Problem"), _("Kind")],
+                        ([e["line"], e["column"], row_reason(e), kind] for e, kind in entries))
