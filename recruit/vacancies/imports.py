@@ -11,12 +11,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from recruit import audit, jobs
 from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
+from recruit.i18n import register_labels
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
 from recruit.vacancies.candidates import CandidateError, _require_open, add_rows, phone_region
@@ -26,6 +28,18 @@ from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
 
 PREVIEW_ROWS = 8
 MAX_REPORTED_ERRORS = 1000
+
+# An upload's state as the import pages show it (the `label` filter, kind "import_status").
+IMPORT_STATUS_LABELS = {
+    "uploaded": _l("uploaded"),
+    "checked": _l("checked"),
+    "queued": _l("queued"),
+    "importing": _l("importing"),
+    "done": _l("imported"),
+    "failed": _l("failed"),
+    "dropped": _l("dropped"),
+}
+register_labels("import_status", IMPORT_STATUS_LABELS)
 
 
 class CandidateImportError(ValueError):

@@ -246,3 +246,21 @@ def test_every_message_code_has_a_text_and_placeholders_fill():
         assert text, code
     notice = importer.Notice("suspicious_encoding", {"encoding": "KOI8-U"})
     assert "KOI8-U" in notice.message and notice.as_dict()["code"] == "suspicious_encoding"
+
+
+def test_a_file_without_any_name_column_is_refused_whole():
+    parsed = importer.parse(b"Email,City\na@x.ro,Cluj\n")
+    with pytest.raises(importer.FileError, match="full name, or columns to the first and last name"):
+        importer.validate(parsed, importer.guess_mapping(parsed.headers))
+
+
+@pytest.mark.parametrize("module", ["recruit/phones.py", "recruit/vacancies/importer.py"])
+def test_the_reader_and_the_phones_stay_pure(module):
+    """No Flask, no database: the tests, the API and the upload share them."""
+    import ast
+
+    tree = ast.parse((Path(__file__).resolve().parents[2] / module).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] in ("flask", "flask_babel", "sqlalchemy")
+                or name in ("recruit.extensions", "recruit.i18n")}
