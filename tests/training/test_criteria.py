@@ -92,3 +92,16 @@ def test_criteria_lines_round_trip():
                          ("dance", "not a criterion")):
         with pytest.raises(CriterionError, match=message):
             parse_lines(bad)
+
+
+def test_the_evidence_is_written_in_the_current_language(ctx):
+    from babel.dates import format_date
+
+    from recruit.i18n import in_language
+
+    week = {date(2026, 11, d): {"calls": 30} for d in range(9, 14)}
+    params = {"metric": "calls", "min_per_day": 30, "window_days": 5}
+    with in_language("uk"):
+        result = evaluate("activity", params, facts(activity=week))
+    assert format_date(date(2026, 11, 9), "medium", locale="uk") in result.evidence
+    assert "30,0" in result.evidence  # the decimal comma
