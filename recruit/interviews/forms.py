@@ -3,21 +3,26 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+# wtforms fills in %(max)d
+TOO_LONG = _l("At most %(max)d characters.")
+
 
 class SessionForm(FlaskForm):
     kind = SelectField(_l("Format"), choices=[("stream", _l("Stream: individual interviews in slots")),
                                               ("group", _l("Group: one sitting"))])
-    title = StringField(_l("Title"), validators=[Length(max=160)])
+    title = StringField(_l("Title"), validators=[Length(max=160, message=TOO_LONG)])
     vacancy_id = SelectField(_l("Vacancy"), coerce=int, choices=[])
-    day = DateField(_l("Date"), validators=[DataRequired()])
-    start = TimeField(_l("From"), validators=[DataRequired()])
-    end = TimeField(_l("To"), validators=[DataRequired()])
+    day = DateField(_l("Date"), validators=[DataRequired(message=_l("Choose the day."))])
+    start = TimeField(_l("From"), validators=[DataRequired(message=_l("Give the time the day starts."))])
+    end = TimeField(_l("To"), validators=[DataRequired(message=_l("Give the time the day ends."))])
     slot_minutes = IntegerField(_l("Slot length, minutes"), default=30,
-                                validators=[Optional(), NumberRange(min=5, max=240)])
-    seats = IntegerField(_l("Seats (group)"), default=8, validators=[Optional(), NumberRange(min=1, max=200)])
-    place = StringField(_l("Place (room, address)"), validators=[Length(max=200)])
-    directions = TextAreaField(_l("How to get there"), validators=[Length(max=2000)])
-    video_link = StringField(_l("Video-call link (remote interviews)"), validators=[Length(max=500)])
+                                validators=[Optional(), NumberRange(min=5, max=240,
+                                                                    message=_l("A slot lasts 5 to 240 minutes."))])
+    seats = IntegerField(_l("Seats (group)"), default=8, validators=[
+        Optional(), NumberRange(min=1, max=200, message=_l("A group sitting has 1 to 200 seats."))])
+    place = StringField(_l("Place (room, address)"), validators=[Length(max=200, message=TOO_LONG)])
+    directions = TextAreaField(_l("How to get there"), validators=[Length(max=2000, message=TOO_LONG)])
+    video_link = StringField(_l("Video-call link (remote interviews)"), validators=[Length(max=500, message=TOO_LONG)])
     interviewers = SelectMultipleField(_l("Interviewers"), coerce=int, choices=[],
                                        validators=[DataRequired(message=_l("Name at least one interviewer."))])
     receptionist_id = SelectField(_l("Receptionist"), coerce=int, choices=[])
@@ -27,5 +32,5 @@ class ScorecardForm(FlaskForm):
     motivation = SelectField(_l("Motivation"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
     competence = SelectField(_l("Competence"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
     adequacy = SelectField(_l("Adequacy"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
-    note = TextAreaField(_l("Note"), validators=[Length(max=5000)])
+    note = TextAreaField(_l("Note"), validators=[Length(max=5000, message=TOO_LONG)])
     next_stage = SelectField(_l("Next step"), choices=[])
