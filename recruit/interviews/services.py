@@ -524,12 +524,15 @@ def organisation_language() -> str:
 
 def set_candidate_language(booking: Booking, code: str) -> bool:
     """The candidate chose a language on their page: kept for the next
-    messages. True when it changed (the caller commits)."""
+    messages, and the reminders not yet sent are written again in it. True
+    when it changed (the caller commits)."""
     chosen = shipped(code)
     if chosen is None or booking.candidate.language == chosen:
         return False
     booking.candidate.language = chosen
     audit.record("candidate.language", booking.candidate, actor_id=None, via="booking_link", language=chosen)
+    if booking.state in ("invited", "confirmed"):
+        _schedule_reminders(booking)
     return True
 
 

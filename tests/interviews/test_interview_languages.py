@@ -207,6 +207,8 @@ def test_the_candidates_page_speaks_their_language_and_keeps_their_choice(clean_
         assert candidate.language == "ro"
         assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "candidate.language")) is not None
     assert _html_lang(clean_app.test_client().get(f"/b/{token}")) == "ro"  # another device, no cookie
+    waiting = [r for r in _messages(clean_app, "interview.reminder", email) if r.status == "queued"]
+    assert waiting and all(format_date(day["day"], "full", locale="ro") in r.subject for r in waiting)
     # the next message follows the choice: moving the interview sends an update in Romanian
     with clean_app.app_context():
         target = db.session.scalar(sa.select(Slot).where(Slot.session_id == session_id, Slot.index == 3))
