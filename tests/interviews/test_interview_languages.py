@@ -329,3 +329,21 @@ def test_shares_and_counts_follow_the_locale(clean_app, day):  # noqa: F811
         with in_language("ru"):
             assert percent(0.2) == "20,0\xa0%"
             assert "2,5" in years_of_experience(2.5)
+
+
+def test_the_export_speaks_the_readers_language(clean_app, day):  # noqa: F811
+    import csv
+    import io
+
+    from recruit.i18n import in_language, label
+
+    _speaks(clean_app, day["apps"][0], None)
+    _plan_and_book(clean_app, day, [(day["apps"][0], 1)])
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    rows = list(csv.reader(io.StringIO(client.get("/interviews/reports.csv?lang=uk").get_data().decode("utf-8-sig"))))
+    with clean_app.test_request_context("/"), in_language("uk"):
+        assert rows[1][2] == label("stream", "interview_session_kind")
+        assert rows[1][6] == label("invited", "booking_state")
+        for msgid, cell in (("Session", rows[0][0]), ("Candidate", rows[0][4]), ("no", rows[1][8])):
+            assert cell == (_msgstr("uk", msgid) or msgid)
