@@ -639,6 +639,27 @@ _EMPTY_MARKS = {"-", "—", "–", "n/a", "н/д", "?"}
 
 
 def parse_experience(value: str) -> float | None:
+    """Years of experience as a job board writes them (see `_read_experience`);
+    ValueError when none of it can be read. Remembered: a file repeats its
+    few spellings ("1", "2 роки") thousands of times, and is read twice."""
+    found = _read_experience_cached(value or "")
+    if found is _UNREAD:
+        raise ValueError(value)
+    return found  # type: ignore[return-value]
+
+
+_UNREAD = object()
+
+
+@lru_cache(maxsize=4096)
+def _read_experience_cached(value: str) -> float | object | None:
+    try:
+        return _read_experience(value)
+    except ValueError:
+        return _UNREAD
+
+
+def _read_experience(value: str) -> float | None:
     """Years of experience as a job board writes them: "1,5", "5 лет 3 месяца"
     (5.25), "2 роки", "6 месяцев" (0.5), "peste 5 ani" and "more than 10
     years" (the number said), "Нет опыта", "Без досвіду", "fără experiență",
@@ -733,13 +754,15 @@ def _years_error(line: int, column: str, exp: float | None, raw: object) -> RowE
 
 def check_candidate(values: Mapping[str, object], line: int, column_name: Callable[[str], str], *,
                     region: str | None = None, surname_first: bool = False,
+                    email_domains: tuple[str, ...] | None = None,
                     ) -> tuple[CandidateRow | None, list[RowError]]:
     """Validate one candidate's values (strings from a file, or JSON values).
     `column_name(field)` names the column for the error report; `region` is
     the organisation's phone region, numbers without a country code are read
     in it. Values that cannot be read but need not refuse the person
     (experience in words we do not know, an unknown language) are left out
-    with a warning on the row."""
+    with a warning on the row. `email_domains`: the internal mail domains
+    accepted (emails.internal_domains(), looked up once per file by validate)."""
     errors: list[RowError] = []
     warnings: list[RowError] = []
 
@@ -767,7 +790,7 @@ def check_candidate(values: Mapping[str, object], line: int, column_name: Callab
         errors.append(RowError(line, column_name("full_name"), "name_missing"))
     if not email and not phone:
         errors.append(RowError(line, column_name("email"), "no_contact"))
-    if email and not _email_ok(email, emails.internal_domains()):
+    if email and not _email_ok(email, emails.internal_domains() if email_domains is None else email_domains):
         errors.append(RowError(line, column_name("email"), "bad_email", {"value": email}))
     if phone:
         try:
@@ -820,6 +843,7 @@ def validate(parsed: ParsedFile, mapping: Mapping[str, int | None], *, region: s
         return parsed.headers[index] or FIELDS.get(name, name)
 
     order = surname_first(parsed.headers, mapping)
+    domains = emails.internal_domains()
     width = len(parsed.headers)
     result = Validation()
     seen_email: dict[str, int] = {}
@@ -829,7 +853,8 @@ def validate(parsed: ParsedFile, mapping: Mapping[str, int | None], *, region: s
             result.errors.append(RowError(line, "", "extra_cells", {"cells": len(cells), "columns": width}))
             continue
         values = {name: (cells[i] if i is not None and i < len(cells) else "") for name, i in mapping.items()}
-        row, errors = check_candidate(values, line, column_name, region=region, surname_first=order)
+        row, errors = check_candidate(values, line, column_name, region=region, surname_first=order,
+                                      email_domains=domains)
         if row is not None:
             first = (seen_email.get(row.email_norm) if row.email_norm else None) or \
                     (seen_phone.get(row.phone_norm) if row.phone_norm else None)
