@@ -130,3 +130,16 @@ def search_forms(text: str, region: str | None, shortest: int = 4) -> list[str]:
             if full not in forms:
                 forms.append(full)
     return forms
+
+
+def national_digits(value: str | None, region: str | None = None) -> str | None:
+    """The national significant number ("671234567" for +380 67 123 45 67):
+    the digits every spelling of the number contains in order, whether written
+    with +380, 0 or 8 in front; what finds a person's number in free text."""
+    if not value:
+        return None
+    try:
+        number = _parsed(value, region)
+    except PhoneError:
+        return None
+    return phonenumbers.national_significant_number(number) or None

@@ -72,3 +72,16 @@ def test_search_forms_hold_the_typed_digits_and_the_whole_number():
     assert phones.search_forms("8 916 123-45-67", "RU") == ["89161234567", "79161234567"]
     assert phones.search_forms("Ivan 2026", "UA") == ["2026"]  # a name with digits is no number
     assert phones.search_forms("123", "UA") == []
+
+
+@pytest.mark.parametrize("e164, national, digits", [
+    ("+380671234567", "067 123 45 67", "671234567"),
+    ("+359888123456", "0888 123 456", "888123456"),
+    ("+38761123456", "061 123 456", "61123456"),
+    ("+995555123456", "555 12 34 56", "555123456"),
+    ("+79161234567", "8 (916) 123-45-67", "9161234567"),
+])
+def test_national_digits_are_inside_every_spelling(e164, national, digits):
+    assert phones.national_digits(e164) == digits
+    assert digits in "".join(c for c in national if c.isdigit())
+    assert phones.national_digits("not a number") is None and phones.national_digits("") is None
