@@ -223,19 +223,33 @@ def register_errorhandlers(app: Flask) -> None:
             return exc.response
         if exc.response is not None and request.path.startswith("/api/"):
             return exc.response
+        from flask_wtf.csrf import CSRFError
+
         titles = {
-            400: _("This request could not be understood"), 403: _("Not for your role"),
-            404: _("Nothing here"), 405: _("Not like this"), 413: _("That file is too large"),
-            429: _("Too many attempts"),
+            400: _("This request could not be understood"), 401: _("Sign in first"), 403: _("Not for your role"),
+            404: _("Nothing here"), 405: _("Not like this"), 409: _("This clashes with another change"),
+            413: _("That file is too large"), 429: _("Too many attempts"), 500: _("Something went wrong"),
         }
         messages = {
+            400: _("The request was incomplete or not valid. Reload the page and try again."),
+            401: _("This page needs you to be signed in."),
             403: _("Your account does not give access to this page. Ask an admin if you need it."),
             404: _("The page or record does not exist, or it was removed."),
+            405: _("This address does not take that kind of request. Use the page's own buttons."),
+            409: _("Someone saved a conflicting change at the same time; nothing was saved. Try again."),
             413: _("Uploads are limited to %(mb)d MB.", mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)),
             429: _("Too many attempts in a short time. Wait a minute and try again."),
+            500: _("Nothing was saved. The error was logged."),
         }
         code = exc.code or 500
-        return _render(code, titles.get(code, exc.name), messages.get(code, exc.description or ""))
+        if isinstance(exc, CSRFError):
+            message = _("The form expired or was opened in another session. Nothing was saved: "
+                        "reload the page and try again.")
+        elif exc.description and exc.description != type(exc).description:
+            message = exc.description  # our own words, given to abort(): already translated
+        else:
+            message = messages.get(code, "")
+        return _render(code, titles.get(code, _("Something went wrong")), message)
 
     @app.errorhandler(StaleDataError)
     def _stale(exc):
@@ -270,9 +284,11 @@ def _translations():
 
     if not has_request_context():
         return get_translations()
-    if "_translations" not in g:
-        g._translations = get_translations()
-    return g._translations
+    cache = g.setdefault("_translations", {})
+    locale = str(get_locale())  # a message written in another person's language (in_language) has its own
+    if locale not in cache:
+        cache[locale] = get_translations()
+    return cache[locale]
 
 
 def _duration(seconds: float | None) -> str:

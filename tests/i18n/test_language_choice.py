@@ -112,3 +112,17 @@ def test_every_deploy_path_compiles_the_catalogues():
     unit = Path("deploy/systemd/recruit-migrate.service").read_text()
     assert "ExecStartPre=/srv/recruit/app/.venv/bin/pybabel compile -d translations" in unit
     assert "$(BIN)/pybabel compile -d translations" in Path("Makefile").read_text()
+
+
+def test_a_message_for_another_person_is_written_in_their_language_mid_request(clean_app):
+    """A recruiter working in English invites a Ukrainian candidate: the
+    template of the message is rendered in Ukrainian, the page stays English."""
+    from flask import render_template_string
+
+    from recruit.i18n import in_language
+
+    with clean_app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ _('Sign in') }}") == "Sign in"
+        with in_language("uk"):
+            assert render_template_string("{{ _('Sign in') }}") == _translated("uk", "Sign in") != "Sign in"
+        assert render_template_string("{{ _('Sign in') }}") == "Sign in"
