@@ -221,7 +221,7 @@ MESSAGES: dict[str, str] = {
     # notices about the whole file
     "suspicious_encoding": N_("Read as %(encoding)s, the file has characters that look garbled. Check the preview "
                               "and choose another encoding if names look wrong."),
-    "title_skipped": N_("Line %(lines)s above the header was skipped."),
+    "title_skipped": N_("The column names were found on line %(line)s; the lines above them were skipped."),
     # other imports' messages (training activity)
     "bad_date": N_("“%(value)s” is not a date (use 2026-11-24 or 24.11.2026)"),
     "future_date": N_("%(value)s is in the future"),
@@ -536,7 +536,7 @@ def parse(data: bytes, *, encoding: str | None = None, delimiter: str | None = N
     if not any(headers):
         raise FileError("unnamed_columns")
     if at:
-        notices.append(Notice("title_skipped", {"lines": ", ".join(str(line) for line, _c in records[:at])}))
+        notices.append(Notice("title_skipped", {"line": header_line}))
     rows = records[at + 1:]
     if len(rows) > MAX_ROWS:
         raise FileError("too_many_rows", limit=MAX_ROWS)

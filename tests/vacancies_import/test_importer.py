@@ -156,7 +156,8 @@ def test_a_title_line_above_the_header_is_skipped():
     parsed = importer.parse(text.encode("cp1251"))
     assert parsed.headers == ["ФИО", "Телефон", "Email", "Город"] and parsed.delimiter == ";"
     assert parsed.header_line == 2 and [line for line, _c in parsed.rows] == [3]
-    assert [(n.code, n.params) for n in parsed.notices] == [("title_skipped", {"lines": "1"})]
+    assert [(n.code, n.params) for n in parsed.notices] == [("title_skipped", {"line": 2})]
+    assert parsed.notices[0].message == "The column names were found on line 2; the lines above them were skipped."
     result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region="RU")
     assert [r.full_name for r in result.valid] == ["Смирнова Наталья"]
 
