@@ -319,12 +319,13 @@ def register_template_helpers(app: Flask) -> None:
         npgettext=lambda context, singular, plural, n: _translations().unpgettext(context, singular, plural, n))
     app.jinja_env.filters["question_text"] = question_text.render
     app.jinja_env.filters["label"] = i18n.label
+    from recruit.admin import labels as admin_labels
     from recruit.interviews import labels as interview_labels
     from recruit.quizzes import labels as quiz_labels
     from recruit.training import labels as training_labels
     from recruit.vacancies import labels as vacancy_labels
 
-    for feature in (vacancy_labels, interview_labels, training_labels, quiz_labels):
+    for feature in (admin_labels, vacancy_labels, interview_labels, training_labels, quiz_labels):
         feature.register()
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["phone"] = __import__("recruit.vacancies.candidates", fromlist=["_"]).phone_display
