@@ -349,8 +349,11 @@ def detect_encoding(data: bytes) -> str:
                 continue
             # symbols stuck to letters ("©ejla" for "Šejla") first: charset-normalizer
             # rates such near neighbours (cp1250 / ISO-8859-2) alike on a short file
-            ranked.append(((odd_symbols(text[:65536]), round(match.chaos, 2), -match.coherence,
-                            preference.index(theirs)), _SINGLE_BYTE[theirs]))
+            # then, between texts alike, Romanian's comma-below letters (ISO-8859-16's
+            # Ș/ț) over the cedilla ones Windows-1250 puts at the same bytes
+            sample = text[:65536]
+            ranked.append(((odd_symbols(sample), round(match.chaos, 2), -len(_COMMA_BELOW.findall(sample)),
+                            -match.coherence, preference.index(theirs)), _SINGLE_BYTE[theirs]))
     if ranked:
         return min(ranked)[1]
     for name in _SINGLE_BYTE.values():  # nothing plausible: the first that decodes at all (with a warning)
@@ -403,16 +406,18 @@ _ODD_SYMBOL = re.compile(f"(?<=[^\\W\\d_])[{_symbol_class()}]|[{_symbol_class()}
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_C1_CONTROL = re.compile(r"[\u0080-\u009f]")  # a byte the encoding has no letter for
+_COMMA_BELOW = re.compile(r"[ȘșȚț]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
 def odd_symbols(text: str) -> int:
-    """Symbols touching a letter ("©ejla" for "Šejla") and words mixing Latin
-    and Cyrillic letters ("Kovaиeviж" for "Kovačević"): how a neighbouring
-    single-byte encoding garbles a name."""
+    """Symbols touching a letter ("©ejla" for "Šejla"), control characters
+    and words mixing Latin and Cyrillic letters ("Kovaиeviж" for
+    "Kovačević"): how a neighbouring single-byte encoding garbles a name."""
     mixed = sum(1 for word in _WORD.findall(text) if _LATIN.search(word) and _CYRILLIC.search(word))
-    return len(_ODD_SYMBOL.findall(text)) + mixed
+    return len(_ODD_SYMBOL.findall(text)) + len(_C1_CONTROL.findall(text)) + mixed
 
 
 def suspicious(data: bytes, text: str, encoding: str) -> bool:
