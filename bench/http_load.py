@@ -107,8 +107,9 @@ def demo_ids(url: str) -> dict:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         vacancy = conn.execute(sa.text("SELECT id FROM vacancies WHERE state = 'open' ORDER BY id LIMIT 1")).scalar()
+        # the demo's stream day for today is its newest stream session; its title is in the demo's language
         session = conn.execute(sa.text("SELECT id FROM interview_sessions WHERE kind = 'stream' "
-                                       "AND title LIKE 'Stream day: client%' ORDER BY id DESC LIMIT 1")).scalar()
+                                       "ORDER BY id DESC LIMIT 1")).scalar()
         bookings = [row[0] for row in conn.execute(sa.text(
             "SELECT id FROM bookings WHERE session_id = :s AND state IN ('invited', 'confirmed') ORDER BY id"),
             {"s": session})]

@@ -317,7 +317,7 @@ class _Prefixed:
 @allow("admin", "mentor", "trainer", "recruiter")
 def statistics(quiz_id: int):
     quiz = _quiz(quiz_id)
-    if request.args.get("format") == "csv":
+    if request.args.get("format") in ("csv", "xlsx"):
         return csv_download(f"quiz-{quiz.key}-results.csv", reports.results_header(),
                             reports.results_rows(quiz, current_user))
     hires = reports.hires_on_quiz(quiz, current_user)

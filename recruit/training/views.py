@@ -64,7 +64,7 @@ def overview():
     if mentor:
         stmt = stmt.where(OnboardingPlan.mentor_id == mentor)
     plans = list(db.session.scalars(stmt).unique())
-    if request.args.get("format") == "csv":
+    if request.args.get("format") in ("csv", "xlsx"):
         def rows():
             for plan in plans:
                 stage = ts.current_stage(plan)
@@ -253,7 +253,7 @@ def summary(plan_id: int):
 @allow("admin", "recruiter")
 def bonuses():
     lines = ts.mentor_bonuses()
-    if request.args.get("format") == "csv":
+    if request.args.get("format") in ("csv", "xlsx"):
         return csv_download("mentor-bonuses.csv", [_("Mentor"), _("Trainee"), _("Started"),
                                                    _("Business days allowed"), _("Business days taken"),
                                                    _("Bonus earned")],

@@ -42,8 +42,11 @@ TEMPLATE_FIELDS = ("title", "general", "requirements", "duties", "rights", "resp
                    "pay_level", "education", "min_experience_years", "skills")
 
 
-def templates() -> list[JobTemplate]:
-    return list(db.session.scalars(sa.select(JobTemplate).order_by(JobTemplate.title)))
+def templates(first_language: str | None = None) -> list[JobTemplate]:
+    """The job descriptions in the reader's language first, then those with
+    no language, then the other languages' (the demo ships all seven)."""
+    order = sa.case((JobTemplate.language == first_language, 0), (JobTemplate.language.is_(None), 1), else_=2)
+    return list(db.session.scalars(sa.select(JobTemplate).order_by(order, JobTemplate.language, JobTemplate.title)))
 
 
 def save_template(template: JobTemplate | None, data: dict[str, Any]) -> JobTemplate:

@@ -18,6 +18,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -101,7 +102,7 @@ def _template_globals(state) -> None:
 @bp.route("/templates")
 @allow("admin", "hiring_manager", "recruiter")
 def templates():
-    return render_template("vacancies/templates.html", templates=vacancy_services.templates())
+    return render_template("vacancies/templates.html", templates=vacancy_services.templates(str(get_locale())))
 
 
 @bp.route("/templates/<int:template_id>")
@@ -141,7 +142,8 @@ def new():
     template_id = request.args.get("template", type=db_int)
     template = db.session.get(JobTemplate, template_id) if template_id else None
     if template is None:
-        return render_template("vacancies/choose_template.html", templates=vacancy_services.templates())
+        return render_template("vacancies/choose_template.html",
+                               templates=vacancy_services.templates(str(get_locale())))
     form = VacancyForm(data=vacancy_services.defaults_from_template(template) if request.method == "GET" else None)
     if form.validate_on_submit() and (requested := commit_or_flash(
             lambda: vacancy_services.request_vacancy(template, _form_data(form), current_user),

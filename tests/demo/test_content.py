@@ -201,3 +201,24 @@ def test_job_board_export_reads_in_the_countrys_region(code):
         first = next(w for w in words if w in female_first | male_first)
         last = next(w for w in words if w in female_last | male_last)
         assert last in (female_last if first in female_first else male_last), row.full_name  # names agree with gender
+
+
+def test_the_job_descriptions_in_the_readers_language_come_first(clean_app):
+    from recruit import demo
+    from recruit.extensions import db
+    from recruit.vacancies import services
+    from tests.conftest import login
+
+    with clean_app.app_context():
+        demo.load(history_weeks=1)
+        db.session.commit()
+    client = clean_app.test_client()
+    login(client, "manager@demo.local", demo.DEMO_PASSWORD)
+    for code in ("uk", "ro", "ka"):
+        html = client.get(f"/templates?lang={code}").get_data(as_text=True)
+        with clean_app.app_context():
+            ordered = services.templates(code)
+            titles = [(t.language, t.title) for t in ordered]
+        assert titles[0][0] == code and titles[1][0] == code
+        english = next(title for language, title in titles if language == "en")
+        assert html.index(titles[0][1]) < html.index(english)
