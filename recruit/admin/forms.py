@@ -8,7 +8,6 @@ from babel.numbers import get_currency_name
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
@@ -16,6 +15,7 @@ from recruit.auth.forms import MultiCheckboxField
 from recruit.i18n import LANGUAGES
 from recruit.organisation.countries import COUNTRIES, OTHER
 from recruit.organisation.models import DAY_OFF, WORKING_DAY
+from recruit.web import TranslatedForm
 
 WEEKDAYS = [(0, _l("Monday")), (1, _l("Tuesday")), (2, _l("Wednesday")), (3, _l("Thursday")),
             (4, _l("Friday")), (5, _l("Saturday")), (6, _l("Sunday"))]
@@ -37,7 +37,7 @@ class CodeSelectField(SelectField):
             raise ValidationError(str(self.unknown))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(TranslatedForm):
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=120)])
     timezone = CodeSelectField(_l("Time zone"), choices=[], unknown=_l("Not a valid choice: unknown time zone."))
     working_days = MultiCheckboxField(_l("Working week"), coerce=int, choices=WEEKDAYS,
@@ -74,7 +74,7 @@ class SettingsForm(FlaskForm):
 HOLIDAY_KINDS = {DAY_OFF: _l("Day off"), WORKING_DAY: _l("Working day")}
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(TranslatedForm):
     # Ids of their own: the settings form on the same page has a "name" too.
     day = DateField(_l("Date"), validators=[DataRequired()], id="holiday_day")
     name = StringField(_l("Name"), validators=[Length(max=120)], id="holiday_name")
@@ -82,12 +82,12 @@ class HolidayForm(FlaskForm):
                        description=_l("A working day is worked whatever the weekday: a Saturday moved by decree."))
 
 
-class HolidayImportForm(FlaskForm):
+class HolidayImportForm(TranslatedForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)],
                         id="holidays_year")
 
 
-class FirstStartForm(FlaskForm):
+class FirstStartForm(TranslatedForm):
     country = RadioField(_l("Where is the organisation?"), choices=[],
                          validators=[DataRequired(message=_l("Choose the organisation's country."))])
     import_holidays = BooleanField(_l("Import this year's public holidays"), default=True)
@@ -120,6 +120,6 @@ def separator_choices() -> list[tuple[str, str]]:
             ("\t", _("Tab"))]
 
 
-class ReviewStepForm(FlaskForm):
+class ReviewStepForm(TranslatedForm):
     label = StringField(_l("Review by (e.g. HR, legal)"), validators=[DataRequired(), Length(max=80)])
     reviewer_id = SelectField(_l("Reviewer"), coerce=int, choices=[])

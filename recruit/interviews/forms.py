@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from recruit.web import TranslatedForm
 
 # wtforms fills in %(max)d
 TOO_LONG = _l("At most %(max)d characters.")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(TranslatedForm):
     kind = SelectField(_l("Format"), choices=[("stream", _l("Stream: individual interviews in slots")),
                                               ("group", _l("Group: one sitting"))])
     title = StringField(_l("Title"), validators=[Length(max=160, message=TOO_LONG)])
@@ -28,7 +29,7 @@ class SessionForm(FlaskForm):
     receptionist_id = SelectField(_l("Receptionist"), coerce=int, choices=[])
 
 
-class ScorecardForm(FlaskForm):
+class ScorecardForm(TranslatedForm):
     motivation = SelectField(_l("Motivation"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
     competence = SelectField(_l("Competence"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
     adequacy = SelectField(_l("Adequacy"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)

@@ -126,3 +126,30 @@ def test_a_message_for_another_person_is_written_in_their_language_mid_request(c
         with in_language("uk"):
             assert render_template_string("{{ _('Sign in') }}") == _translated("uk", "Sign in") != "Sign in"
         assert render_template_string("{{ _('Sign in') }}") == "Sign in"
+
+
+def test_the_forms_own_messages_come_in_bosnian_and_georgian_too(clean_app):
+    """WTForms ships no Bosnian or Georgian catalogue: its messages are in ours."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    from recruit.admin import forms as admin_forms
+    from recruit.interviews import forms as interview_forms
+    from recruit.web import TranslatedForm
+
+    class Probe(TranslatedForm):
+        name = StringField("name", validators=[DataRequired()])
+
+    for code in ("bs", "ka", "uk"):
+        expected = _translated(code, "This field is required.")
+        assert expected != "This field is required."
+        with clean_app.test_request_context(f"/?lang={code}", method="POST"):
+            form = Probe(formdata=MultiDict(), meta={"csrf": False})
+            assert not form.validate()
+            assert form.name.errors == [expected]
+    for module in (admin_forms, interview_forms):
+        for form_class in vars(module).values():
+            if isinstance(form_class, type) and form_class.__module__ == module.__name__ and \
+                    hasattr(form_class, "validate_on_submit"):
+                assert issubclass(form_class, TranslatedForm), form_class
