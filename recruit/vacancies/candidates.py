@@ -97,6 +97,10 @@ def add_candidate(vacancy: Vacancy, values: dict[str, Any], *, line: int = 0) ->
     if row is None:
         raise CandidateError("; ".join(f"{e.column}: {message(e.code, e.params)}" for e in errors))
     result = add_row(vacancy, row)
+    if not result.created and row.language and result.candidate.language != row.language:
+        # a person already known keeps their language unless the form chose one
+        result.candidate.language = row.language
+        db.session.flush()
     audit.record("candidate.add", result.candidate, vacancy_id=vacancy.id, created=result.created)
     return result
 

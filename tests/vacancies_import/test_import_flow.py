@@ -299,3 +299,12 @@ def test_the_migration_recomputes_phone_keys_in_e164(clean_app, make):
         db.session.remove()
     assert keys == {"Olena": "+380671234567", "Ivan": "+79161234567", "Two": "+380507654321", "Odd": "12"}
     assert ids
+
+
+def test_a_known_person_keeps_their_language_unless_the_form_chooses_one(vacancy, ctx):
+    _OTHERS.clear()
+    first = cs.add_candidate(vacancy, {"full_name": "Olena", "email": "o@x.test", "language": "uk"}).candidate
+    cs.add_candidate(_other(vacancy), {"full_name": "Olena", "email": "o@x.test"})
+    assert first.language == "uk"
+    cs.add_candidate(_other(vacancy), {"full_name": "Olena", "email": "o@x.test", "language": "ru"})
+    assert first.language == "ru"
