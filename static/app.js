@@ -84,7 +84,16 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       window.setTimeout(tick, 1000);
     };
-    const save = async (fieldset) => {
+    // Saves go one at a time: two answers saved at once would race for the attempt,
+    // and "Saved" shows only when nothing typed is still waiting to go out.
+    let queue = Promise.resolve(null);
+    let inFlight = 0;
+    let outcome = "saved";
+    const waiting = new Set();
+    const settle = () => {
+      if (inFlight === 0 && waiting.size === 0) state.textContent = state.dataset[outcome];
+    };
+    const send = async (fieldset) => {
       const data = new FormData();
       data.append("csrf_token", csrf);
       const prefix = fieldset.dataset.prefix;
@@ -93,26 +102,38 @@ document.addEventListener("DOMContentLoaded", () => {
         if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
         data.append(el.name.slice(prefix.length), el.value);
       });
-      state.textContent = state.dataset.saving;
       try {
         const response = await fetch(quiz.dataset.saveUrl + fieldset.dataset.position, { method: "POST", body: data });
-        state.textContent = response.ok ? state.dataset.saved : state.dataset.failed;
+        outcome = response.ok ? "saved" : "failed";
         if (response.status === 409) window.location.reload();
         if (!response.ok) return null;
         const body = await response.json();
         if (typeof body.seconds_left === "number") deadline = Date.now() + body.seconds_left * 1000;
         return body.seconds_left;
       } catch (err) {
-        state.textContent = state.dataset.offline;
+        outcome = "offline";
         return null;
       }
     };
+    const save = (fieldset) => {
+      inFlight += 1;
+      state.textContent = state.dataset.saving;
+      const done = queue.then(() => send(fieldset));
+      queue = done.catch(() => null).finally(() => { inFlight -= 1; settle(); });
+      return done;
+    };
     form.querySelectorAll("fieldset.question").forEach((fieldset) => {
       let timer;
-      fieldset.addEventListener("change", () => save(fieldset));
+      fieldset.addEventListener("change", () => {
+        window.clearTimeout(timer);
+        waiting.delete(fieldset);
+        save(fieldset);
+      });
       fieldset.addEventListener("input", () => {
         window.clearTimeout(timer);
-        timer = window.setTimeout(() => save(fieldset), 800);
+        waiting.add(fieldset);
+        state.textContent = state.dataset.saving;
+        timer = window.setTimeout(() => { waiting.delete(fieldset); save(fieldset); }, 800);
       });
     });
     tick();

@@ -221,7 +221,7 @@ def _imported_message(result: holiday_import.ImportResult) -> str:
         return _("The holidays package lists no days off for %(country)s in %(year)s; add them by hand when "
                  "the government declares some.", country=name, year=result.year)
     if not result.added:
-        return ngettext("Nothing added: the holiday of %(year)s was already in the calendar.",
+        return ngettext("Nothing added: the %(num)d holiday of %(year)s was already in the calendar.",
                         "Nothing added: all %(num)d holidays of %(year)s were already in the calendar.",
                         result.listed, year=result.year)
     added = ngettext("%(num)d holiday of %(year)s added.", "%(num)d holidays of %(year)s added.", result.added,

@@ -72,3 +72,10 @@ def test_no_catalogue_keeps_messages_the_source_no_longer_has(source_messages):
     for code in LANGUAGES:
         text = Path(CATALOGUES / code / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
         assert "\n#~ msgid" not in text, f"{code} keeps obsolete messages"
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_the_catalogue_passes_babels_own_checks(code):
+    """`pybabel compile` (make, every deploy path) refuses a catalogue these checks fail."""
+    problems = [f"{message.id!r}: {'; '.join(map(str, errors))}" for message, errors in _catalogue(code).check()]
+    assert not problems, "\n".join(problems)
