@@ -295,7 +295,7 @@ def candidates_create():
     unknown = set(data) - set(importer.FIELDS) - {"vacancy_id"}
     if unknown:
         raise ApiError(422, _("Unknown fields."), {f: _("unknown field") for f in sorted(unknown)})
-    row, errors = importer.check_candidate(data, 0, lambda f: f)
+    row, errors = candidate_services.check_values(data, 0, lambda f: f)
     if row is None:
         raise ApiError(422, not_valid(), {e.column: _reason(e) for e in errors})
     try:
@@ -340,7 +340,7 @@ def candidates_import(vacancy_id: int):
         errors.extend({"index": index, "field": path, "reason": _("must be a finite number")} for path in refused)
         if refused:
             continue
-        row, row_errors = importer.check_candidate(item, index, lambda f: f)
+        row, row_errors = candidate_services.check_values(item, index, lambda f: f)
         errors.extend({"index": index, "field": e.column, "reason": _reason(e)} for e in row_errors)
         if row is None or unknown:
             continue

@@ -185,8 +185,16 @@ def _erasure(candidate: Candidate, by) -> Erasure:
         sa.select(sa.func.count(User.id)).where(sa.func.lower(User.email).in_(emails))) > 0
     return Erasure(candidate=candidate, by=by, name=(candidate.full_name or "").strip(), emails=emails,
                    phones=tuple(p for p in {(candidate.phone or "").strip(), phone_norm or ""} if p),
-                   phone_digits=phone_norm[-10:] if phone_norm and len(phone_norm) >= 7 else None,
+                   phone_digits=_national_digits(phone_norm),
                    employee=employee)
+
+
+def _national_digits(phone_norm: str | None) -> str | None:
+    """The digits every spelling of the number holds (+380 67..., 067..., 8 067...)."""
+    from recruit import phones
+
+    digits = phones.national_digits(phone_norm) if phone_norm else None
+    return digits if digits and len(digits) >= 6 else None
 
 
 def erasure_refusal(candidate: Candidate) -> str | None:

@@ -435,3 +435,30 @@ def test_sql_picks_the_rows_that_may_quote_her_and_no_others(ctx):
     quoted = ctx.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "note",
                                                              erasure.quoting(data, json=True))).all()
     assert {e.data["key"] for e in quoted} == {"name", "email", "phone", "dashed"}
+
+
+def test_her_number_written_the_national_way_in_free_text_is_erased_too(clean_app, make):
+    """Stored as +359 888 123 456, written as 0888 123 456 in a colleague's comment."""
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.organisation.services import get_settings
+    from recruit.vacancies import erasure
+    from recruit.vacancies import services as vacancy_services
+    from recruit.vacancies.models import Application, Vacancy, VacancyComment
+
+    with clean_app.app_context():
+        get_settings().phone_region = "BG"
+        db.session.commit()
+    vacancy_id = make.vacancy()
+    colleague = make.user("recruiter", email="colleague@example.test")
+    application_id = make.candidate(vacancy_id, full_name="Мария Иванова", phone="+359 888 123 456")
+    with clean_app.app_context():
+        vacancy_services.add_comment(db.session.get(Vacancy, vacancy_id),
+                                     "Мария: звъни след 18 на 0888 123 456 или 0888-123-456.",
+                                     db.session.get(User, colleague))
+        candidate = db.session.get(Application, application_id).candidate
+        erasure.anonymise(candidate, "asked by her")
+        db.session.commit()
+        body = db.session.scalar(sa.select(VacancyComment.body))
+        assert "звъни след 18" in body, "the rest of the comment stays"
+        assert "888" not in body and "123 456" not in body
