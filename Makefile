@@ -54,5 +54,6 @@ messages: setup
 bench: setup
 	$(BIN)/python bench/overbooking.py
 	$(BIN)/python bench/pipeline_scale.py
+	$(BIN)/python bench/import_rows.py
 	$(BIN)/python bench/quiz_load.py
 	$(BIN)/python bench/http_load.py

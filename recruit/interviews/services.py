@@ -921,7 +921,8 @@ def _booking_row(booking: Booking, now: datetime) -> dict[str, Any]:
     if booking.state == "arrived" and booking.seen_at is None and booking.arrived_at:
         since = max(booking.arrived_at, booking.slot.starts_at if booking.slot else booking.arrived_at)
         wait = max(0, math.floor((now - since).total_seconds() / 60))
-    return {"id": booking.id, "name": booking.candidate.full_name, "phone": booking.candidate.phone_norm or booking.candidate.phone,
+    return {"id": booking.id, "name": booking.candidate.full_name,
+            "phone": booking.candidate.phone_norm or booking.candidate.phone,
             "state": booking.state, "confirmed": booking.ever_confirmed, "waiting_minutes": wait,
             "seen": booking.seen_at is not None,
             "interviewer": booking.interviewer.full_name if booking.interviewer else ""}

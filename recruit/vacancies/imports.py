@@ -18,7 +18,6 @@ from recruit import audit, jobs
 from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
-from recruit.i18n import register_labels
 from recruit.timeutil import utcnow
 from recruit.vacancies import importer
 from recruit.vacancies.candidates import CandidateError, _require_open, add_rows, phone_region
@@ -39,7 +38,6 @@ IMPORT_STATUS_LABELS = {
     "failed": _l("failed"),
     "dropped": _l("dropped"),
 }
-register_labels("import_status", IMPORT_STATUS_LABELS)
 
 
 class CandidateImportError(ValueError):

@@ -170,7 +170,10 @@ AUDIT_DETAIL_LABELS = {
 
 def register() -> None:
     """Called by create_app."""
+    from recruit.vacancies.imports import IMPORT_STATUS_LABELS
+
     register_labels("vacancy_state", VACANCY_STATE_LABELS)
+    register_labels("import_status", IMPORT_STATUS_LABELS)
     register_labels("application_stage", APPLICATION_STAGE_LABELS)
     register_labels("stage_move", STAGE_MOVE_LABELS)
     register_labels("review_decision", REVIEW_DECISION_LABELS)

@@ -140,7 +140,8 @@ def test_the_audit_page_answers_who_did_what_to_which_object(clean_app, make):
 
     def rows(**query):
         page = client.get("/admin/audit", query_string=query).get_data(as_text=True)
-        return re.findall(r"<tr><td>.*?</td>\s*<td>.*?</td>\s*<td>[^<]*<code[^>]*>([^<]+)</code></td>\s*<td><a [^>]*>([^<]+)</a>", page, re.S)
+        return re.findall(r"<tr><td>.*?</td>\s*<td>.*?</td>\s*<td>[^<]*<code[^>]*>([^<]+)</code></td>\s*"
+                          r"<td><a [^>]*>([^<]+)</a>", page, re.S)
 
     assert rows(action="candidate.") == [("candidate.note", "candidates 7"), ("candidate.note", "candidates 42")]
     assert rows(action="candidate%") == []
