@@ -11,6 +11,7 @@ from recruit import audit
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.i18n import label
 from recruit.mail import OutboxMessage, absolute_url, queue_mail, send_copy
 
 RESENDABLE = ("sent", "kept", "failed")
@@ -44,7 +45,7 @@ def send_again(message: OutboxMessage, by: User) -> OutboxMessage:
                             "there is nothing to send again."))
     if message.status not in RESENDABLE:
         raise OutboxError(_("Only a message that went out, was kept or failed can be sent again; "
-                            "this one is %(status)s.", status=message.status))
+                            "this one is %(status)s.", status=label(message.status, "outbox_status")))
     if message.kind == "password_reset":
         user = _account(message)
         accounts.request_password_reset(user.email)

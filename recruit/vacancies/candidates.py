@@ -17,6 +17,7 @@ from sqlalchemy import orm
 from recruit import audit, phones
 from recruit.exports import clean_filename
 from recruit.extensions import db
+from recruit.i18n import label
 from recruit.organisation.services import get_settings
 from recruit.search import contains, search_key
 from recruit.timeutil import utcnow
@@ -64,7 +65,8 @@ def find_existing(email_norm: str | None, phone_norm: str | None) -> Candidate |
 
 def _require_open(vacancy: Vacancy) -> None:
     if vacancy.state != "open":
-        raise CandidateError(_("Only open vacancies take candidates; this one is %(state)s.", state=vacancy.state))
+        raise CandidateError(_("Only open vacancies take candidates; this one is %(state)s.",
+                               state=label(vacancy.state, "vacancy_state")))
 
 
 _FILLED = ("full_name", "email", "phone", "city", "education", "notes", "experience_years", "email_norm",
@@ -290,11 +292,13 @@ def update_candidate(candidate: Candidate, values: dict[str, Any]) -> Candidate:
 def move(application: Application, target: str, reason: str = "") -> Application:
     vacancy = application.vacancy
     if vacancy.state not in ("open", "on_hold"):
-        raise CandidateError(_("The vacancy is %(state)s; its pipeline is closed.", state=vacancy.state))
+        raise CandidateError(_("The vacancy is %(state)s; its pipeline is closed.",
+                               state=label(vacancy.state, "vacancy_state")))
     allowed = stage_moves(application.stage)
     if target not in allowed:
         raise CandidateError(_("A candidate at %(stage)s cannot move to %(target)s.",
-                               stage=application.stage, target=target))
+                               stage=label(application.stage, "application_stage"),
+                               target=label(target, "stage_move")))
     source = application.stage
     if target == "reopen":
         target = STAGES[application.furthest_stage]

@@ -153,3 +153,27 @@ def test_the_forms_own_messages_come_in_bosnian_and_georgian_too(clean_app):
             if isinstance(form_class, type) and form_class.__module__ == module.__name__ and \
                     hasattr(form_class, "validate_on_submit"):
                 assert issubclass(form_class, TranslatedForm), form_class
+
+
+def test_a_refusal_names_states_in_the_readers_words(clean_app, make):
+    """"this one is draft" read as a code; the state is named in the reader's language."""
+    import pytest
+
+    from recruit.extensions import db
+    from recruit.i18n import label
+    from recruit.vacancies import candidates
+    from recruit.vacancies.models import Application, Vacancy
+
+    draft = make.vacancy("draft")
+    application_id = make.candidate(make.vacancy())
+    with clean_app.test_request_context("/?lang=uk"):
+        with pytest.raises(candidates.CandidateError) as refused:
+            candidates.add_candidate(db.session.get(Vacancy, draft), {"full_name": "Олена", "email": "o@x.test"})
+        words = label("draft", "vacancy_state")
+        assert words != "draft" and words in str(refused.value)
+        application = db.session.get(Application, application_id)
+        with pytest.raises(candidates.CandidateError) as refused:
+            candidates.move(application, "reopen")  # a new candidate has nothing to reopen
+        assert label("new", "application_stage") in str(refused.value)
+        assert label("reopen", "stage_move") in str(refused.value)
+        assert " new " not in str(refused.value) and "reopen" not in str(refused.value)
