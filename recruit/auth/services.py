@@ -92,8 +92,12 @@ def user_for_password_token(token: str, purpose: str = "reset") -> User | None:
     return user
 
 
-def invite_user(email: str, full_name: str, roles: list[str]) -> User:
+def invite_user(email: str, full_name: str, roles: list[str], *, locale: str | None = None) -> User:
+    """`locale`: the language the person already has with us (a hired
+    candidate's), so the invitation and what follows are in it."""
     user = create_user(email, full_name, roles)
+    if locale:
+        set_language(user, locale)
     token = make_password_token(user, "invite")
     link = absolute_url("auth.set_password", token=token, purpose="invite")
     with in_language(_users_language(user)):

@@ -192,7 +192,8 @@ def start_plan(request: PlanRequest, by: User) -> OnboardingPlan:
         raise TrainingError(_("The template has no stages."))
     hire = accounts.user_by_email(request.hire_email)
     if hire is None:
-        hire = accounts.invite_user(request.hire_email, request.hire_name, ["new_hire"])
+        known = request.application.candidate.language if request.application is not None else None
+        hire = accounts.invite_user(request.hire_email, request.hire_name, ["new_hire"], locale=known)
     elif not hire.has_role("new_hire"):
         hire.set_roles(hire.roles | {"new_hire"})
     if db.session.scalar(sa.select(OnboardingPlan.id).where(OnboardingPlan.hire_id == hire.id,
