@@ -306,6 +306,7 @@ def register_template_helpers(app: Flask) -> None:
     from recruit.organisation import money
     from recruit.quizzes import text as question_text
     from recruit.vacancies import candidates as candidate_services
+    from recruit.vacancies import channels
 
     app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
     app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
@@ -330,6 +331,7 @@ def register_template_helpers(app: Flask) -> None:
         feature.register()
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["phone"] = candidate_services.phone_display
+    app.jinja_env.filters["channel"] = lambda name: channels.label(name) if name else ""
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES,
                                  url_in_language=i18n.url_in, labels=i18n.labels,
                                  current_language=lambda: str(get_locale()))

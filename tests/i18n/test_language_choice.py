@@ -177,3 +177,18 @@ def test_a_refusal_names_states_in_the_readers_words(clean_app, make):
         assert label("new", "application_stage") in str(refused.value)
         assert label("reopen", "stage_move") in str(refused.value)
         assert " new " not in str(refused.value) and "reopen" not in str(refused.value)
+
+
+def test_channels_that_are_words_are_shown_in_the_readers_language(clean_app, make):
+    """"Referral" is a word, "Work.ua" a name: the pipeline and the candidate page say the first in Ukrainian."""
+    vacancy = make.vacancy()
+    make.candidate(vacancy, full_name="Олена Коваленко", source="Рекомендація")
+    make.candidate(vacancy, full_name="Андрій Шевчук", source="work.ua")
+    make.user("recruiter", email="rita@example.test")
+    client = clean_app.test_client()
+    login(client, "rita@example.test")
+    html = client.get(f"/vacancies/{vacancy}/pipeline?lang=uk").get_data(as_text=True)
+    referral = _translated("uk", "Referral")
+    assert referral != "Referral" and f"<td>{referral}</td>" in html and "<td>Referral</td>" not in html
+    assert "<td>Work.ua</td>" in html
+    assert f'<option value="Referral" >{referral}</option>' in html
