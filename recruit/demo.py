@@ -23,7 +23,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 
-from recruit import audit
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
@@ -227,9 +226,8 @@ def load_job_descriptions(first: str) -> dict[str, Any]:
 def onboarding_template(language: str):
     """The four-stage onboarding template in `language` (named in it: templates
     have no language column), made once."""
-    from recruit.training import criteria
     from recruit.training import services as ts
-    from recruit.training.models import OnboardingTemplate, TemplateStage, TemplateTask
+    from recruit.training.models import OnboardingTemplate
 
     spec = onboarding_spec(language)
     if spec["name"] == ts.DEFAULT_TEMPLATE["name"]:
@@ -237,21 +235,7 @@ def onboarding_template(language: str):
     existing = db.session.scalar(sa.select(OnboardingTemplate).where(OnboardingTemplate.name == spec["name"]))
     if existing is not None:
         return existing
-    template = OnboardingTemplate(name=spec["name"], description=spec["description"],
-                                  mentor_bonus_days=spec["mentor_bonus_days"], version=1)
-    for position, stage_spec in enumerate(spec["stages"], start=1):
-        for item in stage_spec["criteria"]:
-            criteria.validate(item["kind"], item)
-        stage = TemplateStage(position=position, name=stage_spec["name"], description=stage_spec["description"],
-                              duration_days=stage_spec["duration_days"], criteria=stage_spec["criteria"])
-        for task_position, (title, role, offset, duration) in enumerate(stage_spec["tasks"], start=1):
-            stage.tasks.append(TemplateTask(position=task_position, title=title, owner_role=role,
-                                            start_offset=offset, duration=duration))
-        template.stages.append(stage)
-    db.session.add(template)
-    db.session.flush()
-    audit.record("onboarding_template.create", template, name=template.name)
-    return template
+    return ts.template_from_spec(spec)
 
 
 def _candidates(vacancy, said: dict[str, Any], region: str) -> None:

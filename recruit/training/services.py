@@ -4,6 +4,7 @@ overrides."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -125,16 +126,23 @@ def _default_template() -> OnboardingTemplate:
                                  .order_by(OnboardingTemplate.id).limit(1))
     if existing is not None:
         return existing
-    template = OnboardingTemplate(name=_shipped(DEFAULT_TEMPLATE["name"]),
-                                  description=_shipped(DEFAULT_TEMPLATE["description"]),
-                                  mentor_bonus_days=DEFAULT_TEMPLATE["mentor_bonus_days"], version=1)
-    for position, spec in enumerate(DEFAULT_TEMPLATE["stages"], start=1):
-        for item in spec["criteria"]:
+    return template_from_spec(DEFAULT_TEMPLATE, _shipped)
+
+
+def template_from_spec(spec: dict[str, Any], words: Callable[[str], str] = str) -> OnboardingTemplate:
+    """A new template from a spec shaped like DEFAULT_TEMPLATE; `words` turns
+    each text into the language it is made in (the demo's content files
+    give the words already written in it)."""
+    template = OnboardingTemplate(name=words(spec["name"]), description=words(spec["description"]),
+                                  mentor_bonus_days=spec["mentor_bonus_days"], version=1)
+    for position, stage_spec in enumerate(spec["stages"], start=1):
+        for item in stage_spec["criteria"]:
             criteria.validate(item["kind"], item)
-        stage = TemplateStage(position=position, name=_shipped(spec["name"]), description=_shipped(spec["description"]),
-                              duration_days=spec["duration_days"], criteria=spec["criteria"])
-        for task_position, (title, role, offset, duration) in enumerate(spec["tasks"], start=1):
-            stage.tasks.append(TemplateTask(position=task_position, title=_shipped(title), owner_role=role,
+        stage = TemplateStage(position=position, name=words(stage_spec["name"]),
+                              description=words(stage_spec["description"]),
+                              duration_days=stage_spec["duration_days"], criteria=stage_spec["criteria"])
+        for task_position, (title, role, offset, duration) in enumerate(stage_spec["tasks"], start=1):
+            stage.tasks.append(TemplateTask(position=task_position, title=words(title), owner_role=role,
                                             start_offset=offset, duration=duration))
         template.stages.append(stage)
     db.session.add(template)
