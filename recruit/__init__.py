@@ -93,6 +93,9 @@ def register_extensions(app: Flask) -> None:
     from recruit import i18n
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_select_timezone)
+    from recruit.organisation.services import get_settings
+
+    i18n.read_organisation_language_with(lambda: get_settings().locale)
     missing = i18n.missing_catalogues(app.extensions["babel"].translation_directories)
     if missing:
         logging.getLogger("recruit").error(

@@ -9,7 +9,7 @@ language (`candidate_language`), whoever triggers the sending."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 
 from flask import g, has_request_context, request
@@ -47,11 +47,23 @@ def first_shipped(*codes: str | None) -> str:
     return DEFAULT
 
 
-def organisation_default() -> str | None:
-    from recruit.organisation.services import get_settings
+def _no_organisation() -> str | None:
+    return None
 
+
+_organisation_language: Callable[[], str | None] = _no_organisation
+
+
+def read_organisation_language_with(reader: Callable[[], str | None]) -> None:
+    """create_app tells where the organisation's default language is kept
+    (its settings), so this module stays below the features that use it."""
+    global _organisation_language
+    _organisation_language = reader
+
+
+def organisation_default() -> str | None:
     try:
-        return shipped(get_settings().locale)
+        return shipped(_organisation_language())
     except Exception:  # the database is not there yet (first start, an outage): English pages still render
         return None
 
