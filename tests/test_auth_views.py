@@ -197,12 +197,19 @@ def test_cli_creates_users(clean_app):
 
 
 def test_demo_data_loads_once(clean_app):
+    from babel.messages.pofile import read_po
+
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.vacancies.models import Candidate, Vacancy
 
+    def said(msgid: str) -> str:
+        """The CLI speaks the organisation's language: the demo's country (Ukraine) makes it Ukrainian."""
+        with open("translations/uk/LC_MESSAGES/messages.po", "rb") as fh:
+            return read_po(fh, locale="uk").get(msgid).string
+
     runner = clean_app.test_cli_runner()
-    assert "Demo data loaded" in runner.invoke(args=["demo", "load"]).output
+    assert said("Demo data loaded.") in runner.invoke(args=["demo", "load"]).output
 
     def counts():
         with clean_app.app_context():
@@ -235,7 +242,7 @@ def test_demo_data_loads_once(clean_app):
         assert attempts["roman.belov@demo.local"].state == "submitted"  # waits for the mentor's grading
         for done in ("sofia.markova@demo.local", "timur.zaitsev@demo.local"):  # earlier hires' results
             assert attempts[done].state == "graded" and attempts[done].passed and attempts[done].signed_off_at
-    assert "already present" in runner.invoke(args=["demo", "load"]).output
+    assert said("Demo data already present; nothing changed.") in runner.invoke(args=["demo", "load"]).output
     assert counts() == first
     client = clean_app.test_client()
     for role in ("admin", "manager", "recruiter", "reception", "mentor", "hire"):

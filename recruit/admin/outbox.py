@@ -45,7 +45,7 @@ def send_again(message: OutboxMessage, by: User) -> OutboxMessage:
                             "there is nothing to send again."))
     if message.status not in RESENDABLE:
         raise OutboxError(_("Only a message that went out, was kept or failed can be sent again; "
-                            "this one is %(status)s.", status=label(message.status, "outbox_status")))
+                            "this one is %(status)s.", status=label(message.status, "outbox_status").lower()))
     if message.kind == "password_reset":
         user = _account(message)
         accounts.request_password_reset(user.email)
