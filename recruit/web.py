@@ -16,6 +16,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_translations, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
+from werkzeug.routing import IntegerConverter
 
 from recruit.extensions import db
 
@@ -161,3 +162,12 @@ class TranslatedForm(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> _FormTranslations | None:
             return FORM_TRANSLATIONS if current_app.config.get("WTF_I18N_ENABLED", True) else None
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a URL: an id a database column can hold. Larger numbers
+    are simply not found (404), never an overflow in the driver (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -1,0 +1,73 @@
+"""What templates can call: babel's formats as filters, the catalogue's
+gettext (looked up once per request and language), label maps, phones,
+money, channels, and the organisation and user on every page."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+
+def _translations():
+    """The request's catalogue, looked up once: a page calls gettext a few
+    hundred times, and each lookup through Flask-Babel walks its contexts."""
+    from flask import has_request_context
+    from flask_babel import get_translations
+
+    if not has_request_context():
+        return get_translations()
+    cache = g.setdefault("_translations", {})
+    locale = str(get_locale())  # a message written in another person's language (in_language) has its own
+    if locale not in cache:
+        cache[locale] = get_translations()
+    return cache[locale]
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(round(seconds), 60)
+    return _("%(m)d min %(s)02d s", m=minutes, s=rest) if minutes else _("%(s)d s", s=rest)
+
+
+def register(app: Flask) -> None:
+    from recruit import i18n
+    from recruit.auth.forms import ROLE_LABELS
+    from recruit.auth.permissions import can
+    from recruit.dates import at_minute
+    from recruit.organisation import money
+    from recruit.quizzes import text as question_text
+    from recruit.vacancies import candidates as candidate_services
+    from recruit.vacancies import channels
+
+    app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
+    app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
+    app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
+    app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
+    app.jinja_env.filters["duration"] = _duration
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda text: _translations().ugettext(text),
+        lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _translations().unpgettext(context, singular, plural, n))
+    app.jinja_env.filters["question_text"] = question_text.render
+    app.jinja_env.filters["label"] = i18n.label
+    app.jinja_env.filters["money"] = money.format_money
+    app.jinja_env.filters["phone"] = candidate_services.phone_display
+    app.jinja_env.filters["channel"] = lambda name: channels.label(name) if name else ""
+    app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES,
+                                 url_in_language=i18n.url_in, labels=i18n.labels,
+                                 current_language=lambda: str(get_locale()))
+
+    @app.context_processor
+    def _inject():
+        from recruit.organisation.services import get_settings
+
+        try:
+            org = get_settings()
+        except Exception:
+            org = None
+        return {"org": org, "current_user": current_user}
