@@ -135,7 +135,7 @@ def may_take(quiz: Quiz, user: User) -> bool:
         return True
     if quiz.stage_position:
         from recruit.training.models import OnboardingPlan
-        from recruit.training.services import current_stage
+        from recruit.training.plans import current_stage
 
         plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == user.id,
                                                                  OnboardingPlan.state == "active"))
