@@ -77,7 +77,7 @@ def onboarding_spec(language: str) -> dict[str, Any]:
     file, its shape (owner roles, offsets, durations, exit criteria and
     their codes) from the product's default template, so every language
     checks the same things."""
-    from recruit.training.services import DEFAULT_TEMPLATE
+    from recruit.training.plan_templates import DEFAULT_TEMPLATE
 
     words = _json(CONTENT / language / "onboarding.json")
     if len(words["stages"]) != len(DEFAULT_TEMPLATE["stages"]):
@@ -226,7 +226,7 @@ def load_job_descriptions(first: str) -> dict[str, Any]:
 def onboarding_template(language: str):
     """The four-stage onboarding template in `language` (named in it: templates
     have no language column), made once."""
-    from recruit.training import services as ts
+    from recruit.training import plan_templates as ts
     from recruit.training.models import OnboardingTemplate
 
     spec = onboarding_spec(language)
@@ -353,7 +353,9 @@ def _onboarding(users, template, said: dict[str, Any]) -> None:
     """New hires in every stage, with the activity, tries and sign-offs that got them there."""
     import random
 
-    from recruit.training import services as ts
+    from recruit.timeutil import utcnow
+    from recruit.training import plans as ts
+    from recruit.training.gates import sign_off
     from recruit.training.models import QuizOutcome
 
     rng = random.Random(11)  # nosec B311: repeatable demo data
@@ -386,9 +388,9 @@ def _onboarding(users, template, said: dict[str, Any]) -> None:
                 ts.record_role_play(plan, cal.add_business_days(today, -3), texts["role_play_panel"],
                                     True, texts["role_play_passed"], mentor)
                 db.session.add(QuizOutcome(plan_id=plan.id, quiz_key="product-knowledge", passed=True, score=0.86,
-                                           signed_off_by_id=mentor.id, signed_off_at=ts.utcnow()))
+                                           signed_off_by_id=mentor.id, signed_off_at=utcnow()))
                 db.session.flush()
-            ts.sign_off(stage, curator if stage.position == 4 else mentor)
+            sign_off(stage, curator if stage.position == 4 else mentor)
         current = ts.current_stage(plan)
         if current is not None:
             for task in current.tasks[: len(current.tasks) // 2]:

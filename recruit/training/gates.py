@@ -1,0 +1,177 @@
+"""Stage gates: the exit criteria evaluated against the plan's facts, sign-offs,
+overrides and the head of department's decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from recruit import audit
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.organisation.services import calendar, local_now, zone
+from recruit.training import criteria
+from recruit.training.errors import TrainingError
+from recruit.training.models import (
+    ActivityEntry,
+    CriterionOverride,
+    HeadDecision,
+    OnboardingPlan,
+    PlanStage,
+    QuizOutcome,
+    RolePlayTry,
+    SignOff,
+)
+
+
+def decide(plan: OnboardingPlan, decision: str, reason: str, by: User) -> HeadDecision:
+    if by.id != plan.head_id and not by.has_role("admin"):
+        raise PermissionError("decision")
+    if decision not in ("extend", "end") or not reason.strip():
+        raise TrainingError(_("Extend or end, with the reason."))
+    record = HeadDecision(plan_id=plan.id, decision=decision, reason=reason.strip(), decided_by_id=by.id)
+    db.session.add(record)
+    plan.needs_decision = False
+    if decision == "end":
+        plan.state = "ended"
+    db.session.flush()
+    audit.record("onboarding_plan.decision", plan, actor_id=by.id, decision=decision, reason=reason.strip())
+    return record
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What every stage's gate reads from the plan as a whole: read once per
+    page, not once per stage."""
+
+    today: date
+    calendar: Any
+    activity: dict
+    role_plays: list
+    quizzes: dict
+
+
+def plan_facts(plan: OnboardingPlan) -> PlanFacts:
+    activity = {e.day: {m: getattr(e, m) for m in criteria.METRICS} for e in db.session.scalars(
+        sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id))}
+    tries = [criteria.RolePlayFact(t.tried_on, t.passed) for t in db.session.scalars(
+        sa.select(RolePlayTry).where(RolePlayTry.plan_id == plan.id))]
+    extended = db.session.scalar(sa.select(sa.func.count(HeadDecision.id)).where(
+        HeadDecision.plan_id == plan.id, HeadDecision.decision == "extend"))
+    if extended:  # an extension gives the trainee fresh tries
+        last_decision = db.session.scalar(sa.select(sa.func.max(HeadDecision.decided_at)).where(
+            HeadDecision.plan_id == plan.id))
+        tries = [t for t in tries if t.tried_on >= last_decision.astimezone(zone()).date()]
+    quizzes = {q.quiz_key: bool(q.passed and q.signed_off_at) for q in db.session.scalars(
+        sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id))}
+    return PlanFacts(local_now().date(), calendar(), activity, tries, quizzes)
+
+
+def facts_for(stage: PlanStage, shared: PlanFacts | None = None) -> criteria.Facts:
+    shared = shared or plan_facts(stage.plan)
+    signed = frozenset({stage.sign_off.role}) if stage.sign_off else frozenset()
+    return criteria.Facts(
+        today=shared.today, calendar=shared.calendar, stage_start=stage.starts_on,
+        tasks=[criteria.TaskFact(t.title, t.required, t.done_at.date() if t.done_at else None) for t in stage.tasks],
+        activity=shared.activity, role_plays=shared.role_plays, quizzes=shared.quizzes, sign_offs=signed)
+
+
+@dataclass
+class GateLine:
+    index: int
+    kind: str
+    label: str
+    result: criteria.Result
+    override: CriterionOverride | None
+
+    @property
+    def met(self) -> bool:
+        return self.result.met or self.override is not None
+
+
+def gates(plan: OnboardingPlan) -> dict[int, list[GateLine]]:
+    """Every stage's gate with the plan's facts and overrides read once."""
+    shared = plan_facts(plan)
+    overrides: dict[int, dict[int, CriterionOverride]] = {}
+    for row in db.session.scalars(sa.select(CriterionOverride).where(
+            CriterionOverride.stage_id.in_([stage.id for stage in plan.stages]))):
+        overrides.setdefault(row.stage_id, {})[row.criterion_index] = row
+    return {stage.id: gate(stage, shared, overrides.get(stage.id, {})) for stage in plan.stages}
+
+
+def gate(stage: PlanStage, shared: PlanFacts | None = None,
+         overrides: dict[int, CriterionOverride] | None = None) -> list[GateLine]:
+    facts = facts_for(stage, shared)
+    if overrides is None:
+        overrides = {o.criterion_index: o for o in db.session.scalars(
+            sa.select(CriterionOverride).where(CriterionOverride.stage_id == stage.id))}
+    lines = []
+    for index, item in enumerate(stage.criteria):
+        kind = item["kind"]
+        lines.append(GateLine(index, kind, criteria.kind_label(kind), criteria.evaluate(kind, item, facts),
+                              overrides.get(index)))
+    return lines
+
+
+def sign_off(stage: PlanStage, by: User) -> SignOff:
+    plan = stage.plan
+    if plan.state != "active":
+        raise TrainingError(_("This plan is not running."))
+    role = next((c.get("role") for c in stage.criteria if c["kind"] == "sign_off"), "mentor")
+    allowed_user = plan.curator_id if role == "curator" else plan.mentor_id
+    if by.id != allowed_user and not by.has_role("admin"):
+        raise PermissionError("sign_off")
+    earlier = [s for s in plan.stages if s.position < stage.position and s.sign_off is None]
+    if earlier:
+        raise TrainingError(_("Sign off “%(name)s” first.", name=earlier[0].name))
+    lines = [line for line in gate(stage) if line.kind != "sign_off"]
+    missing = [line.label for line in lines if not line.met]
+    if missing:
+        raise TrainingError(_("Not yet: %(missing)s.", missing="; ".join(missing)))
+    # A record of what the signer saw, in the words they read it in; the kind
+    # lets a page name the criterion in its reader's language.
+    evidence = [{"kind": line.kind, "criterion": line.label, "evidence": line.result.evidence,
+                 "overridden": line.override.reason if line.override else None} for line in lines]
+    record = SignOff(stage_id=stage.id, role=role, signed_by_id=by.id, evidence=evidence)
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise TrainingError(_("This stage is already signed off.")) from exc
+    audit.record("stage.sign_off", stage, actor_id=by.id, role=role, stage=stage.name, evidence=evidence)
+    if stage.position == max(s.position for s in plan.stages):
+        plan.state = "ready"
+        plan.ready_on = local_now().date()
+        audit.record("onboarding_plan.ready", plan, actor_id=by.id)
+    db.session.flush()
+    db.session.refresh(stage)
+    return record
+
+
+def override(stage: PlanStage, index: int, reason: str, by: User) -> CriterionOverride:
+    plan = stage.plan
+    if by.id != plan.head_id and not by.has_role("admin"):
+        raise PermissionError("override")
+    if not 0 <= index < len(stage.criteria) or stage.criteria[index]["kind"] == "sign_off":
+        raise TrainingError(_("That criterion cannot be overridden."))
+    if not reason.strip():
+        raise TrainingError(_("Write why the criterion is overridden."))
+    record = CriterionOverride(stage_id=stage.id, criterion_index=index, reason=reason.strip(),
+                               overridden_by_id=by.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise TrainingError(_("That criterion is already overridden.")) from exc
+    audit.record("criterion.override", stage, actor_id=by.id, criterion=stage.criteria[index],
+                 reason=reason.strip())
+    return record
+
+
