@@ -194,10 +194,11 @@ def world(clean_app, make):
             place="Room 2", interviewers=[iv.InterviewerHours(users["admin"])],
             created_by=db.session.get(User, users["recruiter"]))
         booking = iv.book(session, [(application, 0)], None, db.session.get(User, users["recruiter"])).invited[0]
-        from recruit.training import services as ts
+        from recruit.training import plans as ts
+        from recruit.training.plan_templates import ensure_default_template
 
         plan = ts.start_plan(ts.PlanRequest(
-            "new_hire@walk.test", "Hire", org.local_now().date(), ts.ensure_default_template(),
+            "new_hire@walk.test", "Hire", org.local_now().date(), ensure_default_template(),
             mentor_id=users["mentor"], curator_id=users["hiring_manager"], head_id=users["hiring_manager"],
             hr_id=users["recruiter"]), db.session.get(User, users["recruiter"]))
         hr_task = next(t for t in plan.stages[0].tasks if t.owner_role == "hr")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from recruit.auth.permissions import policy
-from recruit.training.services import responsibilities
+from recruit.training.plans import responsibilities
 
 
 @policy("plan.view")

@@ -17,8 +17,11 @@ from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.i18n import label
 from recruit.organisation.services import local_now
-from recruit.training import services as ts
+from recruit.training import gates as gating
+from recruit.training import pages, plan_templates, tasks
+from recruit.training import plans as onboarding
 from recruit.training.criteria import METRICS
+from recruit.training.errors import TrainingError
 from recruit.training.models import OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
 from recruit.vacancies.models import Application
 from recruit.web import commit_or_flash, db_int, same_site_path
@@ -67,17 +70,17 @@ def overview():
     if request.args.get("format") in ("csv", "xlsx"):
         def rows():
             for plan in plans:
-                stage = ts.current_stage(plan)
+                stage = onboarding.current_stage(plan)
                 yield [plan.hire.full_name, plan.hire.email, plan.start_date.isoformat(),
                        stage.name if stage else _("all stages signed off"), plan.mentor.full_name,
-                       plan.curator.full_name, label(plan.state, "plan_state"), ts.overdue_count(plan),
+                       plan.curator.full_name, label(plan.state, "plan_state"), pages.overdue_count(plan),
                        label("yes", "training_yes_no") if plan.needs_decision else ""]
 
         return csv_download("onboarding-plans.csv", [_("New hire"), _("E-mail"), _("Started"), _("Stage"),
                                                      _("Mentor"), _("Curator"), _("State"), _("Overdue tasks"),
                                                      _("Needs a decision")], rows())
     return render_template("training/overview.html", plans=plans, state=state, mentor=mentor,
-                           mentors=[u for u, _room in ts.mentors_with_room()], summaries=ts.summaries(plans))
+                           mentors=[u for u, _room in onboarding.mentors_with_room()], summaries=pages.summaries(plans))
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])
@@ -86,14 +89,14 @@ def new():
     application = db.session.get(Application, request.values.get("application", 0, type=db_int))
     templates = list(db.session.scalars(sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name)))
     if not templates:
-        templates = [ts.ensure_default_template()]
+        templates = [plan_templates.ensure_default_template()]
         db.session.commit()
     staff = list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)))
     def start() -> OnboardingPlan:
         template = db.session.get(OnboardingTemplate, request.form.get("template_id", 0, type=db_int))
         if template is None:
-            raise ts.TrainingError(_("Choose a template."))
-        return ts.start_plan(ts.PlanRequest(
+            raise TrainingError(_("Choose a template."))
+        return onboarding.start_plan(onboarding.PlanRequest(
             hire_email=request.form.get("hire_email", ""), hire_name=request.form.get("hire_name", ""),
             start=_date(request.form.get("start")), template=template,
             mentor_id=request.form.get("mentor_id", 0, type=db_int),
@@ -107,7 +110,7 @@ def new():
                 name=started.value.hire.full_name), "success")
         return redirect(url_for("training.plan", plan_id=started.value.id))
     return render_template("training/new.html", application=application, templates=templates, staff=staff,
-                           mentors=ts.mentors_with_room(), today=local_now().date())
+                           mentors=onboarding.mentors_with_room(), today=local_now().date())
 
 
 @bp.route("/plans/<int:plan_id>")
@@ -117,11 +120,11 @@ def plan(plan_id: int):
 
 
 def _render_plan(plan: OnboardingPlan):
-    gates = ts.gates(plan)
-    return render_template("training/plan.html", plan=plan, gates=gates, current=ts.current_stage(plan),
-                           roles=ts.responsibilities(plan, current_user), today=local_now().date(),
-                           activity=ts.activity_chart(plan), metrics=METRICS,
-                           tries=ts.role_play_tries(plan), decisions=ts.decisions(plan))
+    gates = gating.gates(plan)
+    return render_template("training/plan.html", plan=plan, gates=gates, current=onboarding.current_stage(plan),
+                           roles=onboarding.responsibilities(plan, current_user), today=local_now().date(),
+                           activity=pages.activity_chart(plan), metrics=METRICS,
+                           tries=pages.role_play_tries(plan), decisions=pages.decisions(plan))
 
 
 @bp.route("/my-plan")
@@ -142,7 +145,7 @@ def tick(task_id: int):
         abort(404)
     ensure("plan.view", task.stage.plan)
     try:
-        ts.tick_task(task, current_user, done=request.form.get("undo") != "1")
+        onboarding.tick_task(task, current_user, done=request.form.get("undo") != "1")
     except PermissionError:
         abort(403)
     db.session.commit()
@@ -157,7 +160,7 @@ def log_activity(plan_id: int):
 
     def save() -> None:
         saved.append(_date(request.form.get("day"), local_now().date()))
-        ts.log_activity(plan, saved[0], {m: request.form.get(m, "") for m in METRICS}, current_user)
+        onboarding.log_activity(plan, saved[0], {m: request.form.get(m, "") for m in METRICS}, current_user)
 
     commit_or_flash(save, lambda: _("Activity for %(day)s saved.", day=format_date(saved[0], "medium")))
     return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
@@ -172,8 +175,9 @@ def import_activity(plan_id: int):
         flash(_("Choose the CRM export (CSV) first."), "error")
         return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
     try:
-        report = ts.import_activity(plan, upload.read(), current_user, skip_bad_rows=request.form.get("skip") == "1")
-    except ts.TrainingError as exc:
+        report = onboarding.import_activity(plan, upload.read(), current_user,
+                                            skip_bad_rows=request.form.get("skip") == "1")
+    except TrainingError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     except PermissionError:
@@ -195,7 +199,7 @@ def import_activity(plan_id: int):
 @allow(*EVERYONE)
 def role_play(plan_id: int):
     plan = _plan(plan_id, "plan.coach")
-    commit_or_flash(lambda: ts.record_role_play(plan, _date(request.form.get("tried_on"), local_now().date()),
+    commit_or_flash(lambda: onboarding.record_role_play(plan, _date(request.form.get("tried_on"), local_now().date()),
                                                 request.form.get("players", ""), request.form.get("passed") == "1",
                                                 request.form.get("notes", ""), current_user),
                     _("Role-play try recorded."))
@@ -206,7 +210,7 @@ def role_play(plan_id: int):
 @allow(*EVERYONE)
 def decide(plan_id: int):
     plan = _plan(plan_id, "plan.decide")
-    commit_or_flash(lambda: ts.decide(plan, request.form.get("decision", ""), request.form.get("reason", ""),
+    commit_or_flash(lambda: gating.decide(plan, request.form.get("decision", ""), request.form.get("reason", ""),
                                       current_user), _("Decision recorded."))
     return redirect(url_for("training.plan", plan_id=plan.id))
 
@@ -223,7 +227,7 @@ def _stage(stage_id: int) -> PlanStage:
 @allow(*EVERYONE)
 def sign_off(stage_id: int):
     stage = _stage(stage_id)
-    commit_or_flash(lambda: ts.sign_off(stage, current_user), _("“%(name)s” is signed off.", name=stage.name))
+    commit_or_flash(lambda: gating.sign_off(stage, current_user), _("“%(name)s” is signed off.", name=stage.name))
     return redirect(url_for("training.plan", plan_id=stage.plan_id))
 
 
@@ -232,7 +236,7 @@ def sign_off(stage_id: int):
 def override(stage_id: int):
     stage = _stage(stage_id)
     index = request.form.get("index", -1, type=db_int)
-    commit_or_flash(lambda: ts.override(stage, index, request.form.get("reason", ""), current_user),
+    commit_or_flash(lambda: gating.override(stage, index, request.form.get("reason", ""), current_user),
                     _("Criterion overridden; the reason is in the audit trail."), category="info")
     return redirect(url_for("training.plan", plan_id=stage.plan_id))
 
@@ -244,15 +248,15 @@ def summary(plan_id: int):
     plan = _plan(plan_id)
     from recruit import audit
 
-    return render_template("training/summary.html", plan=plan, gates=ts.gates(plan),
-                           tries=ts.role_play_tries(plan), decisions=ts.decisions(plan),
-                           totals=ts.activity_totals(plan), history=audit.history("onboarding_plans", plan.id))
+    return render_template("training/summary.html", plan=plan, gates=gating.gates(plan),
+                           tries=pages.role_play_tries(plan), decisions=pages.decisions(plan),
+                           totals=pages.activity_totals(plan), history=audit.history("onboarding_plans", plan.id))
 
 
 @bp.route("/plans/bonuses")
 @allow("admin", "recruiter")
 def bonuses():
-    lines = ts.mentor_bonuses()
+    lines = tasks.mentor_bonuses()
     if request.args.get("format") in ("csv", "xlsx"):
         return csv_download("mentor-bonuses.csv", [_("Mentor"), _("Trainee"), _("Started"),
                                                    _("Business days allowed"), _("Business days taken"),
@@ -268,13 +272,28 @@ def bonuses():
 @allow("admin")
 def templates():
     if request.method == "POST" and (created := commit_or_flash(
-            lambda: ts.create_template(request.form.get("name", ""), current_user))):
+            lambda: plan_templates.create_template(request.form.get("name", ""), current_user))):
         return redirect(url_for("training.template", template_id=created.value.id))
     if not db.session.scalar(sa.select(OnboardingTemplate.id)):
-        ts.ensure_default_template()
+        plan_templates.ensure_default_template()
         db.session.commit()
     return render_template("training/templates.html", templates=list(db.session.scalars(
         sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name))))
+
+
+# The template page's forms name their edit; each has its own function.
+TEMPLATE_EDITS = {
+    "details": plan_templates.edit_details,
+    "add_stage": plan_templates.add_stage,
+    "save_stage": plan_templates.save_stage,
+    "stage_up": plan_templates.stage_up,
+    "stage_down": plan_templates.stage_down,
+    "delete_stage": plan_templates.delete_stage,
+    "add_task": plan_templates.add_task,
+    "task_up": plan_templates.task_up,
+    "task_down": plan_templates.task_down,
+    "delete_task": plan_templates.delete_task,
+}
 
 
 @bp.route("/onboarding-templates/<int:template_id>", methods=["GET", "POST"])
@@ -284,8 +303,8 @@ def template(template_id: int):
     if template is None:
         abort(404)
     if request.method == "POST":
-        commit_or_flash(lambda: ts.edit_template(template, request.form.get("action", ""), request.form.to_dict(),
-                                                 current_user),
+        edit = TEMPLATE_EDITS.get(request.form.get("action", ""), plan_templates.unknown_change)
+        commit_or_flash(lambda: edit(template, request.form.to_dict(), current_user),
                         lambda: _("Saved as version %(v)d; running plans keep the version they started with.",
                                   v=template.version))
         return redirect(url_for("training.template", template_id=template.id))
@@ -298,7 +317,7 @@ def template(template_id: int):
 @bp.route("/todo")
 @allow("admin", "hiring_manager", "recruiter", "mentor")
 def todo():
-    return render_template("training/todo.html", tasks=ts.todo_for(current_user), today=local_now().date())
+    return render_template("training/todo.html", tasks=pages.todo_for(current_user), today=local_now().date())
 
 
 @bp.route("/mentees")
@@ -308,5 +327,5 @@ def mentees():
         sa.or_(OnboardingPlan.mentor_id == current_user.id, OnboardingPlan.curator_id == current_user.id,
                OnboardingPlan.head_id == current_user.id), OnboardingPlan.state == "active")
         .order_by(OnboardingPlan.start_date)).unique())
-    return render_template("training/mentees.html", plans=plans, summaries=ts.summaries(plans))
+    return render_template("training/mentees.html", plans=plans, summaries=pages.summaries(plans))
 

@@ -16,14 +16,15 @@ def setup(clean_app, make):
     from recruit.quizzes import services as qs
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, Question
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
 
     mentor = make.user("mentor", email="mentor@x.test")
     hire = make.user("new_hire", email="hire@x.test")
     other = make.user("new_hire", email="other@x.test")
     with clean_app.app_context():
         ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date() - timedelta(days=2),
-                                     ts.ensure_default_template(), mentor, mentor), db.session.get(User, mentor))
+                                     ensure_default_template(), mentor, mentor), db.session.get(User, mentor))
         single = qs.add_question(Question("single", "Warranty?", choices=[Choice("5 years", 1.0, "Right."),
                                                                          Choice("2 years", 0.0, "Basic line.")]))
         essay = qs.add_question(Question("essay", "Out of stock: what do you offer?"))

@@ -13,7 +13,7 @@ import pytest
 
 from recruit import demo
 from recruit.quizzes import gift
-from recruit.training.services import DEFAULT_TEMPLATE
+from recruit.training.plan_templates import DEFAULT_TEMPLATE
 from recruit.vacancies import importer
 
 LANGUAGES = demo.CONTENT_LANGUAGES

@@ -80,12 +80,14 @@ def _answer_all(attempt, now):
 
 
 def test_attempt_grading_essay_and_sign_off_into_the_gate(quiz_world, ctx):
-    from recruit.training import services as ts
+    from recruit.training import gates
+    from recruit.training import plans as ts
     from recruit.training.models import OnboardingPlan
+    from recruit.training.plan_templates import ensure_default_template
 
     hire, admin = quiz_world["hire"], quiz_world["admin"]
     mentor = accounts.create_user("mentor@x.test", "Mentor", ["mentor"], password="long-enough-pw")
-    template = ts.ensure_default_template()
+    template = ensure_default_template()
     from recruit.organisation.services import local_now
 
     plan = ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date(), template, mentor.id, mentor.id),
@@ -107,13 +109,13 @@ def test_attempt_grading_essay_and_sign_off_into_the_gate(quiz_world, ctx):
     qs.grade_answer(essay, mentor, 0.5, "Good, but name the delivery date.")
     assert attempt.state == "graded" and attempt.score == 4.5 and attempt.passed
     stage = plan.stages[2]
-    assert not {line.kind: line for line in ts.gate(stage)}["quiz_passed"].met
+    assert not {line.kind: line for line in gates.gate(stage)}["quiz_passed"].met
     other = accounts.create_user("other@x.test", "Other", ["mentor"], password="long-enough-pw")
     with pytest.raises(PermissionError):
         qs.sign_off_result(attempt, other)
     qs.sign_off_result(attempt, mentor)
     ctx.session.commit()
-    assert {line.kind: line for line in ts.gate(ctx.session.get(OnboardingPlan, plan.id).stages[2])}[
+    assert {line.kind: line for line in gates.gate(ctx.session.get(OnboardingPlan, plan.id).stages[2])}[
         "quiz_passed"].met
 
 

@@ -28,7 +28,8 @@ def world(clean_app, make):
     from recruit.quizzes import services as qs
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, Question
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
 
     ids = {"mentor": make.user("mentor", email="mentor@x.test"),
            "hire": make.user("new_hire", email="hire@x.test", name="Hanna Hire"),
@@ -37,7 +38,7 @@ def world(clean_app, make):
     with clean_app.app_context():
         mentor = db.session.get(User, ids["mentor"])
         ts.start_plan(ts.PlanRequest("hire@x.test", "Hanna Hire", local_now().date() - timedelta(days=2),
-                                     ts.ensure_default_template(), mentor.id, mentor.id), mentor)
+                                     ensure_default_template(), mentor.id, mentor.id), mentor)
         questions = [
             qs.add_question(Question("single", "Warranty of the Pro chair?", name="Warranty", feedback=SECRETS[2],
                                      choices=[Choice("5 years", 1.0, SECRETS[0]), Choice("2 years", 0.0, SECRETS[1])])),

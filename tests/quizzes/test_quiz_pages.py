@@ -17,14 +17,15 @@ def test_quiz_from_import_to_sign_off(clean_app, make):
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.organisation.services import local_now
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
 
     make.user("admin", email="admin@x.test")
     mentor = make.user("mentor", email="mentor@x.test")
     hire = make.user("new_hire", email="hire@x.test")
     with clean_app.app_context():
         ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date() - timedelta(days=3),
-                                     ts.ensure_default_template(), mentor, mentor), db.session.get(User, mentor))
+                                     ensure_default_template(), mentor, mentor), db.session.get(User, mentor))
         db.session.commit()
     client = clean_app.test_client()
     login(client, "admin@x.test")

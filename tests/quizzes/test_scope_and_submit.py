@@ -23,7 +23,8 @@ def results(clean_app, make):
     from recruit.quizzes import services as qs
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, Question
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
 
     ids = {role: make.user(role.split("_")[0], email=f"{role}@x.test", name=role.replace("_", " ").title())
            for role in ("mentor", "mentor_two", "mentor_none", "trainer", "admin", "recruiter")}
@@ -31,7 +32,7 @@ def results(clean_app, make):
     ids["boris"] = make.user("new_hire", email="boris@x.test", name="Boris Borisov")
     with clean_app.app_context():
         for hire, mentor in (("anna", "mentor"), ("boris", "mentor_two")):
-            ts.start_plan(ts.PlanRequest(f"{hire}@x.test", hire, local_now().date(), ts.ensure_default_template(),
+            ts.start_plan(ts.PlanRequest(f"{hire}@x.test", hire, local_now().date(), ensure_default_template(),
                                          ids[mentor], ids[mentor]), db.session.get(User, ids[mentor]))
         question = qs.add_question(Question("single", "Warranty?", name="Warranty",
                                             choices=[Choice("5 years", 1.0), Choice("2 years")]))

@@ -21,11 +21,12 @@ from tests.quizzes.test_attempts import _answer_all, quiz_world  # noqa: F401  (
 @pytest.fixture
 def graded_world(quiz_world, ctx):  # noqa: F811
     from recruit.organisation.services import local_now
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
 
     mentor = accounts.create_user("mentor@x.test", "Mentor", ["mentor"], password="long-enough-pw")
     trainer = accounts.create_user("trainer@x.test", "Trainer", ["trainer"], password="long-enough-pw")
-    plan = ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date(), ts.ensure_default_template(),
+    plan = ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date(), ensure_default_template(),
                                         mentor.id, mentor.id), quiz_world["admin"])
     now = utcnow()
     attempt = qs.start_attempt(quiz_world["quiz"], quiz_world["hire"], now)

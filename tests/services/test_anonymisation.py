@@ -299,13 +299,14 @@ def test_the_retention_job_takes_the_same_path(world, ctx, clean_app):
 
 
 def test_an_employee_with_a_running_plan_is_refused_with_the_reason(world, ctx):
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
 
     person = world["person"]
     application = person.applications[0]
     for target in ("offer", "hired"):
         cs.move(application, target)
-    ts.start_plan(ts.PlanRequest(EMAIL, NAME, org.local_now().date(), ts.ensure_default_template(),
+    ts.start_plan(ts.PlanRequest(EMAIL, NAME, org.local_now().date(), ensure_default_template(),
                                  mentor_id=world["mentor"].id, curator_id=world["admin"].id,
                                  application=application), world["admin"])
     ctx.session.commit()
@@ -328,7 +329,8 @@ def test_the_refusal_and_what_is_kept_reach_the_page(clean_app, make):
     make.user("mentor", email="m@x.test")
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
 
     with clean_app.app_context():
         app_row = db.session.get(Application, application)
@@ -336,7 +338,7 @@ def test_the_refusal_and_what_is_kept_reach_the_page(clean_app, make):
         for target in ("screened", "offer", "hired"):
             cs.move(app_row, target)
         mentor = db.session.scalar(sa.select(User).where(User.email == "m@x.test"))
-        plan = ts.start_plan(ts.PlanRequest(EMAIL, NAME, org.local_now().date(), ts.ensure_default_template(),
+        plan = ts.start_plan(ts.PlanRequest(EMAIL, NAME, org.local_now().date(), ensure_default_template(),
                                             mentor_id=mentor.id, curator_id=mentor.id, application=app_row),
                              mentor)
         db.session.commit()

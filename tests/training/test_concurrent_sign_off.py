@@ -16,17 +16,20 @@ def test_parallel_sign_offs_make_one(clean_app, make):
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.organisation.services import local_now
-    from recruit.training import services as ts
+    from recruit.training import gates
+    from recruit.training import plans as ts
+    from recruit.training.errors import TrainingError
     from recruit.training.models import OnboardingPlan, PlanStage, SignOff
+    from recruit.training.plan_templates import ensure_default_template
 
     mentor = make.user("mentor", email="mentor@x.test")
     hr = make.user("recruiter", email="hr@x.test")
     with clean_app.app_context():
-        template = ts.ensure_default_template()
+        template = ensure_default_template()
         plan = ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date() - timedelta(days=5), template,
                                             mentor, mentor, hr_id=hr), db.session.get(User, hr))
         stage = plan.stages[0]
-        ts.override(stage, 0, "tasks checked on paper", db.session.get(User, make.user("admin")))
+        gates.override(stage, 0, "tasks checked on paper", db.session.get(User, make.user("admin")))
         db.session.commit()
         stage_id, plan_id = stage.id, plan.id
     barrier = threading.Barrier(3)
@@ -36,10 +39,10 @@ def test_parallel_sign_offs_make_one(clean_app, make):
         with clean_app.app_context():
             barrier.wait()
             try:
-                ts.sign_off(db.session.get(PlanStage, stage_id), db.session.get(User, mentor))
+                gates.sign_off(db.session.get(PlanStage, stage_id), db.session.get(User, mentor))
                 db.session.commit()
                 outcomes.append("signed")
-            except ts.TrainingError as exc:
+            except TrainingError as exc:
                 db.session.rollback()
                 outcomes.append(str(exc))
             finally:

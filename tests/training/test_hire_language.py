@@ -15,7 +15,8 @@ def test_the_hires_invitation_is_in_the_language_they_had_as_a_candidate(clean_a
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.mail import OutboxMessage
-    from recruit.training import services as ts
+    from recruit.training import plans as ts
+    from recruit.training.plan_templates import ensure_default_template
     from recruit.vacancies.models import Application
 
     with open("translations/ro/LC_MESSAGES/messages.po", "rb") as fh:
@@ -27,7 +28,7 @@ def test_the_hires_invitation_is_in_the_language_they_had_as_a_candidate(clean_a
     with clean_app.app_context():
         application = db.session.get(Application, application_id)
         application.candidate.language = "ro"
-        template = ts.ensure_default_template()
+        template = ensure_default_template()
         ts.start_plan(ts.PlanRequest("ivan@x.test", "Ivan Hired", date.today(), template, mentor_id=mentor,
                                      curator_id=mentor, application=application), db.session.get(User, hr))
         db.session.commit()

@@ -12,7 +12,9 @@ from babel.messages.pofile import read_po
 from recruit.auth import services as accounts
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
-from recruit.training import services as ts
+from recruit.training import plans as ts
+from recruit.training import tasks
+from recruit.training.plan_templates import ensure_default_template
 
 UK_CATALOGUE = Path(__file__).resolve().parents[2] / "translations" / "uk" / "LC_MESSAGES" / "messages.po"
 
@@ -37,7 +39,7 @@ def plan(ctx):
     today = org.local_now().date()
     started = ts.start_plan(ts.PlanRequest(hire_email="hire@x.test", hire_name="New Hire",
                                            start=org.calendar().add_business_days(today, -8),
-                                           template=ts.ensure_default_template(), mentor_id=mentor.id,
+                                           template=ensure_default_template(), mentor_id=mentor.id,
                                            curator_id=curator.id, hr_id=hr.id), hr)
     ctx.session.commit()
     return started
@@ -46,7 +48,7 @@ def plan(ctx):
 def test_a_mentor_with_ukrainian_gets_the_digest_in_ukrainian(plan, ctx):
     plan.mentor.locale = "uk"
     overdue = min(t.due_on for s in plan.stages for t in s.tasks if t.owner_role == "mentor")
-    assert ts.send_digests() == 1
+    assert tasks.send_digests() == 1
     ctx.session.commit()
     digest = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "training.digest"))
     assert format_date(overdue, "long", locale="uk") in digest.body
@@ -57,7 +59,7 @@ def test_a_hire_with_ukrainian_gets_the_reminder_in_ukrainian(plan, ctx):
     plan.hire.locale = "uk"
     tomorrow = org.calendar().add_business_days(org.local_now().date(), 1)
     plan.stages[1].tasks[2].due_on = tomorrow  # the hire's own task
-    assert ts.remind_hires() == 1
+    assert tasks.remind_hires() == 1
     ctx.session.commit()
     reminder = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "training.reminder"))
     assert reminder.subject == _uk("Due tomorrow in your onboarding")
@@ -68,8 +70,8 @@ def test_without_a_language_of_their_own_people_read_the_organisations(plan, ctx
     assert plan.mentor.locale is None
     tomorrow = org.calendar().add_business_days(org.local_now().date(), 1)
     plan.stages[1].tasks[2].due_on = tomorrow
-    ts.send_digests()
-    ts.remind_hires()
+    tasks.send_digests()
+    tasks.remind_hires()
     ctx.session.commit()
     digest = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "training.digest"))
     reminder = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "training.reminder"))

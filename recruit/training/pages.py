@@ -1,0 +1,120 @@
+"""What the plan, mentee, overview and to-do pages read: summaries, charts, lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.organisation.services import calendar, local_now
+from recruit.training import criteria
+from recruit.training.gates import GateLine, gate
+from recruit.training.models import (
+    ActivityEntry,
+    HeadDecision,
+    OnboardingPlan,
+    PlanStage,
+    PlanTask,
+    RolePlayTry,
+)
+from recruit.training.plans import current_stage
+
+
+def overdue_count(plan: OnboardingPlan) -> int:
+    today = local_now().date()
+    return sum(1 for stage in plan.stages for task in stage.tasks if task.done_at is None and task.due_on < today)
+
+
+@dataclass
+class PlanSummary:
+    stage: PlanStage | None
+    progress: list[tuple[str, int]]  # stage name, percent of tasks done
+    overdue: int
+    pending_sign_off: PlanStage | None
+    activity: list[GateLine]  # the current stage's activity targets, met or not, with the figures
+
+
+def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
+    result = {}
+    for plan in plans:
+        stage = current_stage(plan)
+        progress = [(s.name, round(100 * sum(1 for t in s.tasks if t.done_at) / len(s.tasks)) if s.tasks else
+                     (100 if s.sign_off else 0)) for s in plan.stages]
+        lines = gate(stage) if stage is not None else []
+        ready = stage is not None and all(line.met for line in lines if line.kind != "sign_off")
+        result[plan.id] = PlanSummary(stage, progress, overdue_count(plan), stage if ready else None,
+                                      [line for line in lines if line.kind == "activity"])
+    return result
+
+
+def activity_chart(plan: OnboardingPlan, days: int = 15) -> dict[str, Any]:
+    """The last business days' calls against the current target, as bars."""
+    cal = calendar()
+    today = local_now().date()
+    last = today if cal.is_business_day(today) else cal.add_business_days(today, -1)
+    span = [last]
+    while len(span) < days and span[-1] > plan.start_date:
+        span.append(cal.add_business_days(span[-1], -1))
+    span.reverse()
+    entries = {e.day: e for e in db.session.scalars(sa.select(ActivityEntry).where(
+        ActivityEntry.plan_id == plan.id, ActivityEntry.day >= span[0]))}
+    stage = current_stage(plan) or plan.stages[-1]
+    target = next((c for c in stage.criteria if c["kind"] == "activity" and c.get("metric") == "calls"), None)
+    goal = float(target["min_per_day"]) if target else 30.0
+    top = max([goal] + [e.calls for e in entries.values()]) or 1
+    bars = [{"day": d, "calls": entries[d].calls if d in entries else 0,
+             "height": round(100 * (entries[d].calls if d in entries else 0) / top),
+             "other": {m: getattr(entries[d], m) for m in criteria.METRICS} if d in entries else {}}
+            for d in span]
+    return {"bars": bars, "goal": goal, "goal_height": round(100 * goal / top), "entries": len(entries)}
+
+
+def role_play_tries(plan: OnboardingPlan) -> list[RolePlayTry]:
+    return list(db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id == plan.id)
+                                   .order_by(RolePlayTry.tried_on, RolePlayTry.id)))
+
+
+def decisions(plan: OnboardingPlan) -> list[HeadDecision]:
+    return list(db.session.scalars(sa.select(HeadDecision).where(HeadDecision.plan_id == plan.id)
+                                   .order_by(HeadDecision.decided_at)))
+
+
+def todo_for(user: User) -> list[PlanTask]:
+    """Open tasks of running plans that this person's part in the plan owns."""
+    columns = {"mentor": OnboardingPlan.mentor_id, "curator": OnboardingPlan.curator_id,
+               "head": OnboardingPlan.head_id, "hr": OnboardingPlan.hr_id, "sysadmin": OnboardingPlan.sysadmin_id}
+    clauses = [sa.and_(PlanTask.owner_role == role, column == user.id) for role, column in columns.items()]
+    stmt = (sa.select(PlanTask).join(PlanStage, PlanTask.stage_id == PlanStage.id)
+            .join(OnboardingPlan, PlanStage.plan_id == OnboardingPlan.id)
+            .where(OnboardingPlan.state == "active", PlanTask.done_at.is_(None), sa.or_(*clauses))
+            .order_by(PlanTask.due_on, PlanTask.id))
+    return list(db.session.scalars(stmt).unique())
+
+
+
+def pending_sign_offs(user: User) -> list[PlanStage]:
+    stages = []
+    plans = db.session.scalars(sa.select(OnboardingPlan).where(
+        OnboardingPlan.state == "active",
+        sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id))).unique()
+    for plan in plans:
+        stage = current_stage(plan)
+        if stage is None:
+            continue
+        role = next((c.get("role") for c in stage.criteria if c["kind"] == "sign_off"), "mentor")
+        signer = plan.curator_id if role == "curator" else plan.mentor_id
+        if signer == user.id and all(line.met for line in gate(stage) if line.kind != "sign_off"):
+            stages.append(stage)
+    return stages
+
+
+
+def activity_totals(plan: OnboardingPlan) -> dict[str, int]:
+    row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(getattr(ActivityEntry, m)), 0)
+                                         for m in criteria.METRICS]).where(ActivityEntry.plan_id == plan.id)).one()
+    return dict(zip(criteria.METRICS, (int(v) for v in row), strict=True))
+
+
