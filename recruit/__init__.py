@@ -75,7 +75,8 @@ def register_extensions(app: Flask) -> None:
         logging.getLogger("recruit").error(
             "no compiled catalogue for %s: run `pybabel compile -d translations` (make does it)", ", ".join(missing))
 
-    from recruit.auth.sessions import authenticate_api_request, load_user
+    from recruit.auth.services import authenticate_api_request
+    from recruit.auth.sessions import load_user
 
     login_manager.user_loader(load_user)  # "<id>:<session version>:<signed in at>", checked on every request
     app.before_request(authenticate_api_request)

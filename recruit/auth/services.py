@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from recruit import audit, emails
 from recruit.auth import sessions
 from recruit.auth.models import ROLES, ApiToken, User, verify_password
-from recruit.extensions import db
+from recruit.extensions import db, login_manager
 from recruit.i18n import in_language, organisation_default
 from recruit.keys import signing_keys
 from recruit.mail import absolute_url, queue_mail
@@ -227,3 +227,18 @@ def tokens_of(user: User) -> list[ApiToken]:
     return list(db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     ))
+
+
+def authenticate_api_request() -> None:
+    """The API authenticates by bearer token only; a browser's session
+    cookie never counts there, so the API needs no CSRF protection."""
+    if not request.path.startswith("/api/"):
+        return
+    header = request.headers.get("Authorization", "")
+    user = None
+    if header.lower().startswith("bearer "):
+        user = user_for_api_token(header[7:].strip())
+        if user is not None:
+            db.session.commit()
+    g.token_auth = user is not None
+    login_manager._update_request_context_with_user(user)

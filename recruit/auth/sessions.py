@@ -14,11 +14,11 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_login import login_user
 
 from recruit.auth.models import User
-from recruit.extensions import db, login_manager
+from recruit.extensions import db
 
 MAX_REMEMBER = timedelta(days=30)
 CLOCK_SKEW = 300  # seconds: a sign-in time this far ahead still counts (several hosts, several clocks)
@@ -86,20 +86,3 @@ def stay_signed_in(user: User) -> None:
     remember-me cookie if it had one."""
     cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
     login_user(_unproxied(user), remember=cookie in request.cookies, duration=remember_duration())
-
-
-def authenticate_api_request() -> None:
-    """The API authenticates by bearer token only; a browser's session
-    cookie never counts there, so the API needs no CSRF protection."""
-    if not request.path.startswith("/api/"):
-        return
-    header = request.headers.get("Authorization", "")
-    user = None
-    if header.lower().startswith("bearer "):
-        from recruit.auth.services import user_for_api_token  # services import this module
-
-        user = user_for_api_token(header[7:].strip())
-        if user is not None:
-            db.session.commit()
-    g.token_auth = user is not None
-    login_manager._update_request_context_with_user(user)
