@@ -63,15 +63,15 @@ def seed(url: str, hires: int) -> tuple[int, list[str], int]:
 
     from recruit.auth import services as accounts
     from recruit.extensions import db
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.bank import add_question
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, NumericAnswer, Question
 
     with app.app_context():
         upgrade()
-        questions = [qs.add_question(Question("single", "Warranty?", choices=[Choice("5", 1.0), Choice("2")])),
-                     qs.add_question(Question("numeric", "Load?", numbers=[NumericAnswer(150, 5)])),
-                     qs.add_question(Question("essay", "Out of stock: what do you offer?"))]
+        questions = [add_question(Question("single", "Warranty?", choices=[Choice("5", 1.0), Choice("2")])),
+                     add_question(Question("numeric", "Load?", numbers=[NumericAnswer(150, 5)])),
+                     add_question(Question("essay", "Out of stock: what do you offer?"))]
         quiz = Quiz(title="Load", key="load", time_limit_minutes=30, attempt_limit=2, shuffle_choices=False,
                     shuffle_questions=False)
         for position, question in enumerate(questions):

@@ -256,7 +256,8 @@ def _candidates(vacancy, said: dict[str, Any], region: str) -> None:
 def _quizzes(users, language: str) -> None:
     """The ErgoLine catalogue, its question bank (the trainers' GIFT file) and the
     product-knowledge quiz; one trainee's submitted attempt waits for grading."""
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import save_answer, start_attempt, submit
+    from recruit.quizzes.bank import import_gift
     from recruit.quizzes.models import Product, Quiz, QuizAssignment, QuizQuestion
 
     content = quiz_content(language)
@@ -264,7 +265,7 @@ def _quizzes(users, language: str) -> None:
                 for n, item in enumerate(content["products"], start=1)]
     db.session.add_all(products)
     db.session.flush()
-    bank = qs.import_gift(gift_path(language).read_text("utf-8"), users["admin"])
+    bank = import_gift(gift_path(language).read_text("utf-8"), users["admin"])
     categories = list(dict.fromkeys(q.category for q in bank if q.category is not None))
     for category, product in zip(categories, products, strict=True):
         category.product_id = product.id
@@ -276,18 +277,18 @@ def _quizzes(users, language: str) -> None:
     db.session.flush()
     db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=users["hire"].id))
     roman = accounts.user_by_email("roman.belov@demo.local")
-    attempt = qs.start_attempt(quiz, roman)
+    attempt = start_attempt(quiz, roman)
     for item in attempt.answers:
         kind = item.version.kind
         if kind == "single":
-            qs.save_answer(attempt, item.position, item.choice_order.index(0))
+            save_answer(attempt, item.position, item.choice_order.index(0))
         elif kind == "true_false":
-            qs.save_answer(attempt, item.position, True)
+            save_answer(attempt, item.position, True)
         elif kind == "essay":
-            qs.save_answer(attempt, item.position, content["demo_answers"]["essay_submitted"])
+            save_answer(attempt, item.position, content["demo_answers"]["essay_submitted"])
         elif kind == "numeric":
-            qs.save_answer(attempt, item.position, "150")
-    qs.submit(attempt)
+            save_answer(attempt, item.position, "150")
+    submit(attempt)
     db.session.flush()
     _past_attempts(quiz, users["mentor"], content["demo_answers"])
 
@@ -300,7 +301,8 @@ PAST_ATTEMPTS = [("sofia.markova@demo.local", 30, {1, 4}, 0.75), ("timur.zaitsev
 def _past_attempts(quiz, mentor, answers: dict[str, str]) -> None:
     """Graded, signed-off attempts of the hires who passed stage 3: their
     onboarding gate reads these results."""
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import save_answer, start_attempt, submit
+    from recruit.quizzes.grading import grade_answer, sign_off_result
     from recruit.quizzes.models import QuizAssignment
     from recruit.timeutil import utcnow
 
@@ -309,7 +311,7 @@ def _past_attempts(quiz, mentor, answers: dict[str, str]) -> None:
         db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=hire.id))
         db.session.flush()
         started = utcnow() - timedelta(days=days_ago)
-        attempt = qs.start_attempt(quiz, hire, started)
+        attempt = start_attempt(quiz, hire, started)
         for n, item in enumerate(attempt.answers):
             data, kind = item.version.data, item.version.kind
             right = item.position not in wrong
@@ -317,29 +319,29 @@ def _past_attempts(quiz, mentor, answers: dict[str, str]) -> None:
             if kind in ("single", "multiple"):
                 picks = [i for i, c in enumerate(data["choices"]) if (c["fraction"] > 0) == right]
                 shown_at = [item.choice_order.index(i) for i in picks] or [0]
-                qs.save_answer(attempt, item.position, shown_at[0] if kind == "single" else shown_at, at)
+                save_answer(attempt, item.position, shown_at[0] if kind == "single" else shown_at, at)
             elif kind == "true_false":
-                qs.save_answer(attempt, item.position, data["correct"] == right, at)
+                save_answer(attempt, item.position, data["correct"] == right, at)
             elif kind == "numeric":
                 number = data["numbers"][0]
                 value = number["value"] if number.get("value") is not None else (number["low"] + number["high"]) / 2
-                qs.save_answer(attempt, item.position, f"{value if right else value * 3 + 7:g}", at)
+                save_answer(attempt, item.position, f"{value if right else value * 3 + 7:g}", at)
             elif kind == "short":
-                qs.save_answer(attempt, item.position,
+                save_answer(attempt, item.position,
                                data["choices"][0]["text"] if right else answers["short_wrong"], at)
             elif kind == "matching":
                 pairs = {left: rightside for left, rightside in data["pairs"]}
                 if not right:
                     lefts = list(pairs)
                     pairs[lefts[0]], pairs[lefts[1]] = pairs[lefts[1]], pairs[lefts[0]]
-                qs.save_answer(attempt, item.position, pairs, at)
+                save_answer(attempt, item.position, pairs, at)
             elif kind == "essay":
-                qs.save_answer(attempt, item.position, answers["essay_graded"], at)
-        qs.submit(attempt, started + timedelta(minutes=18))
+                save_answer(attempt, item.position, answers["essay_graded"], at)
+        submit(attempt, started + timedelta(minutes=18))
         for item in attempt.answers:
             if item.version.kind == "essay" and item.points is None:
-                qs.grade_answer(item, mentor, essay_points * item.version.points, answers["grading_comment"])
-        qs.sign_off_result(attempt, mentor)
+                grade_answer(item, mentor, essay_points * item.version.points, answers["grading_comment"])
+        sign_off_result(attempt, mentor)
     db.session.flush()
 
 

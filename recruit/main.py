@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from recruit.auth.permissions import ANY_ROLE, allow, public
 from recruit.extensions import db
-from recruit.quizzes import services as quiz_services
+from recruit.quizzes.grading import grading_queue
 from recruit.vacancies import services as vacancy_services
 
 bp = Blueprint("main", __name__)
@@ -21,7 +21,7 @@ def home():
     counts = {v.id: vacancy_services.stage_counts(v) for v in vacancies if v.state in ("open", "on_hold", "filled")}
     return render_template("home.html", vacancies=vacancies, counts=counts,
                            awaiting=vacancy_services.awaiting_me(current_user),
-                           grading_count=lambda: len(quiz_services.grading_queue(current_user)))
+                           grading_count=lambda: len(grading_queue(current_user)))
 
 
 @bp.route("/healthz")

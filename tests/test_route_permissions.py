@@ -202,17 +202,18 @@ def world(clean_app, make):
             mentor_id=users["mentor"], curator_id=users["hiring_manager"], head_id=users["hiring_manager"],
             hr_id=users["recruiter"]), db.session.get(User, users["recruiter"]))
         hr_task = next(t for t in plan.stages[0].tasks if t.owner_role == "hr")
-        from recruit.quizzes import services as qs
+        from recruit.quizzes.attempts import start_attempt
+        from recruit.quizzes.bank import add_question
         from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
         from recruit.quizzes.types import Choice, Question
 
-        question = qs.add_question(Question("single", "Which?", choices=[Choice("a", 1.0), Choice("b")]))
+        question = add_question(Question("single", "Which?", choices=[Choice("a", 1.0), Choice("b")]))
         quiz = Quiz(title="Walk quiz", key="walk")
         quiz.fixed.append(QuizQuestion(question_id=question.id))
         db.session.add(quiz)
         db.session.flush()
         db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=users["new_hire"]))
-        attempt = qs.start_attempt(quiz, db.session.get(User, users["new_hire"]))
+        attempt = start_attempt(quiz, db.session.get(User, users["new_hire"]))
         message = db.session.scalar(db.select(OutboxMessage.id))
         ids = {"vacancy": vacancy, "application": application, "candidate": app_row.candidate_id,
                "template": template, "batch": batch.id, "message": message, "user": users["recruiter"],

@@ -13,9 +13,12 @@ from flask_login import current_user
 from recruit.api.views import ApiError, _get, _json_object, bp, not_valid
 from recruit.auth.permissions import allow
 from recruit.extensions import db
-from recruit.quizzes import services as qs
+from recruit.quizzes.attempts import attempts_of, save_answer, start_attempt, submit
+from recruit.quizzes.errors import QuizError
+from recruit.quizzes.grading import grade_answer, grading_queue, may_grade, review_for
 from recruit.quizzes.models import Attempt, AttemptAnswer, Quiz
 from recruit.quizzes.review import shown_question
+from recruit.timeutil import utcnow
 
 # What an answer of each question kind is in JSON; %(kind)s is the kind's code.
 _ANSWER_SHAPES = {
@@ -30,7 +33,7 @@ _ANSWER_SHAPES = {
 def _attempt_json(attempt: Attempt) -> dict[str, Any]:
     """The quiz's review options decide what a closed attempt shows, as on the page."""
     closed = attempt.state != "in_progress"
-    review = qs.review_for(attempt, current_user)
+    review = review_for(attempt, current_user)
     return {
         "id": attempt.id, "quiz_id": attempt.quiz_id, "quiz": attempt.quiz.title, "number": attempt.number,
         "state": attempt.state, "started_at": attempt.started_at.isoformat(),
@@ -55,12 +58,12 @@ def _own(attempt_id: int) -> Attempt:
 @allow("new_hire")
 def api_start_attempt(quiz_id: int):
     quiz = _get(Quiz, quiz_id)
-    before = {a.id for a in qs.attempts_of(quiz, current_user)}
+    before = {a.id for a in attempts_of(quiz, current_user)}
     try:
-        attempt = qs.start_attempt(quiz, current_user)
+        attempt = start_attempt(quiz, current_user)
     except PermissionError as exc:
         raise ApiError(403, _("This quiz is not for you.")) from exc
-    except qs.QuizError as exc:
+    except QuizError as exc:
         raise ApiError(409, str(exc)) from exc
     db.session.commit()
     return jsonify(_attempt_json(attempt)), 200 if attempt.id in before else 201
@@ -96,20 +99,20 @@ def api_save_answer(attempt_id: int, position: int):
     if answer is not None and (not isinstance(answer, expected) or (expected is int and isinstance(answer, bool))):
         raise ApiError(422, not_valid(), {"answer": str(_ANSWER_SHAPES[expected]) % {"kind": kind}})
     try:
-        qs.save_answer(attempt, position, answer)
-    except qs.QuizError as exc:
+        save_answer(attempt, position, answer)
+    except QuizError as exc:
         db.session.commit()
         raise ApiError(409, str(exc)) from exc
     db.session.commit()
     return jsonify(saved_at=item.saved_at.isoformat(),
-                   seconds_left=max(0, int((attempt.deadline - qs.utcnow()).total_seconds())))
+                   seconds_left=max(0, int((attempt.deadline - utcnow()).total_seconds())))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @allow("new_hire")
 def api_submit(attempt_id: int):
     attempt = _own(attempt_id)
-    qs.submit(attempt)
+    submit(attempt)
     db.session.commit()
     return jsonify(_attempt_json(attempt))
 
@@ -118,7 +121,7 @@ def api_submit(attempt_id: int):
 @allow("admin", "mentor", "trainer")
 def api_grading_queue():
     items = []
-    for attempt in qs.grading_queue(current_user):
+    for attempt in grading_queue(current_user):
         items.append({"attempt_id": attempt.id, "user": attempt.user.email, "quiz": attempt.quiz.title,
                       "state": attempt.state, "answers": [
                           {"id": a.id, "position": a.position, "kind": a.version.kind, "text": a.version.data["text"],
@@ -132,7 +135,7 @@ def api_grading_queue():
 @allow("admin", "mentor", "trainer")
 def api_grade(answer_id: int):
     item = _get(AttemptAnswer, answer_id)
-    if not qs.may_grade(item.attempt, current_user):
+    if not may_grade(item.attempt, current_user):
         raise ApiError(403, _("Not your trainee's attempt."))
     data = _json_object()
     points = data.get("points")
@@ -142,8 +145,8 @@ def api_grade(answer_id: int):
         if not isinstance(data.get(key, ""), str):
             raise ApiError(422, not_valid(), {key: _("must be a string")})
     try:
-        qs.grade_answer(item, current_user, float(points), data.get("comment", ""), data.get("reason", ""))
-    except qs.QuizError as exc:
+        grade_answer(item, current_user, float(points), data.get("comment", ""), data.get("reason", ""))
+    except QuizError as exc:
         raise ApiError(409, str(exc)) from exc
     db.session.commit()
     return jsonify(attempt_id=item.attempt_id, state=item.attempt.state, score=item.attempt.score)

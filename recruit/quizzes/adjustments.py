@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.quizzes import services as qs
+from recruit.quizzes.attempts import GRACE, close
+from recruit.quizzes.errors import QuizError
 from recruit.quizzes.models import Attempt, Quiz, QuizAdjustment
 from recruit.timeutil import utcnow
 
@@ -44,17 +45,17 @@ def grant(quiz: Quiz, hire: User, by: User, *, minutes: int, attempts: int, reas
     if not may_adjust(hire.id, by):
         raise PermissionError("adjust")
     if not hire.has_role("new_hire"):
-        raise qs.QuizError(_("Only a new hire's attempts can be adjusted."))
+        raise QuizError(_("Only a new hire's attempts can be adjusted."))
     if not 0 <= minutes <= MAX_MINUTES or not 0 <= attempts <= MAX_ATTEMPTS:
-        raise qs.QuizError(_("Extra minutes run from 0 to %(minutes)d, extra attempts from 0 to %(attempts)d.",
+        raise QuizError(_("Extra minutes run from 0 to %(minutes)d, extra attempts from 0 to %(attempts)d.",
                              minutes=MAX_MINUTES, attempts=MAX_ATTEMPTS))
     if minutes == 0 and attempts == 0:
-        raise qs.QuizError(_("Give extra minutes, an extra attempt, or both."))
+        raise QuizError(_("Give extra minutes, an extra attempt, or both."))
     reason = reason.strip()
     if not reason:
-        raise qs.QuizError(_("Say why: the reason is kept with the adjustment."))
+        raise QuizError(_("Say why: the reason is kept with the adjustment."))
     if len(reason) > 500:
-        raise qs.QuizError(_("Keep the reason under 500 characters."))
+        raise QuizError(_("Keep the reason under 500 characters."))
     adjustment = QuizAdjustment(quiz_id=quiz.id, user_id=hire.id, extra_minutes=minutes, extra_attempts=attempts,
                                 reason=reason, granted_by_id=by.id, granted_at=now)
     db.session.add(adjustment)
@@ -62,8 +63,8 @@ def grant(quiz: Quiz, hire: User, by: User, *, minutes: int, attempts: int, reas
     running = db.session.scalar(sa.select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == hire.id,
                                                          Attempt.state == "in_progress"))
     if running is not None and minutes:
-        if now > running.deadline + qs.GRACE:
-            qs.close(running, now)  # already over: the extra time is for the next attempt
+        if now > running.deadline + GRACE:
+            close(running, now)  # already over: the extra time is for the next attempt
         else:
             running.deadline = running.deadline + timedelta(minutes=minutes)
             moved = running

@@ -12,8 +12,21 @@ from flask_login import current_user
 from recruit.auth.permissions import allow
 from recruit.exports import csv_download
 from recruit.extensions import db
-from recruit.quizzes import adjustments, allowances, reports
-from recruit.quizzes import services as qs
+from recruit.quizzes import adjustments, allowances, gift, reports
+from recruit.quizzes.attempts import (
+    GRACE,
+    attempts_left,
+    attempts_of,
+    close,
+    save_answer,
+    start_attempt,
+    visible_quizzes,
+)
+from recruit.quizzes.attempts import submit as submit_attempt
+from recruit.quizzes.bank import check_review_options, edit_question, export_gift, import_gift, set_review_options
+from recruit.quizzes.errors import QuizError
+from recruit.quizzes.grading import grade_answer, grading_queue, may_grade, may_sign_off, review_for, sign_off_result
+from recruit.quizzes.grading import request_retake as ask_for_retake
 from recruit.quizzes.models import (
     REVIEW_LEVELS,
     Attempt,
@@ -25,6 +38,7 @@ from recruit.quizzes.models import (
     QuizQuestion,
 )
 from recruit.quizzes.review import NOTHING, shown_question
+from recruit.timeutil import utcnow
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("quizzes", __name__)
@@ -47,7 +61,7 @@ def _attempt(attempt_id: int) -> Attempt:
 
 def _own_attempt(attempt_id: int) -> Attempt:
     attempt = _attempt(attempt_id)
-    if attempt.user_id != current_user.id and not qs.may_grade(attempt, current_user):
+    if attempt.user_id != current_user.id and not may_grade(attempt, current_user):
         abort(403)
     return attempt
 
@@ -55,8 +69,8 @@ def _own_attempt(attempt_id: int) -> Attempt:
 @bp.route("/quizzes")
 @allow("admin", "mentor", "trainer", "recruiter", "new_hire")
 def index():
-    quizzes = qs.visible_quizzes(current_user)
-    mine = {q.id: qs.attempts_of(q, current_user) for q in quizzes}
+    quizzes = visible_quizzes(current_user)
+    mine = {q.id: attempts_of(q, current_user) for q in quizzes}
     extras = {q.id: allowances.allowance(q.id, current_user.id) for q in quizzes}
     return render_template("quizzes/index.html", quizzes=quizzes, mine=mine, allowances=extras)
 
@@ -70,10 +84,10 @@ def bank():
             flash(_("Choose a GIFT file."), "error")
         else:
             try:
-                created = qs.import_gift(upload.read().decode("utf-8-sig", errors="strict"), current_user)
+                created = import_gift(upload.read().decode("utf-8-sig", errors="strict"), current_user)
             except UnicodeDecodeError:
                 flash(_("GIFT files are UTF-8 text."), "error")
-            except qs.QuizError as exc:
+            except QuizError as exc:
                 db.session.rollback()
                 flash(_("Nothing imported. %(reason)s", reason=str(exc)), "error")
             else:
@@ -83,7 +97,7 @@ def bank():
     questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
                                         .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
     if request.args.get("format") == "gift":
-        return Response(qs.export_gift(questions), mimetype="text/plain; charset=utf-8",
+        return Response(export_gift(questions), mimetype="text/plain; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=question-bank.gift"})
     return render_template("quizzes/bank.html", questions=questions)
 
@@ -96,19 +110,19 @@ def question(question_id: int):
     bank_question = db.session.get(BankQuestion, question_id)
     if bank_question is None:
         abort(404)
-    source = qs.export_gift([bank_question])
+    source = export_gift([bank_question])
     if request.method == "POST":
         source = request.form.get("gift", "")
         try:
-            parsed = qs.gift.parse(source)
+            parsed = gift.parse(source)
             if len(parsed) != 1:
-                raise qs.QuizError(_("Write exactly one question."))
+                raise QuizError(_("Write exactly one question."))
             parsed[0].category = bank_question.category.name if bank_question.category else ""
-            version = qs.edit_question(bank_question, parsed[0], current_user)
-        except qs.gift.GiftError as exc:
+            version = edit_question(bank_question, parsed[0], current_user)
+        except gift.GiftError as exc:
             db.session.rollback()
             flash(_("Line %(line)d: %(reason)s", line=exc.line, reason=exc.reason), "error")
-        except qs.QuizError as exc:
+        except QuizError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -138,7 +152,7 @@ def edit(quiz_id: int):
     """The quiz's review options: what a hire sees after an attempt."""
     quiz = _quiz(quiz_id)
     if request.method == "POST" and commit_or_flash(
-            lambda: qs.set_review_options(quiz, request.form.get("review_open", ""),
+            lambda: set_review_options(quiz, request.form.get("review_open", ""),
                                           request.form.get("review_closed", ""), current_user),
             _("Review options saved.")):
         return redirect(url_for("quizzes.edit", quiz_id=quiz.id))
@@ -155,18 +169,18 @@ def _quiz_from_form(questions, categories) -> Quiz:
         try:
             value = float(raw) if raw else default
         except ValueError as exc:
-            raise qs.QuizError(_("%(field)s is a number.", field=fields.get(key, key))) from exc
+            raise QuizError(_("%(field)s is a number.", field=fields.get(key, key))) from exc
         if not low <= value <= high:
-            raise qs.QuizError(_("%(field)s runs from %(low)s to %(high)s.", field=fields.get(key, key),
+            raise QuizError(_("%(field)s runs from %(low)s to %(high)s.", field=fields.get(key, key),
                                  low=format_decimal(low), high=format_decimal(high)))
         return value
 
     title, key = form.get("title", "").strip(), form.get("key", "").strip()
     if not title or not key:
-        raise qs.QuizError(_("Give the quiz a title and a key (the onboarding gate names the key)."))
+        raise QuizError(_("Give the quiz a title and a key (the onboarding gate names the key)."))
     if db.session.scalar(sa.select(Quiz.id).where(Quiz.key == key)):
-        raise qs.QuizError(_("The key “%(key)s” is taken.", key=key))
-    review_open, review_closed = qs.check_review_options(form.get("review_open", "score"),
+        raise QuizError(_("The key “%(key)s” is taken.", key=key))
+    review_open, review_closed = check_review_options(form.get("review_open", "score"),
                                                          form.get("review_closed", "answers"))
     quiz = Quiz(title=title, key=key, description=form.get("description", "").strip(),
                 review_open=review_open, review_closed=review_closed,
@@ -186,9 +200,9 @@ def _quiz_from_form(questions, categories) -> Quiz:
             try:
                 setattr(quiz, field_name, datetime.fromisoformat(raw).replace(tzinfo=zone()))
             except ValueError as exc:
-                raise qs.QuizError(_("Dates and times look like 2026-11-24 10:00.")) from exc
+                raise QuizError(_("Dates and times look like 2026-11-24 10:00.")) from exc
     if quiz.opens_at and quiz.closes_at and quiz.closes_at <= quiz.opens_at:
-        raise qs.QuizError(_("The quiz closes after it opens."))
+        raise QuizError(_("The quiz closes after it opens."))
     valid = {q.id for q in questions}
     for position, question_id in enumerate(request.form.getlist("questions", type=db_int)):
         if question_id in valid:
@@ -200,7 +214,7 @@ def _quiz_from_form(questions, categories) -> Quiz:
             draws.append({"category_id": category.id, "count": int(count)})
     quiz.random_draws = draws
     if not quiz.fixed and not draws:
-        raise qs.QuizError(_("Choose questions, or a number of random questions from a category."))
+        raise QuizError(_("Choose questions, or a number of random questions from a category."))
     db.session.add(quiz)
     db.session.flush()
     from recruit.auth.models import User
@@ -217,7 +231,7 @@ def _quiz_from_form(questions, categories) -> Quiz:
 @allow("new_hire")
 def start(quiz_id: int):
     quiz = _quiz(quiz_id)
-    if not (started := commit_or_flash(lambda: qs.start_attempt(quiz, current_user))):
+    if not (started := commit_or_flash(lambda: start_attempt(quiz, current_user))):
         return redirect(url_for("quizzes.index"))
     return redirect(url_for("quizzes.attempt", attempt_id=started.value.id))
 
@@ -227,8 +241,8 @@ def start(quiz_id: int):
 def attempt(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if attempt.state == "in_progress" and attempt.user_id == current_user.id:
-        if qs.utcnow() > attempt.deadline + qs.GRACE:
-            qs.close(attempt, qs.utcnow())
+        if utcnow() > attempt.deadline + GRACE:
+            close(attempt, utcnow())
             db.session.commit()
         else:
             return render_template("quizzes/take.html", attempt=attempt,
@@ -236,12 +250,12 @@ def attempt(attempt_id: int):
                                    questions=[shown_question(i, NOTHING) for i in attempt.answers])
     if attempt.state == "in_progress":
         abort(403)  # nobody looks at an attempt while it runs
-    review = qs.review_for(attempt, current_user)
+    review = review_for(attempt, current_user)
     grader = attempt.user_id != current_user.id
     return render_template("quizzes/result.html", attempt=attempt, grader=grader, review=review,
-                           signer=grader and qs.may_sign_off(attempt, current_user),
+                           signer=grader and may_sign_off(attempt, current_user),
                            adjuster=grader and adjustments.may_adjust(attempt.user_id, current_user),
-                           attempts_left=qs.attempts_left(attempt),
+                           attempts_left=attempts_left(attempt),
                            questions=[(i, shown_question(i, review)) for i in attempt.answers])
 
 
@@ -268,13 +282,13 @@ def save(attempt_id: int, position: int):
     if item is None:
         abort(404)
     try:
-        qs.save_answer(attempt, position, _parse_answer(item.version.kind, request.form))
-    except qs.QuizError as exc:
+        save_answer(attempt, position, _parse_answer(item.version.kind, request.form))
+    except QuizError as exc:
         db.session.commit()  # the deadline may have closed the attempt
         return jsonify(error={"status": 409, "message": str(exc)}, closed=attempt.state != "in_progress"), 409
     db.session.commit()
     return jsonify(saved=True, saved_at=item.saved_at.isoformat(),
-                   seconds_left=max(0, int((attempt.deadline - qs.utcnow()).total_seconds())))
+                   seconds_left=max(0, int((attempt.deadline - utcnow()).total_seconds())))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -290,10 +304,10 @@ def submit(attempt_id: int):
         if f"q{item.position}-present" in request.form and attempt.state == "in_progress":
             prefixed = _Prefixed(request.form, f"q{item.position}-")
             try:
-                qs.save_answer(attempt, item.position, _parse_answer(item.version.kind, prefixed))
-            except qs.QuizError:
+                save_answer(attempt, item.position, _parse_answer(item.version.kind, prefixed))
+            except QuizError:
                 break
-    qs.submit(attempt)
+    submit_attempt(attempt)
     db.session.commit()
     flash(_("Submitted. Open answers are graded by your mentor; you will get an e-mail."), "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -330,7 +344,7 @@ def statistics(quiz_id: int):
 @bp.route("/grading")
 @allow("admin", "mentor", "trainer")
 def grading():
-    return render_template("quizzes/grading.html", attempts=qs.grading_queue(current_user))
+    return render_template("quizzes/grading.html", attempts=grading_queue(current_user))
 
 
 @bp.route("/attempt-answers/<int:answer_id>/grade", methods=["POST"])
@@ -339,14 +353,14 @@ def grade(answer_id: int):
     item = db.session.get(AttemptAnswer, answer_id)
     if item is None:
         abort(404)
-    if not qs.may_grade(item.attempt, current_user):
+    if not may_grade(item.attempt, current_user):
         abort(403)
     def grade() -> None:
         try:
             points = float(request.form.get("points", "").replace(",", "."))
         except ValueError as exc:
-            raise qs.QuizError(_("Points are a number.")) from exc
-        qs.grade_answer(item, current_user, points, request.form.get("comment", ""), request.form.get("reason", ""))
+            raise QuizError(_("Points are a number.")) from exc
+        grade_answer(item, current_user, points, request.form.get("comment", ""), request.form.get("reason", ""))
 
     commit_or_flash(grade, _("Graded."))
     return redirect(url_for("quizzes.attempt", attempt_id=item.attempt_id))
@@ -356,7 +370,7 @@ def grade(answer_id: int):
 @allow("admin", "mentor")
 def sign_off(attempt_id: int):
     attempt = _attempt(attempt_id)
-    commit_or_flash(lambda: qs.sign_off_result(attempt, current_user),
+    commit_or_flash(lambda: sign_off_result(attempt, current_user),
                     _("Result signed off; the onboarding gate sees it."))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -365,7 +379,7 @@ def sign_off(attempt_id: int):
 @allow("admin", "mentor")
 def request_retake(attempt_id: int):
     attempt = _attempt(attempt_id)
-    commit_or_flash(lambda: qs.request_retake(attempt, current_user, request.form.get("note", "")),
+    commit_or_flash(lambda: ask_for_retake(attempt, current_user, request.form.get("note", "")),
                     _("Retake requested; %(name)s has an e-mail.", name=attempt.user.full_name))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
@@ -387,8 +401,8 @@ def hire(quiz_id: int, user_id: int):
     """One hire's attempts on a quiz and the mentor's allowances for them."""
     quiz = _quiz(quiz_id)
     person = _hire_on(user_id)
-    attempts = qs.attempts_of(quiz, person)
-    seen_key = any(qs.review_for(a, person).answers for a in attempts if a.state == "graded")
+    attempts = attempts_of(quiz, person)
+    seen_key = any(review_for(a, person).answers for a in attempts if a.state == "graded")
     return render_template("quizzes/hire.html", quiz=quiz, hire=person, attempts=attempts, seen_key=seen_key,
                            adjustments=adjustments.adjustments_of(quiz, person.id),
                            time_limit=allowances.time_limit_for(quiz, person.id),
@@ -408,7 +422,7 @@ def adjust(quiz_id: int, user_id: int):
         def whole(key: str) -> int:
             raw = request.form.get(key, "").strip() or "0"
             if not raw.isdigit() or len(raw) > 4:
-                raise qs.QuizError(_("Extra minutes and attempts are whole numbers."))
+                raise QuizError(_("Extra minutes and attempts are whole numbers."))
             return int(raw)
 
         return adjustments.grant(quiz, person, current_user, minutes=whole("extra_minutes"),

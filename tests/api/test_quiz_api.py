@@ -13,7 +13,7 @@ def setup(clean_app, make):
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.organisation.services import local_now
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.bank import add_question
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, Question
     from recruit.training import plans as ts
@@ -25,9 +25,9 @@ def setup(clean_app, make):
     with clean_app.app_context():
         ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date() - timedelta(days=2),
                                      ensure_default_template(), mentor, mentor), db.session.get(User, mentor))
-        single = qs.add_question(Question("single", "Warranty?", choices=[Choice("5 years", 1.0, "Right."),
+        single = add_question(Question("single", "Warranty?", choices=[Choice("5 years", 1.0, "Right."),
                                                                          Choice("2 years", 0.0, "Basic line.")]))
-        essay = qs.add_question(Question("essay", "Out of stock: what do you offer?"))
+        essay = add_question(Question("essay", "Out of stock: what do you offer?"))
         quiz = Quiz(title="PK", key="product-knowledge", attempt_limit=1, shuffle_choices=False,
                     shuffle_questions=False)
         quiz.fixed.extend([QuizQuestion(question_id=single.id, position=0),

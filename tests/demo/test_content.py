@@ -158,10 +158,10 @@ def test_quiz_details_and_demo_answers(language):
 def test_content_loads_into_the_product(ctx, language):
     """The bank imports through the quiz service, the template through the training rules."""
     from recruit.auth import services as accounts
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.bank import import_gift
 
     admin = accounts.create_user(f"admin-{language}@x.test", "Admin", ["admin"], password="x" * 16)
-    bank = qs.import_gift(demo.gift_path(language).read_text("utf-8"), admin)
+    bank = import_gift(demo.gift_path(language).read_text("utf-8"), admin)
     assert len(bank) == 13 and len({q.category_id for q in bank}) == 3
     template = demo.onboarding_template(language)
     assert [len(s.tasks) for s in template.stages] == [4, 3, 4, 2]

@@ -25,7 +25,7 @@ def world(clean_app, make):
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.organisation.services import local_now
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.bank import add_question
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, Question
     from recruit.training import plans as ts
@@ -40,10 +40,10 @@ def world(clean_app, make):
         ts.start_plan(ts.PlanRequest("hire@x.test", "Hanna Hire", local_now().date() - timedelta(days=2),
                                      ensure_default_template(), mentor.id, mentor.id), mentor)
         questions = [
-            qs.add_question(Question("single", "Warranty of the Pro chair?", name="Warranty", feedback=SECRETS[2],
+            add_question(Question("single", "Warranty of the Pro chair?", name="Warranty", feedback=SECRETS[2],
                                      choices=[Choice("5 years", 1.0, SECRETS[0]), Choice("2 years", 0.0, SECRETS[1])])),
-            qs.add_question(Question("true_false", "The Lift desk has two motors.", name="Motors", correct=True)),
-            qs.add_question(Question("short", "Name the desk line.", name="Desk line",
+            add_question(Question("true_false", "The Lift desk has two motors.", name="Motors", correct=True)),
+            add_question(Question("short", "Name the desk line.", name="Desk line",
                                      choices=[Choice("Lift", 1.0)])),
         ]
         quiz = Quiz(title="Product knowledge", key="product-knowledge", attempt_limit=2, time_limit_minutes=20)
@@ -176,14 +176,14 @@ def test_review_options_on_the_quiz_forms(clean_app, world):
 
 def _draw_world(ctx, pool_size: int, count: int, name: str):
     from recruit.auth import services as accounts
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.bank import add_question, category_named
     from recruit.quizzes.models import Quiz, QuizAssignment
     from recruit.quizzes.types import Choice, Question
 
     for n in range(pool_size):
-        qs.add_question(Question("single", f"{name} question {n}?", name=f"{name} {n}", category=name,
+        add_question(Question("single", f"{name} question {n}?", name=f"{name} {n}", category=name,
                                  choices=[Choice("yes", 1.0), Choice("no")]))
-    category = qs.category_named(name)
+    category = category_named(name)
     quiz = Quiz(title=name, key=name, attempt_limit=3, random_draws=[{"category_id": category.id, "count": count}])
     ctx.session.add(quiz)
     ctx.session.flush()
@@ -199,24 +199,26 @@ def _asked(attempt) -> list[int]:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_a_retake_draws_other_questions_and_a_new_order(ctx, seed):
-    from recruit.quizzes import services as qs
+    from recruit.extensions import db
+    from recruit.quizzes.attempts import start_attempt, submit
+    from recruit.quizzes.models import BankQuestion
 
     quiz, hire = _draw_world(ctx, 6, 3, f"draw{seed}")
     rng = random.Random(seed)
-    first = qs.start_attempt(quiz, hire, rng=rng)
-    qs.submit(first)
-    second = qs.start_attempt(quiz, hire, rng=rng)
+    first = start_attempt(quiz, hire, rng=rng)
+    submit(first)
+    second = start_attempt(quiz, hire, rng=rng)
     assert len(_asked(second)) == 3 and not set(_asked(first)) & set(_asked(second))  # the category allows it
-    qs.submit(second)
-    third = qs.start_attempt(quiz, hire, rng=rng)  # all six asked: the third draws again, in a new order
+    submit(second)
+    third = start_attempt(quiz, hire, rng=rng)  # all six asked: the third draws again, in a new order
     assert len(set(_asked(third))) == 3 and _asked(third) != _asked(second)
 
     small, other = _draw_world(ctx, 4, 3, f"small{seed}")
-    first = qs.start_attempt(small, other, rng=rng)
-    qs.submit(first)
-    second = qs.start_attempt(small, other, rng=rng)
-    unseen = {q.id for q in qs.db.session.scalars(sa.select(qs.BankQuestion).where(
-        qs.BankQuestion.category_id == small.random_draws[0]["category_id"]))} - set(_asked(first))
+    first = start_attempt(small, other, rng=rng)
+    submit(first)
+    second = start_attempt(small, other, rng=rng)
+    unseen = {q.id for q in db.session.scalars(sa.select(BankQuestion).where(
+        BankQuestion.category_id == small.random_draws[0]["category_id"]))} - set(_asked(first))
     assert unseen <= set(_asked(second))  # the one not asked yet is in, the rest comes again
 
 
@@ -224,22 +226,23 @@ def test_a_retake_draws_other_questions_and_a_new_order(ctx, seed):
 def test_a_retake_of_fixed_questions_is_reshuffled(world, clean_app, seed):
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import start_attempt, submit
     from recruit.quizzes.models import Quiz
 
     with clean_app.app_context():
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])
         rng = random.Random(seed)
-        first = qs.start_attempt(quiz, hire, rng=rng)
-        qs.submit(first)
-        second = qs.start_attempt(quiz, hire, rng=rng)
+        first = start_attempt(quiz, hire, rng=rng)
+        submit(first)
+        second = start_attempt(quiz, hire, rng=rng)
         assert sorted(_asked(first)) == sorted(_asked(second)) and _asked(first) != _asked(second)
 
 
 def test_matching_never_shows_its_choices_in_key_order(ctx):
     from recruit.auth import services as accounts
     from recruit.quizzes import drawing
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import save_answer, start_attempt, submit
+    from recruit.quizzes.bank import add_question
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.review import NOTHING, shown_question
     from recruit.quizzes.types import Question
@@ -258,7 +261,7 @@ def test_matching_never_shows_its_choices_in_key_order(ctx):
 
     # in an attempt: the answers are alphabetical in key order, the trap of the old sorted list
     key = [("Pro chair", "A: 5-year warranty"), ("Lift desk", "B: two motors"), ("Basic chair", "C: 2 years")]
-    bank = qs.add_question(Question("matching", "Match the product to its feature.", pairs=key))
+    bank = add_question(Question("matching", "Match the product to its feature.", pairs=key))
     quiz = Quiz(title="Match", key="match", attempt_limit=1)
     quiz.fixed.append(QuizQuestion(question_id=bank.id))
     ctx.session.add(quiz)
@@ -268,14 +271,14 @@ def test_matching_never_shows_its_choices_in_key_order(ctx):
         hire = accounts.create_user(f"m{seed}@x.test", "M", ["new_hire"], password="long-enough-pw")
         ctx.session.add(QuizAssignment(quiz_id=quiz.id, user_id=hire.id))
         ctx.session.flush()
-        item = qs.start_attempt(quiz, hire, rng=random.Random(seed)).answers[0]
+        item = start_attempt(quiz, hire, rng=random.Random(seed)).answers[0]
         shown = shown_question(item, NOTHING)
         answers_in_shown_order = [dict(key)[left] for left in shown["lefts"]]
         assert shown["rights"] != answers_in_shown_order and shown["rights"] != [r for _, r in key]
         assert sorted(shown["rights"]) == sorted(r for _, r in key) and "key" not in shown
         orders.add(tuple(shown["lefts"]))
-        qs.save_answer(item.attempt, 0, dict(key))
-        assert qs.submit(item.attempt).score == 1.0  # the order changes nothing in the grading
+        save_answer(item.attempt, 0, dict(key))
+        assert submit(item.attempt).score == 1.0  # the order changes nothing in the grading
     assert len(orders) > 1  # the left side is shuffled too
 
 
@@ -284,7 +287,8 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.quizzes import allowances
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import save_answer, start_attempt, submit
+    from recruit.quizzes.errors import QuizError
     from recruit.quizzes.models import Attempt, Quiz
     from recruit.timeutil import utcnow
 
@@ -292,7 +296,7 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])
         quiz.attempt_limit = 1
         start = utcnow()
-        attempt = qs.start_attempt(quiz, hire, start)
+        attempt = start_attempt(quiz, hire, start)
         db.session.commit()
         attempt_id, deadline = attempt.id, attempt.deadline
     assert deadline == start + timedelta(minutes=20)
@@ -313,12 +317,12 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
     with clean_app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.deadline == deadline + timedelta(minutes=15)  # the server's deadline moved
-        qs.save_answer(attempt, 0, 0, deadline + timedelta(minutes=10))  # past the old deadline: still open
-        qs.submit(attempt, deadline + timedelta(minutes=11))
+        save_answer(attempt, 0, 0, deadline + timedelta(minutes=10))  # past the old deadline: still open
+        submit(attempt, deadline + timedelta(minutes=11))
         assert attempt.state == "graded" and not attempt.closed_by_deadline
         db.session.commit()
-        with pytest.raises(qs.QuizError, match="used your 1 attempt"):
-            qs.start_attempt(db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"]))
+        with pytest.raises(QuizError, match="used your 1 attempt"):
+            start_attempt(db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"]))
         db.session.rollback()
 
     other = clean_app.test_client()
@@ -336,7 +340,7 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])
         assert allowances.attempt_limit_for(quiz, hire.id) == 2
         now = utcnow()
-        second = qs.start_attempt(quiz, hire, now)
+        second = start_attempt(quiz, hire, now)
         assert second.number == 2 and second.deadline == now + timedelta(minutes=35)  # the extra time stays
         db.session.commit()
         second_id = second.id
@@ -359,7 +363,8 @@ def test_extra_time_for_an_attempt_already_over_goes_to_the_next(clean_app, worl
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.quizzes import adjustments
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import start_attempt
+    from recruit.quizzes.errors import QuizError
     from recruit.quizzes.models import Quiz
     from recruit.timeutil import utcnow
 
@@ -367,15 +372,15 @@ def test_extra_time_for_an_attempt_already_over_goes_to_the_next(clean_app, worl
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])
         mentor, admin = db.session.get(User, world["mentor"]), db.session.get(User, world["admin"])
         start = utcnow() - timedelta(hours=1)
-        attempt = qs.start_attempt(quiz, hire, start)
+        attempt = start_attempt(quiz, hire, start)
         adjustments.grant(quiz, hire, admin, minutes=10, attempts=0, reason="Admin may too.")
         assert attempt.state == "graded" and attempt.closed_by_deadline  # over long ago: closed, not revived
         assert attempt.deadline == start + timedelta(minutes=20)
-        with pytest.raises(qs.QuizError, match="extra attempt"):
+        with pytest.raises(QuizError, match="extra attempt"):
             adjustments.grant(quiz, hire, mentor, minutes=0, attempts=0, reason="Nothing.")
-        with pytest.raises(qs.QuizError, match="from 0 to"):
+        with pytest.raises(QuizError, match="from 0 to"):
             adjustments.grant(quiz, hire, mentor, minutes=601, attempts=0, reason="Too much.")
-        with pytest.raises(qs.QuizError, match="new hire"):
+        with pytest.raises(QuizError, match="new hire"):
             adjustments.grant(quiz, mentor, admin, minutes=5, attempts=0, reason="Not a hire.")
         with pytest.raises(PermissionError):
             adjustments.grant(quiz, hire, db.session.get(User, world["other_mentor"]), minutes=5, attempts=0,

@@ -21,15 +21,15 @@ def _uk(message: str) -> str:
 
 
 def test_the_result_mail_is_in_the_hires_language(graded_world, ctx):  # noqa: F811
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.grading import grade_answer, request_retake
 
     attempt, mentor, hire = graded_world["attempt"], graded_world["mentor"], graded_world["hire"]
     hire.locale, mentor.locale = "uk", "en"
-    qs.grade_answer(attempt.answers[4], mentor, 0.5, "")
+    grade_answer(attempt.answers[4], mentor, 0.5, "")
     ctx.session.commit()
     mail = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "quiz.result"))
     assert mail.subject == _uk("Your result: %(title)s") % {"title": attempt.quiz.title}
-    qs.request_retake(attempt, mentor, "")
+    request_retake(attempt, mentor, "")
     ctx.session.commit()
     retake = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "quiz.retake"))
     assert retake.subject == _uk("Please retake: %(title)s") % {"title": attempt.quiz.title}

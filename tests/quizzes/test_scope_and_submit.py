@@ -20,7 +20,8 @@ def results(clean_app, make):
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.organisation.services import local_now
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import save_answer, start_attempt, submit
+    from recruit.quizzes.bank import add_question
     from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, Question
     from recruit.training import plans as ts
@@ -34,7 +35,7 @@ def results(clean_app, make):
         for hire, mentor in (("anna", "mentor"), ("boris", "mentor_two")):
             ts.start_plan(ts.PlanRequest(f"{hire}@x.test", hire, local_now().date(), ensure_default_template(),
                                          ids[mentor], ids[mentor]), db.session.get(User, ids[mentor]))
-        question = qs.add_question(Question("single", "Warranty?", name="Warranty",
+        question = add_question(Question("single", "Warranty?", name="Warranty",
                                             choices=[Choice("5 years", 1.0), Choice("2 years")]))
         quiz = Quiz(title="PK", key="pk", attempt_limit=2)
         quiz.fixed.append(QuizQuestion(question_id=question.id))
@@ -44,9 +45,9 @@ def results(clean_app, make):
             user = db.session.get(User, ids[hire])
             db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=user.id))
             db.session.flush()
-            attempt = qs.start_attempt(quiz, user)
-            qs.save_answer(attempt, 0, attempt.answers[0].choice_order.index(0 if right else 1))
-            qs.submit(attempt)
+            attempt = start_attempt(quiz, user)
+            save_answer(attempt, 0, attempt.answers[0].choice_order.index(0 if right else 1))
+            submit(attempt)
         ids["quiz"] = quiz.id
         db.session.commit()
     return ids
@@ -85,11 +86,11 @@ def test_a_second_submit_keeps_the_first_and_writes_one_audit_row(clean_app, res
     from recruit.audit import AuditEntry
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import start_attempt
     from recruit.quizzes.models import Attempt, Quiz
 
     with clean_app.app_context():
-        attempt = qs.start_attempt(db.session.get(Quiz, results["quiz"]), db.session.get(User, results["anna"]))
+        attempt = start_attempt(db.session.get(Quiz, results["quiz"]), db.session.get(User, results["anna"]))
         db.session.commit()
         attempt_id = attempt.id
     client = _statistics(clean_app, "anna@x.test")
@@ -128,12 +129,13 @@ def test_a_submit_racing_the_first_changes_nothing(clean_app, results):
     from recruit.audit import AuditEntry
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.attempts import save_answer, start_attempt, submit
+    from recruit.quizzes.errors import QuizError
     from recruit.quizzes.models import Attempt, Quiz
     from recruit.timeutil import utcnow
 
     with clean_app.app_context():
-        attempt = qs.start_attempt(db.session.get(Quiz, results["quiz"]), db.session.get(User, results["anna"]))
+        attempt = start_attempt(db.session.get(Quiz, results["quiz"]), db.session.get(User, results["anna"]))
         db.session.commit()
         attempt_id, right = attempt.id, attempt.answers[0].choice_order.index(0)
     start = utcnow()
@@ -144,8 +146,8 @@ def test_a_submit_racing_the_first_changes_nothing(clean_app, results):
         with clean_app.app_context():
             loaded.wait(10)
             attempt = db.session.get(Attempt, attempt_id)
-            qs.save_answer(attempt, 0, right, start + timedelta(minutes=1))
-            qs.submit(attempt, start + timedelta(minutes=2))
+            save_answer(attempt, 0, right, start + timedelta(minutes=1))
+            submit(attempt, start + timedelta(minutes=2))
             db.session.commit()
             db.session.remove()
             first_done.set()
@@ -157,10 +159,10 @@ def test_a_submit_racing_the_first_changes_nothing(clean_app, results):
             loaded.set()
             first_done.wait(10)
             try:
-                qs.save_answer(attempt, 0, 1 - right, start + timedelta(minutes=3))
-            except qs.QuizError as exc:
+                save_answer(attempt, 0, 1 - right, start + timedelta(minutes=3))
+            except QuizError as exc:
                 outcome["save"] = str(exc)
-            qs.submit(attempt, start + timedelta(minutes=4))
+            submit(attempt, start + timedelta(minutes=4))
             outcome["state"] = attempt.state
             db.session.commit()
             db.session.remove()

@@ -10,8 +10,17 @@ import sqlalchemy as sa
 from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.mail import OutboxMessage
-from recruit.quizzes import services as qs
 from recruit.quizzes import stats
+from recruit.quizzes.attempts import attempts_left, save_answer, start_attempt, submit
+from recruit.quizzes.errors import QuizError
+from recruit.quizzes.grading import (
+    grade_answer,
+    grading_queue,
+    may_grade,
+    may_sign_off,
+    request_retake,
+    sign_off_result,
+)
 from recruit.quizzes.models import Attempt
 from recruit.timeutil import utcnow
 from tests.conftest import login
@@ -29,9 +38,9 @@ def graded_world(quiz_world, ctx):  # noqa: F811
     plan = ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date(), ensure_default_template(),
                                         mentor.id, mentor.id), quiz_world["admin"])
     now = utcnow()
-    attempt = qs.start_attempt(quiz_world["quiz"], quiz_world["hire"], now)
+    attempt = start_attempt(quiz_world["quiz"], quiz_world["hire"], now)
     _answer_all(attempt, now + timedelta(minutes=5))
-    qs.submit(attempt, now + timedelta(minutes=6))
+    submit(attempt, now + timedelta(minutes=6))
     ctx.session.commit()
     return {**quiz_world, "mentor": mentor, "trainer": trainer, "plan": plan, "attempt": attempt, "now": now}
 
@@ -39,49 +48,49 @@ def graded_world(quiz_world, ctx):  # noqa: F811
 def test_trainer_grades_any_trainee_but_the_mentor_signs_off(graded_world, ctx):
     attempt, trainer, mentor = graded_world["attempt"], graded_world["trainer"], graded_world["mentor"]
     other_mentor = accounts.create_user("m2@x.test", "Other mentor", ["mentor"], password="long-enough-pw")
-    assert attempt in qs.grading_queue(trainer)  # not the trainer's mentee, still theirs to grade
-    assert attempt in qs.grading_queue(mentor)
-    assert attempt not in qs.grading_queue(other_mentor)
-    assert qs.may_grade(attempt, trainer) and not qs.may_grade(attempt, other_mentor)
+    assert attempt in grading_queue(trainer)  # not the trainer's mentee, still theirs to grade
+    assert attempt in grading_queue(mentor)
+    assert attempt not in grading_queue(other_mentor)
+    assert may_grade(attempt, trainer) and not may_grade(attempt, other_mentor)
     essay = attempt.answers[4]
-    qs.grade_answer(essay, trainer, 0.5, "Name the delivery date too.")
+    grade_answer(essay, trainer, 0.5, "Name the delivery date too.")
     ctx.session.commit()
     assert attempt.state == "graded" and essay.graded_by_id == trainer.id
-    assert attempt not in qs.grading_queue(trainer)  # graded: nothing left for the trainer
-    assert attempt in qs.grading_queue(mentor)  # waiting for the mentor's sign-off
-    assert not qs.may_sign_off(attempt, trainer)
+    assert attempt not in grading_queue(trainer)  # graded: nothing left for the trainer
+    assert attempt in grading_queue(mentor)  # waiting for the mentor's sign-off
+    assert not may_sign_off(attempt, trainer)
     with pytest.raises(PermissionError):
-        qs.sign_off_result(attempt, trainer)
-    qs.sign_off_result(attempt, mentor)
+        sign_off_result(attempt, trainer)
+    sign_off_result(attempt, mentor)
     ctx.session.commit()
     assert attempt.signed_off_by_id == mentor.id
-    with pytest.raises(qs.QuizError, match="already signed off"):
-        qs.sign_off_result(attempt, mentor)
+    with pytest.raises(QuizError, match="already signed off"):
+        sign_off_result(attempt, mentor)
 
 
 def test_mentor_asks_for_a_retake(graded_world, ctx):
     attempt, mentor, hire = graded_world["attempt"], graded_world["mentor"], graded_world["hire"]
-    with pytest.raises(qs.QuizError, match="Grade every answer"):
-        qs.request_retake(attempt, mentor)
-    qs.grade_answer(attempt.answers[4], mentor, 0.0, "This would lose the client.")
+    with pytest.raises(QuizError, match="Grade every answer"):
+        request_retake(attempt, mentor)
+    grade_answer(attempt.answers[4], mentor, 0.0, "This would lose the client.")
     with pytest.raises(PermissionError):
-        qs.request_retake(attempt, graded_world["trainer"])
-    qs.request_retake(attempt, mentor, "Read the stock rules again.")
+        request_retake(attempt, graded_world["trainer"])
+    request_retake(attempt, mentor, "Read the stock rules again.")
     ctx.session.commit()
     mail = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "quiz.retake"))
     assert mail.recipient == hire.email and "Read the stock rules again." in mail.body and "1 attempt" in mail.body
     assert ctx.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "attempt.retake_requested",
                                                           AuditEntry.object_id == attempt.id)).actor_id == mentor.id
-    assert attempt not in qs.grading_queue(mentor)
-    with pytest.raises(qs.QuizError, match="already requested"):
-        qs.request_retake(attempt, mentor)
-    second = qs.start_attempt(graded_world["quiz"], hire, graded_world["now"] + timedelta(hours=1))
+    assert attempt not in grading_queue(mentor)
+    with pytest.raises(QuizError, match="already requested"):
+        request_retake(attempt, mentor)
+    second = start_attempt(graded_world["quiz"], hire, graded_world["now"] + timedelta(hours=1))
     assert second.number == 2
-    qs.submit(second, graded_world["now"] + timedelta(hours=1, minutes=1))
-    assert qs.attempts_left(second) == 0
-    with pytest.raises(qs.QuizError, match="No attempts are left"):
-        qs.request_retake(second, mentor)
-    qs.sign_off_result(second, mentor)  # the last chance: signed off as it is, not passed
+    submit(second, graded_world["now"] + timedelta(hours=1, minutes=1))
+    assert attempts_left(second) == 0
+    with pytest.raises(QuizError, match="No attempts are left"):
+        request_retake(second, mentor)
+    sign_off_result(second, mentor)  # the last chance: signed off as it is, not passed
     ctx.session.commit()
     assert second.passed is False and second.signed_off_at is not None
 
@@ -89,11 +98,11 @@ def test_mentor_asks_for_a_retake(graded_world, ctx):
 def test_time_per_question_is_the_time_between_saves(quiz_world):  # noqa: F811
     hire = quiz_world["hire"]
     start = utcnow()
-    attempt = qs.start_attempt(quiz_world["quiz"], hire, start)
-    qs.save_answer(attempt, 0, 0, start + timedelta(minutes=2))
-    qs.save_answer(attempt, 1, [0], start + timedelta(minutes=5))
-    qs.save_answer(attempt, 0, 1, start + timedelta(minutes=6))
-    qs.save_answer(attempt, 3, True, start + timedelta(minutes=20, seconds=20))  # in the grace: up to the deadline
+    attempt = start_attempt(quiz_world["quiz"], hire, start)
+    save_answer(attempt, 0, 0, start + timedelta(minutes=2))
+    save_answer(attempt, 1, [0], start + timedelta(minutes=5))
+    save_answer(attempt, 0, 1, start + timedelta(minutes=6))
+    save_answer(attempt, 3, True, start + timedelta(minutes=20, seconds=20))  # in the grace: up to the deadline
     seconds = [item.seconds_spent for item in attempt.answers]
     assert seconds == [180.0, 180.0, 0.0, 840.0, 0.0]
 
@@ -111,7 +120,7 @@ def test_statistics_charts():
 
 
 def test_statistics_page_shows_charts_and_time(graded_world, ctx, client):
-    qs.grade_answer(graded_world["attempt"].answers[4], graded_world["trainer"], 1.0)
+    grade_answer(graded_world["attempt"].answers[4], graded_world["trainer"], 1.0)
     ctx.session.commit()
     login(client, "trainer@x.test", "long-enough-pw")
     page = client.get(f"/quizzes/{graded_world['quiz'].id}/statistics").get_data(as_text=True)
@@ -140,12 +149,12 @@ def test_the_hire_sees_what_is_left_of_a_quiz(quiz_world, ctx, clean_app):  # no
         return found.group(1) if found else re.search(r"(Passed|All attempts used)", page).group(1)
 
     def finish(passed: bool) -> None:
-        attempt = qs.start_attempt(quiz, hire)
+        attempt = start_attempt(quiz, hire)
         attempt.state, attempt.passed = "graded", passed
         ctx.session.commit()
 
     assert tile() == "Start"
-    qs.start_attempt(quiz, hire)
+    start_attempt(quiz, hire)
     ctx.session.commit()
     assert tile() == "Continue"
     running = ctx.session.scalar(sa.select(Attempt).where(Attempt.state == "in_progress"))

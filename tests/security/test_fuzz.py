@@ -94,7 +94,7 @@ def test_gift_parser_takes_a_damaged_bank(data):
 @pytest.mark.pg
 def test_gift_import_writes_all_or_nothing(ctx):
     from recruit.auth import services as accounts
-    from recruit.quizzes import services as qs
+    from recruit.quizzes.bank import import_gift
     from recruit.quizzes.models import BankQuestion
 
     admin = accounts.create_user("gift@fuzz.test", "Admin", ["admin"], password="long-enough-pw")
@@ -110,7 +110,7 @@ def test_gift_import_writes_all_or_nothing(ctx):
         except gift.GiftError:
             expected = 0
         try:
-            qs.import_gift(source, admin)
+            import_gift(source, admin)
             ctx.session.commit()
         except ValueError:
             ctx.session.rollback()
