@@ -489,29 +489,30 @@ def _interview_history(users, template, said: dict[str, Any], weeks: int = 12) -
 
 def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
     """A stream day today (for the front desk) and a group day later this week."""
-    from recruit.interviews import services as iv
+    from recruit.interviews import bookings, planning, sessions
     from recruit.interviews.models import Booking
+    from recruit.timeutil import utcnow
 
     texts = said["texts"]
     manager, mentor, recruiter = users["manager"], users["mentor"], users["recruiter"]
     now_local = org.local_now()
     today = now_local.date()
     first = min(max(now_local.hour - 2, 8), 15)  # a day under way whenever the demo is started
-    stream = iv.create_session(
+    stream = sessions.create_session(
         kind="stream", title=texts["stream_title"], vacancy=vacancy, day=today, start=time(first),
         end=time(first + 8, 30), slot_minutes=30, place=texts["place"], directions=texts["directions"],
         receptionist_id=users["reception"].id,
-        interviewers=[iv.InterviewerHours(manager.id), iv.InterviewerHours(mentor.id, time(first + 3))],
+        interviewers=[sessions.InterviewerHours(manager.id), sessions.InterviewerHours(mentor.id, time(first + 3))],
         created_by=recruiter)
     applications = [a for a in db.session.scalars(sa.select(Application).where(
         Application.vacancy_id == vacancy.id, Application.stage.in_(("new", "screened")))).unique()]
-    now = iv.utcnow()
+    now = utcnow()
     for n, application in enumerate(applications[:14]):
         slot = stream.slots[(n * 2) % len(stream.slots)]
         booking = Booking(session_id=stream.id, slot_id=slot.id, candidate_id=application.candidate_id,
                           application_id=application.id, state="confirmed" if n % 3 == 0 else "invited",
                           ever_confirmed=n % 3 == 0,
-                          predicted_show=iv.show_probability(application, stream, slot.starts_at),
+                          predicted_show=planning.show_probability(application, stream, slot.starts_at),
                           source=application.candidate.source or "", lead_days=1.0, created_by_id=recruiter.id,
                           invited_at=now - timedelta(days=1))
         slot.invite_cap = max(slot.invite_cap, slot.booked + 1)
@@ -521,11 +522,11 @@ def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
             candidate_services.move(application, "invited")
     db.session.flush()
     later = today + timedelta(days=2)
-    group = iv.create_session(
+    group = sessions.create_session(
         kind="group", title=texts["group_title"], vacancy=vacancy, day=later, start=time(11),
         end=time(12, 30), seats=8, place=texts["group_place"], directions=texts["group_directions"],
-        interviewers=[iv.InterviewerHours(manager.id)], created_by=recruiter)
+        interviewers=[sessions.InterviewerHours(manager.id)], created_by=recruiter)
     rest = [a for a in applications[14:] if a.stage in ("new", "screened")]
     if rest:
-        proposal = iv.propose(group, rest)
-        iv.book(group, [(a.id, 0) for a in proposal.slots[0]], proposal.base, recruiter)
+        proposal = planning.propose(group, rest)
+        bookings.book(group, [(a.id, 0) for a in proposal.slots[0]], proposal.base, recruiter)

@@ -217,11 +217,11 @@ def test_demo_data_loads_once(clean_app):
 
     first = counts()
     assert first[:2] == [7 + 4, 4] and first[2] > 29 + 300  # demo roles + four more hires; export and history
-    from recruit.interviews import services as iv
+    from recruit.interviews import planning, sessions
 
     with clean_app.app_context():
-        model = iv.current_model()
-        kinds = sorted(s.kind for s in iv.upcoming_sessions())
+        model = planning.current_model()
+        kinds = sorted(s.kind for s in sessions.upcoming_sessions())
     assert model.overall.outcomes > 300 and kinds == ["group", "stream"]
     from recruit.vacancies.services import stage_counts
 

@@ -181,19 +181,19 @@ def world(clean_app, make):
                       for role, uid in users.items()}
         from datetime import time, timedelta
 
-        from recruit.interviews import services as iv
+        from recruit.interviews import bookings, links, sessions
         from recruit.mail import OutboxMessage
 
         day = (org.local_now() + timedelta(days=2)).date()
-        session = iv.create_session(
+        session = sessions.create_session(
             kind="stream", title="Walk day", vacancy=db.session.get(Vacancy, vacancy), day=day, start=time(10),
-            end=time(12), place="Room 1", interviewers=[iv.InterviewerHours(users["hiring_manager"])],
+            end=time(12), place="Room 1", interviewers=[sessions.InterviewerHours(users["hiring_manager"])],
             created_by=db.session.get(User, users["recruiter"]))
-        other = iv.create_session(
+        other = sessions.create_session(
             kind="group", title="Other day", vacancy=None, day=day, start=time(14), end=time(15), seats=5,
-            place="Room 2", interviewers=[iv.InterviewerHours(users["admin"])],
+            place="Room 2", interviewers=[sessions.InterviewerHours(users["admin"])],
             created_by=db.session.get(User, users["recruiter"]))
-        booking = iv.book(session, [(application, 0)], None, db.session.get(User, users["recruiter"])).invited[0]
+        booking = bookings.book(session, [(application, 0)], None, db.session.get(User, users["recruiter"])).invited[0]
         from recruit.training import plans as ts
         from recruit.training.plan_templates import ensure_default_template
 
@@ -218,7 +218,7 @@ def world(clean_app, make):
         ids = {"vacancy": vacancy, "application": application, "candidate": app_row.candidate_id,
                "template": template, "batch": batch.id, "message": message, "user": users["recruiter"],
                "session": session.id, "other_session": other.id, "booking": booking.id,
-               "booking_token": iv.booking_token(booking), "spare": spare,
+               "booking_token": links.booking_token(booking), "spare": spare,
                "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id,
                "onboarding_template": plan.template_id, "quiz": quiz.id, "attempt": attempt.id,
                "attempt_answer": attempt.answers[0].id, "bank_question": question.id,

@@ -22,13 +22,13 @@ from recruit.vacancies.erasure import Erasure, erasure_step
 
 @erasure_step
 def erase_interviews(erasure: Erasure) -> None:
-    from recruit.interviews import services
+    from recruit.interviews import bookings as booking_room
 
     bookings = list(db.session.scalars(sa.select(Booking).where(Booking.candidate_id == erasure.candidate.id)
                                        .order_by(Booking.id)).unique())
     for booking in bookings:
         if booking.state in LIVE_STATES:
-            services.cancel(booking, erasure.by, _("The candidate's personal data was erased."), notify=False)
+            booking_room.cancel(booking, erasure.by, _("The candidate's personal data was erased."), notify=False)
             erasure.count("bookings_cancelled")
     erasure.objects += [("bookings", b.id) for b in bookings]
     erasure.messages += [("bookings", b.id) for b in bookings]

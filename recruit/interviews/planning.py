@@ -7,19 +7,33 @@ the same picture never fill the same seats twice. The picture travels with
 the plan page and comes back signed: a client cannot raise a cap by sending
 its own numbers, and a hand-edited plan that puts more people into a slot
 than the planner proposed is an override the recruiter makes on purpose,
-with a reason, in the audit trail."""
+with a reason, in the audit trail.
+
+Also the show-rate model in use (fitted on the recorded outcomes), who may
+be invited to a day, the planner's proposal and the evaluation of a
+hand-edited plan."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from recruit.interviews import services as iv
-from recruit.interviews.models import InterviewSession
+from recruit.extensions import db
+from recruit.interviews import overbooking
+from recruit.interviews.errors import InterviewError
+from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession
+from recruit.interviews.showrate import Outcome, Segment, ShowRateModel, brier_score, lead_band
 from recruit.keys import signing_keys
+from recruit.organisation.services import get_settings
+from recruit.timeutil import utcnow
+from recruit.vacancies.models import Application
+from recruit.vacancies.pipeline import CLOSED
 
 MAX_AGE = 6 * 3600  # a plan page left open over lunch still books; yesterday's does not
 
@@ -76,8 +90,121 @@ def beyond_plan(picture: Picture, assignment: dict[int, int]) -> dict[int, tuple
 def picture_now(session: InterviewSession, applications: Sequence) -> Picture:
     """For a booking that arrives without a picture (an old page, a hand-made
     request): the planner's proposal for these candidates as things stand."""
-    ok, _problems = iv.eligible(list(applications), session)
+    ok, _problems = eligible(list(applications), session)
     if not ok:
         return Picture([slot.booked for slot in session.slots], [0] * len(session.slots))
-    proposal = iv.propose(session, ok)
+    proposal = propose(session, ok)
     return Picture(proposal.base, [len(slot) for slot in proposal.slots])
+
+
+# --- the show-rate model ---------------------------------------------------------------
+
+def recorded_outcomes() -> list[Outcome]:
+    rows = db.session.execute(
+        sa.select(Booking.outcome_at, Booking.state, Booking.source, InterviewSession.kind, Booking.ever_confirmed,
+                  Booking.lead_days)
+        .join(InterviewSession, Booking.session_id == InterviewSession.id)
+        .where(Booking.state.in_(("arrived", "no_show")), Booking.outcome_at.is_not(None))).all()
+    return [Outcome(when, state == "arrived", Segment(source or "", kind, bool(confirmed), lead_band(lead)))
+            for when, state, source, kind, confirmed, lead in rows]
+
+
+def current_model() -> ShowRateModel:
+    """Fitted on every recorded arrival and no-show, so it is current the
+    moment an outcome is recorded; cached for the length of one request."""
+    if has_request_context() and "show_rate_model" in g:
+        return g.show_rate_model
+    model = ShowRateModel(half_life_days=get_settings().show_rate_half_life_days).fit(recorded_outcomes())
+    if has_request_context():
+        g.show_rate_model = model
+    return model
+
+
+def overall_rate() -> tuple[float, float]:
+    rate = current_model().overall
+    return rate.alpha, rate.beta
+
+
+def segment_for(application: Application, session: InterviewSession, slot_start: datetime, *,
+                confirmed: bool = False, now: datetime | None = None) -> Segment:
+    lead = max((slot_start - (now or utcnow())).total_seconds() / 86400.0, 0.0)
+    return Segment(application.candidate.source or "", session.kind, confirmed, lead_band(lead))
+
+
+def show_probability(application: Application, session: InterviewSession, slot_start: datetime) -> float:
+    return current_model().probability(segment_for(application, session, slot_start))
+
+
+def calibration() -> float | None:
+    rows = db.session.execute(sa.select(Booking.predicted_show, Booking.state)
+                              .where(Booking.state.in_(("arrived", "no_show")))).all()
+    return brier_score((p, state == "arrived") for p, state in rows)
+
+
+# --- the proposal -----------------------------------------------------------------------
+
+@dataclass
+class Proposal:
+    session: InterviewSession
+    slots: list[list[Application]]
+    not_invited: list[Application]
+    probabilities: dict[int, float]
+    base: list[int]  # seats already taken per slot when the plan was made
+    metrics: overbooking.DayMetrics
+
+
+def eligible(applications: Sequence[Application], session: InterviewSession) -> tuple[list[Application], list[str]]:
+    ok, problems = [], []
+    live = set(db.session.scalars(sa.select(Booking.candidate_id).where(
+        Booking.candidate_id.in_([a.candidate_id for a in applications]), Booking.state.in_(LIVE_STATES))))
+    for application in applications:
+        name = application.candidate.full_name
+        if application.vacancy.state != "open":
+            problems.append(_("%(name)s: the vacancy is not open.", name=name))
+        elif session.vacancy_id and application.vacancy_id != session.vacancy_id:
+            problems.append(_("%(name)s applied for another vacancy.", name=name))
+        elif application.stage in CLOSED or application.stage == "hired":
+            problems.append(_("%(name)s is no longer in the pipeline.", name=name))
+        elif application.candidate_id in live:
+            problems.append(_("%(name)s already has an interview booked.", name=name))
+        elif not (application.candidate.email or "").strip():
+            problems.append(_("%(name)s has no e-mail for the invitation.", name=name))
+        else:
+            ok.append(application)
+    return ok, problems
+
+
+def propose(session: InterviewSession, applications: Sequence[Application]) -> Proposal:
+    """The planner's proposal for this session from the selected candidates,
+    counting the ones already invited."""
+    if session.cancelled_at is not None:
+        raise InterviewError(_("This interview day was cancelled."))
+    settings = get_settings()
+    slots = session.slots
+    probabilities = {a.id: show_probability(a, session, slots[0].starts_at) for a in applications}
+    booked = [[b.predicted_show for b in db.session.scalars(
+        sa.select(Booking).where(Booking.slot_id == slot.id, Booking.state.in_(("invited", "confirmed"))))]
+        for slot in slots]
+    future = [i for i, slot in enumerate(slots) if slot.starts_at > utcnow()]
+    if not future:
+        raise InterviewError(_("Every slot of this day has started."))
+    plan = overbooking.plan_day(
+        [(a.id, probabilities[a.id]) for a in applications], slots=len(future),
+        capacity=[slots[i].capacity for i in future], slot_minutes=session.slot_minutes,
+        reward=settings.interview_reward, overflow_cost=settings.interview_overflow_cost,
+        booked=[booked[i] for i in future])
+    by_id = {a.id: a for a in applications}
+    proposal_slots: list[list[Application]] = [[] for _ in slots]
+    for position, keys in zip(future, plan.slots, strict=True):
+        proposal_slots[position] = [by_id[k] for k in keys]
+    return Proposal(session, proposal_slots, [by_id[k] for k in plan.not_invited], probabilities,
+                    [slot.booked for slot in slots], plan.metrics)
+
+
+def evaluate_assignment(session: InterviewSession, assignment: dict[int, list[float]]) -> overbooking.DayMetrics:
+    """The day's expectations for a hand-edited plan (slot index -> probabilities)."""
+    settings = get_settings()
+    probabilities = [assignment.get(slot.index, []) for slot in session.slots]
+    return overbooking.evaluate_day(probabilities, [slot.capacity for slot in session.slots],
+                                    session.slot_minutes, reward=settings.interview_reward,
+                                    overflow_cost=settings.interview_overflow_cost)

@@ -15,12 +15,16 @@ from recruit.auth.permissions import allow, can, ensure, public
 from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.i18n import asked_in_url
-from recruit.interviews import formats, planning, reports
-from recruit.interviews import services as iv
+from recruit.interviews import bookings, formats, links, notifications, planning, reports
+from recruit.interviews import desk as front_desk
+from recruit.interviews import sessions as days
+from recruit.interviews import tasks as _tasks  # noqa: F401 - the periodic jobs register on import, as services did
+from recruit.interviews.errors import InterviewError
 from recruit.interviews.forms import ScorecardForm, SessionForm
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
+from recruit.timeutil import utcnow
 from recruit.vacancies.models import Application, Vacancy
 from recruit.vacancies.pipeline import STAGES
 from recruit.vacancies.views import STAGE_LABELS
@@ -53,7 +57,7 @@ def _session(session_id: int, action: str = "interview_session.view") -> Intervi
 @allow(*STAFF_ROLES)
 def index():
     everything = current_user.has_role("admin", "recruiter", "receptionist")
-    sessions = iv.upcoming_sessions(interviewer=None if everything else current_user)
+    sessions = days.upcoming_sessions(interviewer=None if everything else current_user)
     return render_template("interviews/index.html", sessions=sessions)
 
 
@@ -62,7 +66,7 @@ def _session_form() -> SessionForm:
     vacancies = db.session.scalars(sa.select(Vacancy).where(Vacancy.state == "open").order_by(Vacancy.position))
     form.vacancy_id.choices = [(0, _("Any open vacancy"))] + [(v.id, v.title) for v in vacancies]
     staff = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
-    form.interviewers.choices = [(u.id, u.full_name) for u in staff if u.has_role(*iv.INTERVIEWER_ROLES)]
+    form.interviewers.choices = [(u.id, u.full_name) for u in staff if u.has_role(*days.INTERVIEWER_ROLES)]
     form.receptionist_id.choices = [(0, _("None"))] + [(u.id, u.full_name) for u in staff
                                                         if u.has_role("receptionist")]
     return form
@@ -76,14 +80,14 @@ def new():
         form.vacancy_id.data = request.args.get("vacancy", 0, type=db_int)
         form.day.data = local_now().date()
     if form.validate_on_submit() and (planned := commit_or_flash(
-            lambda: iv.create_session(
+            lambda: days.create_session(
                 kind=form.kind.data, title=form.title.data or "",
                 vacancy=db.session.get(Vacancy, form.vacancy_id.data) if form.vacancy_id.data else None,
                 day=form.day.data, start=form.start.data, end=form.end.data,
                 slot_minutes=form.slot_minutes.data or 30, seats=form.seats.data or 0, place=form.place.data or "",
                 directions=form.directions.data or "", video_link=form.video_link.data or "",
                 receptionist_id=form.receptionist_id.data or None,
-                interviewers=[iv.InterviewerHours(uid) for uid in form.interviewers.data], created_by=current_user),
+                interviewers=[days.InterviewerHours(uid) for uid in form.interviewers.data], created_by=current_user),
             _("The interview day is planned; the interviewers have their calendar invitations."))):
         return redirect(url_for("interviews.detail", session_id=planned.value.id))
     return render_template("interviews/new.html", form=form)
@@ -93,7 +97,7 @@ def new():
 @allow(*STAFF_ROLES)
 def detail(session_id: int):
     session = _session(session_id)
-    bookings = iv.bookings_of(session)
+    bookings = days.bookings_of(session)
     by_slot: dict[int | None, list[Booking]] = {}
     for booking in bookings:
         key = booking.slot_id if booking.state != "waitlisted" else None
@@ -105,7 +109,7 @@ def detail(session_id: int):
                                          Application.stage.in_(("new", "screened")))
             .order_by(Application.stage.desc(), Application.id).limit(200)).unique())
     staff = [u for u in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name))
-             if u.has_role(*iv.INTERVIEWER_ROLES)] if can("interview_session.plan", session) else []
+             if u.has_role(*days.INTERVIEWER_ROLES)] if can("interview_session.plan", session) else []
     return render_template("interviews/detail.html", session=session, by_slot=by_slot, pipeline=pipeline, staff=staff,
                            counts={s: sum(1 for b in bookings if b.state == s) for s in
                                    ("invited", "confirmed", "arrived", "no_show", "declined", "waitlisted")})
@@ -120,14 +124,14 @@ def plan(session_id: int):
         flash(_("Select the candidates to invite first."), "info")
         return redirect(url_for("interviews.detail", session_id=session.id))
     applications = list(db.session.scalars(sa.select(Application).where(Application.id.in_(ids[:2000]))).unique())
-    ok, problems = iv.eligible(applications, session)
+    ok, problems = planning.eligible(applications, session)
     for problem in problems[:10]:
         flash(problem, "info")
     if not ok:
         return redirect(url_for("interviews.detail", session_id=session.id))
     try:
-        proposal = iv.propose(session, ok)
-    except iv.InterviewError as exc:
+        proposal = planning.propose(session, ok)
+    except InterviewError as exc:
         flash(str(exc), "error")
         return redirect(url_for("interviews.detail", session_id=session.id))
     assignment = {a.id: index for index, slot in enumerate(proposal.slots) for a in slot}
@@ -154,7 +158,7 @@ def book(session_id: int):
     if picture is None:
         try:
             picture = planning.picture_now(session, applications)
-        except iv.InterviewError as exc:
+        except InterviewError as exc:
             flash(str(exc), "error")
             return redirect(url_for("interviews.detail", session_id=session.id))
         token = planning.sign(session, picture.base, picture.planned)
@@ -162,16 +166,16 @@ def book(session_id: int):
     if request.form.get("action") == "evaluate" or not assignment:
         if not assignment:
             flash(_("Nobody is assigned to a slot."), "error")
-        probabilities = {a.id: iv.show_probability(a, session, session.slots[0].starts_at) for a in applications}
+        probabilities = {a.id: planning.show_probability(a, session, session.slots[0].starts_at) for a in applications}
         per_slot: dict[int, list[float]] = {}
         for app_id, index in assignment.items():
             per_slot.setdefault(index, []).append(probabilities[app_id])
         return render_template("interviews/plan.html", session=session, applications=applications,
                                assignment=assignment, probabilities=probabilities,
-                               metrics=iv.evaluate_assignment(session, per_slot), picture=token, beyond=beyond,
+                               metrics=planning.evaluate_assignment(session, per_slot), picture=token, beyond=beyond,
                                edited=True)
     booked = commit_or_flash(
-        lambda: iv.book(session, sorted(assignment.items(), key=lambda item: item[1]), picture.base, current_user,
+        lambda: bookings.book(session, sorted(assignment.items(), key=lambda item: item[1]), picture.base, current_user,
                         planned=picture.planned, override_reason=request.form.get("override_reason", "")[:500]))
     if not booked:
         return redirect(url_for("interviews.detail", session_id=session.id))
@@ -195,7 +199,7 @@ def schedule():
     if not ids:
         flash(_("Tick the candidates to invite first."), "info")
         return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id))
-    sessions = [s for s in iv.upcoming_sessions(vacancy=vacancy) if s.ends_at > iv.utcnow()]
+    sessions = [s for s in days.upcoming_sessions(vacancy=vacancy) if s.ends_at > utcnow()]
     return render_template("interviews/schedule.html", vacancy=vacancy, ids=ids, sessions=sessions)
 
 
@@ -208,7 +212,7 @@ def interviewer_hours(session_id: int):
     def change():
         start = None if remove else _parse_time(request.form.get("start", ""))
         end = None if remove else _parse_time(request.form.get("end", ""))
-        iv.set_interviewer_hours(session, request.form.get("user_id", 0, type=db_int), start, end, current_user)
+        days.set_interviewer_hours(session, request.form.get("user_id", 0, type=db_int), start, end, current_user)
 
     commit_or_flash(change, _("Interviewers updated; slot capacities follow."))
     return redirect(url_for("interviews.detail", session_id=session.id) + "#interviewers")
@@ -230,7 +234,7 @@ def _parse_time(raw: str):
 @allow("admin", "recruiter")
 def cancel_session(session_id: int):
     session = _session(session_id, "interview_session.plan")
-    iv.cancel_session(session, current_user, request.form.get("reason", "").strip())
+    bookings.cancel_session(session, current_user, request.form.get("reason", "").strip())
     db.session.commit()
     flash(_("The day is cancelled; candidates and interviewers are told."), "info")
     return redirect(url_for("interviews.index"))
@@ -241,7 +245,7 @@ def cancel_session(session_id: int):
 def cancel_booking(booking_id: int):
     booking = _get(Booking, booking_id)
     ensure("interview_session.plan", booking.session)
-    commit_or_flash(lambda: iv.cancel(booking, current_user, request.form.get("reason", "").strip()),
+    commit_or_flash(lambda: bookings.cancel(booking, current_user, request.form.get("reason", "").strip()),
                     _("Cancelled; the candidate is told and the seat offered to the waiting list."), category="info")
     return redirect(url_for("interviews.detail", session_id=booking.session_id))
 
@@ -260,31 +264,31 @@ def _speak(code: str) -> None:
 def respond(token: str):
     """The candidate's own page, in the candidate's language; `?lang=xx` on
     the link changes it, and it is kept for what is sent to them next."""
-    booking = iv.booking_from_token(token)
+    booking = links.booking_from_token(token)
     if booking is None:
-        known = None if asked_in_url() else iv.language_of_token(token)
+        known = None if asked_in_url() else links.language_of_token(token)
         if known:  # a link we signed, for a known candidate; otherwise the visitor's language as on any page
             _speak(known)
         return render_template("interviews/link_expired.html"), 410
     asked = asked_in_url()
-    if asked and request.method == "GET" and iv.set_candidate_language(booking, asked):
+    if asked and request.method == "GET" and notifications.set_candidate_language(booking, asked):
         db.session.commit()
-    _speak(asked or iv.candidate_language_of(booking))
+    _speak(asked or links.candidate_language_of(booking))
     if request.method == "POST":
         action = request.form.get("action")
         if action == "confirm":
-            commit_or_flash(lambda: iv.confirm(booking), _("Thank you: we expect you."))
+            commit_or_flash(lambda: bookings.confirm(booking), _("Thank you: we expect you."))
         elif action == "decline":
-            commit_or_flash(lambda: iv.decline(booking),
+            commit_or_flash(lambda: bookings.decline(booking),
                             _("Thank you for telling us. Your place goes to someone else."))
         elif action == "reschedule":
-            commit_or_flash(lambda: iv.reschedule(booking, request.form.get("slot_id", 0, type=db_int)),
+            commit_or_flash(lambda: bookings.reschedule(booking, request.form.get("slot_id", 0, type=db_int)),
                             _("Moved. A new calendar invitation is on its way."))
         else:
             abort(400)
         return redirect(url_for("interviews.respond", token=token))
     return render_template("interviews/respond.html", booking=booking, token=token,
-                           free=iv.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
+                           free=bookings.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
 
 
 # --- the front desk ------------------------------------------------------------------
@@ -293,7 +297,7 @@ def respond(token: str):
 @allow("admin", "recruiter", "receptionist")
 def reception():
     today = local_now().date()
-    sessions = iv.upcoming_sessions(day=today, include_past_days=1)
+    sessions = days.upcoming_sessions(day=today, include_past_days=1)
     if len(sessions) == 1:
         return redirect(url_for("interviews.desk", session_id=sessions[0].id))
     return render_template("interviews/reception.html", sessions=sessions, today=today)
@@ -303,7 +307,7 @@ def reception():
 @allow("admin", "recruiter", "receptionist")
 def desk(session_id: int):
     session = _session(session_id, "interview_session.front_desk")
-    snapshot = iv.day_snapshot(session)
+    snapshot = front_desk.day_snapshot(session)
     if request.args.get("partial"):
         return render_template("interviews/_desk_regions.html", session=session, snapshot=snapshot)
     return render_template("interviews/desk.html", session=session, snapshot=snapshot)
@@ -313,7 +317,7 @@ def desk(session_id: int):
 @allow("admin", "recruiter", "receptionist")
 def desk_state(session_id: int):
     session = _session(session_id, "interview_session.front_desk")
-    return jsonify(iv.day_snapshot(session))
+    return jsonify(front_desk.day_snapshot(session))
 
 
 def _desk_action(booking_id: int, action):
@@ -322,7 +326,7 @@ def _desk_action(booking_id: int, action):
     notice = None
     try:
         action(booking)
-    except iv.InterviewError as exc:
+    except InterviewError as exc:
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":
             return jsonify(error={"status": 409, "message": str(exc)}), 409
@@ -330,10 +334,10 @@ def _desk_action(booking_id: int, action):
     else:
         db.session.commit()
     if request.accept_mimetypes.best == "application/json":
-        return jsonify(iv.day_snapshot(booking.session))
+        return jsonify(front_desk.day_snapshot(booking.session))
     if request.headers.get("X-Requested-With") == "fetch":  # the screen updates in place, the refusal with it
         return render_template("interviews/_desk_regions.html", session=booking.session,
-                               snapshot=iv.day_snapshot(booking.session), notice=notice)
+                               snapshot=front_desk.day_snapshot(booking.session), notice=notice)
     if notice:
         flash(notice, "error")
     return redirect(url_for("interviews.desk", session_id=booking.session_id))
@@ -342,20 +346,20 @@ def _desk_action(booking_id: int, action):
 @bp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])
 @allow("admin", "recruiter", "receptionist")
 def check_in(booking_id: int):
-    return _desk_action(booking_id, lambda b: iv.check_in(b, current_user))
+    return _desk_action(booking_id, lambda b: front_desk.check_in(b, current_user))
 
 
 @bp.route("/bookings/<int:booking_id>/undo-check-in", methods=["POST"])
 @allow("admin", "recruiter", "receptionist")
 def undo_check_in(booking_id: int):
-    return _desk_action(booking_id, lambda b: iv.undo_check_in(b, current_user))
+    return _desk_action(booking_id, lambda b: front_desk.undo_check_in(b, current_user))
 
 
 @bp.route("/bookings/<int:booking_id>/send-in", methods=["POST"])
 @allow("admin", "recruiter", "receptionist")
 def send_in(booking_id: int):
     interviewer = request.form.get("interviewer_id", 0, type=db_int)
-    return _desk_action(booking_id, lambda b: iv.send_in(b, interviewer, current_user))
+    return _desk_action(booking_id, lambda b: front_desk.send_in(b, interviewer, current_user))
 
 
 # --- interviewers ------------------------------------------------------------------------
@@ -363,8 +367,8 @@ def send_in(booking_id: int):
 @bp.route("/my-interviews")
 @allow("admin", "recruiter", "hiring_manager", "mentor")
 def mine():
-    sessions = iv.upcoming_sessions(interviewer=current_user, include_past_days=1)
-    bookings = {s.id: [b for b in iv.bookings_of(s) if b.state in ("invited", "confirmed", "arrived")]
+    sessions = days.upcoming_sessions(interviewer=current_user, include_past_days=1)
+    bookings = {s.id: [b for b in days.bookings_of(s) if b.state in ("invited", "confirmed", "arrived")]
                 for s in sessions}
     return render_template("interviews/mine.html", sessions=sessions, bookings=bookings)
 
@@ -378,7 +382,7 @@ def scorecard(booking_id: int):
     form.next_stage.choices = [("", _("Keep the stage"))] + [(s, str(STAGE_LABELS.get(s, s))) for s in STAGES[3:]] + \
         [("rejected", _("Reject"))]
     if form.validate_on_submit() and commit_or_flash(
-            lambda: iv.record_scorecard(booking, current_user, motivation=form.motivation.data,
+            lambda: front_desk.record_scorecard(booking, current_user, motivation=form.motivation.data,
                                         competence=form.competence.data, adequacy=form.adequacy.data,
                                         note=form.note.data or "", next_stage=form.next_stage.data or None),
             _("Scorecard saved.")):
@@ -392,8 +396,8 @@ def scorecard(booking_id: int):
 @bp.route("/interviews/show-rates")
 @allow("admin", "recruiter")
 def show_rates():
-    return render_template("interviews/show_rates.html", data=reports.show_rate_page(iv.current_model()),
-                           brier=iv.calibration())
+    return render_template("interviews/show_rates.html", data=reports.show_rate_page(planning.current_model()),
+                           brier=planning.calibration())
 
 
 @bp.route("/interviews/reports")

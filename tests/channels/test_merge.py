@@ -56,14 +56,14 @@ def test_merging_one_channel_into_another_moves_its_aliases_and_drops_it(world, 
 
 
 def test_a_merge_rewrites_bookings_too(world, ctx):
-    from recruit.interviews import services as iv
+    from recruit.interviews import sessions
     from recruit.interviews.models import Booking
     from recruit.organisation import services as org
 
     people = _candidates(world, "Agency", "Agency")
-    session = iv.create_session(kind="group", title="Group", vacancy=world["vacancy"],
+    session = sessions.create_session(kind="group", title="Group", vacancy=world["vacancy"],
                                 day=(org.local_now() + timedelta(days=3)).date(), start=time(10), end=time(12),
-                                seats=6, place="Office", interviewers=[iv.InterviewerHours(world["admin"].id)],
+                                seats=6, place="Office", interviewers=[sessions.InterviewerHours(world["admin"].id)],
                                 created_by=world["admin"])
     for person in people:
         application = person.applications[0]

@@ -7,7 +7,7 @@ from datetime import time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from recruit.interviews import services as iv
+from recruit.interviews import planning, sessions
 from recruit.interviews.models import Booking
 from recruit.organisation import services as org
 from recruit.timeutil import utcnow
@@ -32,9 +32,9 @@ def _history(world, ctx, session, source, arrived, no_show):
 
 
 def test_an_imported_referral_gets_the_referral_channels_learned_rate(world, ctx):
-    session = iv.create_session(kind="group", title="Group", vacancy=world["vacancy"],
+    session = sessions.create_session(kind="group", title="Group", vacancy=world["vacancy"],
                                 day=(org.local_now() + timedelta(days=3)).date(), start=time(10), end=time(12),
-                                seats=6, place="Office", interviewers=[iv.InterviewerHours(world["admin"].id)],
+                                seats=6, place="Office", interviewers=[sessions.InterviewerHours(world["admin"].id)],
                                 created_by=world["admin"])
     _history(world, ctx, session, "Referral", arrived=36, no_show=4)
     _history(world, ctx, session, "HeadHunter", arrived=4, no_show=56)
@@ -47,17 +47,17 @@ def test_an_imported_referral_gets_the_referral_channels_learned_rate(world, ctx
                                         .where(Candidate.email.in_(("hanna@x.test", "ivan@x.test")))))
     assert sorted(a.candidate.source for a in imported) == ["Referral", "Referral"]
 
-    model = iv.current_model()
+    model = planning.current_model()
     overall = model.overall.mean
     slot_start = session.starts_at
-    referral = [iv.show_probability(a, session, slot_start) for a in imported]
-    learned = model.probability(iv.segment_for(imported[0], session, slot_start))
+    referral = [planning.show_probability(a, session, slot_start) for a in imported]
+    learned = model.probability(planning.segment_for(imported[0], session, slot_start))
     assert referral == [pytest.approx(learned)] * 2
     assert learned > overall + 0.25  # the channel's own rate, well above the overall one
-    assert iv.segment_for(imported[0], session, slot_start).source == "Referral"
+    assert planning.segment_for(imported[0], session, slot_start).source == "Referral"
 
     # the gap this closes: the same referral stored as typed would have been an unseen segment
     raw = imported[1].candidate
     ctx.session.execute(sa.update(Candidate).where(Candidate.id == raw.id).values(source="Рекомендация"))
     ctx.session.refresh(raw)
-    assert iv.show_probability(imported[1], session, slot_start) == pytest.approx(overall)
+    assert planning.show_probability(imported[1], session, slot_start) == pytest.approx(overall)

@@ -159,15 +159,15 @@ def test_content_is_in_the_organisations_language_with_every_job_description_bes
 
 
 def test_the_demos_shape_is_kept(country, db):
-    from recruit.interviews import services as iv
+    from recruit.interviews import planning, sessions
     from recruit.quizzes.models import Attempt
     from recruit.training.models import OnboardingPlan
 
     plans = list(db.session.scalars(sa.select(OnboardingPlan)))
     assert sorted(p.state for p in plans) == ["active"] * 4 + ["ready"]
     assert sorted(len([s for s in p.stages if s.sign_off]) for p in plans) == [0, 1, 2, 3, 4]
-    assert sorted(s.kind for s in iv.upcoming_sessions()) == ["group", "stream"]
-    assert iv.current_model().overall.outcomes > 40
+    assert sorted(s.kind for s in sessions.upcoming_sessions()) == ["group", "stream"]
+    assert planning.current_model().overall.outcomes > 40
     attempts = {a.user.email: a.state for a in db.session.scalars(sa.select(Attempt)).unique()}
     assert attempts == {"roman.belov@demo.local": "submitted", "sofia.markova@demo.local": "graded",
                         "timur.zaitsev@demo.local": "graded"}

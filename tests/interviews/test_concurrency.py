@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.pg,
 def test_parallel_bookings_respect_caps_and_people(clean_app, make):
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import sessions
     from recruit.interviews.models import Booking, Slot
     from recruit.organisation.services import local_now
     from recruit.vacancies.models import Vacancy
@@ -26,9 +26,9 @@ def test_parallel_bookings_respect_caps_and_people(clean_app, make):
     vacancy = make.vacancy("open", manager=interviewer)
     apps = [make.candidate(vacancy) for _ in range(24)]
     with clean_app.app_context():
-        session = iv.create_session(kind="group", title="Group", vacancy=db.session.get(Vacancy, vacancy),
+        session = sessions.create_session(kind="group", title="Group", vacancy=db.session.get(Vacancy, vacancy),
                                     day=(local_now() + timedelta(days=2)).date(), start=time(10), end=time(11),
-                                    seats=2, place="Hall", interviewers=[iv.InterviewerHours(interviewer)],
+                                    seats=2, place="Hall", interviewers=[sessions.InterviewerHours(interviewer)],
                                     created_by=db.session.get(User, recruiters[0]))
         db.session.commit()
         session_id, cap = session.id, session.slots[0].invite_cap

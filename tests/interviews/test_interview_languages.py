@@ -77,7 +77,7 @@ def _plan_and_book(app, day, assignment, *, base=None, recruiter_speaks="ru", in
 
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import bookings, links, sessions
     from recruit.vacancies.models import Vacancy
 
     with app.app_context():
@@ -85,14 +85,14 @@ def _plan_and_book(app, day, assignment, *, base=None, recruiter_speaks="ru", in
         db.session.commit()
     with app.test_request_context("/"):
         g.locale = recruiter_speaks
-        session = iv.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
+        session = sessions.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
                                     day=day["day"], start=time(10), end=time(12), place="Room",
-                                    interviewers=[iv.InterviewerHours(day["interviewer"])],
+                                    interviewers=[sessions.InterviewerHours(day["interviewer"])],
                                     created_by=db.session.get(User, day["recruiter"]))
         tokens = {}
         for batch in (assignment if base is not None else [assignment]):
-            result = iv.book(session, batch, base, db.session.get(User, day["recruiter"]))
-            tokens.update({b.application_id: iv.booking_token(b) for b in result.invited + result.waitlisted})
+            result = bookings.book(session, batch, base, db.session.get(User, day["recruiter"]))
+            tokens.update({b.application_id: links.booking_token(b) for b in result.invited + result.waitlisted})
         db.session.commit()
         return session.id, tokens
 
@@ -294,14 +294,14 @@ def test_every_lead_band_has_a_label(clean_app):
 
 def test_pages_show_labels_not_codes(clean_app, day):  # noqa: F811
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import desk
     from recruit.interviews.models import Booking
 
     _speaks(clean_app, day["apps"][0], None)
     session_id, _tokens = _plan_and_book(clean_app, day, [(day["apps"][0], 1)])
     with clean_app.app_context():
         booking = db.session.scalar(sa.select(Booking))
-        iv.check_in(booking, booking.session.interviewers[0].user)
+        desk.check_in(booking, booking.session.interviewers[0].user)
         booking_id = booking.id
         db.session.commit()
     client = clean_app.test_client()

@@ -122,7 +122,7 @@ STATES = ("invited", "confirmed", "waitlisted", "declined", "cancelled", "arrive
 def test_the_candidates_page_passes_through_the_catalogue(demo_day):
     """In every state, then with the link replaced by a newer one (expired)."""
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import links
     from recruit.interviews.models import Booking
 
     app, data, ids = demo_day
@@ -130,7 +130,7 @@ def test_the_candidates_page_passes_through_the_catalogue(demo_day):
         booking = db.session.scalar(sa.select(Booking).where(Booking.session_id == ids["stream"],
                                                              Booking.state == "invited").order_by(Booking.id))
         booking.candidate.language = pseudo.PSEUDO_LOCALE
-        booking_id, token = booking.id, iv.booking_token(booking)
+        booking_id, token = booking.id, links.booking_token(booking)
         db.session.commit()
     client = app.test_client()  # no account, no Accept-Language: the candidate's language decides
     findings = {}

@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from recruit.auth import services as accounts
-from recruit.interviews import services as iv
+from recruit.interviews import bookings, desk, errors, links, planning, sessions, tasks
 from recruit.interviews.models import Booking, Slot
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
+from recruit.timeutil import utcnow
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application
@@ -44,10 +45,11 @@ def _day(days=3):
 def _stream(world, **kw):
     args = dict(kind="stream", title="Stream day", vacancy=world["vacancy"], day=_day(), start=time(10),
                 end=time(12), slot_minutes=30, place="Office, room 5", directions="Metro Park, exit 2",
-                interviewers=[iv.InterviewerHours(world["anna"].id), iv.InterviewerHours(world["boris"].id, time(11))],
+                interviewers=[sessions.InterviewerHours(world["anna"].id),
+                              sessions.InterviewerHours(world["boris"].id, time(11))],
                 created_by=world["recruiter"])
     args.update(kw)
-    return iv.create_session(**args)
+    return sessions.create_session(**args)
 
 
 def test_stream_day_slots_follow_interviewers_hours(world, ctx):
@@ -67,17 +69,17 @@ def test_stream_day_slots_follow_interviewers_hours(world, ctx):
     ({"day": date(2020, 1, 1)}, "from today on"),
 ])
 def test_bad_sessions_are_refused(world, ctx, change, message):
-    with pytest.raises(iv.InterviewError, match=message):
+    with pytest.raises(errors.InterviewError, match=message):
         _stream(world, **change)
 
 
 def test_an_interviewer_is_never_in_two_sessions_at_once(world):
     _stream(world)
-    with pytest.raises(iv.InterviewError, match="already interviews"):
+    with pytest.raises(errors.InterviewError, match="already interviews"):
         _stream(world, title="Clash", start=time(11, 30), end=time(13),
-                interviewers=[iv.InterviewerHours(world["anna"].id)])
+                interviewers=[sessions.InterviewerHours(world["anna"].id)])
     later = _stream(world, title="Afternoon", start=time(12), end=time(13),
-                    interviewers=[iv.InterviewerHours(world["anna"].id)])
+                    interviewers=[sessions.InterviewerHours(world["anna"].id)])
     assert later.id
 
 
@@ -89,13 +91,13 @@ def test_group_sitting_is_overbooked_from_the_learned_rate(world):
 
 def test_plan_and_book_with_caps_and_waitlist(world, ctx):
     session = _stream(world)
-    proposal = iv.propose(session, world["apps"])
+    proposal = planning.propose(session, world["apps"])
     planned = [len(s) for s in proposal.slots]
     assert sum(planned) > sum(s.capacity for s in session.slots)  # overbooked from the 1-in-5 prior
     assert planned[2] >= planned[0]  # two interviewers later in the day take more
     assert proposal.metrics.interviews_held > 0
     assignment = [(a.id, i) for i, slot in enumerate(proposal.slots) for a in slot]
-    result = iv.book(session, assignment, proposal.base, world["recruiter"])
+    result = bookings.book(session, assignment, proposal.base, world["recruiter"])
     ctx.session.commit()
     assert len(result.invited) == sum(planned) and not result.waitlisted
     assert [s.booked for s in session.slots] == planned
@@ -103,16 +105,16 @@ def test_plan_and_book_with_caps_and_waitlist(world, ctx):
         sa.select(Application).where(Application.id.in_([a for a, _ in assignment]))))
     # a second plan made from the same (stale) picture finds the seats taken: waitlist, in order
     rest = [a for a in world["apps"] if a.id not in {x for x, _ in assignment}][:3]
-    second = iv.book(session, [(a.id, 0) for a in rest], proposal.base, world["recruiter"])
+    second = bookings.book(session, [(a.id, 0) for a in rest], proposal.base, world["recruiter"])
     ctx.session.commit()
     assert not second.invited and [b.waitlist_position for b in second.waitlisted] == [1, 2, 3]
     assert session.slots[0].booked == planned[0]
     # the same candidate cannot hold two live bookings
-    again = iv.book(session, [(assignment[0][0], 1)], None, world["recruiter"])
+    again = bookings.book(session, [(assignment[0][0], 1)], None, world["recruiter"])
     assert again.skipped and "already has an interview" in again.skipped[0]
     # a decline frees a seat, and the first on the waitlist gets it with an invitation
     first = result.invited[0]
-    iv.decline(first)
+    bookings.decline(first)
     ctx.session.commit()
     promoted = ctx.session.get(Booking, second.waitlisted[0].id)
     assert promoted.state == "invited" and promoted.slot_id == first.slot_id
@@ -134,7 +136,7 @@ def test_the_database_refuses_an_overfull_slot(world, ctx):
 
 def test_invitation_carries_ics_and_reminders(world, ctx):
     session = _stream(world)
-    result = iv.book(session, [(world["apps"][0].id, 1)], None, world["recruiter"])
+    result = bookings.book(session, [(world["apps"][0].id, 1)], None, world["recruiter"])
     ctx.session.commit()
     booking = result.invited[0]
     invitation = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "interview.invitation"))
@@ -153,7 +155,7 @@ def test_invitation_carries_ics_and_reminders(world, ctx):
     assert all(m.status == "queued" for m in reminders)  # not due yet
     # rescheduling sends an update with a higher SEQUENCE and moves the reminders
     target = session.slots[3]
-    iv.reschedule(booking, target.id)
+    bookings.reschedule(booking, target.id)
     ctx.session.commit()
     update = ctx.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "interview.invitation")
                                  .order_by(OutboxMessage.id.desc())).first()
@@ -163,7 +165,7 @@ def test_invitation_carries_ics_and_reminders(world, ctx):
                                                               OutboxMessage.status == "queued")).all()
     assert sorted(m.next_attempt_at for m in live) == [target.starts_at - timedelta(hours=h) for h in (24, 2)]
     assert [s.booked for s in session.slots] == [0, 0, 0, 1]
-    iv.cancel(booking, world["recruiter"], "The position is filled.")
+    bookings.cancel(booking, world["recruiter"], "The position is filled.")
     ctx.session.commit()
     cancel = ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "interview.cancel"))
     calendar = Calendar.from_ical(base64.b64decode(cancel.attachments[0]["data"]))
@@ -174,63 +176,63 @@ def test_invitation_carries_ics_and_reminders(world, ctx):
 
 def test_signed_links(world, ctx, clean_app, monkeypatch):
     session = _stream(world)
-    result = iv.book(session, [(world["apps"][0].id, 0), (world["apps"][1].id, 0)], None, world["recruiter"])
+    result = bookings.book(session, [(world["apps"][0].id, 0), (world["apps"][1].id, 0)], None, world["recruiter"])
     ctx.session.commit()
     a, b = result.invited[0], result.invited[1]
-    token = iv.booking_token(a)
-    assert iv.booking_from_token(token) is a
+    token = links.booking_token(a)
+    assert links.booking_from_token(token) is a
     payload, signature = token.rsplit(".", 1)
     tampered = payload + "." + ("B" if signature[0] == "A" else "A") + signature[1:]  # the last character
-    assert iv.booking_from_token(tampered) is None  # of a signature may carry unused bits: change the first
-    forged = iv._serializer().loads(iv.booking_token(b))
-    assert forged["b"] == b.id and iv.booking_from_token(token) is not b  # each link names its own booking
+    assert links.booking_from_token(tampered) is None  # of a signature may carry unused bits: change the first
+    forged = links._serializer().loads(links.booking_token(b))
+    assert forged["b"] == b.id and links.booking_from_token(token) is not b  # each link names its own booking
     a.token_version += 1
     ctx.session.commit()
-    assert iv.booking_from_token(token) is None  # replaced by a newer link
-    token_b = iv.booking_token(b)
-    monkeypatch.setattr(iv, "LINK_MAX_AGE", -1)
-    assert iv.booking_from_token(token_b) is None  # past its age
+    assert links.booking_from_token(token) is None  # replaced by a newer link
+    token_b = links.booking_token(b)
+    monkeypatch.setattr(links, "LINK_MAX_AGE", -1)
+    assert links.booking_from_token(token_b) is None  # past its age
     monkeypatch.undo()
-    assert iv.booking_from_token(token_b) is b
-    session.starts_at, session.ends_at = iv.utcnow() - timedelta(hours=5), iv.utcnow() - timedelta(hours=2)
+    assert links.booking_from_token(token_b) is b
+    session.starts_at, session.ends_at = utcnow() - timedelta(hours=5), utcnow() - timedelta(hours=2)
     ctx.session.commit()
-    assert iv.booking_from_token(token_b) is None  # the day is over
+    assert links.booking_from_token(token_b) is None  # the day is over
 
 
 def test_check_in_no_show_and_the_model_learns(world, ctx):
     session = _stream(world)
-    result = iv.book(session, [(world["apps"][n].id, n % 4) for n in range(8)], [0, 0, 0, 0], world["recruiter"])
+    result = bookings.book(session, [(world["apps"][n].id, n % 4) for n in range(8)], [0, 0, 0, 0], world["recruiter"])
     ctx.session.commit()
     assert len(result.invited) == 8 and not result.waitlisted  # the plan raises each slot's cap to two
     came = result.invited[0]
-    iv.check_in(came, world["recruiter"])
+    desk.check_in(came, world["recruiter"])
     assert came.application.stage == "interviewed"
-    with pytest.raises(iv.InterviewError):
-        iv.check_in(came, world["recruiter"])
-    iv.send_in(came, world["anna"].id, world["recruiter"])
-    card = iv.record_scorecard(came, world["anna"], motivation=5, competence=4, adequacy=4, note="Strong",
+    with pytest.raises(errors.InterviewError):
+        desk.check_in(came, world["recruiter"])
+    desk.send_in(came, world["anna"].id, world["recruiter"])
+    card = desk.record_scorecard(came, world["anna"], motivation=5, competence=4, adequacy=4, note="Strong",
                                next_stage="role_play")
     assert card.id and came.application.stage == "role_play"
-    with pytest.raises(iv.InterviewError, match="1 to 5"):
-        iv.record_scorecard(came, world["anna"], motivation=6, competence=4, adequacy=4)
+    with pytest.raises(errors.InterviewError, match="1 to 5"):
+        desk.record_scorecard(came, world["anna"], motivation=6, competence=4, adequacy=4)
     ctx.session.commit()
-    before = iv.current_model().overall
+    before = planning.current_model().overall
     later = session.ends_at + timedelta(hours=2)
-    assert iv.mark_no_shows(now=later) == 7
+    assert tasks.mark_no_shows(now=later) == 7
     ctx.session.commit()
     states = sorted(b.state for b in ctx.session.scalars(sa.select(Booking).where(Booking.session_id == session.id)))
     assert states == ["arrived"] + ["no_show"] * 7
-    after = iv.current_model().overall
+    after = planning.current_model().overall
     assert (before.outcomes, after.outcomes) == (1, 8)  # the check-in counted at once
     assert after.mean < before.mean  # 1 of 8 came: the rate learned drops
-    assert iv.calibration() is not None
+    assert planning.calibration() is not None
 
 
 def test_stale_snapshot_plans_never_overfill(world, ctx):
     session = _stream(world)
     stale_base = [0, 0, 0, 0]
-    first = iv.book(session, [(world["apps"][n].id, 2) for n in range(5)], stale_base, world["recruiter"])
-    second = iv.book(session, [(world["apps"][n].id, 2) for n in range(5, 10)], stale_base, world["recruiter"])
+    first = bookings.book(session, [(world["apps"][n].id, 2) for n in range(5)], stale_base, world["recruiter"])
+    second = bookings.book(session, [(world["apps"][n].id, 2) for n in range(5, 10)], stale_base, world["recruiter"])
     ctx.session.commit()
     assert len(first.invited) == 5 and len(second.invited) == 0 and len(second.waitlisted) == 5
     assert ctx.session.get(Slot, session.slots[2].id).booked == 5
@@ -239,15 +241,15 @@ def test_stale_snapshot_plans_never_overfill(world, ctx):
 def test_interviewer_hours_change_slot_capacity(world, ctx):
     session = _stream(world)
     assert [s.capacity for s in session.slots] == [1, 1, 2, 2]
-    iv.set_interviewer_hours(session, world["boris"].id, time(10), time(12), world["recruiter"])
+    sessions.set_interviewer_hours(session, world["boris"].id, time(10), time(12), world["recruiter"])
     assert [s.capacity for s in session.slots] == [2, 2, 2, 2]
-    iv.set_interviewer_hours(session, world["anna"].id, None, None, world["recruiter"])
+    sessions.set_interviewer_hours(session, world["anna"].id, None, None, world["recruiter"])
     assert [s.capacity for s in session.slots] == [1, 1, 1, 1]
-    with pytest.raises(iv.InterviewError, match="at least one interviewer"):
-        iv.set_interviewer_hours(session, world["boris"].id, None, None, world["recruiter"])
+    with pytest.raises(errors.InterviewError, match="at least one interviewer"):
+        sessions.set_interviewer_hours(session, world["boris"].id, None, None, world["recruiter"])
     other = _stream(world, title="Other", start=time(11, 30), end=time(13),
-                    interviewers=[iv.InterviewerHours(world["anna"].id)])  # Anna is free again
-    with pytest.raises(iv.InterviewError, match="already interviews"):
-        iv.set_interviewer_hours(other, world["boris"].id, time(11, 30), time(13), world["recruiter"])
-    with pytest.raises(iv.InterviewError, match="active staff"):
-        iv.set_interviewer_hours(session, world["recruiter"].id + 999, time(10), time(11), world["recruiter"])
+                    interviewers=[sessions.InterviewerHours(world["anna"].id)])  # Anna is free again
+    with pytest.raises(errors.InterviewError, match="already interviews"):
+        sessions.set_interviewer_hours(other, world["boris"].id, time(11, 30), time(13), world["recruiter"])
+    with pytest.raises(errors.InterviewError, match="active staff"):
+        sessions.set_interviewer_hours(session, world["recruiter"].id + 999, time(10), time(11), world["recruiter"])

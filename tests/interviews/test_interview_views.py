@@ -77,16 +77,17 @@ def test_recruiter_plans_proposes_and_sends(clean_app, day):
 def _book_one(clean_app, day, slot=1):
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import bookings, links, sessions
     from recruit.vacancies.models import Vacancy
 
     with clean_app.app_context():
-        session = iv.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
+        session = sessions.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
                                     day=day["day"], start=time(10), end=time(12), place="Room",
-                                    interviewers=[iv.InterviewerHours(day["interviewer"])],
+                                    interviewers=[sessions.InterviewerHours(day["interviewer"])],
                                     created_by=db.session.get(User, day["recruiter"]))
-        booking = iv.book(session, [(day["apps"][0], slot)], None, db.session.get(User, day["recruiter"])).invited[0]
-        token = iv.booking_token(booking)
+        booking = bookings.book(session, [(day["apps"][0], slot)], None,
+                                db.session.get(User, day["recruiter"])).invited[0]
+        token = links.booking_token(booking)
         db.session.commit()
         return session.id, booking.id, token
 
@@ -167,11 +168,11 @@ def test_interviewer_fills_the_scorecard(clean_app, day):
     _session_id, booking_id, _token = _book_one(clean_app, day, slot=0)
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import desk
     from recruit.interviews.models import Booking
 
     with clean_app.app_context():
-        iv.check_in(db.session.get(Booking, booking_id), db.session.get(User, day["recruiter"]))
+        desk.check_in(db.session.get(Booking, booking_id), db.session.get(User, day["recruiter"]))
         db.session.commit()
     client = clean_app.test_client()
     login(client, db_email(clean_app, day["interviewer"]))
@@ -205,10 +206,11 @@ def test_model_and_report_pages(clean_app, day):
     assert "No arrivals or no-shows recorded yet" in page and "20.0%" in page
     assert 'aria-label="Show-up rate week by week"' not in client.get("/interviews/reports").get_data(as_text=True)
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import tasks
+    from recruit.timeutil import utcnow
 
     with clean_app.app_context():
-        iv.mark_no_shows(now=iv.utcnow() + timedelta(days=5))
+        tasks.mark_no_shows(now=utcnow() + timedelta(days=5))
         db.session.commit()
     page = client.get("/interviews/show-rates").get_data(as_text=True)
     assert "<polyline" in page and "HeadHunter" in page

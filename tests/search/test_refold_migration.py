@@ -15,7 +15,7 @@ def test_upgrade_refolds_keys_and_canonicalises_sources(tmp_path):
     from recruit import create_app
     from recruit.auth import services as accounts
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import sessions
     from recruit.interviews.models import Booking
     from recruit.organisation import services as org
     from recruit.vacancies import candidates as cs
@@ -35,9 +35,9 @@ def test_upgrade_refolds_keys_and_canonicalises_sources(tmp_path):
             vs.transition(vacancy, target, admin)
         people = [cs.add_candidate(vacancy, {"full_name": name, "email": f"p{n}@x.test"}).candidate
                   for n, name in enumerate(("Ștefan Popescu", "Ґнатюк Олена", "Ana Job"))]
-        session = iv.create_session(kind="group", title="Group", vacancy=vacancy,
+        session = sessions.create_session(kind="group", title="Group", vacancy=vacancy,
                                     day=(org.local_now() + timedelta(days=3)).date(), start=time(10), end=time(12),
-                                    seats=6, place="Office", interviewers=[iv.InterviewerHours(admin.id)],
+                                    seats=6, place="Office", interviewers=[sessions.InterviewerHours(admin.id)],
                                     created_by=admin)
         for person in people:
             db.session.add(Booking(session_id=session.id, candidate_id=person.id,

@@ -100,7 +100,7 @@ def test_the_front_desk_goes_to_a_receptionist_only(clean_app, make):
 
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import errors, sessions
     from recruit.organisation.services import local_now
     from recruit.vacancies.models import Vacancy
 
@@ -110,9 +110,9 @@ def test_the_front_desk_goes_to_a_receptionist_only(clean_app, make):
     with clean_app.app_context():
         kwargs = dict(kind="stream", title="Day", vacancy=db.session.get(Vacancy, vacancy),
                       day=(local_now() + timedelta(days=2)).date(), start=time(10), end=time(12), place="Room",
-                      interviewers=[iv.InterviewerHours(interviewer)], created_by=db.session.get(User, recruiter))
-        with pytest.raises(iv.InterviewError, match="active receptionist"):
-            iv.create_session(**kwargs, receptionist_id=recruiter)
+                      interviewers=[sessions.InterviewerHours(interviewer)], created_by=db.session.get(User, recruiter))
+        with pytest.raises(errors.InterviewError, match="active receptionist"):
+            sessions.create_session(**kwargs, receptionist_id=recruiter)
         db.session.rollback()
 
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from recruit import audit
 from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
-from recruit.interviews import services as iv
+from recruit.interviews import bookings, desk, sessions
 from recruit.interviews.models import Booking, Scorecard
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
@@ -154,10 +154,10 @@ def _open_vacancy(manager, admin, position):
 
 
 def _stream(title, days, interviewers, recruiter, vacancy):
-    return iv.create_session(kind="stream", title=title, vacancy=vacancy,
+    return sessions.create_session(kind="stream", title=title, vacancy=vacancy,
                              day=(org.local_now() + timedelta(days=days)).date(), start=time(10), end=time(11),
                              slot_minutes=30, place="Office, room 5",
-                             interviewers=[iv.InterviewerHours(u.id) for u in interviewers], created_by=recruiter)
+                             interviewers=[sessions.InterviewerHours(u.id) for u in interviewers], created_by=recruiter)
 
 
 @pytest.fixture
@@ -197,18 +197,18 @@ def world(ctx, clean_app):
 
     # a past interview: invited, came, scored with a note about her
     past = _stream("Morning day", 2, [manager], recruiter, vacancy)
-    booked = iv.book(past, [(application.id, 0)], None, recruiter).invited[0]
-    iv.check_in(booked, recruiter)
-    iv.record_scorecard(booked, manager, motivation=4, competence=4, adequacy=5,
+    booked = bookings.book(past, [(application.id, 0)], None, recruiter).invited[0]
+    desk.check_in(booked, recruiter)
+    desk.record_scorecard(booked, manager, motivation=4, competence=4, adequacy=5,
                         note=f"{NAME} was strong; her phone {PHONE} works")
     ctx.session.commit()
 
     # the next round: she holds the one seat of a slot; Boris waits behind her
     live_day = _stream("Second round", 4, [mentor], recruiter, vacancy)
     base = [0] * len(live_day.slots)
-    live = iv.book(live_day, [(application.id, 0)], base, recruiter).invited[0]
+    live = bookings.book(live_day, [(application.id, 0)], base, recruiter).invited[0]
     boris_app = ctx.session.scalar(sa.select(Application).where(Application.candidate_id == boris.id))
-    waitlisted = iv.book(live_day, [(boris_app.id, 0)], base, recruiter).waitlisted[0]
+    waitlisted = bookings.book(live_day, [(boris_app.id, 0)], base, recruiter).waitlisted[0]
     ctx.session.commit()
 
     # she also applied elsewhere and was turned down, with a reason naming her

@@ -31,7 +31,7 @@ def world(stack):
 
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import sessions
     from recruit.vacancies.models import Vacancy
 
     app = seeding_app(stack.db_url)
@@ -42,10 +42,10 @@ def world(stack):
     vacancy = make.vacancy("open", manager=interviewer)
     applications = [make.candidate(vacancy, full_name=f"Guest {n}", email=f"f{n}@faults.test") for n in range(12)]
     with app.app_context():
-        session = iv.create_session(
+        session = sessions.create_session(
             kind="stream", title="Day with faults", vacancy=db.session.get(Vacancy, vacancy),
             day=date.today() + timedelta(days=3), start=time(10), end=time(16), slot_minutes=30, place="Office",
-            interviewers=[iv.InterviewerHours(interviewer)], created_by=db.session.get(User, recruiter))
+            interviewers=[sessions.InterviewerHours(interviewer)], created_by=db.session.get(User, recruiter))
         db.session.commit()
         session_id = session.id
     return {"app": app, "session": session_id, "applications": applications}

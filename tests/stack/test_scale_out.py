@@ -30,7 +30,7 @@ def stack():
 def seed_day(app) -> dict:
     from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.interviews import services as iv
+    from recruit.interviews import sessions
     from recruit.interviews.models import InterviewSession
 
     make = Factory(app)
@@ -44,9 +44,10 @@ def seed_day(app) -> dict:
         from recruit.vacancies.models import Vacancy
 
         day = date.today() + timedelta(days=2)
-        session = iv.create_session(
+        session = sessions.create_session(
             kind="stream", title="Busy day", vacancy=db.session.get(Vacancy, vacancy), day=day, start=time(10),
-            end=time(14), slot_minutes=30, place="Office", interviewers=[iv.InterviewerHours(i) for i in interviewers],
+            end=time(14), slot_minutes=30, place="Office",
+            interviewers=[sessions.InterviewerHours(i) for i in interviewers],
             created_by=db.session.get(User, recruiters[0]))
         db.session.commit()
         session_id = session.id

@@ -1,0 +1,206 @@
+"""Interview days: sessions, their interviewers and hours, their slots, and
+the days to come."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from recruit import audit
+from recruit.auth.models import User
+from recruit.auth.services import person_with_role
+from recruit.extensions import db
+from recruit.interviews import overbooking
+from recruit.interviews.errors import InterviewError
+from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession, SessionInterviewer, Slot
+from recruit.interviews.notifications import _notify_interviewers
+from recruit.interviews.planning import overall_rate
+from recruit.organisation.services import get_settings, zone
+from recruit.timeutil import utcnow
+from recruit.vacancies.models import Vacancy
+
+INTERVIEWER_ROLES = ("admin", "recruiter", "hiring_manager", "mentor")
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone())
+
+
+def _lock_user(user_id: int) -> None:
+    """Serialise schedule changes per interviewer on PostgreSQL (SQLite has one writer anyway)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
+
+
+def busy_elsewhere(user_id: int, starts_at: datetime, ends_at: datetime, *, except_session: int | None = None):
+    stmt = (sa.select(InterviewSession).join(SessionInterviewer)
+            .where(SessionInterviewer.user_id == user_id, SessionInterviewer.starts_at < ends_at,
+                   SessionInterviewer.ends_at > starts_at, InterviewSession.cancelled_at.is_(None)))
+    if except_session is not None:
+        stmt = stmt.where(InterviewSession.id != except_session)
+    return db.session.scalars(stmt).first()
+
+
+@dataclass
+class InterviewerHours:
+    user_id: int
+    start: time | None = None
+    end: time | None = None
+
+
+def create_session(*, kind: str, title: str, vacancy: Vacancy | None, day: date, start: time, end: time,
+                   slot_minutes: int = 30, seats: int = 0, place: str = "", directions: str = "",
+                   video_link: str = "", receptionist_id: int | None = None,
+                   interviewers: Sequence[InterviewerHours], created_by: User) -> InterviewSession:
+    if kind not in ("stream", "group"):
+        raise InterviewError(_("Choose a stream or a group interview."))
+    starts_at, ends_at = local_datetime(day, start), local_datetime(day, end)
+    if ends_at <= starts_at:
+        raise InterviewError(_("The day ends after it starts."))
+    if starts_at < utcnow() - timedelta(hours=12):
+        raise InterviewError(_("Plan interview days from today on."))
+    if not interviewers:
+        raise InterviewError(_("Name at least one interviewer."))
+    if kind == "stream" and not 5 <= slot_minutes <= 240:
+        raise InterviewError(_("A slot lasts 5 to 240 minutes."))
+    if kind == "stream" and (ends_at - starts_at) < timedelta(minutes=slot_minutes):
+        raise InterviewError(_("The day is shorter than one slot."))
+    if kind == "group" and not 1 <= seats <= 200:
+        raise InterviewError(_("A group sitting has 1 to 200 seats."))
+    if not (place.strip() or video_link.strip()):
+        raise InterviewError(_("Give the place (with directions) or a video-call link."))
+    if video_link and not video_link.startswith(("https://", "http://")):
+        raise InterviewError(_("The video-call link starts with https://"))
+    if vacancy is not None and vacancy.state != "open":
+        raise InterviewError(_("Interviews are for open vacancies."))
+    if receptionist_id and person_with_role(receptionist_id, "receptionist") is None:
+        raise InterviewError(_("The front desk is kept by an active receptionist."))
+    session = InterviewSession(
+        kind=kind, title=title.strip() or (vacancy.position if vacancy else _("Interviews")),
+        vacancy_id=vacancy.id if vacancy else None, day=day, starts_at=starts_at, ends_at=ends_at,
+        slot_minutes=slot_minutes if kind == "stream" else int((ends_at - starts_at).total_seconds() // 60),
+        seats=seats if kind == "group" else 0, place=place.strip(), directions=directions.strip(),
+        video_link=video_link.strip(), receptionist_id=receptionist_id, created_by_id=created_by.id)
+    db.session.add(session)
+    db.session.flush()
+    for hours in interviewers:
+        user = db.session.get(User, hours.user_id)
+        if user is None or not user.active or not user.has_role(*INTERVIEWER_ROLES):
+            raise InterviewError(_("Interviewers are active staff (recruiters, managers, mentors, admins)."))
+        work_start = local_datetime(day, hours.start) if hours.start else starts_at
+        work_end = local_datetime(day, hours.end) if hours.end else ends_at
+        work_start, work_end = max(work_start, starts_at), min(work_end, ends_at)
+        if work_end <= work_start:
+            raise InterviewError(_("%(name)s's hours fall outside the day.", name=user.full_name))
+        _lock_user(user.id)
+        clash = busy_elsewhere(user.id, work_start, work_end, except_session=session.id)
+        if clash is not None:
+            raise InterviewError(_("%(name)s already interviews in “%(other)s” at that time.",
+                                   name=user.full_name, other=clash.title))
+        session.interviewers.append(SessionInterviewer(user_id=user.id, starts_at=work_start, ends_at=work_end))
+    db.session.flush()
+    _build_slots(session)
+    audit.record("interview_session.create", session, actor_id=created_by.id, kind=kind,
+                 day=day.isoformat(), interviewers=[h.user_id for h in interviewers])
+    _notify_interviewers(session, "REQUEST")
+    return session
+
+
+def _build_slots(session: InterviewSession) -> None:
+    if session.kind == "group":
+        alpha, beta = overall_rate()
+        settings = get_settings()
+        cap = overbooking.plan_invites(session.seats, alpha, beta, reward=settings.interview_reward,
+                                       overflow_cost=settings.interview_overflow_cost)
+        session.slots.append(Slot(index=0, starts_at=session.starts_at, ends_at=session.ends_at,
+                                  capacity=session.seats, invite_cap=cap, booked=0))
+        db.session.flush()
+        return
+    length = timedelta(minutes=session.slot_minutes)
+    count = int((session.ends_at - session.starts_at) / length)
+    for index in range(count):
+        start = session.starts_at + index * length
+        working = sum(1 for i in session.interviewers if i.starts_at <= start and i.ends_at >= start + length)
+        session.slots.append(Slot(index=index, starts_at=start, ends_at=start + length, capacity=working,
+                                  invite_cap=working, booked=0))
+    db.session.flush()
+
+
+def set_interviewer_hours(session: InterviewSession, user_id: int, start: time | None, end: time | None,
+                          by: User) -> SessionInterviewer:
+    """Add an interviewer to a day, change their hours, or (both times None on
+    an existing one) take them off it; slot capacities follow."""
+    if session.cancelled_at is not None:
+        raise InterviewError(_("This interview day was cancelled."))
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not user.has_role(*INTERVIEWER_ROLES):
+        raise InterviewError(_("Interviewers are active staff (recruiters, managers, mentors, admins)."))
+    item = next((i for i in session.interviewers if i.user_id == user_id), None)
+    if start is None and end is None and item is not None:
+        if len(session.interviewers) == 1:
+            raise InterviewError(_("A day needs at least one interviewer."))
+        session.interviewers.remove(item)
+        db.session.flush()
+        _refresh_capacities(session)
+        audit.record("interview_session.interviewer_removed", session, actor_id=by.id, user=user_id)
+        return item
+    work_start = local_datetime(session.day, start) if start else session.starts_at
+    work_end = local_datetime(session.day, end) if end else session.ends_at
+    work_start, work_end = max(work_start, session.starts_at), min(work_end, session.ends_at)
+    if work_end <= work_start:
+        raise InterviewError(_("%(name)s's hours fall outside the day.", name=user.full_name))
+    _lock_user(user.id)
+    clash = busy_elsewhere(user.id, work_start, work_end, except_session=session.id)
+    if clash is not None:
+        raise InterviewError(_("%(name)s already interviews in “%(other)s” at that time.",
+                               name=user.full_name, other=clash.title))
+    if item is None:
+        item = SessionInterviewer(user_id=user.id, starts_at=work_start, ends_at=work_end)
+        session.interviewers.append(item)
+    else:
+        item.starts_at, item.ends_at = work_start, work_end
+    db.session.flush()
+    _refresh_capacities(session)
+    audit.record("interview_session.interviewer_hours", session, actor_id=by.id, user=user_id,
+                 start=work_start.isoformat(), end=work_end.isoformat())
+    return item
+
+
+def _refresh_capacities(session: InterviewSession) -> None:
+    if session.kind != "stream":
+        return
+    for slot in session.slots:
+        slot.capacity = sum(1 for i in session.interviewers if i.starts_at <= slot.starts_at and
+                            i.ends_at >= slot.ends_at)
+        slot.invite_cap = max(slot.invite_cap, slot.capacity, slot.booked)
+    db.session.flush()
+
+
+def live_bookings(session: InterviewSession) -> list[Booking]:
+    return list(db.session.scalars(sa.select(Booking).where(Booking.session_id == session.id,
+                                                            Booking.state.in_(LIVE_STATES))))
+
+
+def bookings_of(session: InterviewSession) -> list[Booking]:
+    return list(db.session.scalars(
+        sa.select(Booking).where(Booking.session_id == session.id)
+        .order_by(Booking.slot_id.is_(None), Booking.slot_id, Booking.waitlist_position, Booking.id)).unique())
+
+
+def upcoming_sessions(*, vacancy: Vacancy | None = None, interviewer: User | None = None,
+                      day: date | None = None, include_past_days: int = 0) -> list[InterviewSession]:
+    since = utcnow() - timedelta(days=include_past_days, hours=12)
+    stmt = sa.select(InterviewSession).where(InterviewSession.ends_at >= since,
+                                             InterviewSession.cancelled_at.is_(None))
+    if vacancy is not None:
+        stmt = stmt.where(sa.or_(InterviewSession.vacancy_id == vacancy.id, InterviewSession.vacancy_id.is_(None)))
+    if interviewer is not None:
+        stmt = stmt.where(InterviewSession.id.in_(
+            sa.select(SessionInterviewer.session_id).where(SessionInterviewer.user_id == interviewer.id)))
+    if day is not None:
+        stmt = stmt.where(InterviewSession.day == day)
+    return list(db.session.scalars(stmt.order_by(InterviewSession.starts_at)).unique())

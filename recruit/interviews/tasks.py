@@ -1,0 +1,53 @@
+"""The interviews' periodic jobs, declared in one list.
+
+`register()` puts them in the job registry; it runs when this module is
+imported (the interviews views import it, as the services module was
+imported before), so the app's jobs are registered by the time it serves."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from recruit import audit, jobs
+from recruit.extensions import db
+from recruit.interviews.models import Booking, InterviewSession, Slot
+from recruit.mail import cancel_pending
+from recruit.organisation.services import get_settings
+from recruit.timeutil import utcnow
+
+
+def mark_no_shows(now: datetime | None = None) -> int:
+    """Invitations not checked in by the end of their slot plus the grace
+    period are no-shows; they feed the show-rate model."""
+    now = now or utcnow()
+    grace = timedelta(minutes=get_settings().no_show_grace_minutes)
+    late = db.session.scalars(
+        sa.select(Booking).join(Slot, Booking.slot_id == Slot.id)
+        .where(Booking.state.in_(("invited", "confirmed")), Slot.ends_at < now - grace)).unique().all()
+    for booking in late:
+        booking.state = "no_show"
+        booking.outcome_at = booking.slot.starts_at
+        cancel_pending(booking, "interview.reminder")
+        audit.record("booking.no_show", booking, actor_id=None)
+    waitlisted = db.session.scalars(
+        sa.select(Booking).join(InterviewSession).where(Booking.state == "waitlisted",
+                                                        InterviewSession.ends_at < now)).unique().all()
+    for booking in waitlisted:
+        booking.state = "cancelled"
+        booking.waitlist_position = None
+    return len(late)
+
+
+PERIODIC = [
+    ("interviews.no_shows", 300, mark_no_shows),
+]
+
+
+def register() -> None:
+    for name, every_seconds, fn in PERIODIC:
+        jobs.job(name, every_seconds=every_seconds)(fn)
+
+
+register()
