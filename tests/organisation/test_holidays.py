@@ -108,3 +108,16 @@ def test_a_working_day_is_added_by_hand(client, login_as, clean_app):
     assert "Worked Saturday" in page and "Working day" in page
     with clean_app.app_context():
         assert org.calendar().is_business_day(date(2027, 3, 13))
+
+
+def test_a_year_that_is_no_year_is_refused_and_nothing_imported(client, login_as, clean_app):
+    from recruit.organisation import services as org
+
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_as("admin")
+    client.post("/admin/settings/country-defaults", data={"country": "RO"})
+    for year in ("", "abc", "1999", "99999", "2027.5"):
+        page = client.post("/admin/settings/holidays/import", data={"year": year}, follow_redirects=True)
+        assert page.status_code == 200 and "Give a year from 2000 to 2100." in page.get_data(as_text=True)
+    with clean_app.app_context():
+        assert org.holidays() == []
