@@ -41,7 +41,7 @@ def fill(app, vacancy_id: int, total: int) -> None:
     import sqlalchemy as sa
 
     from recruit.extensions import db
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
     from recruit.vacancies.models import Application, Candidate
 
     stages = ["new"] * 6 + ["screened", "invited", "interviewed", "rejected"]

@@ -30,6 +30,7 @@ def create_app(config_object: str | type = "config.Config") -> Flask:
     register_blueprints(app)
     errors.register(app)
     register_labels(app)
+    register_jobs(app)
     templating.register(app)
     register_commands(app)
     security.register(app)
@@ -92,7 +93,7 @@ def _select_timezone() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from recruit import audit, housekeeping, jobs, mail  # noqa: F401 - models and jobs register on import
+    from recruit import audit, jobs, mail  # noqa: F401 - their models register on import
     from recruit.admin.views import bp as admin_bp
     from recruit.api import quizzes as _api_quizzes  # noqa: F401 - routes on the API blueprint
     from recruit.api.views import bp as api_bp
@@ -132,6 +133,19 @@ def register_labels(app: Flask) -> None:
 
     for feature in (admin_labels, vacancy_labels, interview_labels, training_labels, quiz_labels):
         feature.register()
+
+
+def register_jobs(app: Flask) -> None:
+    """Each feature's background and periodic jobs (its `tasks.py`)."""
+    from recruit import jobs
+    from recruit import tasks as shared_tasks
+    from recruit.interviews import tasks as interview_tasks
+    from recruit.organisation import tasks as organisation_tasks
+    from recruit.training import tasks as training_tasks
+    from recruit.vacancies import tasks as vacancy_tasks
+
+    for feature in (shared_tasks, vacancy_tasks, interview_tasks, training_tasks, organisation_tasks):
+        jobs.register(feature.JOBS)
 
 
 def register_commands(app: Flask) -> None:

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recruit.extensions import db
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 
 
 class AuditEntry(db.Model):

@@ -304,7 +304,7 @@ def _past_attempts(quiz, mentor, answers: dict[str, str]) -> None:
     from recruit.quizzes.attempts import save_answer, start_attempt, submit
     from recruit.quizzes.grading import grade_answer, sign_off_result
     from recruit.quizzes.models import QuizAssignment
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     for email, days_ago, wrong, essay_points in PAST_ATTEMPTS:
         hire = accounts.user_by_email(email)
@@ -355,10 +355,10 @@ def _onboarding(users, template, said: dict[str, Any]) -> None:
     """New hires in every stage, with the activity, tries and sign-offs that got them there."""
     import random
 
-    from recruit.timeutil import utcnow
     from recruit.training import plans as ts
     from recruit.training.gates import sign_off
     from recruit.training.models import QuizOutcome
+    from recruit.utc import utcnow
 
     rng = random.Random(11)  # nosec B311: repeatable demo data
     texts = said["texts"]
@@ -491,7 +491,7 @@ def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
     """A stream day today (for the front desk) and a group day later this week."""
     from recruit.interviews import bookings, planning, sessions
     from recruit.interviews.models import Booking
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     texts = said["texts"]
     manager, mentor, recruiter = users["manager"], users["mentor"], users["recruiter"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from recruit import jobs
 from recruit.extensions import db
 
 
@@ -20,6 +19,5 @@ def refresh_planner_statistics() -> bool:
     return True
 
 
-@jobs.job("database.statistics", every_seconds=6 * 3600)
 def periodic_statistics() -> bool:
     return refresh_planner_statistics()

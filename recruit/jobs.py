@@ -13,8 +13,9 @@ import contextvars
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from recruit.extensions import db
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +44,23 @@ class JobSchedule(db.Model):
     last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def job(name: str, *, every_seconds: int | None = None):
-    """Register a function as a job (optionally periodic) under a stable name."""
+@dataclass(frozen=True)
+class Job:
+    """A background job as a feature declares it in its `tasks.py`: a stable
+    name (what the queue stores), the function, and an interval when periodic."""
 
-    def decorator(fn):
-        _REGISTRY[name] = fn
-        if every_seconds:
-            _PERIODIC[name] = every_seconds
-        return fn
+    name: str
+    run: Callable[..., Any]
+    every_seconds: int | None = None
 
-    return decorator
+
+def register(declared: Iterable[Job]) -> None:
+    """Called by `create_app` for each feature's list, so the jobs an app can
+    run are the ones it was built with, not those some import happened to load."""
+    for declared_job in declared:
+        _REGISTRY[declared_job.name] = declared_job.run
+        if declared_job.every_seconds:
+            _PERIODIC[declared_job.name] = declared_job.every_seconds
 
 
 def _set_progress(job_id: str, **values: Any) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from recruit import jobs
 from recruit.extensions import db
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 
 STALE_SENDING = timedelta(minutes=10)
 
@@ -209,7 +209,6 @@ def _send_smtp(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-@jobs.job("mail.deliver")
 def deliver(message_id: int) -> None:
     now = utcnow()
     if not current_app.config["MAIL_SERVER"]:
@@ -237,7 +236,6 @@ def deliver(message_id: int) -> None:
     message.sent_at = utcnow()
 
 
-@jobs.job("mail.retry", every_seconds=60)
 def retry_due() -> None:
     """Sends what is due: retries after back-off, and scheduled reminders."""
     now = utcnow()

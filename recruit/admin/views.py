@@ -33,10 +33,9 @@ from recruit.i18n import LANGUAGES
 from recruit.mail import OutboxMessage
 from recruit.organisation import holiday_import
 from recruit.organisation import services as org
-from recruit.organisation import tasks as _org_tasks  # noqa: F401 - the yearly holidays job registers on import
 from recruit.organisation.countries import COMMON_CHANNELS, COUNTRIES, country
 from recruit.search import contains, search_key
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("admin", __name__)

@@ -18,7 +18,7 @@ from recruit.quizzes.errors import QuizError
 from recruit.quizzes.grading import grade_answer, grading_queue, may_grade, review_for
 from recruit.quizzes.models import Attempt, AttemptAnswer, Quiz
 from recruit.quizzes.review import shown_question
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 # What an answer of each question kind is in JSON; %(kind)s is the kind's code.
 _ANSWER_SHAPES = {

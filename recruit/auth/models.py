@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from recruit.extensions import db, one_of
 from recruit.search import search_key
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 
 ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
 

@@ -17,7 +17,7 @@ from recruit.extensions import db, login_manager
 from recruit.i18n import in_language, organisation_default
 from recruit.keys import signing_keys
 from recruit.mail import absolute_url, queue_mail
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 MIN_PASSWORD = 10
 

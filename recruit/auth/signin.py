@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from recruit.auth.models import SignInThrottle, User, verify_password
 from recruit.auth.services import normalise_email, user_by_email
 from recruit.extensions import db
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 
 @dataclass(frozen=True)

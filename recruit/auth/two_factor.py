@@ -19,7 +19,7 @@ from recruit.auth.models import RecoveryCode, User
 from recruit.auth.services import AccountError
 from recruit.extensions import db
 from recruit.organisation.models import OrgSettings
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 ISSUER = "Recruit"
 REQUIRED_FOR = ("admin", "recruiter")

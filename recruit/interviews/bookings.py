@@ -27,7 +27,7 @@ from recruit.interviews.notifications import (
 from recruit.interviews.planning import eligible, show_probability
 from recruit.interviews.sessions import live_bookings
 from recruit.mail import cancel_pending
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.models import Application
 from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX

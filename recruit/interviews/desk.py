@@ -20,7 +20,7 @@ from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, InterviewSession, Scorecard
 from recruit.interviews.sessions import bookings_of
 from recruit.mail import cancel_pending
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.pipeline import CLOSED
 

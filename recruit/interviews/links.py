@@ -14,7 +14,7 @@ from recruit.i18n import candidate_language, organisation_default, shipped
 from recruit.interviews.models import Booking
 from recruit.keys import signing_keys
 from recruit.mail import absolute_url
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 LINK_MAX_AGE = 60 * 24 * 3600
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.extensions import db, one_of
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 
 SESSION_KINDS = ("stream", "group")
 BOOKING_STATES = ("waitlisted", "invited", "confirmed", "declined", "arrived", "no_show", "cancelled")

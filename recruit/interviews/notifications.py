@@ -18,7 +18,7 @@ from recruit.interviews.links import booking_link, candidate_language_of, user_l
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.mail import attachment, cancel_pending, queue_mail
 from recruit.organisation.services import get_settings
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 
 def _when(booking: Booking) -> str:

@@ -31,7 +31,7 @@ from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession
 from recruit.interviews.showrate import Outcome, Segment, ShowRateModel, brier_score, lead_band
 from recruit.keys import signing_keys
 from recruit.organisation.services import get_settings
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies.models import Application
 from recruit.vacancies.pipeline import CLOSED
 

@@ -17,7 +17,7 @@ from recruit.interviews.formats import channel, percent, segment_label, week_lab
 from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.interviews.showrate import ShowRateModel
 from recruit.organisation.services import zone
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
 

@@ -20,7 +20,7 @@ from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession, Se
 from recruit.interviews.notifications import _notify_interviewers
 from recruit.interviews.planning import overall_rate
 from recruit.organisation.services import get_settings, zone
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies.models import Vacancy
 
 INTERVIEWER_ROLES = ("admin", "recruiter", "hiring_manager", "mentor")

@@ -1,8 +1,5 @@
-"""The interviews' periodic jobs, declared in one list.
-
-`register()` puts them in the job registry; it runs when this module is
-imported (the interviews views import it, as the services module was
-imported before), so the app's jobs are registered by the time it serves."""
+"""The interviews' periodic jobs, declared in one list that `create_app`
+registers (`JOBS`)."""
 
 from __future__ import annotations
 
@@ -15,7 +12,7 @@ from recruit.extensions import db
 from recruit.interviews.models import Booking, InterviewSession, Slot
 from recruit.mail import cancel_pending
 from recruit.organisation.services import get_settings
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 
 def mark_no_shows(now: datetime | None = None) -> int:
@@ -40,14 +37,6 @@ def mark_no_shows(now: datetime | None = None) -> int:
     return len(late)
 
 
-PERIODIC = [
-    ("interviews.no_shows", 300, mark_no_shows),
+JOBS = [
+    jobs.Job("interviews.no_shows", mark_no_shows, every_seconds=300),
 ]
-
-
-def register() -> None:
-    for name, every_seconds, fn in PERIODIC:
-        jobs.job(name, every_seconds=every_seconds)(fn)
-
-
-register()

@@ -18,13 +18,12 @@ from recruit.i18n import asked_in_url
 from recruit.interviews import bookings, formats, links, notifications, planning, reports
 from recruit.interviews import desk as front_desk
 from recruit.interviews import sessions as days
-from recruit.interviews import tasks as _tasks  # noqa: F401 - the periodic jobs register on import, as services did
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.forms import ScorecardForm, SessionForm
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies.models import Application, Vacancy
 from recruit.vacancies.pipeline import STAGES
 from recruit.vacancies.views import STAGE_LABELS

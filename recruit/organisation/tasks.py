@@ -15,7 +15,6 @@ from recruit.organisation.countries import country
 from recruit.organisation.services import get_settings, local_now
 
 
-@jobs.job("organisation.holidays_next_year", every_seconds=24 * 3600)
 def import_next_year_holidays() -> holiday_import.ImportResult | None:
     """None when there is nothing to do: no country with holidays, or done already."""
     if country(get_settings().country).holidays_code is None:
@@ -24,3 +23,8 @@ def import_next_year_holidays() -> holiday_import.ImportResult | None:
     if holiday_import.already_imported(year):
         return None
     return holiday_import.import_year(year)
+
+
+JOBS = [
+    jobs.Job("organisation.holidays_next_year", import_next_year_holidays, every_seconds=24 * 3600),
+]

@@ -16,7 +16,7 @@ from recruit.extensions import db
 from recruit.quizzes.attempts import GRACE, close
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.models import Attempt, Quiz, QuizAdjustment
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 MAX_MINUTES = 600
 MAX_ATTEMPTS = 10

@@ -19,7 +19,7 @@ from recruit.extensions import db
 from recruit.quizzes import allowances, drawing, types
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.models import Attempt, AttemptAnswer, BankQuestion, QuestionVersion, Quiz, QuizAssignment
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 GRACE = timedelta(seconds=30)
 

@@ -18,7 +18,7 @@ from recruit.quizzes.attempts import attempts_left, finalise_if_graded
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.models import Attempt, AttemptAnswer
 from recruit.quizzes.review import EVERYTHING, NOTHING, Review, quiz_over_for_hire, review_level
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 
 def _language_of(user: User) -> str:

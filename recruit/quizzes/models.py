@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.extensions import db
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 
 ATTEMPT_STATES = ("in_progress", "submitted", "graded")
 # What a hire sees of a finished attempt, each level including the one before

@@ -38,7 +38,7 @@ from recruit.quizzes.models import (
     QuizQuestion,
 )
 from recruit.quizzes.review import NOTHING, shown_question
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("quizzes", __name__)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.audit import AppendOnlyError
 from recruit.extensions import db, one_of
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 
 OWNER_ROLES = ("new_hire", "mentor", "curator", "sysadmin", "head", "hr")
 PLAN_STATES = ("active", "ready", "ended")

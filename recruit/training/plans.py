@@ -16,7 +16,6 @@ from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.organisation.services import calendar, local_now
-from recruit.timeutil import utcnow
 from recruit.training import criteria
 from recruit.training.errors import TrainingError
 from recruit.training.models import (
@@ -27,6 +26,7 @@ from recruit.training.models import (
     PlanTask,
     RolePlayTry,
 )
+from recruit.utc import utcnow
 from recruit.vacancies.models import Application
 
 ACTIVITY_LIMITS = {"calls": 500, "email_offers": 1000, "phone_offers": 500, "meetings": 60, "leads": 300,

@@ -55,7 +55,6 @@ def mentor_bonuses() -> list[BonusLine]:
 
 
 
-@jobs.job("training.digest", every_seconds=24 * 3600)
 def send_digests() -> int:
     """Once a day, each mentor and curator hears about overdue tasks and sign-offs waiting for them."""
     today = local_now().date()
@@ -83,7 +82,6 @@ def send_digests() -> int:
     return sent
 
 
-@jobs.job("training.reminders", every_seconds=24 * 3600)
 def remind_hires() -> int:
     """New hires hear the day before about their tasks due the next business day."""
     cal = calendar()
@@ -106,3 +104,7 @@ def remind_hires() -> int:
     return len(by_hire)
 
 
+JOBS = [
+    jobs.Job("training.digest", send_digests, every_seconds=24 * 3600),
+    jobs.Job("training.reminders", remind_hires, every_seconds=24 * 3600),
+]

@@ -20,7 +20,7 @@ from recruit.extensions import db
 from recruit.i18n import label
 from recruit.organisation.services import get_settings
 from recruit.search import contains, search_key
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import channels, importer, resumes
 from recruit.vacancies.messages import field_label, message
 from recruit.vacancies.models import Application, Candidate, Vacancy

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from recruit import audit, jobs
+from recruit import audit
 from recruit.extensions import db
 from recruit.organisation.services import get_settings
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import importer
 from recruit.vacancies.candidates import CandidateError, has_sqlite_search_table, resume_path
 from recruit.vacancies.models import Application, Candidate
@@ -346,7 +346,6 @@ def due_for_anonymisation(now=None) -> sa.Select:
                    Candidate.id.not_in(still_needed)))
 
 
-@jobs.job("candidates.retention", every_seconds=24 * 3600)
 def apply_retention() -> int:
     """The retention period: the same anonymisation as on request. A person a
     guard holds back (an onboarding plan running) is skipped, with the reason

@@ -18,7 +18,7 @@ from recruit import audit, jobs
 from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import importer
 from recruit.vacancies.candidates import CandidateError, _require_open, add_rows, phone_region
 from recruit.vacancies.erasure import Erasure, erasure_step
@@ -179,7 +179,6 @@ def drop(batch: ImportBatch) -> None:
     audit.record("import.drop", batch)
 
 
-@jobs.job("candidates.import")
 def execute(batch_id: int) -> None:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status != "queued":
@@ -209,7 +208,6 @@ def execute(batch_id: int) -> None:
         audit.record("import.failed", batch, reason=str(exc)[:500])
 
 
-@jobs.job("candidates.import_sweep", every_seconds=120)
 def requeue_lost() -> int:
     """An import whose job was lost (queue down, process restarted) is queued again."""
     lost = [b for b in db.session.scalars(sa.select(ImportBatch).where(ImportBatch.status == "queued"))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from recruit.extensions import db, one_of
 from recruit.search import search_key
-from recruit.timeutil import UTCDateTime, utcnow
+from recruit.utc import UTCDateTime, utcnow
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from recruit.interviews import planning, sessions
 from recruit.interviews.models import Booking
 from recruit.organisation import services as org
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import imports
 from recruit.vacancies.models import Application, Candidate

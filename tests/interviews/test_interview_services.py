@@ -12,7 +12,7 @@ from recruit.interviews import bookings, desk, errors, links, planning, sessions
 from recruit.interviews.models import Booking, Slot
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application

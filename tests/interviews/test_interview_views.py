@@ -207,7 +207,7 @@ def test_model_and_report_pages(clean_app, day):
     assert 'aria-label="Show-up rate week by week"' not in client.get("/interviews/reports").get_data(as_text=True)
     from recruit.extensions import db
     from recruit.interviews import tasks
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     with clean_app.app_context():
         tasks.mark_no_shows(now=utcnow() + timedelta(days=5))

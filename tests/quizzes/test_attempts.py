@@ -14,7 +14,7 @@ from recruit.quizzes.bank import edit_question, export_gift, import_gift
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.grading import grade_answer, sign_off_result
 from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 
 pytestmark = pytest.mark.pg
 BANK = (Path(__file__).parent.parent / "fixtures" / "product_knowledge.gift").read_text(encoding="utf-8")

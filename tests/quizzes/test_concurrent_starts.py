@@ -70,7 +70,7 @@ def test_parallel_submits_grade_once(clean_app, make):
     from recruit.quizzes.bank import add_question
     from recruit.quizzes.models import Attempt, Quiz, QuizAssignment, QuizQuestion
     from recruit.quizzes.types import Choice, Question
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     hire = make.user("new_hire", email="hire@x.test")
     with clean_app.app_context():

@@ -119,7 +119,7 @@ def test_a_failed_attempt_shows_the_score_not_the_key_while_an_attempt_remains(c
 def test_the_quiz_closing_shows_the_answers_and_marks_is_a_choice(clean_app, world):
     from recruit.extensions import db
     from recruit.quizzes.models import Quiz
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     client = clean_app.test_client()
     login(client, "hire@x.test")
@@ -290,7 +290,7 @@ def test_a_mentor_gives_extra_time_and_an_extra_attempt_with_a_reason(clean_app,
     from recruit.quizzes.attempts import save_answer, start_attempt, submit
     from recruit.quizzes.errors import QuizError
     from recruit.quizzes.models import Attempt, Quiz
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     with clean_app.app_context():
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])
@@ -366,7 +366,7 @@ def test_extra_time_for_an_attempt_already_over_goes_to_the_next(clean_app, worl
     from recruit.quizzes.attempts import start_attempt
     from recruit.quizzes.errors import QuizError
     from recruit.quizzes.models import Quiz
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     with clean_app.app_context():
         quiz, hire = db.session.get(Quiz, world["quiz"]), db.session.get(User, world["hire"])

@@ -132,7 +132,7 @@ def test_a_submit_racing_the_first_changes_nothing(clean_app, results):
     from recruit.quizzes.attempts import save_answer, start_attempt, submit
     from recruit.quizzes.errors import QuizError
     from recruit.quizzes.models import Attempt, Quiz
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     with clean_app.app_context():
         attempt = start_attempt(db.session.get(Quiz, results["quiz"]), db.session.get(User, results["anna"]))

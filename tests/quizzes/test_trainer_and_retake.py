@@ -22,7 +22,7 @@ from recruit.quizzes.grading import (
     sign_off_result,
 )
 from recruit.quizzes.models import Attempt
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from tests.conftest import login
 from tests.quizzes.test_attempts import _answer_all, quiz_world  # noqa: F401  (fixture)
 

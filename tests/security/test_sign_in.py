@@ -27,7 +27,7 @@ def _text(response) -> str:
 def _later(monkeypatch, minutes: float):
     """Moves the sign-in clock forward."""
     from recruit.auth import signin
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
 
     monkeypatch.setattr(signin, "utcnow", lambda: utcnow() + timedelta(minutes=minutes))
 

@@ -168,7 +168,7 @@ def test_the_outbox_says_when_a_scheduled_message_goes_out(clean_app, make):
     from recruit.extensions import db
     from recruit.mail import queue_mail
     from recruit.organisation.services import zone
-    from recruit.timeutil import utcnow
+    from recruit.utc import utcnow
     from tests.conftest import login
 
     make.user("admin", email="boss@x.test")

@@ -26,7 +26,7 @@ from recruit.interviews import bookings, desk, sessions
 from recruit.interviews.models import Booking, Scorecard
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import erasure as er
 from recruit.vacancies import imports

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.organisation.services import get_settings
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import channels, imports
 from recruit.vacancies import erasure as er

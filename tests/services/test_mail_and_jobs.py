@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from recruit import jobs
 from recruit.mail import OutboxMessage, deliver, queue_mail, retry_due
-from recruit.timeutil import utcnow
+from recruit.utc import utcnow
 from tests.services.servers import SMTPRecorder, free_port, start_redis
 
 pytestmark = pytest.mark.pg
@@ -92,9 +92,27 @@ def test_without_a_mail_server_messages_are_kept(ctx):
 calls: list = []
 
 
-@jobs.job("tests.record")
 def _record(value):
     calls.append(value)
+
+
+jobs.register([jobs.Job("tests.record", _record)])
+
+
+def test_the_app_registers_every_job_its_features_declare(app):
+    from recruit import tasks as shared_tasks
+    from recruit.interviews import tasks as interview_tasks
+    from recruit.organisation import tasks as organisation_tasks
+    from recruit.training import tasks as training_tasks
+    from recruit.vacancies import tasks as vacancy_tasks
+
+    declared = [j for m in (shared_tasks, vacancy_tasks, interview_tasks, training_tasks, organisation_tasks)
+                for j in m.JOBS]
+    assert {"mail.deliver", "interviews.no_shows", "training.digest", "candidates.import",
+            "organisation.holidays_next_year"} <= {j.name for j in declared}
+    for declared_job in declared:
+        assert jobs._REGISTRY[declared_job.name] is declared_job.run
+        assert jobs._PERIODIC.get(declared_job.name) == declared_job.every_seconds
 
 
 def test_thread_jobs_run_after_commit_and_not_after_rollback(ctx, clean_app):

@@ -10,11 +10,11 @@ from recruit.audit import AppendOnlyError, AuditEntry
 from recruit.auth import services as accounts
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
-from recruit.timeutil import utcnow
 from recruit.training import gates, plan_templates, tasks
 from recruit.training import plans as ts
 from recruit.training.errors import TrainingError
 from recruit.training.models import ActivityEntry, QuizOutcome, SignOff
+from recruit.utc import utcnow
 
 pytestmark = pytest.mark.pg
 
