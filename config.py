@@ -96,6 +96,7 @@ class TestConfig(Config):
     SCALE_OUT = False
     EMAIL_INTERNAL_DOMAINS = ("local", "test")
     JOBS_MODE = "sync"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"  # nosec B105: a cheap hash for the suite's thousands of sign-ins
     RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = False
     START_TICKER = False

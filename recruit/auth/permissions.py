@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from recruit.extensions import db
+
 ANY_ROLE = "*"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,19 @@ def ensure(action: str, obj: Any = None) -> None:
             response.status_code = 403
             abort(response)
         abort(403)
+
+
+def load(model: type[T], object_id: int, action: str | None = None, *, not_found: str | None = None) -> T:
+    """The one way a view or an API endpoint gets the object its URL names:
+    404 when there is none (JSON on the API, with `not_found` as its
+    message), 403 unless the policy for `action` lets the current user at it."""
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        if _is_api():
+            response = jsonify(error={"status": 404, "message": not_found or _("Not found.")})
+            response.status_code = 404
+            abort(response)
+        abort(404)
+    if action is not None:
+        ensure(action, obj)
+    return obj

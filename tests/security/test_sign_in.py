@@ -93,6 +93,8 @@ def test_the_same_password_work_for_every_address(client, make, monkeypatch):
     """One scrypt check per attempt, known account or not, active or not, locked or not."""
     from werkzeug import security
 
+    monkeypatch.setitem(client.application.config, "PASSWORD_HASH_METHOD", "scrypt")
+
     make.user("recruiter", email="known@x.test")
     invited = make.user("mentor", email="invited@x.test", password=None)
     gone = make.user("recruiter", email="gone@x.test")

@@ -9,7 +9,11 @@ from recruit.mail import OutboxMessage
 pytestmark = pytest.mark.pg
 
 
-def test_passwords_are_scrypt_hashed_and_checked(ctx):
+def test_passwords_are_scrypt_hashed_and_checked(ctx, app, monkeypatch):
+    import config
+
+    assert getattr(config.Config, "PASSWORD_HASH_METHOD", "scrypt") == "scrypt"
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")  # the suite's own is cheap
     user = services.create_user("Ann@Example.com ", "Ann", ["recruiter"], password="long-enough-pw")
     ctx.session.commit()
     assert user.email == "ann@example.com"
