@@ -84,8 +84,8 @@ def main() -> None:
     from recruit import jobs
     from recruit.auth import services as accounts
     from recruit.extensions import db
+    from recruit.vacancies import candidate_rows, imports
     from recruit.vacancies import candidates as cs
-    from recruit.vacancies import importer, imports
 
     known = args.rows // 10
     with app.app_context():
@@ -95,8 +95,9 @@ def main() -> None:
         baseline_vacancy = open_vacancy(admin, "Baseline")
         db.session.commit()
         # the people already known, through the batched path (not what is measured)
-        parsed = importer.parse(export(known))
-        cs.add_rows(earlier, importer.validate(parsed, importer.guess_mapping(parsed.headers), region="UA").valid)
+        parsed = candidate_rows.parse(export(known))
+        mapping = candidate_rows.guess_mapping(parsed.headers)
+        cs.add_rows(earlier, candidate_rows.validate(parsed, mapping, region="UA").valid)
         db.session.commit()
 
         data = export(args.rows)  # its first tenth are the people known
@@ -127,7 +128,7 @@ def main() -> None:
         assert batch.status == "done", batch.report
 
         # what the import job spent on inserting alone, against one row at a time
-        rows = importer.validate(importer.parse(export(args.baseline, "base", 5_000_000)),
+        rows = candidate_rows.validate(candidate_rows.parse(export(args.baseline, "base", 5_000_000)),
                                  batch.mapping, region="UA").valid
         db.session.rollback()
         t3 = time.perf_counter()

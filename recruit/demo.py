@@ -30,8 +30,8 @@ from recruit.i18n import LANGUAGES
 from recruit.organisation import holiday_import
 from recruit.organisation import services as org
 from recruit.organisation.countries import COUNTRIES
+from recruit.vacancies import candidate_rows
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application
 
@@ -241,8 +241,8 @@ def onboarding_template(language: str):
 def _candidates(vacancy, said: dict[str, Any], region: str) -> None:
     """The country's job-board export into the open vacancy, then along the pipeline."""
     texts = said["texts"]
-    parsed = importer.parse((DATA / said["candidates_file"]).read_bytes())
-    result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region=region)
+    parsed = candidate_rows.parse((DATA / said["candidates_file"]).read_bytes())
+    result = candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers), region=region)
     for n, row in enumerate(result.valid):
         outcome = candidate_services.add_row(vacancy, row)
         if outcome.application is None or n >= len(DEMO_STAGES):

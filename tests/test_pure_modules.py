@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from recruit.organisation.calendar import BusinessCalendar
-from recruit.vacancies import funnel, importer
+from recruit.tabular import reports
+from recruit.vacancies import candidate_rows, funnel
 from recruit.vacancies.pipeline import can_transition, next_stage, stage_moves
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,13 +64,13 @@ def test_vacancy_states_and_stage_moves():
 
 
 def test_job_board_export_in_windows_1251():
-    parsed = importer.parse((FIXTURES / "candidates_jobboard_cp1251.csv").read_bytes())
+    parsed = candidate_rows.parse((FIXTURES / "candidates_jobboard_cp1251.csv").read_bytes())
     assert parsed.encoding == "cp1251" and parsed.delimiter == ";"
     assert parsed.headers[0] == "ФИО" and len(parsed.rows) == 33
-    mapping = importer.guess_mapping(parsed.headers)
+    mapping = candidate_rows.guess_mapping(parsed.headers)
     assert mapping["full_name"] == 0 and mapping["phone"] == 1 and mapping["email"] == 2
     assert mapping["experience_years"] == 4
-    result = importer.validate(parsed, mapping)
+    result = candidate_rows.validate(parsed, mapping)
     assert len(result.valid) == 29  # 28 good rows and the quoted ';' one
     problems = {(e.line, e.column): e.reason for e in result.errors}
     assert problems == {
@@ -90,9 +91,9 @@ def test_utf8_comma_file_and_normalisation():
             "\n"
             "\"Multi\nLine\",multi@example.com,,\n"
             "Ivan Twin,ivan@example.com,,1\n").encode("utf-8-sig")
-    parsed = importer.parse(data)
+    parsed = candidate_rows.parse(data)
     assert parsed.encoding == "utf-8" and parsed.delimiter == ","
-    result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region="RU")
+    result = candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers), region="RU")
     first = result.valid[0]
     assert first.email_norm == "ivan@example.com" and first.phone_norm == "+79161234567"  # E.164, read in Russia
     assert [e.line for e in result.errors] == [6]  # line numbers count the multi-line record
@@ -106,13 +107,13 @@ def test_utf8_comma_file_and_normalisation():
 ])
 def test_unreadable_files(data, message):
     if message is None:
-        assert importer.parse(data).rows == []
+        assert candidate_rows.parse(data).rows == []
     else:
-        with pytest.raises(importer.FileError, match=message):
-            importer.parse(data)
+        with pytest.raises(reports.FileError, match=message):
+            candidate_rows.parse(data)
 
 
 def test_mapping_must_identify_people():
-    parsed = importer.parse(b"Name,City\nA,B\n")
-    with pytest.raises(importer.FileError, match="e-mail or the phone"):
-        importer.validate(parsed, importer.guess_mapping(parsed.headers))
+    parsed = candidate_rows.parse(b"Name,City\nA,B\n")
+    with pytest.raises(reports.FileError, match="e-mail or the phone"):
+        candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from recruit.i18n import LANGUAGES
-from recruit.vacancies.importer import FIELDS
+from recruit.vacancies.candidate_rows import FIELDS
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
 
 

@@ -18,8 +18,9 @@ from recruit.api.openapi import document
 from recruit.auth.permissions import ANY_ROLE, allow, can, ensure, public
 from recruit.extensions import db
 from recruit.i18n import label
+from recruit.tabular import reports
+from recruit.vacancies import candidate_rows
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies import importer
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.messages import message as import_message
 from recruit.vacancies.models import Application, Candidate, JobTemplate, Vacancy
@@ -139,7 +140,7 @@ _VACANCY_RANGES: dict[str, tuple[int, int]] = {
 }
 
 
-def _reason(error: importer.RowError) -> str:
+def _reason(error: reports.RowError) -> str:
     """A row error in the reader's language (the importer writes codes)."""
     return import_message(error.code, error.params, error.reason)
 
@@ -292,7 +293,7 @@ def _vacancy_for_candidates(vacancy_id: Any) -> Vacancy:
 def candidates_create():
     data = _json_object()
     vacancy = _vacancy_for_candidates(data.get("vacancy_id"))
-    unknown = set(data) - set(importer.FIELDS) - {"vacancy_id"}
+    unknown = set(data) - set(candidate_rows.FIELDS) - {"vacancy_id"}
     if unknown:
         raise ApiError(422, _("Unknown fields."), {f: _("unknown field") for f in sorted(unknown)})
     row, errors = candidate_services.check_values(data, 0, lambda f: f)
@@ -327,13 +328,13 @@ def candidates_import(vacancy_id: int):
                                      "At most %(num)d candidates per request.", MAX_BULK))
     skip_invalid = request.args.get("skip_invalid", "false").lower() in ("1", "true", "yes")
     errors: list[dict[str, Any]] = []
-    rows: list[importer.CandidateRow] = []
+    rows: list[candidate_rows.CandidateRow] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.append({"index": index, "field": None, "reason": _("must be an object")})
             continue
-        unknown = set(item) - set(importer.FIELDS)
+        unknown = set(item) - set(candidate_rows.FIELDS)
         for name in sorted(unknown):
             errors.append({"index": index, "field": name, "reason": _("unknown field")})
         refused = non_finite_fields(item)

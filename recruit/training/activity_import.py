@@ -12,8 +12,10 @@ from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from recruit.tabular.reader import ParsedFile
+from recruit.tabular.reports import FileError, RowError
 from recruit.training.criteria import METRICS
-from recruit.vacancies.importer import FileError, ParsedFile, RowError, parse
+from recruit.vacancies.candidate_rows import parse
 
 LIMITS = {"calls": 500, "email_offers": 1000, "phone_offers": 500, "meetings": 60, "leads": 300, "contracts": 50}
 GUESSES = {

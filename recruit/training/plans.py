@@ -204,8 +204,8 @@ def record_role_play(plan: OnboardingPlan, tried_on: date, players: str, passed:
 def import_activity(plan: OnboardingPlan, data: bytes, by: User, *, skip_bad_rows: bool) -> dict[str, Any]:
     """A CRM export of the hire's days: every row checked; with bad rows
     nothing is written unless the user chose to skip them."""
+    from recruit.tabular.reports import FileError
     from recruit.training import activity_import
-    from recruit.vacancies.importer import FileError
     from recruit.vacancies.messages import file_error, message
 
     if not ({"new_hire", "mentor"} & responsibilities(plan, by)) and not by.has_role("admin"):

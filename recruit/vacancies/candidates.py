@@ -21,7 +21,7 @@ from recruit.i18n import label
 from recruit.organisation.services import get_settings
 from recruit.search import contains, search_key
 from recruit.utc import utcnow
-from recruit.vacancies import channels, importer, resumes
+from recruit.vacancies import candidate_rows, channels, resumes
 from recruit.vacancies.messages import field_label, message
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, CLOSED, STAGE_INDEX, STAGES, stage_moves
@@ -47,9 +47,9 @@ def phone_display(value: str | None) -> str:
 
 
 def check_values(values: dict[str, Any], line: int = 0, column_name=field_label):
-    """`importer.check_candidate` with the organisation's phone region (the
+    """`candidate_rows.check_candidate` with the organisation's phone region (the
     API and the forms call this, so every path reads numbers alike)."""
-    return importer.check_candidate(values, line, column_name, region=phone_region())
+    return candidate_rows.check_candidate(values, line, column_name, region=phone_region())
 
 
 def find_existing(email_norm: str | None, phone_norm: str | None) -> Candidate | None:
@@ -73,7 +73,7 @@ _FILLED = ("full_name", "email", "phone", "city", "education", "notes", "experie
            "phone_norm")
 
 
-def _fill(candidate: Candidate, row: importer.CandidateRow, *, language: str | None = None) -> None:
+def _fill(candidate: Candidate, row: candidate_rows.CandidateRow, *, language: str | None = None) -> None:
     """The row's values on the candidate; the source as its canonical channel
     (an alias such as "Рекомендация" is stored as "Referral", so the show-rate
     model and the reports count it with its channel)."""
@@ -107,7 +107,7 @@ def add_candidate(vacancy: Vacancy, values: dict[str, Any], *, line: int = 0) ->
     return result
 
 
-def add_row(vacancy: Vacancy, row: importer.CandidateRow) -> AddResult:
+def add_row(vacancy: Vacancy, row: candidate_rows.CandidateRow) -> AddResult:
     """Add one validated row (see add_candidate)."""
     existing = find_existing(row.email_norm, row.phone_norm)
     created = existing is None
@@ -135,7 +135,7 @@ class AddCounts:
     already: int = 0
 
 
-def add_rows(vacancy: Vacancy, rows: list[importer.CandidateRow], progress=None) -> AddCounts:
+def add_rows(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], progress=None) -> AddCounts:
     """Add many validated rows in the caller's transaction, with the same
     outcome as `add_row` one by one (a known e-mail or phone links the
     person with the lowest id; a row matching one added earlier in the list
@@ -150,9 +150,9 @@ def add_rows(vacancy: Vacancy, rows: list[importer.CandidateRow], progress=None)
     for start in range(0, total, CHUNK):
         chunk = rows[start:start + CHUNK]
         known = _known_ids(chunk)
-        targets: list[int | importer.CandidateRow] = []
-        fresh: list[importer.CandidateRow] = []
-        pending: dict[str, importer.CandidateRow] = {}  # keys of rows created in this chunk
+        targets: list[int | candidate_rows.CandidateRow] = []
+        fresh: list[candidate_rows.CandidateRow] = []
+        pending: dict[str, candidate_rows.CandidateRow] = {}  # keys of rows created in this chunk
         fresh_order: dict[int, int] = {}
         for row in chunk:
             keys = _keys(row)
@@ -193,11 +193,11 @@ def add_rows(vacancy: Vacancy, rows: list[importer.CandidateRow], progress=None)
     return counts
 
 
-def _keys(row: importer.CandidateRow) -> list[str]:
+def _keys(row: candidate_rows.CandidateRow) -> list[str]:
     return [k for k in (row.email_norm and "e:" + row.email_norm, row.phone_norm and "p:" + row.phone_norm) if k]
 
 
-def _known_ids(chunk: list[importer.CandidateRow]) -> dict[str, int]:
+def _known_ids(chunk: list[candidate_rows.CandidateRow]) -> dict[str, int]:
     """Key -> lowest id of a stored candidate with that e-mail or phone, for a
     whole chunk in one query."""
     emails = sorted({r.email_norm for r in chunk if r.email_norm})
@@ -221,7 +221,7 @@ def _known_ids(chunk: list[importer.CandidateRow]) -> dict[str, int]:
     return found
 
 
-def _insert_candidates(vacancy: Vacancy, rows: list[importer.CandidateRow], sources: dict[str, str]) -> list[int]:
+def _insert_candidates(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], sources: dict[str, str]) -> list[int]:
     """One multi-row INSERT ... RETURNING for the chunk's new people; the ids
     come back in the rows' order. They are matched by e-mail or phone, which
     are unique among a chunk's new people (a second row with the same key
@@ -233,7 +233,7 @@ def _insert_candidates(vacancy: Vacancy, rows: list[importer.CandidateRow], sour
         return []
     now = utcnow()
 
-    def values(row: importer.CandidateRow) -> dict[str, Any]:
+    def values(row: candidate_rows.CandidateRow) -> dict[str, Any]:
         return {**{name: getattr(row, name) for name in _FILLED},
                 "name_norm": search_key(row.full_name)[:160], "source": sources.get(row.source or "", ""),
                 "language": row.language or vacancy.language, "created_at": now, "updated_at": now}

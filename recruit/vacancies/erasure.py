@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from recruit import audit
 from recruit.extensions import db
 from recruit.organisation.services import get_settings
+from recruit.tabular import values
 from recruit.utc import utcnow
-from recruit.vacancies import importer
 from recruit.vacancies.candidates import CandidateError, has_sqlite_search_table, resume_path
 from recruit.vacancies.models import Application, Candidate
 from recruit.vacancies.pipeline import CLOSED
@@ -179,7 +179,7 @@ def _case_pairs(text: str) -> set[tuple[str, str]]:
 def _erasure(candidate: Candidate, by) -> Erasure:
     from recruit.auth.models import User
 
-    phone_norm = candidate.phone_norm or importer.normalise_phone(candidate.phone or "")
+    phone_norm = candidate.phone_norm or values.normalise_phone(candidate.phone or "")
     emails = tuple(sorted({e for e in ((candidate.email or "").strip().lower(), candidate.email_norm or "") if e}))
     employee = bool(emails) and db.session.scalar(
         sa.select(sa.func.count(User.id)).where(sa.func.lower(User.email).in_(emails))) > 0

@@ -18,8 +18,9 @@ from recruit import audit, jobs
 from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
+from recruit.tabular import encodings, reader, reports
 from recruit.utc import utcnow
-from recruit.vacancies import importer
+from recruit.vacancies import candidate_rows
 from recruit.vacancies.candidates import CandidateError, _require_open, add_rows, phone_region
 from recruit.vacancies.erasure import Erasure, erasure_step
 from recruit.vacancies.messages import file_error
@@ -50,15 +51,15 @@ def start(vacancy: Vacancy, filename: str, data: bytes, user) -> ImportBatch:
     except CandidateError as exc:
         raise CandidateImportError(str(exc)) from exc
     try:
-        parsed = importer.parse(data)
-    except importer.FileError as exc:
+        parsed = candidate_rows.parse(data)
+    except reports.FileError as exc:
         raise CandidateImportError(file_error(exc)) from exc
     if not parsed.rows:
         raise CandidateImportError(_("The file has a header but no candidates."))
     # a name as a person reads it: no control or bidi characters to hide an extension or garble the page
     batch = ImportBatch(vacancy_id=vacancy.id, created_by_id=user.id, filename=clean_filename(filename, "upload.csv"),
                         content=data, encoding=parsed.encoding, delimiter=parsed.delimiter,
-                        mapping={k: v for k, v in importer.guess_mapping(parsed.headers).items()},
+                        mapping={k: v for k, v in candidate_rows.guess_mapping(parsed.headers).items()},
                         status="uploaded", report={"rows": len(parsed.rows)})
     db.session.add(batch)
     db.session.flush()
@@ -66,8 +67,8 @@ def start(vacancy: Vacancy, filename: str, data: bytes, user) -> ImportBatch:
     return batch
 
 
-def parsed(batch: ImportBatch) -> importer.ParsedFile:
-    return importer.parse(batch.content, encoding=batch.encoding, delimiter=batch.delimiter)
+def parsed(batch: ImportBatch) -> reader.ParsedFile:
+    return candidate_rows.parse(batch.content, encoding=batch.encoding, delimiter=batch.delimiter)
 
 
 def preview(batch: ImportBatch) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -79,7 +80,7 @@ def choose_encoding(batch: ImportBatch, encoding: str) -> None:
     """Read the stored file again in the encoding the user chose on the
     preview page; the mapping is guessed again from the headers as they now
     read, and an earlier check no longer holds."""
-    if encoding not in importer.ENCODINGS:
+    if encoding not in encodings.ENCODINGS:
         raise CandidateImportError(_("Choose one of the listed encodings."))
     if batch.status not in ("uploaded", "checked"):
         raise CandidateImportError(_("This import was already run or dropped."))
@@ -88,15 +89,15 @@ def choose_encoding(batch: ImportBatch, encoding: str) -> None:
     batch.encoding = encoding
     try:
         data = parsed(batch)
-    except importer.FileError as exc:
+    except reports.FileError as exc:
         raise CandidateImportError(file_error(exc)) from exc
-    batch.mapping = importer.guess_mapping(data.headers)
+    batch.mapping = candidate_rows.guess_mapping(data.headers)
     batch.status = "uploaded"
     batch.report = {"rows": len(data.rows)}
     db.session.flush()
 
 
-def _existing_keys(rows: list[importer.CandidateRow]) -> tuple[set[str], set[str]]:
+def _existing_keys(rows: list[candidate_rows.CandidateRow]) -> tuple[set[str], set[str]]:
     emails = {r.email_norm for r in rows if r.email_norm}
     phones = {r.phone_norm for r in rows if r.phone_norm}
     found_emails: set[str] = set()
@@ -131,9 +132,9 @@ def check(batch: ImportBatch, mapping: dict[str, int | None], *, encoding: str |
         data = parsed(batch)
         headers = len(data.headers)
         clean = {f: (i if i is not None and 0 <= i < headers else None) for f, i in mapping.items()
-                 if f in importer.FIELDS}
-        result = importer.validate(data, clean, region=phone_region())
-    except importer.FileError as exc:
+                 if f in candidate_rows.FIELDS}
+        result = candidate_rows.validate(data, clean, region=phone_region())
+    except reports.FileError as exc:
         raise CandidateImportError(file_error(exc)) from exc
     emails, phones = _existing_keys(result.valid)
     known = sum(1 for r in result.valid if (r.email_norm in emails) or (r.phone_norm in phones))
@@ -187,7 +188,7 @@ def execute(batch_id: int) -> None:
         vacancy = batch.vacancy
         _require_open(vacancy)
         data = parsed(batch)
-        result = importer.validate(data, batch.mapping, region=phone_region())
+        result = candidate_rows.validate(data, batch.mapping, region=phone_region())
         if result.errors and not batch.report.get("skip_bad_rows"):
             raise CandidateImportError(_("The file has rows with errors."))
         counts = add_rows(vacancy, result.valid, progress=jobs.report_progress)
@@ -261,7 +262,7 @@ def erase_from_imports(erasure: Erasure) -> None:
         if batch.content:
             try:
                 rows = _without_person(batch, erasure)
-            except importer.FileError:
+            except reports.FileError:
                 rows = None
                 if erasure.mentions(batch.content.decode(batch.encoding or "utf-8", errors="ignore")):
                     batch.content = b""

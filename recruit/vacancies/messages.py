@@ -7,7 +7,8 @@ from typing import Any
 
 from flask_babel import gettext
 
-from recruit.vacancies.importer import FIELDS, MESSAGES, FileError
+from recruit.tabular.reports import MESSAGES, FileError
+from recruit.vacancies.candidate_rows import FIELDS
 
 
 def message(code: str, params: dict[str, Any] | None = None, fallback: str = "") -> str:

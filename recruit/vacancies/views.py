@@ -28,8 +28,9 @@ from recruit.exports import content_disposition, csv_download
 from recruit.extensions import db
 from recruit.i18n import label
 from recruit.jobs import progress
+from recruit.tabular import encodings, reports
+from recruit.vacancies import candidate_rows, erasure, imports
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies import erasure, importer, imports
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.forms import (
     AnonymiseForm,
@@ -399,10 +400,10 @@ def import_detail(batch_id: int):
     batch = _batch(batch_id)
     if request.method == "POST":
         mapping = {}
-        for name in importer.FIELDS:
+        for name in candidate_rows.FIELDS:
             raw = request.form.get(f"map_{name}", "")
             mapping[name] = int(raw) if raw.lstrip("-").isdigit() and int(raw) >= 0 else None
-        encoding = request.form.get("encoding") if request.form.get("encoding") in importer.ENCODINGS else None
+        encoding = request.form.get("encoding") if request.form.get("encoding") in encodings.ENCODINGS else None
         delimiter = {"semicolon": ";", "comma": ",", "tab": "\t"}.get(request.form.get("delimiter", ""))
         if request.form.get("action") == "reread" and encoding:
             # the same bytes read again in the chosen encoding: a new preview, the mapping guessed again
@@ -415,11 +416,11 @@ def import_detail(batch_id: int):
         try:
             data = imports.parsed(batch)
             headers, rows, notices = data.headers, data.rows[:imports.PREVIEW_ROWS], data.notices
-        except importer.FileError as exc:
+        except reports.FileError as exc:
             flash(file_error(exc), "error")
     return render_template("vacancies/import_detail.html", batch=batch, headers=headers, rows=rows,
-                           notices=[n.as_dict() for n in notices], encodings=importer.ENCODINGS,
-                           fields=importer.FIELDS, run_form=ImportRunForm())
+                           notices=[n.as_dict() for n in notices], encodings=encodings.ENCODINGS,
+                           fields=candidate_rows.FIELDS, run_form=ImportRunForm())
 
 
 @bp.route("/imports/<int:batch_id>/run", methods=["POST"])

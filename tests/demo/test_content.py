@@ -14,7 +14,7 @@ import pytest
 from recruit import demo
 from recruit.quizzes import gift
 from recruit.training.plan_templates import DEFAULT_TEMPLATE
-from recruit.vacancies import importer
+from recruit.vacancies import candidate_rows
 
 LANGUAGES = demo.CONTENT_LANGUAGES
 OTHERS = [code for code in LANGUAGES if code != "en"]
@@ -179,10 +179,10 @@ EXPORTS = {"UA": ("cp1251", "ПІБ"), "RU": ("cp1251", "ФИО"), "BG": ("utf-8
 @pytest.mark.parametrize("code", demo.DEMO_COUNTRIES)
 def test_job_board_export_reads_in_the_countrys_region(code):
     said = demo.profile(code)
-    parsed = importer.parse((demo.DATA / said["candidates_file"]).read_bytes())
+    parsed = candidate_rows.parse((demo.DATA / said["candidates_file"]).read_bytes())
     encoding, first_header = EXPORTS[code]
     assert parsed.encoding == encoding and parsed.delimiter == ";" and parsed.headers[0] == first_header
-    result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region=code)
+    result = candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers), region=code)
     assert len(result.valid) == 28 and not result.warnings
     assert sorted(e.code for e in result.errors) == sorted(
         ["no_contact", "bad_email", "duplicate", "negative_years",

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recruit.quizzes import gift
-from recruit.vacancies import importer
+from recruit.tabular import reports
+from recruit.vacancies import candidate_rows
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 JOB_BOARD = (Path(__file__).resolve().parents[3] / "shared" / "data" / "candidates_jobboard_cp1251.csv")
@@ -40,9 +41,9 @@ def _mutate(text: str, data) -> str:
 
 def _import_csv(data: bytes) -> None:
     try:
-        parsed = importer.parse(data)
-        result = importer.validate(parsed, importer.guess_mapping(parsed.headers))
-    except importer.FileError as exc:
+        parsed = candidate_rows.parse(data)
+        result = candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers))
+    except reports.FileError as exc:
         assert exc.args  # a coded reason the page can show
         return
     for error in result.errors:

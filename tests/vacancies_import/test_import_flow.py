@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.auth import services as accounts
+from recruit.vacancies import candidate_rows, channels, imports
 from recruit.vacancies import candidates as cs
-from recruit.vacancies import channels, importer, imports
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, ImportBatch
 from tests.conftest import login
@@ -172,7 +172,7 @@ def test_language_from_the_file_else_the_vacancy(vacancy, ctx):
 
 def test_source_aliases_are_stored_as_their_channel(vacancy, ctx):
     single = cs.add_candidate(vacancy, {"full_name": "A", "email": "a@x.test", "source": "Рекомендация"})
-    rows = [importer.CandidateRow(line=n, full_name=f"B{n}", email=f"b{n}@x.test", email_norm=f"b{n}@x.test",
+    rows = [candidate_rows.CandidateRow(line=n, full_name=f"B{n}", email=f"b{n}@x.test", email_norm=f"b{n}@x.test",
                                   source=source) for n, source in enumerate(("Рекомендація", "Referral", ""))]
     cs.add_rows(vacancy, rows)
     ctx.session.flush()
@@ -182,7 +182,7 @@ def test_source_aliases_are_stored_as_their_channel(vacancy, ctx):
 
 
 def _rows(spec):
-    return [importer.CandidateRow(line=n, full_name=f"Row {n}", email=e or "", email_norm=e, phone=p or "",
+    return [candidate_rows.CandidateRow(line=n, full_name=f"Row {n}", email=e or "", email_norm=e, phone=p or "",
                                   phone_norm=p) for n, (e, p) in enumerate(spec, start=2)]
 
 
@@ -259,7 +259,7 @@ def test_bulk_lookups_do_not_grow_with_the_rows(vacancy, ctx, monkeypatch):
         statements.append(1)
 
     def run(n, offset):
-        rows = [importer.CandidateRow(line=i, full_name=f"P{i}", email=f"p{i}@x.test", email_norm=f"p{i}@x.test",
+        rows = [candidate_rows.CandidateRow(line=i, full_name=f"P{i}", email=f"p{i}@x.test", email_norm=f"p{i}@x.test",
                                       phone_norm=f"+38067{i:07d}") for i in range(offset, offset + n)]
         statements.clear()
         event.listen(engine, "before_cursor_execute", count)

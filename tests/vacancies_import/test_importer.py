@@ -1,4 +1,4 @@
-"""The pure CSV reader (recruit/vacancies/importer.py) on the files users
+"""The pure CSV reader (recruit/tabular/, recruit/vacancies/candidate_rows.py) on the files users
 bring (DOMAIN.md §6): encodings, headers in seven languages, name parts,
 experience in words, title lines, rows wider than their header, phones."""
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from recruit import i18n
-from recruit.vacancies import importer
+from recruit.tabular import encodings, reports, values
+from recruit.vacancies import candidate_rows
 
 JOBBOARD = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "candidates_jobboard_cp1251.csv"
 
@@ -19,9 +20,9 @@ BALKAN = ("Nume;Prenume;Telefon;Email;Oraş;Experienţă\r\n"
           "Hodžić;Šejla;+387 62 765 432;sejla@example.ba;Tuzla;bez iskustva\r\n")
 
 
-def _validate(text: str, region: str = "UA", encoding: str = "utf-8") -> importer.Validation:
-    parsed = importer.parse(text.encode(encoding))
-    return importer.validate(parsed, importer.guess_mapping(parsed.headers), region=region)
+def _validate(text: str, region: str = "UA", encoding: str = "utf-8") -> candidate_rows.Validation:
+    parsed = candidate_rows.parse(text.encode(encoding))
+    return candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers), region=region)
 
 
 # --- encodings ---------------------------------------------------------------------
@@ -29,10 +30,10 @@ def _validate(text: str, region: str = "UA", encoding: str = "utf-8") -> importe
 def test_windows_1250_file_with_romanian_and_bosnian_names():
     """Windows-1250 has the cedilla Ş/ţ Romanian exports are written with (it
     has no comma-below Ș); Bosnian č, ć, đ, š, ž."""
-    parsed = importer.parse(BALKAN.encode("cp1250"))
-    assert parsed.encoding == "cp1250" and importer.ENCODINGS[parsed.encoding] == "Windows-1250"
+    parsed = candidate_rows.parse(BALKAN.encode("cp1250"))
+    assert parsed.encoding == "cp1250" and encodings.ENCODINGS[parsed.encoding] == "Windows-1250"
     assert parsed.notices == []
-    result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region="RO")
+    result = candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers), region="RO")
     assert [r.full_name for r in result.valid] == ["Ştefan Dumitrescu", "Đorđe Kovačević", "Šejla Hodžić"]
     assert [r.experience_years for r in result.valid] == [5, 3, 0]
     assert [r.phone_norm for r in result.valid] == ["+40722123456", "+38761123456", "+38762765432"]
@@ -40,14 +41,14 @@ def test_windows_1250_file_with_romanian_and_bosnian_names():
 
 def test_iso_8859_16_keeps_the_comma_below_letters():
     text = BALKAN.replace("Ş", "Ș").replace("ţ", "ț").replace("ş", "ș")
-    parsed = importer.parse(text.encode("iso8859-16"))
+    parsed = candidate_rows.parse(text.encode("iso8859-16"))
     assert parsed.encoding == "iso8859-16" and parsed.notices == []
     assert parsed.rows[0][1][1] == "Ștefan" and parsed.headers[4] == "Oraș"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "iso8859-2", "cp1250"])
 def test_the_same_names_in_every_latin_encoding(encoding):
-    parsed = importer.parse(BALKAN.encode(encoding))
+    parsed = candidate_rows.parse(BALKAN.encode(encoding))
     assert [cells[1] + " " + cells[0] for _line, cells in parsed.rows] == [
         "Ştefan Dumitrescu", "Đorđe Kovačević", "Šejla Hodžić"]
     assert parsed.notices == []
@@ -56,15 +57,15 @@ def test_the_same_names_in_every_latin_encoding(encoding):
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8-u", "utf-8", "utf-16"])
 def test_cyrillic_exports(encoding):
     data = JOBBOARD.read_bytes().decode("cp1251").encode(encoding)
-    parsed = importer.parse(data)
+    parsed = candidate_rows.parse(data)
     assert parsed.encoding == ("utf-16" if encoding == "utf-16" else encoding)
     assert parsed.headers[0] == "ФИО" and parsed.rows[0][1][0] == "Смирнова Наталья" and parsed.notices == []
 
 
 def test_the_job_board_export_still_reads_whole():
-    parsed = importer.parse(JOBBOARD.read_bytes())
+    parsed = candidate_rows.parse(JOBBOARD.read_bytes())
     assert parsed.encoding == "cp1251" and parsed.delimiter == ";" and len(parsed.rows) == 33
-    result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region="UA")
+    result = candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers), region="UA")
     assert len(result.valid) == 29
     assert {(e.line, e.code) for e in result.errors} == {
         (30, "no_contact"), (31, "bad_email"), (32, "duplicate"), (33, "negative_years")}
@@ -80,20 +81,20 @@ def test_the_job_board_export_still_reads_whole():
     (BALKAN.encode("iso8859-2"), "cp1250"),  # ©ejla
 ])
 def test_a_wrong_encoding_gets_a_warning(data, chosen):
-    parsed = importer.parse(data, encoding=chosen)
+    parsed = candidate_rows.parse(data, encoding=chosen)
     assert [n.code for n in parsed.notices] == ["suspicious_encoding"]
-    assert importer.ENCODINGS[chosen] in parsed.notices[0].message
+    assert encodings.ENCODINGS[chosen] in parsed.notices[0].message
 
 
 def test_mojibake_inside_a_utf8_file_gets_a_warning():
     garbled = BALKAN.encode("utf-8").decode("latin-1").encode("utf-8")  # "Å tefan", "Ä\x90orÄ\x91e"
-    assert [n.code for n in importer.parse(garbled).notices] == ["suspicious_encoding"]
+    assert [n.code for n in candidate_rows.parse(garbled).notices] == ["suspicious_encoding"]
 
 
 def test_binary_is_refused():
     for data in (b"\x00\x01", b"\x00\x01\x02\x03binary\x00\xff" * 10):
-        with pytest.raises(importer.FileError, match="not a text"):
-            importer.parse(data)
+        with pytest.raises(reports.FileError, match="not a text"):
+            candidate_rows.parse(data)
 
 
 # --- headers -----------------------------------------------------------------------
@@ -115,24 +116,24 @@ def test_binary_is_refused():
     ("Мова", "language"), ("Limba", "language"), ("Jezik", "language"), ("ენა", "language"),
 ])
 def test_header_synonyms_in_seven_languages(header, field):
-    mapping = importer.guess_mapping([header, "Prezime" if field == "first_name" else "Ime",
+    mapping = candidate_rows.guess_mapping([header, "Prezime" if field == "first_name" else "Ime",
                                       "Email" if field != "email" else "Phone"])
     assert mapping[field] == 0
 
 
 def test_every_field_has_synonyms_in_every_language_and_no_name_means_two_fields():
-    for name in importer.FIELDS:
-        assert set(importer._SYNONYMS[name]) == set(i18n.LANGUAGES), name
+    for name in candidate_rows.FIELDS:
+        assert set(candidate_rows._SYNONYMS[name]) == set(i18n.LANGUAGES), name
     seen: dict[str, str] = {}
-    for name, keys in importer._KEYS.items():
+    for name, keys in candidate_rows._KEYS.items():
         for key in keys:
             assert seen.setdefault(key, name) == name, (key, seen[key], name)
 
 
 def test_a_lone_name_part_column_is_the_full_name():
-    assert importer.guess_mapping(["Имя", "Телефон"])["full_name"] == 0
-    assert importer.guess_mapping(["Nume", "Email"])["full_name"] == 0
-    assert importer.guess_mapping(["Name", "Email"])["full_name"] == 0
+    assert candidate_rows.guess_mapping(["Имя", "Телефон"])["full_name"] == 0
+    assert candidate_rows.guess_mapping(["Nume", "Email"])["full_name"] == 0
+    assert candidate_rows.guess_mapping(["Name", "Email"])["full_name"] == 0
 
 
 @pytest.mark.parametrize("text, names", [
@@ -153,17 +154,17 @@ def test_a_title_line_above_the_header_is_skipped():
     text = ("Выгрузка кандидатов за ноябрь 2026\r\n"
             "ФИО;Телефон;Email;Город\r\n"
             "Смирнова Наталья;+7 950 766-16-19;n@x.ru;Москва\r\n")
-    parsed = importer.parse(text.encode("cp1251"))
+    parsed = candidate_rows.parse(text.encode("cp1251"))
     assert parsed.headers == ["ФИО", "Телефон", "Email", "Город"] and parsed.delimiter == ";"
     assert parsed.header_line == 2 and [line for line, _c in parsed.rows] == [3]
     assert [(n.code, n.params) for n in parsed.notices] == [("title_skipped", {"line": 2})]
     assert parsed.notices[0].message == "The column names were found on line 2; the lines above them were skipped."
-    result = importer.validate(parsed, importer.guess_mapping(parsed.headers), region="RU")
+    result = candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers), region="RU")
     assert [r.full_name for r in result.valid] == ["Смирнова Наталья"]
 
 
 def test_a_file_without_known_headers_keeps_its_first_line_as_the_header():
-    parsed = importer.parse(b"Alpha,Beta\nx,y\n")
+    parsed = candidate_rows.parse(b"Alpha,Beta\nx,y\n")
     assert parsed.headers == ["Alpha", "Beta"] and parsed.notices == []
 
 
@@ -188,7 +189,7 @@ def test_a_row_with_more_cells_than_the_header_is_an_error_naming_its_line():
     ("-", None), ("", None),
 ])
 def test_experience_in_words(written, years):
-    assert importer.parse_experience(written) == years
+    assert values.parse_experience(written) == years
 
 
 @pytest.mark.parametrize("written", ["много лет", "senior", "nan", "inf", "??? years"])
@@ -243,19 +244,22 @@ def test_a_second_number_goes_to_the_notes():
 
 
 def test_every_message_code_has_a_text_and_placeholders_fill():
-    for code, text in importer.MESSAGES.items():
+    for code, text in reports.MESSAGES.items():
         assert text, code
-    notice = importer.Notice("suspicious_encoding", {"encoding": "KOI8-U"})
+    notice = reports.Notice("suspicious_encoding", {"encoding": "KOI8-U"})
     assert "KOI8-U" in notice.message and notice.as_dict()["code"] == "suspicious_encoding"
 
 
 def test_a_file_without_any_name_column_is_refused_whole():
-    parsed = importer.parse(b"Email,City\na@x.ro,Cluj\n")
-    with pytest.raises(importer.FileError, match="full name, or columns to the first and last name"):
-        importer.validate(parsed, importer.guess_mapping(parsed.headers))
+    parsed = candidate_rows.parse(b"Email,City\na@x.ro,Cluj\n")
+    with pytest.raises(reports.FileError, match="full name, or columns to the first and last name"):
+        candidate_rows.validate(parsed, candidate_rows.guess_mapping(parsed.headers))
 
 
-@pytest.mark.parametrize("module", ["recruit/phones.py", "recruit/vacancies/importer.py"])
+@pytest.mark.parametrize("module", ["recruit/phones.py", "recruit/vacancies/candidate_rows.py",
+                                    "recruit/tabular/__init__.py", "recruit/tabular/encodings.py",
+                                    "recruit/tabular/reader.py",
+                                    "recruit/tabular/reports.py", "recruit/tabular/values.py"])
 def test_the_reader_and_the_phones_stay_pure(module):
     """No Flask, no database: the tests, the API and the upload share them."""
     import ast
@@ -270,7 +274,7 @@ def test_the_reader_and_the_phones_stay_pure(module):
 def test_a_short_romanian_file_reads_with_comma_below_letters():
     """Bytes that give Ș/ț in ISO-8859-16 give Ş/ţ in Windows-1250: with
     nothing else to tell them apart, the reading with Romanian's own letters wins."""
-    parsed = importer.parse("Nume,Email\nȘtefan Țurcanu,s@x.ro\n".encode("iso8859-16"))
+    parsed = candidate_rows.parse("Nume,Email\nȘtefan Țurcanu,s@x.ro\n".encode("iso8859-16"))
     assert parsed.encoding == "iso8859-16" and parsed.rows[0][1][0] == "Ștefan Țurcanu"
-    polish = importer.parse("Name,Email\nŁukasz Żółć,l@x.pl\n".encode("iso8859-2"))
+    polish = candidate_rows.parse("Name,Email\nŁukasz Żółć,l@x.pl\n".encode("iso8859-2"))
     assert polish.rows[0][1][0] == "Łukasz Żółć" and polish.notices == []  # the same text either way
