@@ -175,3 +175,18 @@ def override(stage: PlanStage, index: int, reason: str, by: User) -> CriterionOv
     return record
 
 
+
+
+def record_quiz_sign_off(plan: OnboardingPlan, quiz_key: str, *, passed: bool, score: float | None,
+                         signed_off_by_id: int, signed_off_at) -> QuizOutcome:
+    """The quiz feature's one way to tell the gate that a result was signed
+    off: the plan's outcome for `quiz_key` (made, or replaced), which the
+    "quiz passed" criterion reads."""
+    outcome = db.session.scalar(sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id,
+                                                             QuizOutcome.quiz_key == quiz_key))
+    outcome = outcome or QuizOutcome(plan_id=plan.id, quiz_key=quiz_key)
+    outcome.passed, outcome.score = bool(passed), score
+    outcome.signed_off_by_id, outcome.signed_off_at = signed_off_by_id, signed_off_at
+    db.session.add(outcome)
+    db.session.flush()
+    return outcome
