@@ -4,7 +4,7 @@ overrides and the head of department's decisions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -178,7 +178,7 @@ def override(stage: PlanStage, index: int, reason: str, by: User) -> CriterionOv
 
 
 def record_quiz_sign_off(plan: OnboardingPlan, quiz_key: str, *, passed: bool, score: float | None,
-                         signed_off_by_id: int, signed_off_at) -> QuizOutcome:
+                         signed_off_by_id: int, signed_off_at: datetime) -> QuizOutcome:
     """The quiz feature's one way to tell the gate that a result was signed
     off: the plan's outcome for `quiz_key` (made, or replaced), which the
     "quiz passed" criterion reads."""
