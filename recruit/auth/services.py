@@ -14,7 +14,7 @@ from recruit import audit, emails
 from recruit.auth import sessions
 from recruit.auth.models import ROLES, ApiToken, User, verify_password
 from recruit.extensions import db, login_manager
-from recruit.i18n import in_language, organisation_default
+from recruit.i18n import in_language, organisation_default, shipped
 from recruit.keys import signing_keys
 from recruit.mail import absolute_url, queue_mail
 from recruit.utc import utcnow
@@ -136,8 +136,6 @@ def request_password_reset(email: str) -> None:
 
 def set_language(user: User, code: str | None) -> None:
     """A person's own display language; None goes back to the organisation's."""
-    from recruit.i18n import shipped
-
     user.locale = shipped(code)
     db.session.flush()
 
@@ -185,6 +183,11 @@ def person_with_role(user_id: int | None, *roles: str) -> User | None:
         return None
     user = db.session.get(User, user_id)
     return user if user is not None and user.active and user.has_role(*roles) else None
+
+
+def active_people() -> list[User]:
+    """Everyone with an active account, by name: what a form offers to pick from."""
+    return list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)))
 
 
 def users_with_role(role: str, *, active_only: bool = True) -> list[User]:

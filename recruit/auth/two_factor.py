@@ -19,6 +19,7 @@ from recruit.auth.models import RecoveryCode, User
 from recruit.auth.services import AccountError
 from recruit.extensions import db
 from recruit.organisation.models import OrgSettings
+from recruit.organisation.services import get_settings
 from recruit.utc import utcnow
 
 ISSUER = "Recruit"
@@ -29,14 +30,21 @@ _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 
 
 def is_required(user: User) -> bool:
-    from recruit.organisation.services import get_settings
-
     return user.has_role(*REQUIRED_FOR) and bool(get_settings().require_two_factor)
 
 
 def needs_setup(user: User) -> bool:
     """Signed in with a password alone although the organisation requires more."""
     return not user.two_factor_enabled and is_required(user)
+
+
+def waiting_user(user_id: int, session_version: object) -> User | None:
+    """The person a sign-in waits on for the second factor, while their
+    account is still as it was when the password was right."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != session_version or not user.two_factor_enabled:
+        return None
+    return user
 
 
 def set_requirement(settings: OrgSettings, required: bool) -> OrgSettings:

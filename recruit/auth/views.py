@@ -29,7 +29,7 @@ from recruit.auth.forms import (
     SetPasswordForm,
     TwoFactorCodeForm,
 )
-from recruit.auth.models import User, verify_password
+from recruit.auth.models import verify_password
 from recruit.auth.permissions import ANY_ROLE, access_of, allow, public
 from recruit.extensions import db, limiter
 from recruit.web import commit_or_flash, same_site_path
@@ -109,10 +109,8 @@ def _pending_sign_in():
         return None, None
     if not 0 <= time.time() - data.get("at", 0) <= two_factor.PENDING_SECONDS:
         return None, None
-    user = db.session.get(User, data["uid"])
-    if user is None or not user.active or user.session_version != data.get("v") or not user.two_factor_enabled:
-        return None, None
-    return user, data
+    user = two_factor.waiting_user(data["uid"], data.get("v"))
+    return (user, data) if user is not None else (None, None)
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
