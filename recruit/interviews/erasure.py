@@ -16,14 +16,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from recruit.extensions import db
+from recruit.interviews import bookings as booking_room
 from recruit.interviews.models import LIVE_STATES, Booking, Scorecard
 from recruit.vacancies.erasure import Erasure, erasure_step
 
 
 @erasure_step
 def erase_interviews(erasure: Erasure) -> None:
-    from recruit.interviews import bookings as booking_room
-
     bookings = list(db.session.scalars(sa.select(Booking).where(Booking.candidate_id == erasure.candidate.id)
                                        .order_by(Booking.id)).unique())
     for booking in bookings:

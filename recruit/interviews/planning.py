@@ -87,6 +87,16 @@ def beyond_plan(picture: Picture, assignment: dict[int, int]) -> dict[int, tuple
             if assigned > planned}
 
 
+def picture_for(session: InterviewSession, token: str | None, applications: Sequence) -> tuple[Picture, str]:
+    """The picture a booking comes back with, with its signed token; without
+    a valid one, the picture as things stand (InterviewError if there is none)."""
+    picture = read(session, token)
+    if picture is not None:
+        return picture, token or ""
+    picture = picture_now(session, applications)
+    return picture, sign(session, picture.base, picture.planned)
+
+
 def picture_now(session: InterviewSession, applications: Sequence) -> Picture:
     """For a booking that arrives without a picture (an old page, a hand-made
     request): the planner's proposal for these candidates as things stand."""
@@ -94,7 +104,7 @@ def picture_now(session: InterviewSession, applications: Sequence) -> Picture:
     if not ok:
         return Picture([slot.booked for slot in session.slots], [0] * len(session.slots))
     proposal = propose(session, ok)
-    return Picture(proposal.base, [len(slot) for slot in proposal.slots])
+    return Picture(proposal.base, proposal.planned)
 
 
 # --- the show-rate model ---------------------------------------------------------------
@@ -143,6 +153,26 @@ def calibration() -> float | None:
 
 # --- the proposal -----------------------------------------------------------------------
 
+MAX_SELECTED = 2000  # ids read from one plan or booking request
+PIPELINE_SHOWN = 200  # candidates offered on a day's page
+
+
+def selected_applications(ids: Sequence[int]) -> list[Application]:
+    """The applications a recruiter ticked (the first MAX_SELECTED ids)."""
+    return list(db.session.scalars(sa.select(Application).where(Application.id.in_(list(ids)[:MAX_SELECTED])))
+                .unique())
+
+
+def candidates_to_invite(session: InterviewSession) -> list[Application]:
+    """The day's vacancy's new and screened applications, the screened first."""
+    if not session.vacancy_id:
+        return []
+    return list(db.session.scalars(
+        sa.select(Application).where(Application.vacancy_id == session.vacancy_id,
+                                     Application.stage.in_(("new", "screened")))
+        .order_by(Application.stage.desc(), Application.id).limit(PIPELINE_SHOWN)).unique())
+
+
 @dataclass
 class Proposal:
     session: InterviewSession
@@ -151,6 +181,15 @@ class Proposal:
     probabilities: dict[int, float]
     base: list[int]  # seats already taken per slot when the plan was made
     metrics: overbooking.DayMetrics
+
+    @property
+    def assignment(self) -> dict[int, int]:
+        """Application id -> slot index."""
+        return {a.id: index for index, slot in enumerate(self.slots) for a in slot}
+
+    @property
+    def planned(self) -> list[int]:
+        return [len(slot) for slot in self.slots]
 
 
 def eligible(applications: Sequence[Application], session: InterviewSession) -> tuple[list[Application], list[str]]:
@@ -208,3 +247,20 @@ def evaluate_assignment(session: InterviewSession, assignment: dict[int, list[fl
     return overbooking.evaluate_day(probabilities, [slot.capacity for slot in session.slots],
                                     session.slot_minutes, reward=settings.interview_reward,
                                     overflow_cost=settings.interview_overflow_cost)
+
+
+@dataclass(frozen=True)
+class HandPlan:
+    probabilities: dict[int, float]  # application id -> show-up probability
+    metrics: overbooking.DayMetrics
+
+
+def evaluate_hand_plan(session: InterviewSession, applications: Sequence[Application],
+                       assignment: dict[int, int]) -> HandPlan:
+    """Each candidate's show-up probability and the day's expectations for a
+    hand-edited plan (application id -> slot index)."""
+    probabilities = {a.id: show_probability(a, session, session.slots[0].starts_at) for a in applications}
+    per_slot: dict[int, list[float]] = {}
+    for app_id, index in assignment.items():
+        per_slot.setdefault(index, []).append(probabilities[app_id])
+    return HandPlan(probabilities, evaluate_assignment(session, per_slot))

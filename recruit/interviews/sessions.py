@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from recruit import audit
 from recruit.auth.models import User
-from recruit.auth.services import person_with_role
+from recruit.auth.services import active_people, person_with_role
 from recruit.extensions import db
 from recruit.interviews import overbooking
 from recruit.interviews.errors import InterviewError
@@ -24,6 +24,7 @@ from recruit.utc import utcnow
 from recruit.vacancies.models import Vacancy
 
 INTERVIEWER_ROLES = ("admin", "recruiter", "hiring_manager", "mentor")
+BOARD_STATES = ("invited", "confirmed", "arrived", "no_show", "declined", "waitlisted")
 
 
 def local_datetime(day: date, at: time) -> datetime:
@@ -204,3 +205,43 @@ def upcoming_sessions(*, vacancy: Vacancy | None = None, interviewer: User | Non
     if day is not None:
         stmt = stmt.where(InterviewSession.day == day)
     return list(db.session.scalars(stmt.order_by(InterviewSession.starts_at)).unique())
+
+
+def days_ahead(vacancy: Vacancy) -> list[InterviewSession]:
+    """The days a vacancy's candidates can still be invited to (not yet over)."""
+    now = utcnow()
+    return [s for s in upcoming_sessions(vacancy=vacancy) if s.ends_at > now]
+
+
+# --- what the planning forms offer ---------------------------------------------------------
+
+def open_vacancies() -> list[Vacancy]:
+    return list(db.session.scalars(sa.select(Vacancy).where(Vacancy.state == "open").order_by(Vacancy.position)))
+
+
+def chosen_vacancy(vacancy_id: int | None) -> Vacancy | None:
+    """The vacancy a new day is for; None for a day open to any vacancy."""
+    return db.session.get(Vacancy, vacancy_id) if vacancy_id else None
+
+
+def possible_interviewers() -> list[User]:
+    return [u for u in active_people() if u.has_role(*INTERVIEWER_ROLES)]
+
+
+def possible_receptionists() -> list[User]:
+    return [u for u in active_people() if u.has_role("receptionist")]
+
+
+# --- the day's page ----------------------------------------------------------------------
+
+def bookings_by_slot(bookings: Sequence[Booking]) -> dict[int | None, list[Booking]]:
+    """Slot id -> its bookings; the waiting list under None."""
+    by_slot: dict[int | None, list[Booking]] = {}
+    for booking in bookings:
+        key = booking.slot_id if booking.state != "waitlisted" else None
+        by_slot.setdefault(key, []).append(booking)
+    return by_slot
+
+
+def state_counts(bookings: Sequence[Booking]) -> dict[str, int]:
+    return {state: sum(1 for b in bookings if b.state == state) for state in BOARD_STATES}

@@ -4,14 +4,14 @@ show-rate model and reports."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import time
+
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from flask_login import current_user
 
-from recruit.auth.models import User
-from recruit.auth.permissions import allow, can, ensure, public
+from recruit.auth.permissions import allow, can, ensure, load, public
 from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.i18n import asked_in_url
@@ -23,8 +23,7 @@ from recruit.interviews.forms import ScorecardForm, SessionForm
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
-from recruit.utc import utcnow
-from recruit.vacancies.models import Application, Vacancy
+from recruit.vacancies.models import Vacancy
 from recruit.vacancies.pipeline import STAGES
 from recruit.vacancies.views import STAGE_LABELS
 from recruit.web import commit_or_flash, db_int
@@ -39,19 +38,6 @@ def _formats() -> dict:
     return {"percent": formats.percent, "years_of_experience": formats.years_of_experience}
 
 
-def _get(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _session(session_id: int, action: str = "interview_session.view") -> InterviewSession:
-    session = _get(InterviewSession, session_id)
-    ensure(action, session)
-    return session
-
-
 @bp.route("/interviews")
 @allow(*STAFF_ROLES)
 def index():
@@ -62,12 +48,9 @@ def index():
 
 def _session_form() -> SessionForm:
     form = SessionForm()
-    vacancies = db.session.scalars(sa.select(Vacancy).where(Vacancy.state == "open").order_by(Vacancy.position))
-    form.vacancy_id.choices = [(0, _("Any open vacancy"))] + [(v.id, v.title) for v in vacancies]
-    staff = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)).all()
-    form.interviewers.choices = [(u.id, u.full_name) for u in staff if u.has_role(*days.INTERVIEWER_ROLES)]
-    form.receptionist_id.choices = [(0, _("None"))] + [(u.id, u.full_name) for u in staff
-                                                        if u.has_role("receptionist")]
+    form.vacancy_id.choices = [(0, _("Any open vacancy"))] + [(v.id, v.title) for v in days.open_vacancies()]
+    form.interviewers.choices = [(u.id, u.full_name) for u in days.possible_interviewers()]
+    form.receptionist_id.choices = [(0, _("None"))] + [(u.id, u.full_name) for u in days.possible_receptionists()]
     return form
 
 
@@ -81,7 +64,7 @@ def new():
     if form.validate_on_submit() and (planned := commit_or_flash(
             lambda: days.create_session(
                 kind=form.kind.data, title=form.title.data or "",
-                vacancy=db.session.get(Vacancy, form.vacancy_id.data) if form.vacancy_id.data else None,
+                vacancy=days.chosen_vacancy(form.vacancy_id.data),
                 day=form.day.data, start=form.start.data, end=form.end.data,
                 slot_minutes=form.slot_minutes.data or 30, seats=form.seats.data or 0, place=form.place.data or "",
                 directions=form.directions.data or "", video_link=form.video_link.data or "",
@@ -95,34 +78,23 @@ def new():
 @bp.route("/interviews/<int:session_id>")
 @allow(*STAFF_ROLES)
 def detail(session_id: int):
-    session = _session(session_id)
+    session = load(InterviewSession, session_id, "interview_session.view")
     bookings = days.bookings_of(session)
-    by_slot: dict[int | None, list[Booking]] = {}
-    for booking in bookings:
-        key = booking.slot_id if booking.state != "waitlisted" else None
-        by_slot.setdefault(key, []).append(booking)
-    pipeline = []
-    if can("interview_session.plan", session) and session.vacancy_id:
-        pipeline = list(db.session.scalars(
-            sa.select(Application).where(Application.vacancy_id == session.vacancy_id,
-                                         Application.stage.in_(("new", "screened")))
-            .order_by(Application.stage.desc(), Application.id).limit(200)).unique())
-    staff = [u for u in db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name))
-             if u.has_role(*days.INTERVIEWER_ROLES)] if can("interview_session.plan", session) else []
-    return render_template("interviews/detail.html", session=session, by_slot=by_slot, pipeline=pipeline, staff=staff,
-                           counts={s: sum(1 for b in bookings if b.state == s) for s in
-                                   ("invited", "confirmed", "arrived", "no_show", "declined", "waitlisted")})
+    plans = can("interview_session.plan", session)
+    return render_template("interviews/detail.html", session=session, by_slot=days.bookings_by_slot(bookings),
+                           pipeline=planning.candidates_to_invite(session) if plans else [],
+                           staff=days.possible_interviewers() if plans else [], counts=days.state_counts(bookings))
 
 
 @bp.route("/interviews/<int:session_id>/plan")
 @allow("admin", "recruiter")
 def plan(session_id: int):
-    session = _session(session_id, "interview_session.plan")
+    session = load(InterviewSession, session_id, "interview_session.plan")
     ids = request.args.getlist("a", type=db_int)
     if not ids:
         flash(_("Select the candidates to invite first."), "info")
         return redirect(url_for("interviews.detail", session_id=session.id))
-    applications = list(db.session.scalars(sa.select(Application).where(Application.id.in_(ids[:2000]))).unique())
+    applications = planning.selected_applications(ids)
     ok, problems = planning.eligible(applications, session)
     for problem in problems[:10]:
         flash(problem, "info")
@@ -133,9 +105,8 @@ def plan(session_id: int):
     except InterviewError as exc:
         flash(str(exc), "error")
         return redirect(url_for("interviews.detail", session_id=session.id))
-    assignment = {a.id: index for index, slot in enumerate(proposal.slots) for a in slot}
-    picture = planning.sign(session, proposal.base, [len(slot) for slot in proposal.slots])
-    return render_template("interviews/plan.html", session=session, applications=ok, assignment=assignment,
+    picture = planning.sign(session, proposal.base, proposal.planned)
+    return render_template("interviews/plan.html", session=session, applications=ok, assignment=proposal.assignment,
                            probabilities=proposal.probabilities, metrics=proposal.metrics, picture=picture,
                            beyond={}, edited=False)
 
@@ -143,36 +114,28 @@ def plan(session_id: int):
 @bp.route("/interviews/<int:session_id>/book", methods=["POST"])
 @allow("admin", "recruiter")
 def book(session_id: int):
-    session = _session(session_id, "interview_session.plan")
+    session = load(InterviewSession, session_id, "interview_session.plan")
     ids = request.form.getlist("application", type=db_int)
-    applications = list(db.session.scalars(sa.select(Application).where(Application.id.in_(ids[:2000]))).unique())
+    applications = planning.selected_applications(ids)
     assignment: dict[int, int] = {}
     slot_count = len(session.slots)
     for application in applications:
         raw = request.form.get(f"slot_{application.id}", "")
         if raw.lstrip("-").isdigit() and 0 <= int(raw) < slot_count:
             assignment[application.id] = int(raw)
-    token = request.form.get("picture", "")
-    picture = planning.read(session, token)
-    if picture is None:
-        try:
-            picture = planning.picture_now(session, applications)
-        except InterviewError as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("interviews.detail", session_id=session.id))
-        token = planning.sign(session, picture.base, picture.planned)
+    try:
+        picture, token = planning.picture_for(session, request.form.get("picture", ""), applications)
+    except InterviewError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("interviews.detail", session_id=session.id))
     beyond = planning.beyond_plan(picture, assignment)
     if request.form.get("action") == "evaluate" or not assignment:
         if not assignment:
             flash(_("Nobody is assigned to a slot."), "error")
-        probabilities = {a.id: planning.show_probability(a, session, session.slots[0].starts_at) for a in applications}
-        per_slot: dict[int, list[float]] = {}
-        for app_id, index in assignment.items():
-            per_slot.setdefault(index, []).append(probabilities[app_id])
+        hand_plan = planning.evaluate_hand_plan(session, applications, assignment)
         return render_template("interviews/plan.html", session=session, applications=applications,
-                               assignment=assignment, probabilities=probabilities,
-                               metrics=planning.evaluate_assignment(session, per_slot), picture=token, beyond=beyond,
-                               edited=True)
+                               assignment=assignment, probabilities=hand_plan.probabilities,
+                               metrics=hand_plan.metrics, picture=token, beyond=beyond, edited=True)
     booked = commit_or_flash(
         lambda: bookings.book(session, sorted(assignment.items(), key=lambda item: item[1]), picture.base, current_user,
                         planned=picture.planned, override_reason=request.form.get("override_reason", "")[:500]))
@@ -193,19 +156,17 @@ def book(session_id: int):
 def schedule():
     """From the pipeline: the selected candidates, and a choice of day."""
     ids = request.args.getlist("a", type=db_int)
-    vacancy = _get(Vacancy, request.args.get("vacancy", 0, type=db_int))
-    ensure("vacancy.manage_candidates", vacancy)
+    vacancy = load(Vacancy, request.args.get("vacancy", 0, type=db_int), "vacancy.manage_candidates")
     if not ids:
         flash(_("Tick the candidates to invite first."), "info")
         return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id))
-    sessions = [s for s in days.upcoming_sessions(vacancy=vacancy) if s.ends_at > utcnow()]
-    return render_template("interviews/schedule.html", vacancy=vacancy, ids=ids, sessions=sessions)
+    return render_template("interviews/schedule.html", vacancy=vacancy, ids=ids, sessions=days.days_ahead(vacancy))
 
 
 @bp.route("/interviews/<int:session_id>/interviewers", methods=["POST"])
 @allow("admin", "recruiter")
 def interviewer_hours(session_id: int):
-    session = _session(session_id, "interview_session.plan")
+    session = load(InterviewSession, session_id, "interview_session.plan")
     remove = request.form.get("action") == "remove"
 
     def change():
@@ -218,8 +179,6 @@ def interviewer_hours(session_id: int):
 
 
 def _parse_time(raw: str):
-    from datetime import time
-
     raw = raw.strip()
     if not raw:
         return None
@@ -232,7 +191,7 @@ def _parse_time(raw: str):
 @bp.route("/interviews/<int:session_id>/cancel", methods=["POST"])
 @allow("admin", "recruiter")
 def cancel_session(session_id: int):
-    session = _session(session_id, "interview_session.plan")
+    session = load(InterviewSession, session_id, "interview_session.plan")
     bookings.cancel_session(session, current_user, request.form.get("reason", "").strip())
     db.session.commit()
     flash(_("The day is cancelled; candidates and interviewers are told."), "info")
@@ -242,7 +201,7 @@ def cancel_session(session_id: int):
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
 @allow("admin", "recruiter")
 def cancel_booking(booking_id: int):
-    booking = _get(Booking, booking_id)
+    booking = load(Booking, booking_id)
     ensure("interview_session.plan", booking.session)
     commit_or_flash(lambda: bookings.cancel(booking, current_user, request.form.get("reason", "").strip()),
                     _("Cancelled; the candidate is told and the seat offered to the waiting list."), category="info")
@@ -305,7 +264,7 @@ def reception():
 @bp.route("/reception/<int:session_id>")
 @allow("admin", "recruiter", "receptionist")
 def desk(session_id: int):
-    session = _session(session_id, "interview_session.front_desk")
+    session = load(InterviewSession, session_id, "interview_session.front_desk")
     snapshot = front_desk.day_snapshot(session)
     if request.args.get("partial"):
         return render_template("interviews/_desk_regions.html", session=session, snapshot=snapshot)
@@ -315,12 +274,12 @@ def desk(session_id: int):
 @bp.route("/reception/<int:session_id>/state.json")
 @allow("admin", "recruiter", "receptionist")
 def desk_state(session_id: int):
-    session = _session(session_id, "interview_session.front_desk")
+    session = load(InterviewSession, session_id, "interview_session.front_desk")
     return jsonify(front_desk.day_snapshot(session))
 
 
 def _desk_action(booking_id: int, action):
-    booking = _get(Booking, booking_id)
+    booking = load(Booking, booking_id)
     ensure("interview_session.front_desk", booking.session)
     notice = None
     try:
@@ -375,8 +334,7 @@ def mine():
 @bp.route("/bookings/<int:booking_id>/scorecard", methods=["GET", "POST"])
 @allow("admin", "recruiter", "hiring_manager", "mentor")
 def scorecard(booking_id: int):
-    booking = _get(Booking, booking_id)
-    ensure("booking.score", booking)
+    booking = load(Booking, booking_id, "booking.score")
     form = ScorecardForm()
     form.next_stage.choices = [("", _("Keep the stage"))] + [(s, str(STAGE_LABELS.get(s, s))) for s in STAGES[3:]] + \
         [("rejected", _("Reject"))]
