@@ -19,6 +19,8 @@ from recruit.extensions import db
 from recruit.quizzes import allowances, drawing, types
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.models import Attempt, AttemptAnswer, BankQuestion, QuestionVersion, Quiz, QuizAssignment
+from recruit.training.models import OnboardingPlan
+from recruit.training.plans import current_stage
 from recruit.utc import utcnow
 
 GRACE = timedelta(seconds=30)
@@ -29,9 +31,6 @@ def may_take(quiz: Quiz, user: User) -> bool:
                                                             QuizAssignment.user_id == user.id)):
         return True
     if quiz.stage_position:
-        from recruit.training.models import OnboardingPlan
-        from recruit.training.plans import current_stage
-
         plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == user.id,
                                                                  OnboardingPlan.state == "active"))
         stage = current_stage(plan) if plan else None
@@ -88,12 +87,8 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, *,
                       started_at=now, deadline=now + timedelta(minutes=allowances.time_limit_for(quiz, user.id)),
                       max_score=sum(v.points for v in versions))
     for position, version in enumerate(versions):
-        order, right_order = list(range(len(version.data.get("choices", [])))), []
-        if quiz.shuffle_choices and version.kind in ("single", "multiple"):
-            rng.shuffle(order)
-        if version.kind == "matching":
-            order, right_order = drawing.matching_orders(version.data["pairs"], rng,
-                                                         shuffle_lefts=quiz.shuffle_choices)
+        order, right_order = types.question_type(version.kind).orders(version.data, rng,
+                                                                     shuffle=quiz.shuffle_choices)
         attempt.answers.append(AttemptAnswer(position=position, version_id=version.id, choice_order=order,
                                              right_order=right_order))
     try:
@@ -153,13 +148,7 @@ def _seconds_since_last_save(attempt: Attempt, now: datetime) -> float:
 
 def _shown_to_stored(item: AttemptAnswer, answer: Any) -> Any:
     """Choices are answered by their shown position; store the bank's index."""
-    kind = item.version.kind
-    order = item.choice_order or []
-    if kind == "single" and isinstance(answer, int) and 0 <= answer < len(order):
-        return order[answer]
-    if kind == "multiple" and isinstance(answer, list):
-        return sorted({order[a] for a in answer if isinstance(a, int) and 0 <= a < len(order)})
-    return answer
+    return types.question_type(item.version.kind).to_stored(answer, item.choice_order or [])
 
 
 def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
@@ -185,13 +174,12 @@ def close(attempt: Attempt, now: datetime) -> Attempt:
 
 def _finish(attempt: Attempt, now: datetime, *, by_deadline: bool) -> Attempt:
     for item in attempt.answers:
-        question = types.from_data(item.version.data)
-        fraction = types.grade(question, item.answer) if item.answer is not None or question.kind != "essay" \
-            else None
-        if question.kind == "essay":
+        qtype = types.question_type(item.version.kind)
+        if not qtype.auto:  # a person grades it
             item.auto_fraction = None
-            item.points = 0.0 if not item.answer else None  # an empty essay scores nothing
+            item.points = 0.0 if not item.answer else None  # an empty answer scores nothing
         else:
+            fraction = qtype.grade(types.from_data(item.version.data), item.answer)
             item.auto_fraction = fraction or 0.0
             item.points = round(item.version.points * (fraction or 0.0), 4)
     attempt.state = "submitted"

@@ -14,10 +14,14 @@ from flask_babel import gettext as _
 from recruit import audit, i18n
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.mail import absolute_url, queue_mail
 from recruit.quizzes.attempts import attempts_left, finalise_if_graded
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.models import Attempt, AttemptAnswer
 from recruit.quizzes.review import EVERYTHING, NOTHING, Review, quiz_over_for_hire, review_level
+from recruit.quizzes.types import question_type
+from recruit.training.gates import record_quiz_sign_off
+from recruit.training.models import OnboardingPlan
 from recruit.utc import utcnow
 
 
@@ -35,7 +39,7 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
         raise QuizError(_("The result is already signed off."))
     if not 0 <= points <= item.version.points:
         raise QuizError(_("Points run from 0 to %(max)s.", max=format_decimal(item.version.points)))
-    if item.version.kind != "essay" and not reason.strip():
+    if question_type(item.version.kind).auto and not reason.strip():
         raise QuizError(_("Say why the automatic score is overridden."))
     item.points, item.comment = round(points, 4), comment.strip()
     item.override_reason = reason.strip()
@@ -45,8 +49,6 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
     db.session.flush()
     finalise_if_graded(attempt)
     if attempt.state == "graded":
-        from recruit.mail import absolute_url, queue_mail
-
         with i18n.in_language(_language_of(attempt.user)):
             queue_mail(attempt.user.email, _("Your result: %(title)s", title=attempt.quiz.title),
                        _("Hello %(name)s,\n\nYour answers are graded: %(score)s of %(max)s points. Your result "
@@ -58,9 +60,7 @@ def grade_answer(item: AttemptAnswer, grader: User, points: float, comment: str 
                  override=bool(reason.strip()))
 
 
-def _plan_of(attempt: Attempt):
-    from recruit.training.models import OnboardingPlan
-
+def _plan_of(attempt: Attempt) -> OnboardingPlan | None:
     return db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == attempt.user_id)
                              .order_by(OnboardingPlan.id.desc()))
 
@@ -73,8 +73,6 @@ def may_sign_off(attempt: Attempt, user: User) -> bool:
 
 def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:
     """The mentor's sign-off of a final result is what the onboarding gate reads."""
-    from recruit.training.models import QuizOutcome
-
     if attempt.state != "graded":
         raise QuizError(_("Grade every answer first."))
     if attempt.signed_off_at is not None:
@@ -83,13 +81,8 @@ def sign_off_result(attempt: Attempt, mentor: User) -> Attempt:
     if not may_sign_off(attempt, mentor):
         raise PermissionError("sign_off")
     attempt.signed_off_by_id, attempt.signed_off_at = mentor.id, utcnow()
-    outcome = db.session.scalar(sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id,
-                                                             QuizOutcome.quiz_key == attempt.quiz.key))
-    outcome = outcome or QuizOutcome(plan_id=plan.id, quiz_key=attempt.quiz.key)
-    outcome.passed, outcome.score = bool(attempt.passed), attempt.score
-    outcome.signed_off_by_id, outcome.signed_off_at = mentor.id, attempt.signed_off_at
-    db.session.add(outcome)
-    db.session.flush()
+    record_quiz_sign_off(plan, attempt.quiz.key, passed=bool(attempt.passed), score=attempt.score,
+                         signed_off_by_id=mentor.id, signed_off_at=attempt.signed_off_at)
     audit.record("attempt.sign_off", attempt, actor_id=mentor.id, passed=bool(attempt.passed), score=attempt.score)
     return attempt
 
@@ -109,8 +102,6 @@ def request_retake(attempt: Attempt, mentor: User, note: str = "") -> Attempt:
         raise QuizError(_("No attempts are left: sign the result off as it is."))
     attempt.retake_requested_at = utcnow()
     db.session.flush()
-    from recruit.mail import absolute_url, queue_mail
-
     with i18n.in_language(_language_of(attempt.user)):
         body = ngettext("Hello %(name)s,\n\nYour mentor asks you to take “%(title)s” once more. You have "
                         "%(num)d attempt left.\n\n%(note)s\n\nStart here:\n%(link)s",
@@ -147,8 +138,6 @@ def review_for(attempt: Attempt, viewer: User, now: datetime | None = None) -> R
 def grading_queue(user: User) -> list[Attempt]:
     """A mentor's queue: their trainees' attempts with essays to grade or a
     result to sign off. A trainer's: every attempt with essays to grade."""
-    from recruit.training.models import OnboardingPlan
-
     stmt = sa.select(Attempt).where(Attempt.state.in_(("submitted", "graded")), Attempt.signed_off_at.is_(None),
                                     Attempt.retake_requested_at.is_(None))
     if not user.has_role("admin"):
@@ -159,8 +148,6 @@ def grading_queue(user: User) -> list[Attempt]:
 
 
 def may_grade(attempt: Attempt, user: User) -> bool:
-    from recruit.training.models import OnboardingPlan
-
     if user.has_role("admin", "trainer"):
         return True
     return bool(db.session.scalar(sa.select(OnboardingPlan.id).where(OnboardingPlan.hire_id == attempt.user_id,

@@ -16,6 +16,8 @@ from recruit.extensions import db
 from recruit.i18n import label
 from recruit.quizzes import allowances, stats
 from recruit.quizzes.models import Attempt, Quiz
+from recruit.quizzes.types import question_type
+from recruit.training.models import OnboardingPlan
 
 
 def sees_every_hire(viewer: User) -> bool:
@@ -24,8 +26,6 @@ def sees_every_hire(viewer: User) -> bool:
 
 def hires_of(viewer: User) -> sa.Select:
     """The ids of the hires whose onboarding plan names the viewer."""
-    from recruit.training.models import OnboardingPlan
-
     return sa.select(OnboardingPlan.hire_id).where(sa.or_(
         OnboardingPlan.mentor_id == viewer.id, OnboardingPlan.curator_id == viewer.id,
         OnboardingPlan.head_id == viewer.id, OnboardingPlan.hr_id == viewer.id))
@@ -64,10 +64,7 @@ def quiz_statistics(quiz: Quiz, viewer: User) -> dict[str, Any]:
             entry = per_question.setdefault(item.version.question_id, {
                 "name": item.version.question.name or item.version.data["text"][:60], "kind": item.version.kind,
                 "results": [], "rest": []})
-            wrong = None
-            if item.version.kind == "single" and isinstance(item.answer, int):
-                choice = item.version.data["choices"][item.answer]
-                wrong = choice["text"] if choice["fraction"] <= 0 else None
+            wrong = question_type(item.version.kind).wrong_choice(item.version.data, item.answer)
             entry["results"].append(stats.ItemResult(item.points / item.version.points if item.version.points else 0.0,
                                                      wrong, item.seconds_spent or None))
             entry["rest"].append(totals[attempt.id] - item.points)

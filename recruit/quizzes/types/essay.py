@@ -1,0 +1,23 @@
+"""An open answer a person grades."""
+
+from __future__ import annotations
+
+from recruit.quizzes.labels import QUESTION_TYPE
+from recruit.quizzes.types.base import QuestionType
+
+
+class Essay(QuestionType):
+    kind, label, auto, gift_order = "essay", QUESTION_TYPE["essay"], False, 10
+
+    def grade(self, q, answer):
+        return None
+
+    def reads_gift(self, answers):
+        """An empty block: "{}"."""
+        return not answers.text
+
+    def to_gift(self, q):
+        return ""
+
+    def sample_answer(self, data, *, right, essay="", wrong=""):
+        return essay
