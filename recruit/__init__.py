@@ -95,8 +95,11 @@ def _select_timezone() -> str:
 def register_blueprints(app: Flask) -> None:
     from recruit import audit, jobs, mail  # noqa: F401 - their models register on import
     from recruit.admin.views import bp as admin_bp
+    from recruit.api import candidates as _api_candidates  # noqa: F401 - routes on the API blueprint
+    from recruit.api import openapi as _api_openapi  # noqa: F401 - routes on the API blueprint
     from recruit.api import quizzes as _api_quizzes  # noqa: F401 - routes on the API blueprint
-    from recruit.api.views import bp as api_bp
+    from recruit.api import vacancies as _api_vacancies  # noqa: F401 - routes on the API blueprint
+    from recruit.api.common import bp as api_bp
     from recruit.auth.views import bp as auth_bp
 
     # The features above vacancies take part in anonymisation through its hooks.

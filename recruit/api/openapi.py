@@ -1,9 +1,14 @@
-"""The OpenAPI 3 document of /api/v1, kept next to the views it describes."""
+"""The OpenAPI 3 document of /api/v1, kept next to the views it describes,
+and its route."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import jsonify
+
+from recruit.api.common import bp
+from recruit.auth.permissions import public
 from recruit.i18n import LANGUAGES
 from recruit.vacancies.candidate_rows import FIELDS
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
@@ -173,3 +178,9 @@ def document() -> dict[str, Any]:
             },
         },
     }
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(document())

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from recruit.api.views import ApiError, _get, _json_object, bp, not_valid
+from recruit.api.common import ApiError, bp, json_object, load, not_valid
 from recruit.auth.permissions import allow
 from recruit.extensions import db
 from recruit.quizzes.attempts import attempts_of, save_answer, start_attempt, submit
@@ -48,7 +48,7 @@ def _attempt_json(attempt: Attempt) -> dict[str, Any]:
 
 
 def _own(attempt_id: int) -> Attempt:
-    attempt = _get(Attempt, attempt_id)
+    attempt = load(Attempt, attempt_id)
     if attempt.user_id != current_user.id:
         raise ApiError(403, _("This is not your attempt."))
     return attempt
@@ -57,7 +57,7 @@ def _own(attempt_id: int) -> Attempt:
 @bp.route("/quizzes/<int:quiz_id>/attempts", methods=["POST"])
 @allow("new_hire")
 def api_start_attempt(quiz_id: int):
-    quiz = _get(Quiz, quiz_id)
+    quiz = load(Quiz, quiz_id)
     before = {a.id for a in attempts_of(quiz, current_user)}
     try:
         attempt = start_attempt(quiz, current_user)
@@ -87,7 +87,7 @@ def api_attempt(attempt_id: int):
 @allow("new_hire")
 def api_save_answer(attempt_id: int, position: int):
     attempt = _own(attempt_id)
-    data = _json_object()
+    data = json_object()
     if "answer" not in data:
         raise ApiError(422, not_valid(), {"answer": _("required")})
     item = next((a for a in attempt.answers if a.position == position), None)
@@ -134,10 +134,10 @@ def api_grading_queue():
 @bp.route("/attempt-answers/<int:answer_id>/grade", methods=["POST"])
 @allow("admin", "mentor", "trainer")
 def api_grade(answer_id: int):
-    item = _get(AttemptAnswer, answer_id)
+    item = load(AttemptAnswer, answer_id)
     if not may_grade(item.attempt, current_user):
         raise ApiError(403, _("Not your trainee's attempt."))
-    data = _json_object()
+    data = json_object()
     points = data.get("points")
     if isinstance(points, bool) or not isinstance(points, int | float):
         raise ApiError(422, not_valid(), {"points": _("must be a number")})
