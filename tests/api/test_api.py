@@ -155,3 +155,29 @@ def test_mentor_token_cannot_touch_candidates(api, make):
                                                              "email": "a@x.test"})
     assert response.status_code == 403 and response.is_json
     assert api.call("GET", f"/vacancies/{vacancy}", token).status_code == 403
+
+
+@pytest.mark.parametrize(("roles", "method", "url", "message"), [
+    (("admin",), "GET", "/vacancies/987654", "No vacancy 987654."),
+    (("admin",), "PATCH", "/vacancies/987654", "No vacancy 987654."),
+    (("admin",), "GET", "/candidates/987654", "No candidate 987654."),
+    (("admin",), "GET", "/candidates?vacancy_id=987654", "No vacancy 987654."),
+    (("admin",), "POST", "/vacancies/987654/candidates/import", "No vacancy 987654."),
+    (("admin",), "POST", "/attempt-answers/987654/grade", "No answer 987654."),
+    (("new_hire",), "POST", "/quizzes/987654/attempts", "No quiz 987654."),
+    (("new_hire",), "GET", "/attempts/987654", "No quiz attempt 987654."),
+    (("new_hire",), "POST", "/attempts/987654/submit", "No quiz attempt 987654."),
+])
+def test_a_missing_object_is_a_json_404_that_names_it(api, roles, method, url, message):
+    _user, token = api.token_for(*roles)
+    response = api.call(method, url, token, json={})
+    assert response.status_code == 404
+    assert response.get_json() == {"error": {"status": 404, "message": message}}
+
+
+def test_a_missing_vacancy_to_add_a_candidate_to_is_a_json_404(api):
+    _user, token = api.token_for("recruiter")
+    response = api.call("POST", "/candidates", token, json={"vacancy_id": 987654, "full_name": "A B"})
+    assert response.get_json() == {"error": {"status": 404, "message": "No vacancy 987654."}}
+    response = api.call("POST", "/candidates", token, json={"vacancy_id": 2**31, "full_name": "A B"})
+    assert response.get_json() == {"error": {"status": 404, "message": "Not found."}}
