@@ -16,6 +16,7 @@ from recruit.extensions import db
 from recruit.quizzes.attempts import GRACE, close
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.models import Attempt, Quiz, QuizAdjustment
+from recruit.training.models import OnboardingPlan
 from recruit.utc import utcnow
 
 MAX_MINUTES = 600
@@ -29,8 +30,6 @@ def adjustments_of(quiz: Quiz, user_id: int) -> list[QuizAdjustment]:
 
 def may_adjust(hire_id: int, user: User) -> bool:
     """The hire's mentor (of their latest plan) or an admin."""
-    from recruit.training.models import OnboardingPlan
-
     if user.has_role("admin"):
         return True
     mentor = db.session.scalar(sa.select(OnboardingPlan.mentor_id).where(OnboardingPlan.hire_id == hire_id)

@@ -3,16 +3,18 @@ autosave and a countdown, the grading queue and the mentor's sign-off."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from recruit.auth.permissions import allow
+from recruit.auth.models import User
+from recruit.auth.permissions import allow, ensure, load
+from recruit.auth.services import users_with_role
 from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.quizzes import adjustments, allowances, gift, reports
+from recruit.quizzes import policies as _policies  # noqa: F401  (registers the quiz_* policies `load` checks)
 from recruit.quizzes.attempts import (
     GRACE,
     attempts_left,
@@ -23,46 +25,32 @@ from recruit.quizzes.attempts import (
     visible_quizzes,
 )
 from recruit.quizzes.attempts import submit as submit_attempt
-from recruit.quizzes.bank import check_review_options, edit_question, export_gift, import_gift, set_review_options
+from recruit.quizzes.bank import edit_question, export_gift, import_gift, set_review_options
 from recruit.quizzes.errors import QuizError
-from recruit.quizzes.grading import grade_answer, grading_queue, may_grade, may_sign_off, review_for, sign_off_result
+from recruit.quizzes.grading import grade_answer, grading_queue, may_sign_off, review_for, sign_off_result
 from recruit.quizzes.grading import request_retake as ask_for_retake
-from recruit.quizzes.models import (
-    REVIEW_LEVELS,
-    Attempt,
-    AttemptAnswer,
-    BankQuestion,
-    QuestionCategory,
-    Quiz,
-    QuizAssignment,
-    QuizQuestion,
-)
+from recruit.quizzes.models import REVIEW_LEVELS, Attempt, AttemptAnswer, BankQuestion, Quiz
 from recruit.quizzes.review import NOTHING, shown_question
+from recruit.quizzes.setup import bank_questions, categories, create_quiz
+from recruit.quizzes.types import question_type
 from recruit.utc import utcnow
-from recruit.web import commit_or_flash, db_int
+from recruit.web import commit_or_flash
 
 bp = Blueprint("quizzes", __name__)
 EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
 
 
-def _quiz(quiz_id: int) -> Quiz:
-    quiz = db.session.get(Quiz, quiz_id)
-    if quiz is None:
+@bp.context_processor
+def _registry():
+    """Templates ask the registry for a question type's partial and whether it grades itself."""
+    return {"question_type": question_type}
+
+
+def _mine(attempt_id: int) -> Attempt:
+    """The current user's own attempt; anyone else's is not found."""
+    attempt = load(Attempt, attempt_id)
+    if attempt.user_id != current_user.id:
         abort(404)
-    return quiz
-
-
-def _attempt(attempt_id: int) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None:
-        abort(404)
-    return attempt
-
-
-def _own_attempt(attempt_id: int) -> Attempt:
-    attempt = _attempt(attempt_id)
-    if attempt.user_id != current_user.id and not may_grade(attempt, current_user):
-        abort(403)
     return attempt
 
 
@@ -94,8 +82,7 @@ def bank():
                 db.session.commit()
                 flash(ngettext("%(num)d question imported.", "%(num)d questions imported.", len(created)), "success")
         return redirect(url_for("quizzes.bank"))
-    questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
-                                        .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
+    questions = bank_questions()
     if request.args.get("format") == "gift":
         return Response(export_gift(questions), mimetype="text/plain; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=question-bank.gift"})
@@ -107,9 +94,7 @@ def bank():
 def question(question_id: int):
     """Edit one question in GIFT, the notation trainers already use. An answered
     version is kept as it was asked; the edit becomes a new version."""
-    bank_question = db.session.get(BankQuestion, question_id)
-    if bank_question is None:
-        abort(404)
+    bank_question = load(BankQuestion, question_id)
     source = export_gift([bank_question])
     if request.method == "POST":
         source = request.form.get("gift", "")
@@ -135,14 +120,9 @@ def question(question_id: int):
 @bp.route("/quizzes/new", methods=["GET", "POST"])
 @allow("admin", "mentor", "trainer")
 def new():
-    questions = list(db.session.scalars(sa.select(BankQuestion).where(BankQuestion.archived.is_(False))
-                                        .order_by(BankQuestion.category_id, BankQuestion.id)).unique())
-    categories = list(db.session.scalars(sa.select(QuestionCategory).order_by(QuestionCategory.name)))
-    if request.method == "POST" and commit_or_flash(lambda: _quiz_from_form(questions, categories), _("Quiz saved.")):
+    if request.method == "POST" and commit_or_flash(lambda: create_quiz(request.form), _("Quiz saved.")):
         return redirect(url_for("quizzes.index"))
-    from recruit.auth.services import users_with_role
-
-    return render_template("quizzes/new.html", questions=questions, categories=categories,
+    return render_template("quizzes/new.html", questions=bank_questions(), categories=categories(),
                            hires=users_with_role("new_hire"), levels=REVIEW_LEVELS, quiz=None)
 
 
@@ -150,7 +130,7 @@ def new():
 @allow("admin", "mentor", "trainer")
 def edit(quiz_id: int):
     """The quiz's review options: what a hire sees after an attempt."""
-    quiz = _quiz(quiz_id)
+    quiz = load(Quiz, quiz_id)
     if request.method == "POST" and commit_or_flash(
             lambda: set_review_options(quiz, request.form.get("review_open", ""),
                                           request.form.get("review_closed", ""), current_user),
@@ -159,78 +139,10 @@ def edit(quiz_id: int):
     return render_template("quizzes/edit.html", quiz=quiz, levels=REVIEW_LEVELS)
 
 
-def _quiz_from_form(questions, categories) -> Quiz:
-    form = request.form
-    fields = {"time_limit_minutes": _("Time limit, minutes"), "pass_mark": _("Pass mark (percent)"),
-              "attempt_limit": _("Attempts")}
-
-    def number(key, low, high, default):
-        raw = form.get(key, "").strip()
-        try:
-            value = float(raw) if raw else default
-        except ValueError as exc:
-            raise QuizError(_("%(field)s is a number.", field=fields.get(key, key))) from exc
-        if not low <= value <= high:
-            raise QuizError(_("%(field)s runs from %(low)s to %(high)s.", field=fields.get(key, key),
-                                 low=format_decimal(low), high=format_decimal(high)))
-        return value
-
-    title, key = form.get("title", "").strip(), form.get("key", "").strip()
-    if not title or not key:
-        raise QuizError(_("Give the quiz a title and a key (the onboarding gate names the key)."))
-    if db.session.scalar(sa.select(Quiz.id).where(Quiz.key == key)):
-        raise QuizError(_("The key “%(key)s” is taken.", key=key))
-    review_open, review_closed = check_review_options(form.get("review_open", "score"),
-                                                         form.get("review_closed", "answers"))
-    quiz = Quiz(title=title, key=key, description=form.get("description", "").strip(),
-                review_open=review_open, review_closed=review_closed,
-                time_limit_minutes=int(number("time_limit_minutes", 1, 600, 30)),
-                pass_mark=number("pass_mark", 1, 100, 70) / 100.0,
-                attempt_limit=int(number("attempt_limit", 1, 10, 2)),
-                shuffle_questions=form.get("shuffle_questions") == "1",
-                shuffle_choices=form.get("shuffle_choices") == "1",
-                stage_position=int(form["stage_position"]) if form.get("stage_position", "").isdigit() else None)
-    for field_name in ("opens_at", "closes_at"):
-        raw = form.get(field_name, "").strip()
-        if raw:
-            from datetime import datetime
-
-            from recruit.organisation.services import zone
-
-            try:
-                setattr(quiz, field_name, datetime.fromisoformat(raw).replace(tzinfo=zone()))
-            except ValueError as exc:
-                raise QuizError(_("Dates and times look like 2026-11-24 10:00.")) from exc
-    if quiz.opens_at and quiz.closes_at and quiz.closes_at <= quiz.opens_at:
-        raise QuizError(_("The quiz closes after it opens."))
-    valid = {q.id for q in questions}
-    for position, question_id in enumerate(request.form.getlist("questions", type=db_int)):
-        if question_id in valid:
-            quiz.fixed.append(QuizQuestion(question_id=question_id, position=position))
-    draws = []
-    for category in categories:
-        count = form.get(f"draw_{category.id}", "").strip()
-        if count.isdigit() and int(count) > 0:
-            draws.append({"category_id": category.id, "count": int(count)})
-    quiz.random_draws = draws
-    if not quiz.fixed and not draws:
-        raise QuizError(_("Choose questions, or a number of random questions from a category."))
-    db.session.add(quiz)
-    db.session.flush()
-    from recruit.auth.models import User
-
-    for user_id in set(request.form.getlist("assign", type=db_int)):
-        user = db.session.get(User, user_id)
-        if user is not None and user.has_role("new_hire"):
-            db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=user.id))
-    db.session.flush()
-    return quiz
-
-
 @bp.route("/quizzes/<int:quiz_id>/start", methods=["POST"])
 @allow("new_hire")
 def start(quiz_id: int):
-    quiz = _quiz(quiz_id)
+    quiz = load(Quiz, quiz_id)
     if not (started := commit_or_flash(lambda: start_attempt(quiz, current_user))):
         return redirect(url_for("quizzes.index"))
     return redirect(url_for("quizzes.attempt", attempt_id=started.value.id))
@@ -239,7 +151,7 @@ def start(quiz_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @allow("admin", "mentor", "trainer", "new_hire")
 def attempt(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
+    attempt = load(Attempt, attempt_id, "quiz_attempt.view")
     if attempt.state == "in_progress" and attempt.user_id == current_user.id:
         if utcnow() > attempt.deadline + GRACE:
             close(attempt, utcnow())
@@ -260,24 +172,13 @@ def attempt(attempt_id: int):
 
 
 def _parse_answer(kind: str, form) -> object:
-    if kind == "single":
-        raw = form.get("answer", "")
-        return int(raw) if raw.lstrip("-").isdigit() else None
-    if kind == "multiple":
-        return [int(x) for x in form.getlist("answer") if x.isdigit()]
-    if kind == "true_false":
-        return {"true": True, "false": False}.get(form.get("answer", ""))
-    if kind == "matching":
-        return {key[6:]: value for key, value in form.items() if key.startswith("match:") and value}
-    return form.get("answer", "")[:20000]
+    return question_type(kind).parse_form(form)
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<int:position>", methods=["POST"])
 @allow("new_hire")
 def save(attempt_id: int, position: int):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
+    attempt = _mine(attempt_id)
     item = next((a for a in attempt.answers if a.position == position), None)
     if item is None:
         abort(404)
@@ -294,9 +195,7 @@ def save(attempt_id: int, position: int):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @allow("new_hire")
 def submit(attempt_id: int):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
+    attempt = _mine(attempt_id)
     if attempt.state != "in_progress":  # a second click, another tab: nothing changes
         flash(_("This attempt was already submitted."), "info")
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -330,7 +229,7 @@ class _Prefixed:
 @bp.route("/quizzes/<int:quiz_id>/statistics")
 @allow("admin", "mentor", "trainer", "recruiter")
 def statistics(quiz_id: int):
-    quiz = _quiz(quiz_id)
+    quiz = load(Quiz, quiz_id)
     if request.args.get("format") in ("csv", "xlsx"):
         return csv_download(f"quiz-{quiz.key}-results.csv", reports.results_header(),
                             reports.results_rows(quiz, current_user))
@@ -350,11 +249,8 @@ def grading():
 @bp.route("/attempt-answers/<int:answer_id>/grade", methods=["POST"])
 @allow("admin", "mentor", "trainer")
 def grade(answer_id: int):
-    item = db.session.get(AttemptAnswer, answer_id)
-    if item is None:
-        abort(404)
-    if not may_grade(item.attempt, current_user):
-        abort(403)
+    item = load(AttemptAnswer, answer_id, "quiz_answer.grade")
+
     def grade() -> None:
         try:
             points = float(request.form.get("points", "").replace(",", "."))
@@ -369,7 +265,7 @@ def grade(answer_id: int):
 @bp.route("/attempts/<int:attempt_id>/sign-off", methods=["POST"])
 @allow("admin", "mentor")
 def sign_off(attempt_id: int):
-    attempt = _attempt(attempt_id)
+    attempt = load(Attempt, attempt_id)
     commit_or_flash(lambda: sign_off_result(attempt, current_user),
                     _("Result signed off; the onboarding gate sees it."))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
@@ -378,20 +274,18 @@ def sign_off(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/retake", methods=["POST"])
 @allow("admin", "mentor")
 def request_retake(attempt_id: int):
-    attempt = _attempt(attempt_id)
+    attempt = load(Attempt, attempt_id)
     commit_or_flash(lambda: ask_for_retake(attempt, current_user, request.form.get("note", "")),
                     _("Retake requested; %(name)s has an e-mail.", name=attempt.user.full_name))
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-def _hire_on(user_id: int):
-    from recruit.auth.models import User
-
-    hire = db.session.get(User, user_id)
-    if hire is None or not hire.has_role("new_hire"):
+def _hire_on(user_id: int) -> User:
+    """A new hire the current user may give extra time and attempts (a user who is no hire is not found)."""
+    hire = load(User, user_id)
+    if not hire.has_role("new_hire"):
         abort(404)
-    if not adjustments.may_adjust(hire.id, current_user):
-        abort(403)
+    ensure("quiz_hire.adjust", hire)
     return hire
 
 
@@ -399,7 +293,7 @@ def _hire_on(user_id: int):
 @allow("admin", "mentor")
 def hire(quiz_id: int, user_id: int):
     """One hire's attempts on a quiz and the mentor's allowances for them."""
-    quiz = _quiz(quiz_id)
+    quiz = load(Quiz, quiz_id)
     person = _hire_on(user_id)
     attempts = attempts_of(quiz, person)
     seen_key = any(review_for(a, person).answers for a in attempts if a.state == "graded")
@@ -415,7 +309,7 @@ def hire(quiz_id: int, user_id: int):
 @allow("admin", "mentor")
 def adjust(quiz_id: int, user_id: int):
     """Extra minutes (a running attempt's deadline moves) or attempts, with a reason."""
-    quiz = _quiz(quiz_id)
+    quiz = load(Quiz, quiz_id)
     person = _hire_on(user_id)
 
     def grant():
