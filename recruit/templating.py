@@ -4,18 +4,24 @@ money, channels, and the organisation and user on every page."""
 
 from __future__ import annotations
 
-from flask import Flask, g
-from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask import Flask, g, has_request_context
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
+
+from recruit import i18n, phones
+from recruit.auth.forms import ROLE_LABELS
+from recruit.auth.permissions import can
+from recruit.dates import at_minute
+from recruit.organisation import money
+from recruit.organisation.services import get_settings, phone_region
+from recruit.quizzes import text as question_text
+from recruit.vacancies import channels
 
 
 def _translations():
     """The request's catalogue, looked up once: a page calls gettext a few
     hundred times, and each lookup through Flask-Babel walks its contexts."""
-    from flask import has_request_context
-    from flask_babel import get_translations
-
     if not has_request_context():
         return get_translations()
     cache = g.setdefault("_translations", {})
@@ -32,16 +38,12 @@ def _duration(seconds: float | None) -> str:
     return _("%(m)d min %(s)02d s", m=minutes, s=rest) if minutes else _("%(s)d s", s=rest)
 
 
-def register(app: Flask) -> None:
-    from recruit import i18n
-    from recruit.auth.forms import ROLE_LABELS
-    from recruit.auth.permissions import can
-    from recruit.dates import at_minute
-    from recruit.organisation import money
-    from recruit.quizzes import text as question_text
-    from recruit.vacancies import candidates as candidate_services
-    from recruit.vacancies import channels
+def _phone(value: str | None) -> str:
+    """A stored number in the organisation's national format."""
+    return phones.display(value, phone_region()) if value else ""
 
+
+def register(app: Flask) -> None:
     app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
     app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
@@ -56,7 +58,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["question_text"] = question_text.render
     app.jinja_env.filters["label"] = i18n.label
     app.jinja_env.filters["money"] = money.format_money
-    app.jinja_env.filters["phone"] = candidate_services.phone_display
+    app.jinja_env.filters["phone"] = _phone
     app.jinja_env.filters["channel"] = lambda name: channels.label(name) if name else ""
     app.jinja_env.globals.update(can=can, ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES,
                                  url_in_language=i18n.url_in, labels=i18n.labels,
@@ -64,8 +66,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def _inject():
-        from recruit.organisation.services import get_settings
-
         try:
             org = get_settings()
         except Exception:

@@ -67,7 +67,7 @@ def test_search_works_where_sqlite_cannot_build_the_trigram_table(tmp_path, monk
     from config import TestConfig
     from recruit import create_app
     from recruit.extensions import db
-    from recruit.vacancies import candidates as cs
+    from recruit.vacancies import candidate_search as cs
     from recruit.vacancies.models import Candidate
 
     original = sa.engine.Connection.exec_driver_sql

@@ -23,9 +23,9 @@ from recruit.interviews.forms import ScorecardForm, SessionForm
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
+from recruit.vacancies.labels import STAGE_MOVE_LABELS as STAGE_LABELS
 from recruit.vacancies.models import Vacancy
 from recruit.vacancies.pipeline import STAGES
-from recruit.vacancies.views import STAGE_LABELS
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("interviews", __name__)

@@ -17,7 +17,7 @@ from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from recruit import audit
+from recruit import audit, phones
 from recruit.extensions import db
 from recruit.i18n import LANGUAGES
 from recruit.organisation.calendar import BusinessCalendar
@@ -107,6 +107,11 @@ def offered_currencies() -> list[str]:
 def valid_phone_regions() -> list[str]:
     """phonenumbers' regions, and "ZZ": numbers are then read only when written with +."""
     return sorted(phonenumbers.SUPPORTED_REGIONS | {OTHER})
+
+
+def phone_region() -> str:
+    """The organisation's region for numbers written without a country code."""
+    return get_settings().phone_region or phones.UNKNOWN_REGION
 
 
 def offered_channels() -> tuple[str, ...]:

@@ -1,5 +1,8 @@
-"""Candidates and the pipeline: adding (with de-duplication), moving between
-stages, search and résumés. Anonymisation is its own room (erasure.py)."""
+"""Candidates in a vacancy's pipeline: adding one or many (a known e-mail or
+phone links the person already stored), editing, moving between stages, the
+pipeline's list and board, résumés. Finding people by a fragment is
+candidate_search.py, the SQL of a batch is candidate_inserts.py,
+anonymisation is erasure.py."""
 
 from __future__ import annotations
 
@@ -14,19 +17,17 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm
 
-from recruit import audit, phones
+from recruit import audit
 from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.i18n import label
-from recruit.organisation.services import get_settings
-from recruit.search import contains, search_key
+from recruit.organisation.services import phone_region
 from recruit.utc import utcnow
-from recruit.vacancies import candidate_rows, channels, resumes
+from recruit.vacancies import candidate_inserts, candidate_rows, channels, resumes
+from recruit.vacancies.candidate_search import matching
 from recruit.vacancies.messages import field_label, message
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES, CLOSED, STAGE_INDEX, STAGES, stage_moves
-
-SOURCES = ("HeadHunter", "SuperJob", "Avito", "Referral", "Walk-in", "Agency", "Company site")
 
 
 class CandidateError(ValueError):
@@ -34,16 +35,6 @@ class CandidateError(ValueError):
 
 
 CHUNK = 500  # rows per batched insert and per bulk look-up of known people
-
-
-def phone_region() -> str:
-    """The organisation's region for numbers written without a country code."""
-    return get_settings().phone_region or phones.UNKNOWN_REGION
-
-
-def phone_display(value: str | None) -> str:
-    """The `phone` template filter: a number in the organisation's national format."""
-    return phones.display(value, phone_region()) if value else ""
 
 
 def check_values(values: dict[str, Any], line: int = 0, column_name=field_label):
@@ -63,21 +54,17 @@ def find_existing(email_norm: str | None, phone_norm: str | None) -> Candidate |
     return db.session.scalar(sa.select(Candidate).where(sa.or_(*clauses)).order_by(Candidate.id).limit(1))
 
 
-def _require_open(vacancy: Vacancy) -> None:
+def require_open(vacancy: Vacancy) -> None:
     if vacancy.state != "open":
         raise CandidateError(_("Only open vacancies take candidates; this one is %(state)s.",
                                state=label(vacancy.state, "vacancy_state")))
-
-
-_FILLED = ("full_name", "email", "phone", "city", "education", "notes", "experience_years", "email_norm",
-           "phone_norm")
 
 
 def _fill(candidate: Candidate, row: candidate_rows.CandidateRow, *, language: str | None = None) -> None:
     """The row's values on the candidate; the source as its canonical channel
     (an alias such as "Рекомендация" is stored as "Referral", so the show-rate
     model and the reports count it with its channel)."""
-    for name in _FILLED:
+    for name in candidate_inserts.FILLED:
         setattr(candidate, name, getattr(row, name))
     candidate.source = channels.canonical(row.source)
     if language is not None:
@@ -94,7 +81,7 @@ class AddResult:
 def add_candidate(vacancy: Vacancy, values: dict[str, Any], *, line: int = 0) -> AddResult:
     """Add a person to a vacancy's pipeline by hand (audited); a known e-mail
     or phone links the existing candidate instead of making a second one."""
-    _require_open(vacancy)
+    require_open(vacancy)
     row, errors = check_values(values, line)
     if row is None:
         raise CandidateError("; ".join(f"{e.column}: {message(e.code, e.params)}" for e in errors))
@@ -149,13 +136,13 @@ def add_rows(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], progress
     in_pipeline: set[int] = set()
     for start in range(0, total, CHUNK):
         chunk = rows[start:start + CHUNK]
-        known = _known_ids(chunk)
+        known = candidate_inserts.known_ids(chunk)
         targets: list[int | candidate_rows.CandidateRow] = []
         fresh: list[candidate_rows.CandidateRow] = []
         pending: dict[str, candidate_rows.CandidateRow] = {}  # keys of rows created in this chunk
         fresh_order: dict[int, int] = {}
         for row in chunk:
-            keys = _keys(row)
+            keys = candidate_inserts.row_keys(row)
             found = [known[k] for k in keys if k in known]  # stored earlier, chunks before this one included
             if found:
                 targets.append(min(found))
@@ -169,11 +156,12 @@ def add_rows(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], progress
             targets.append(row)
             for key in keys:
                 pending.setdefault(key, row)
-        ids = _insert_candidates(vacancy, fresh, sources)
+        ids = candidate_inserts.insert_candidates(vacancy, fresh, sources)
         new_ids = {id(row): cid for row, cid in zip(fresh, ids, strict=True)}
         resolved = [t if isinstance(t, int) else new_ids[id(t)] for t in targets]
         created_now = set(new_ids.values())
-        in_pipeline |= _in_pipeline(vacancy, {cid for cid in resolved if cid not in created_now} - in_pipeline)
+        in_pipeline |= candidate_inserts.in_pipeline(
+            vacancy, {cid for cid in resolved if cid not in created_now} - in_pipeline, CHUNK)
         applications = []
         for cid in resolved:
             if cid in in_pipeline:
@@ -186,89 +174,10 @@ def add_rows(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], progress
                 created_now.discard(cid)
             else:
                 counts.linked += 1
-        if applications:  # Core executemany: the ORM's bulk path costs more than the insert itself
-            db.session.execute(sa.insert(Application.__table__), applications)
+        candidate_inserts.add_applications(applications)
         if progress is not None:
             progress(min(start + CHUNK, total), total)
     return counts
-
-
-def _keys(row: candidate_rows.CandidateRow) -> list[str]:
-    return [k for k in (row.email_norm and "e:" + row.email_norm, row.phone_norm and "p:" + row.phone_norm) if k]
-
-
-def _known_ids(chunk: list[candidate_rows.CandidateRow]) -> dict[str, int]:
-    """Key -> lowest id of a stored candidate with that e-mail or phone, for a
-    whole chunk in one query."""
-    emails = sorted({r.email_norm for r in chunk if r.email_norm})
-    phone_keys = sorted({r.phone_norm for r in chunk if r.phone_norm})
-    clauses = []
-    if emails:
-        clauses.append(Candidate.email_norm.in_(emails))
-    if phone_keys:
-        clauses.append(Candidate.phone_norm.in_(phone_keys))
-    found: dict[str, int] = {}
-    if not clauses:
-        return found
-    wanted_emails, wanted_phones = set(emails), set(phone_keys)
-    stmt = sa.select(Candidate.id, Candidate.email_norm, Candidate.phone_norm).where(sa.or_(*clauses)) \
-        .order_by(Candidate.id)
-    for cid, email, phone in db.session.execute(stmt):
-        if email in wanted_emails:
-            found.setdefault("e:" + email, cid)
-        if phone in wanted_phones:
-            found.setdefault("p:" + phone, cid)
-    return found
-
-
-def _insert_candidates(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], sources: dict[str, str]) -> list[int]:
-    """One multi-row INSERT ... RETURNING for the chunk's new people; the ids
-    come back in the rows' order. They are matched by e-mail or phone, which
-    are unique among a chunk's new people (a second row with the same key
-    links the first): asking the database for the rows' order instead
-    (sort_by_parameter_order) makes SQLite insert them one by one. The ORM's
-    per-object work is skipped, so what the model does on assignment is done
-    here: the name's search key, the canonical source, the language default."""
-    if not rows:
-        return []
-    now = utcnow()
-
-    def values(row: candidate_rows.CandidateRow) -> dict[str, Any]:
-        return {**{name: getattr(row, name) for name in _FILLED},
-                "name_norm": search_key(row.full_name)[:160], "source": sources.get(row.source or "", ""),
-                "language": row.language or vacancy.language, "created_at": now, "updated_at": now}
-
-    table = Candidate.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        # ids from the sequence in one query, then a plain executemany (psycopg
-        # pipelines one prepared statement): a multi-row INSERT ... RETURNING of
-        # 500 rows is SQL text psycopg would parse anew for every chunk
-        ids = list(db.session.scalars(sa.text(
-            "SELECT nextval(pg_get_serial_sequence('candidates', 'id')) FROM generate_series(1, :n)"),
-            {"n": len(rows)}))
-        db.session.execute(sa.insert(table), [{**values(row), "id": cid} for row, cid in zip(rows, ids, strict=True)])
-        return ids
-    stmt = sa.insert(table).returning(table.c.id, table.c.email_norm, table.c.phone_norm)
-    keyed = [row for row in rows if _keys(row)]
-    by_key: dict[str, int] = {}
-    if keyed:
-        for cid, email, phone in db.session.execute(stmt, [values(row) for row in keyed]):
-            by_key["e:" + email if email else "p:" + phone] = cid
-    ids = []
-    for row in rows:
-        keys = _keys(row)
-        ids.append(by_key[keys[0]] if keys else db.session.execute(stmt, values(row)).scalar_one())
-    return ids
-
-
-def _in_pipeline(vacancy: Vacancy, candidate_ids: set[int]) -> set[int]:
-    """Which of these people already have an application to the vacancy."""
-    found: set[int] = set()
-    ids = sorted(candidate_ids)
-    for i in range(0, len(ids), CHUNK):
-        found.update(db.session.scalars(sa.select(Application.candidate_id).where(
-            Application.vacancy_id == vacancy.id, Application.candidate_id.in_(ids[i:i + CHUNK]))))
-    return found
 
 
 def update_candidate(candidate: Candidate, values: dict[str, Any]) -> Candidate:
@@ -362,67 +271,6 @@ def pipeline_page(vacancy: Vacancy, flt: PipelineFilter, number: int, per_page: 
     return page
 
 
-def matching(q: str) -> sa.ColumnElement[bool]:
-    """A name, e-mail or phone fragment, the phone compared by its digits.
-    PostgreSQL answers the substring test from its trigram indexes; SQLite
-    from its FTS5 trigram table, which needs three characters to look up."""
-    q = q.strip()
-    key, email = search_key(q), q.lower()
-    # a digits fragment ("45 67") as typed, and a whole number in any spelling
-    # ("067 123 45 67", "8 916 ...") as the digits of its E.164 form, which is
-    # what phone_norm holds
-    numbers = phones.search_forms(q, phone_region())
-    if min(len(key), len(email)) >= 3 and has_sqlite_search_table():
-        terms = [f"name_norm : {_phrase(key)}", f"email_norm : {_phrase(email)}"]
-        terms += [f"phone_norm : {_phrase(number)}" for number in numbers if len(number) >= 3]
-        found = sa.select(sa.column("rowid")).select_from(sa.table("candidates_search")).where(
-            sa.text("candidates_search MATCH :search_terms").bindparams(search_terms=" OR ".join(terms)))
-        return Candidate.id.in_(found)
-    clauses = [contains(Candidate.name_norm, key), contains(Candidate.email_norm, email)]
-    clauses += [contains(Candidate.phone_norm, number) for number in numbers]
-    return sa.or_(*clauses)
-
-
-_SEARCH_TABLE: dict[str, bool] = {}
-
-
-def has_sqlite_search_table() -> bool:
-    """True on SQLite with the FTS5 trigram table (the migration skips it where
-    SQLite is too old to build it; search then scans). Looked up once per database."""
-    bind = db.session.get_bind()
-    if bind.dialect.name != "sqlite":
-        return False
-    url = str(bind.url)
-    if url not in _SEARCH_TABLE:
-        _SEARCH_TABLE[url] = db.session.scalar(sa.text(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'candidates_search'")) == 1
-    return _SEARCH_TABLE[url]
-
-
-def _phrase(text: str) -> str:
-    """An FTS5 phrase: the text taken literally, its quotes doubled."""
-    return '"' + text.replace('"', '""') + '"'
-
-
-def filter_options() -> dict[str, list[str]]:
-    """Sources and cities known to the organisation, read from their indexes
-    (a per-vacancy list would join every application of a large pipeline)."""
-    return {"sources": _distinct_values("source"), "cities": _distinct_values("city")}
-
-
-def _distinct_values(column: str, limit: int = 100) -> list[str]:
-    """DISTINCT by skipping through the column's index one value at a time (a
-    'loose index scan'): the cost follows the number of values, not of rows."""
-    if column not in ("source", "city"):
-        raise ValueError(column)
-    sql = sa.text(
-        f"WITH RECURSIVE v(value) AS ("  # nosec B608: a column name from the fixed pair above
-        f" SELECT min({column}) FROM candidates WHERE {column} > ''"
-        f" UNION ALL SELECT (SELECT min({column}) FROM candidates WHERE {column} > v.value) FROM v"
-        f" WHERE v.value IS NOT NULL) SELECT value FROM v WHERE value IS NOT NULL LIMIT :limit")
-    return list(db.session.scalars(sql, {"limit": limit}))
-
-
 def has_candidate_filter(flt: PipelineFilter) -> bool:
     return bool(flt.source or flt.city or (flt.q and flt.q.strip()))
 
@@ -437,14 +285,6 @@ def board(vacancy: Vacancy, per_column: int = 20) -> dict[str, list[Application]
                 .order_by(Application.stage_changed_at.desc()).limit(per_column))
         columns[stage] = list(db.session.scalars(stmt).unique())
     return columns
-
-
-def search_candidates(q: str, limit: int = 50) -> list[Candidate]:
-    q = (q or "").strip()
-    stmt = sa.select(Candidate).order_by(Candidate.id.desc()).limit(limit)
-    if q:
-        stmt = stmt.where(matching(q))
-    return list(db.session.scalars(stmt).unique())
 
 
 # --- résumés ---------------------------------------------------------------------
@@ -479,6 +319,14 @@ def attach_resume(candidate: Candidate, filename: str, data: bytes) -> None:
     audit.record("candidate.resume_upload", candidate, type=kind, size=len(data))
     if old:
         (resume_dir() / old).unlink(missing_ok=True)
+
+
+def resume_download(candidate: Candidate) -> Path | None:
+    """The stored résumé about to be handed out, its download audited; None when there is none."""
+    path = resume_path(candidate)
+    if path is not None:
+        audit.record("candidate.resume_download", candidate)
+    return path
 
 
 def resume_path(candidate: Candidate) -> Path | None:

@@ -20,7 +20,8 @@ from recruit.extensions import db
 from recruit.organisation.services import get_settings
 from recruit.tabular import values
 from recruit.utc import utcnow
-from recruit.vacancies.candidates import CandidateError, has_sqlite_search_table, resume_path
+from recruit.vacancies.candidate_search import has_sqlite_search_table
+from recruit.vacancies.candidates import CandidateError, resume_path
 from recruit.vacancies.models import Application, Candidate
 from recruit.vacancies.pipeline import CLOSED
 

@@ -18,10 +18,11 @@ from recruit import audit, jobs
 from recruit.exports import clean_filename
 from recruit.extensions import db
 from recruit.housekeeping import refresh_planner_statistics
+from recruit.organisation.services import phone_region
 from recruit.tabular import encodings, reader, reports
 from recruit.utc import utcnow
 from recruit.vacancies import candidate_rows
-from recruit.vacancies.candidates import CandidateError, _require_open, add_rows, phone_region
+from recruit.vacancies.candidates import CandidateError, add_rows, require_open
 from recruit.vacancies.erasure import Erasure, erasure_step
 from recruit.vacancies.messages import file_error
 from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
@@ -47,7 +48,7 @@ class CandidateImportError(ValueError):
 
 def start(vacancy: Vacancy, filename: str, data: bytes, user) -> ImportBatch:
     try:
-        _require_open(vacancy)
+        require_open(vacancy)
     except CandidateError as exc:
         raise CandidateImportError(str(exc)) from exc
     try:
@@ -186,7 +187,7 @@ def execute(batch_id: int) -> None:
         return
     try:
         vacancy = batch.vacancy
-        _require_open(vacancy)
+        require_open(vacancy)
         data = parsed(batch)
         result = candidate_rows.validate(data, batch.mapping, region=phone_region())
         if result.errors and not batch.report.get("skip_bad_rows"):

@@ -245,6 +245,16 @@ def visible_vacancies(user, state: str | None = None) -> sa.Select:
     return stmt.where(sa.or_(*clauses))
 
 
+def vacancy_list(user, state: str | None = None) -> list[Vacancy]:
+    """The vacancies page: what `visible_vacancies` lets this user see, newest change first."""
+    return list(db.session.scalars(visible_vacancies(user, state)))
+
+
+def template_or_none(template_id: int | None) -> JobTemplate | None:
+    """The template a new vacancy starts from, or None (the page then offers the list)."""
+    return db.session.get(JobTemplate, template_id) if template_id else None
+
+
 def awaiting_me(user) -> list[Vacancy]:
     """Vacancies in review waiting for this user's review or approval."""
     stmt = sa.select(Vacancy).where(Vacancy.state == "in_review")

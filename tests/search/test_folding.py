@@ -8,6 +8,7 @@ import re
 import pytest
 
 from recruit.search import search_key
+from recruit.vacancies import candidate_search
 from recruit.vacancies import candidates as cs
 
 pytestmark = pytest.mark.pg
@@ -74,7 +75,7 @@ def people(ctx, make):
     ("Dj", ["Đorđe Marković", "Djordje Petrović"]),  # under three letters: the scan, same fold
 ])
 def test_candidate_search_folds_what_is_typed_and_what_is_stored(people, ctx, typed, found):
-    assert sorted(c.full_name for c in cs.search_candidates(typed)) == sorted(found)
+    assert sorted(c.full_name for c in candidate_search.search_candidates(typed)) == sorted(found)
     in_pipeline = [a.candidate.full_name for a in ctx.session.scalars(
         cs.pipeline_query(people, cs.PipelineFilter(q=typed))).unique()]
     assert sorted(in_pipeline) == sorted(found)

@@ -18,6 +18,7 @@ def test_upgrade_refolds_keys_and_canonicalises_sources(tmp_path):
     from recruit.interviews import sessions
     from recruit.interviews.models import Booking
     from recruit.organisation import services as org
+    from recruit.vacancies import candidate_search
     from recruit.vacancies import candidates as cs
     from recruit.vacancies import services as vs
 
@@ -65,7 +66,7 @@ def test_upgrade_refolds_keys_and_canonicalises_sources(tmp_path):
                                            "ON c.id = s.rowid WHERE candidates_search MATCH :q"),
                                    {"q": 'name_norm : "stefan"'}).scalars().all()
         assert found == ["Ștefan Popescu"]
-        assert [c.full_name for c in cs.search_candidates("Гнатюк")] == ["Ґнатюк Олена"]
+        assert [c.full_name for c in candidate_search.search_candidates("Гнатюк")] == ["Ґнатюк Олена"]
         for table in ("candidates", "bookings"):
             sources = sorted(db.session.execute(sa.text(f"SELECT source FROM {table}")).scalars())  # nosec B608
             assert sources == ["HeadHunter", "Job fair", "Referral"], table

@@ -27,9 +27,9 @@ from recruit.interviews.models import Booking, Scorecard
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
 from recruit.utc import utcnow
+from recruit.vacancies import candidate_search, imports
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import erasure as er
-from recruit.vacancies import imports
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, ImportBatch, VacancyComment
 
@@ -244,8 +244,8 @@ def test_anonymising_leaves_no_trace_in_any_table_or_file(world, ctx, clean_app)
 
     assert traces_in_database(ctx) == {}
     assert traces_in_files(clean_app) == {}
-    assert cs.search_candidates("Секретова") == [] and cs.search_candidates(EMAIL) == []
-    assert cs.search_candidates("916 555") == []
+    assert candidate_search.search_candidates("Секретова") == [] and candidate_search.search_candidates(EMAIL) == []
+    assert candidate_search.search_candidates("916 555") == []
     assert done.counts["bookings_cancelled"] == 1 and done.counts["messages_redacted"] >= 4
 
     # the live booking is cancelled, its seat went to Boris, who was invited

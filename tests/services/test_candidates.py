@@ -10,8 +10,8 @@ from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.organisation.services import get_settings
 from recruit.utc import utcnow
+from recruit.vacancies import candidate_search, channels, imports
 from recruit.vacancies import candidates as cs
-from recruit.vacancies import channels, imports
 from recruit.vacancies import erasure as er
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, ImportBatch
@@ -106,7 +106,7 @@ def test_pipeline_filters_and_search(vacancy, ctx):
     assert names(q="P7@X.TEST") == ["Person 7"]
     assert names(q="9000000005") == ["Person 5"]
     assert names(stage="hired") == []
-    options = cs.filter_options()
+    options = candidate_search.filter_options()
     # sources are stored as their canonical channel
     assert options == {"sources": sorted(channels.canonical(s) for s in ("HeadHunter", "SuperJob")),
                        "cities": ["Kazan", "Moscow"]}

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.search import search_key
+from recruit.vacancies import candidate_search
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import erasure as er
 
@@ -44,17 +45,17 @@ def test_pipeline_and_candidate_search_find_names_as_typed(people, ctx, typed, f
     in_pipeline = [a.candidate.full_name for a in ctx.session.scalars(
         cs.pipeline_query(people, cs.PipelineFilter(q=typed))).unique()]
     assert in_pipeline == found
-    assert [c.full_name for c in cs.search_candidates(typed)] == found
+    assert [c.full_name for c in candidate_search.search_candidates(typed)] == found
 
 
 def test_renaming_and_anonymising_keep_the_key(people, ctx):
-    person = cs.search_candidates("анна")[0]
+    person = candidate_search.search_candidates("анна")[0]
     cs.update_candidate(person, {"full_name": "Фёдорова-Смирнова Анна", "email": person.email})
     ctx.session.flush()
-    assert [c.id for c in cs.search_candidates("смирнова")] == [person.id]
+    assert [c.id for c in candidate_search.search_candidates("смирнова")] == [person.id]
     er.anonymise(person, "asked to be forgotten")
     ctx.session.flush()
-    assert cs.search_candidates("смирнова") == []
+    assert candidate_search.search_candidates("смирнова") == []
 
 
 def test_admin_finds_staff_by_name_in_any_case(clean_app, make):
@@ -80,7 +81,7 @@ def test_name_search_uses_the_trigram_index_on_postgresql(people, ctx):
     ctx.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
     from recruit.vacancies.models import Candidate
 
-    query = sa.select(Candidate.id).where(cs.matching("анна"))
+    query = sa.select(Candidate.id).where(candidate_search.matching("анна"))
     plan = "\n".join(ctx.session.execute(sa.text("EXPLAIN " + str(
         query.compile(ctx.engine, compile_kwargs={"literal_binds": True})))).scalars())
     assert "ix_candidates_name_trgm" in plan
@@ -91,7 +92,7 @@ def test_name_search_uses_the_trigram_table_on_sqlite(people, ctx):
         pytest.skip("SQLite's FTS5 table; PostgreSQL has its trigram indexes")
     from recruit.vacancies.models import Candidate
 
-    query = sa.select(Candidate.id).where(cs.matching("анна"))
+    query = sa.select(Candidate.id).where(candidate_search.matching("анна"))
     compiled = query.compile(ctx.engine, compile_kwargs={"literal_binds": True})
     steps = [row[-1] for row in ctx.session.execute(sa.text("EXPLAIN QUERY PLAN " + str(compiled)))]
     assert any(step.startswith("SCAN candidates_search VIRTUAL TABLE INDEX 0:M") for step in steps)  # M: MATCH

@@ -4,6 +4,7 @@ must match a fresh GROUP BY after every kind of write."""
 import pytest
 import sqlalchemy as sa
 
+from recruit.vacancies import candidate_search
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, Vacancy
@@ -50,4 +51,4 @@ def test_distinct_sources_and_cities_for_the_filters(ctx, make):
     vacancy_id = make.vacancy("open")
     for source, city in (("SuperJob", "Kazan"), ("HeadHunter", "Moscow"), ("HeadHunter", ""), ("", "Omsk")):
         make.candidate(vacancy_id, source=source, city=city)
-    assert cs.filter_options() == {"sources": ["HeadHunter", "SuperJob"], "cities": ["Kazan", "Moscow", "Omsk"]}
+    assert candidate_search.filter_options() == {"sources": ["HeadHunter", "SuperJob"], "cities": ["Kazan", "Moscow", "Omsk"]}

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.auth import services as accounts
-from recruit.vacancies import candidate_rows, channels, imports
+from recruit.vacancies import candidate_rows, candidate_search, channels, imports
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import services as vs
 from recruit.vacancies.models import Application, Candidate, ImportBatch
@@ -141,7 +141,7 @@ def test_search_by_phone_fragment_and_national_spelling(vacancy, ctx):
     ctx.session.flush()
 
     def found(q):
-        return [c.full_name for c in cs.search_candidates(q)]
+        return [c.full_name for c in candidate_search.search_candidates(q)]
 
     assert found("123 45") == ["Olena"]
     assert found("067 123 45 67") == ["Olena"]

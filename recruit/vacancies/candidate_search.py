@@ -1,0 +1,83 @@
+"""Finding candidates: a fragment of a name, an e-mail or a phone, answered
+from PostgreSQL's trigram indexes or SQLite's FTS5 trigram table, and the
+sources and cities a pipeline's filter offers. The pipeline's list itself
+(`candidates.pipeline_query`) filters with `matching`."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from recruit import phones
+from recruit.extensions import db
+from recruit.organisation.services import phone_region
+from recruit.search import contains, search_key
+from recruit.vacancies.models import Candidate
+
+
+def matching(q: str) -> sa.ColumnElement[bool]:
+    """A name, e-mail or phone fragment, the phone compared by its digits.
+    PostgreSQL answers the substring test from its trigram indexes; SQLite
+    from its FTS5 trigram table, which needs three characters to look up."""
+    q = q.strip()
+    key, email = search_key(q), q.lower()
+    # a digits fragment ("45 67") as typed, and a whole number in any spelling
+    # ("067 123 45 67", "8 916 ...") as the digits of its E.164 form, which is
+    # what phone_norm holds
+    numbers = phones.search_forms(q, phone_region())
+    if min(len(key), len(email)) >= 3 and has_sqlite_search_table():
+        terms = [f"name_norm : {_phrase(key)}", f"email_norm : {_phrase(email)}"]
+        terms += [f"phone_norm : {_phrase(number)}" for number in numbers if len(number) >= 3]
+        found = sa.select(sa.column("rowid")).select_from(sa.table("candidates_search")).where(
+            sa.text("candidates_search MATCH :search_terms").bindparams(search_terms=" OR ".join(terms)))
+        return Candidate.id.in_(found)
+    clauses = [contains(Candidate.name_norm, key), contains(Candidate.email_norm, email)]
+    clauses += [contains(Candidate.phone_norm, number) for number in numbers]
+    return sa.or_(*clauses)
+
+
+_SEARCH_TABLE: dict[str, bool] = {}
+
+
+def has_sqlite_search_table() -> bool:
+    """True on SQLite with the FTS5 trigram table (the migration skips it where
+    SQLite is too old to build it; search then scans). Looked up once per database."""
+    bind = db.session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    url = str(bind.url)
+    if url not in _SEARCH_TABLE:
+        _SEARCH_TABLE[url] = db.session.scalar(sa.text(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'candidates_search'")) == 1
+    return _SEARCH_TABLE[url]
+
+
+def _phrase(text: str) -> str:
+    """An FTS5 phrase: the text taken literally, its quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def search_candidates(q: str, limit: int = 50) -> list[Candidate]:
+    q = (q or "").strip()
+    stmt = sa.select(Candidate).order_by(Candidate.id.desc()).limit(limit)
+    if q:
+        stmt = stmt.where(matching(q))
+    return list(db.session.scalars(stmt).unique())
+
+
+def filter_options() -> dict[str, list[str]]:
+    """Sources and cities known to the organisation, read from their indexes
+    (a per-vacancy list would join every application of a large pipeline)."""
+    return {"sources": _distinct_values("source"), "cities": _distinct_values("city")}
+
+
+def _distinct_values(column: str, limit: int = 100) -> list[str]:
+    """DISTINCT by skipping through the column's index one value at a time (a
+    'loose index scan'): the cost follows the number of values, not of rows."""
+    if column not in ("source", "city"):
+        raise ValueError(column)
+    sql = sa.text(
+        f"WITH RECURSIVE v(value) AS ("  # nosec B608: a column name from the fixed pair above
+        f" SELECT min({column}) FROM candidates WHERE {column} > ''"
+        f" UNION ALL SELECT (SELECT min({column}) FROM candidates WHERE {column} > v.value) FROM v"
+        f" WHERE v.value IS NOT NULL) SELECT value FROM v WHERE value IS NOT NULL LIMIT :limit")
+    return list(db.session.scalars(sql, {"limit": limit}))
