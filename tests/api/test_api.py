@@ -4,16 +4,16 @@ from pathlib import Path
 
 import pytest
 
+from recruit.auth import services as accounts
+from recruit.auth.models import User
+from recruit.extensions import db
+
 pytestmark = pytest.mark.pg
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 @pytest.fixture
 def api(clean_app, make):
-    from recruit.auth import services as accounts
-    from recruit.auth.models import User
-    from recruit.extensions import db
-
     class Api:
         def __init__(self):
             self.client = clean_app.test_client()

@@ -4,21 +4,21 @@ from datetime import timedelta
 
 import pytest
 
+from recruit.auth import services as accounts
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.organisation.services import local_now
+from recruit.quizzes.bank import add_question
+from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
+from recruit.quizzes.types import Choice, Question
+from recruit.training import plans as ts
+from recruit.training.plan_templates import ensure_default_template
+
 pytestmark = pytest.mark.pg
 
 
 @pytest.fixture
 def setup(clean_app, make):
-    from recruit.auth import services as accounts
-    from recruit.auth.models import User
-    from recruit.extensions import db
-    from recruit.organisation.services import local_now
-    from recruit.quizzes.bank import add_question
-    from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
-    from recruit.quizzes.types import Choice, Question
-    from recruit.training import plans as ts
-    from recruit.training.plan_templates import ensure_default_template
-
     mentor = make.user("mentor", email="mentor@x.test")
     hire = make.user("new_hire", email="hire@x.test")
     other = make.user("new_hire", email="other@x.test")

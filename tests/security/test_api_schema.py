@@ -10,13 +10,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from recruit.auth import services as accounts
+from recruit.auth.models import User
+from recruit.extensions import db
+
 
 @pytest.fixture
 def api(clean_app, make):
-    from recruit.auth import services as accounts
-    from recruit.auth.models import User
-    from recruit.extensions import db
-
     users = {role: make.user(role, email=f"{role}@fuzz.test") for role in ("admin", "new_hire")}
     vacancy = make.vacancy("open")
     make.candidate(vacancy)
