@@ -21,6 +21,36 @@ from recruit.training.models import (
     RolePlayTry,
 )
 from recruit.training.plans import current_stage
+from recruit.vacancies.models import Application
+
+
+def plans_overview(state: str, mentor_id: int | None) -> list[OnboardingPlan]:
+    """HR's list: the plans in that state (any other word: all), of that mentor, the newest first."""
+    stmt = sa.select(OnboardingPlan).order_by(OnboardingPlan.start_date.desc())
+    if state in ("active", "ready", "ended"):
+        stmt = stmt.where(OnboardingPlan.state == state)
+    if mentor_id:
+        stmt = stmt.where(OnboardingPlan.mentor_id == mentor_id)
+    return list(db.session.scalars(stmt).unique())
+
+
+def own_plan(hire: User) -> OnboardingPlan | None:
+    """The new hire's latest plan."""
+    return db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == hire.id)
+                             .order_by(OnboardingPlan.id.desc()))
+
+
+def mentees_of(user: User) -> list[OnboardingPlan]:
+    """Running plans this person mentors, curates or heads, the earliest started first."""
+    return list(db.session.scalars(sa.select(OnboardingPlan).where(
+        sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id,
+               OnboardingPlan.head_id == user.id), OnboardingPlan.state == "active")
+        .order_by(OnboardingPlan.start_date)).unique())
+
+
+def hire_application(application_id: int) -> Application | None:
+    """The application a plan is started from, if the page names one."""
+    return db.session.get(Application, application_id)
 
 
 def overdue_count(plan: OnboardingPlan) -> int:

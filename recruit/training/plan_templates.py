@@ -73,6 +73,19 @@ DEFAULT_TEMPLATE = {
 }
 
 
+def templates() -> list[OnboardingTemplate]:
+    """Every template, by name."""
+    return list(db.session.scalars(sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name)))
+
+
+def chosen_template(template_id: int) -> OnboardingTemplate:
+    """The template a new plan starts from; TrainingError when there is none with that id."""
+    template = db.session.get(OnboardingTemplate, template_id)
+    if template is None:
+        raise TrainingError(_("Choose a template."))
+    return template
+
+
 def ensure_default_template() -> OnboardingTemplate:
     """The shipped template, written in the organisation's language when it is
     first made (afterwards it is the organisation's own text, edited as such)."""

@@ -16,7 +16,8 @@ from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.organisation.services import calendar, local_now
-from recruit.training import criteria
+from recruit.tabular.reports import FileError
+from recruit.training import activity_import, criteria
 from recruit.training.errors import TrainingError
 from recruit.training.models import (
     ActivityEntry,
@@ -27,6 +28,7 @@ from recruit.training.models import (
     RolePlayTry,
 )
 from recruit.utc import utcnow
+from recruit.vacancies.messages import file_error, message
 from recruit.vacancies.models import Application
 
 ACTIVITY_LIMITS = {"calls": 500, "email_offers": 1000, "phone_offers": 500, "meetings": 60, "leads": 300,
@@ -204,10 +206,6 @@ def record_role_play(plan: OnboardingPlan, tried_on: date, players: str, passed:
 def import_activity(plan: OnboardingPlan, data: bytes, by: User, *, skip_bad_rows: bool) -> dict[str, Any]:
     """A CRM export of the hire's days: every row checked; with bad rows
     nothing is written unless the user chose to skip them."""
-    from recruit.tabular.reports import FileError
-    from recruit.training import activity_import
-    from recruit.vacancies.messages import file_error, message
-
     if not ({"new_hire", "mentor"} & responsibilities(plan, by)) and not by.has_role("admin"):
         raise PermissionError("activity")
     try:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recruit.auth.models import User
-from recruit.auth.permissions import allow, ensure
+from recruit import audit
+from recruit.auth import services as accounts
+from recruit.auth.permissions import allow, can, ensure, load
 from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.i18n import label
@@ -20,10 +20,9 @@ from recruit.organisation.services import local_now
 from recruit.training import gates as gating
 from recruit.training import pages, plan_templates, tasks
 from recruit.training import plans as onboarding
-from recruit.training.criteria import METRICS
+from recruit.training.criteria import METRICS, format_lines
 from recruit.training.errors import TrainingError
 from recruit.training.models import OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
-from recruit.vacancies.models import Application
 from recruit.web import commit_or_flash, db_int, same_site_path
 
 bp = Blueprint("training", __name__)
@@ -31,18 +30,8 @@ bp = Blueprint("training", __name__)
 
 @bp.record_once
 def _template_globals(state) -> None:
-    from recruit.auth.permissions import can
-
     state.app.jinja_env.globals.update(plan_can=can)
 EVERYONE = ("admin", "hiring_manager", "recruiter", "receptionist", "mentor", "trainer", "new_hire")
-
-
-def _plan(plan_id: int, action: str = "plan.view") -> OnboardingPlan:
-    plan = db.session.get(OnboardingPlan, plan_id)
-    if plan is None:
-        abort(404)
-    ensure(action, plan)
-    return plan
 
 
 def _date(raw: str | None, default: date | None = None) -> date:
@@ -60,13 +49,8 @@ def _date(raw: str | None, default: date | None = None) -> date:
 @allow("admin", "recruiter")
 def overview():
     state = request.args.get("state", "active")
-    stmt = sa.select(OnboardingPlan).order_by(OnboardingPlan.start_date.desc())
-    if state in ("active", "ready", "ended"):
-        stmt = stmt.where(OnboardingPlan.state == state)
     mentor = request.args.get("mentor", type=db_int)
-    if mentor:
-        stmt = stmt.where(OnboardingPlan.mentor_id == mentor)
-    plans = list(db.session.scalars(stmt).unique())
+    plans = pages.plans_overview(state, mentor)
     if request.args.get("format") in ("csv", "xlsx"):
         def rows():
             for plan in plans:
@@ -86,16 +70,15 @@ def overview():
 @bp.route("/plans/new", methods=["GET", "POST"])
 @allow("admin", "recruiter")
 def new():
-    application = db.session.get(Application, request.values.get("application", 0, type=db_int))
-    templates = list(db.session.scalars(sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name)))
+    application = pages.hire_application(request.values.get("application", 0, type=db_int))
+    templates = plan_templates.templates()
     if not templates:
         templates = [plan_templates.ensure_default_template()]
         db.session.commit()
-    staff = list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)))
+    staff = accounts.active_people()
+
     def start() -> OnboardingPlan:
-        template = db.session.get(OnboardingTemplate, request.form.get("template_id", 0, type=db_int))
-        if template is None:
-            raise TrainingError(_("Choose a template."))
+        template = plan_templates.chosen_template(request.form.get("template_id", 0, type=db_int))
         return onboarding.start_plan(onboarding.PlanRequest(
             hire_email=request.form.get("hire_email", ""), hire_name=request.form.get("hire_name", ""),
             start=_date(request.form.get("start")), template=template,
@@ -116,7 +99,7 @@ def new():
 @bp.route("/plans/<int:plan_id>")
 @allow(*EVERYONE)
 def plan(plan_id: int):
-    return _render_plan(_plan(plan_id))
+    return _render_plan(load(OnboardingPlan, plan_id, "plan.view"))
 
 
 def _render_plan(plan: OnboardingPlan):
@@ -130,8 +113,7 @@ def _render_plan(plan: OnboardingPlan):
 @bp.route("/my-plan")
 @allow("new_hire")
 def mine():
-    plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == current_user.id)
-                             .order_by(OnboardingPlan.id.desc()))
+    plan = pages.own_plan(current_user)
     if plan is None:
         return render_template("training/no_plan.html")
     return _render_plan(plan)
@@ -140,9 +122,7 @@ def mine():
 @bp.route("/plan-tasks/<int:task_id>/done", methods=["POST"])
 @allow(*EVERYONE)
 def tick(task_id: int):
-    task = db.session.get(PlanTask, task_id)
-    if task is None:
-        abort(404)
+    task = load(PlanTask, task_id)
     ensure("plan.view", task.stage.plan)
     try:
         onboarding.tick_task(task, current_user, done=request.form.get("undo") != "1")
@@ -155,7 +135,7 @@ def tick(task_id: int):
 @bp.route("/plans/<int:plan_id>/activity", methods=["POST"])
 @allow(*EVERYONE)
 def log_activity(plan_id: int):
-    plan = _plan(plan_id, "plan.log_activity")
+    plan = load(OnboardingPlan, plan_id, "plan.log_activity")
     saved: list = []
 
     def save() -> None:
@@ -169,7 +149,7 @@ def log_activity(plan_id: int):
 @bp.route("/plans/<int:plan_id>/activity/import", methods=["POST"])
 @allow(*EVERYONE)
 def import_activity(plan_id: int):
-    plan = _plan(plan_id, "plan.log_activity")
+    plan = load(OnboardingPlan, plan_id, "plan.log_activity")
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose the CRM export (CSV) first."), "error")
@@ -198,7 +178,7 @@ def import_activity(plan_id: int):
 @bp.route("/plans/<int:plan_id>/role-play", methods=["POST"])
 @allow(*EVERYONE)
 def role_play(plan_id: int):
-    plan = _plan(plan_id, "plan.coach")
+    plan = load(OnboardingPlan, plan_id, "plan.coach")
     commit_or_flash(lambda: onboarding.record_role_play(plan, _date(request.form.get("tried_on"), local_now().date()),
                                                 request.form.get("players", ""), request.form.get("passed") == "1",
                                                 request.form.get("notes", ""), current_user),
@@ -209,24 +189,17 @@ def role_play(plan_id: int):
 @bp.route("/plans/<int:plan_id>/decision", methods=["POST"])
 @allow(*EVERYONE)
 def decide(plan_id: int):
-    plan = _plan(plan_id, "plan.decide")
+    plan = load(OnboardingPlan, plan_id, "plan.decide")
     commit_or_flash(lambda: gating.decide(plan, request.form.get("decision", ""), request.form.get("reason", ""),
                                       current_user), _("Decision recorded."))
     return redirect(url_for("training.plan", plan_id=plan.id))
 
 
-def _stage(stage_id: int) -> PlanStage:
-    stage = db.session.get(PlanStage, stage_id)
-    if stage is None:
-        abort(404)
-    ensure("plan.view", stage.plan)
-    return stage
-
-
 @bp.route("/plan-stages/<int:stage_id>/sign-off", methods=["POST"])
 @allow(*EVERYONE)
 def sign_off(stage_id: int):
-    stage = _stage(stage_id)
+    stage = load(PlanStage, stage_id)
+    ensure("plan.view", stage.plan)
     commit_or_flash(lambda: gating.sign_off(stage, current_user), _("“%(name)s” is signed off.", name=stage.name))
     return redirect(url_for("training.plan", plan_id=stage.plan_id))
 
@@ -234,7 +207,8 @@ def sign_off(stage_id: int):
 @bp.route("/plan-stages/<int:stage_id>/override", methods=["POST"])
 @allow(*EVERYONE)
 def override(stage_id: int):
-    stage = _stage(stage_id)
+    stage = load(PlanStage, stage_id)
+    ensure("plan.view", stage.plan)
     index = request.form.get("index", -1, type=db_int)
     commit_or_flash(lambda: gating.override(stage, index, request.form.get("reason", ""), current_user),
                     _("Criterion overridden; the reason is in the audit trail."), category="info")
@@ -245,9 +219,7 @@ def override(stage_id: int):
 @allow(*EVERYONE)
 def summary(plan_id: int):
     """The whole history on one printable page."""
-    plan = _plan(plan_id)
-    from recruit import audit
-
+    plan = load(OnboardingPlan, plan_id, "plan.view")
     return render_template("training/summary.html", plan=plan, gates=gating.gates(plan),
                            tries=pages.role_play_tries(plan), decisions=pages.decisions(plan),
                            totals=pages.activity_totals(plan), history=audit.history("onboarding_plans", plan.id))
@@ -274,11 +246,11 @@ def templates():
     if request.method == "POST" and (created := commit_or_flash(
             lambda: plan_templates.create_template(request.form.get("name", ""), current_user))):
         return redirect(url_for("training.template", template_id=created.value.id))
-    if not db.session.scalar(sa.select(OnboardingTemplate.id)):
-        plan_templates.ensure_default_template()
+    templates = plan_templates.templates()
+    if not templates:
+        templates = [plan_templates.ensure_default_template()]
         db.session.commit()
-    return render_template("training/templates.html", templates=list(db.session.scalars(
-        sa.select(OnboardingTemplate).order_by(OnboardingTemplate.name))))
+    return render_template("training/templates.html", templates=templates)
 
 
 # The template page's forms name their edit; each has its own function.
@@ -299,17 +271,13 @@ TEMPLATE_EDITS = {
 @bp.route("/onboarding-templates/<int:template_id>", methods=["GET", "POST"])
 @allow("admin")
 def template(template_id: int):
-    template = db.session.get(OnboardingTemplate, template_id)
-    if template is None:
-        abort(404)
+    template = load(OnboardingTemplate, template_id)
     if request.method == "POST":
         edit = TEMPLATE_EDITS.get(request.form.get("action", ""), plan_templates.unknown_change)
         commit_or_flash(lambda: edit(template, request.form.to_dict(), current_user),
                         lambda: _("Saved as version %(v)d; running plans keep the version they started with.",
                                   v=template.version))
         return redirect(url_for("training.template", template_id=template.id))
-    from recruit.training.criteria import format_lines
-
     return render_template("training/template.html", template=template, format_lines=format_lines,
                            metrics=METRICS)
 
@@ -323,9 +291,6 @@ def todo():
 @bp.route("/mentees")
 @allow("admin", "hiring_manager", "mentor")
 def mentees():
-    plans = list(db.session.scalars(sa.select(OnboardingPlan).where(
-        sa.or_(OnboardingPlan.mentor_id == current_user.id, OnboardingPlan.curator_id == current_user.id,
-               OnboardingPlan.head_id == current_user.id), OnboardingPlan.state == "active")
-        .order_by(OnboardingPlan.start_date)).unique())
+    plans = pages.mentees_of(current_user)
     return render_template("training/mentees.html", plans=plans, summaries=pages.summaries(plans))
 
