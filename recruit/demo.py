@@ -2,7 +2,7 @@
 UA by default, or BG, RO, BA, GE, RU): that country's settings, public
 holidays, job boards and currency, people with names of the country,
 vacancies in several states, a job-board export as candidates, interview
-history, onboarding plans and quizzes.
+history, onboarding plans and quizzes (recruit.demo_quizzes).
 
 The shipped content (the two job descriptions of DOMAIN.md §1, the
 four-stage onboarding template of §3 and the product-knowledge quiz) is
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from datetime import datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -25,15 +26,28 @@ from flask import current_app, has_app_context
 
 from recruit.auth import services as accounts
 from recruit.auth.models import User
+from recruit.demo_quizzes import QUIZ_KEY, gift_path, load_quizzes, quiz_content
 from recruit.extensions import db
 from recruit.i18n import LANGUAGES
+from recruit.interviews import bookings, planning, sessions
+from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.organisation import holiday_import
 from recruit.organisation import services as org
 from recruit.organisation.countries import COUNTRIES
+from recruit.training import plan_templates
+from recruit.training import plans as ts
+from recruit.training.gates import record_quiz_sign_off, sign_off
+from recruit.training.models import OnboardingTemplate
+from recruit.training.plan_templates import DEFAULT_TEMPLATE
+from recruit.utc import utcnow
 from recruit.vacancies import candidate_rows
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import services as vacancy_services
-from recruit.vacancies.models import Application
+from recruit.vacancies.models import Application, JobTemplate
+
+__all__ = ["CLIENT_MANAGER", "CONTENT_LANGUAGES", "DEMO_COUNTRIES", "DEMO_PASSWORD", "DEMO_USERS",
+           "KEY_ACCOUNT_MANAGER", "demo_country", "gift_path", "job_descriptions", "load", "load_job_descriptions",
+           "onboarding_spec", "onboarding_template", "profile", "quiz_content", "shown"]
 
 DEMO_PASSWORD = "demo-pass-2026"  # nosec B105: the documented demo logins, never in production data
 # The logins stay the same in every country; the names people see come from the country's file.
@@ -77,8 +91,6 @@ def onboarding_spec(language: str) -> dict[str, Any]:
     file, its shape (owner roles, offsets, durations, exit criteria and
     their codes) from the product's default template, so every language
     checks the same things."""
-    from recruit.training.plan_templates import DEFAULT_TEMPLATE
-
     words = _json(CONTENT / language / "onboarding.json")
     if len(words["stages"]) != len(DEFAULT_TEMPLATE["stages"]):
         raise ValueError(f"{language}/onboarding.json: {len(words['stages'])} stages, the template has "
@@ -94,16 +106,6 @@ def onboarding_spec(language: str) -> dict[str, Any]:
                        "criteria": [dict(item) for item in shape["criteria"]]})
     return {"name": words["name"], "description": words["description"],
             "mentor_bonus_days": DEFAULT_TEMPLATE["mentor_bonus_days"], "stages": stages}
-
-
-@cache
-def quiz_content(language: str) -> dict[str, Any]:
-    return _json(CONTENT / language / "quiz.json")
-
-
-def gift_path(language: str) -> Path:
-    """The product-knowledge question bank (Moodle GIFT) in `language`."""
-    return CONTENT / language / "product_knowledge.gift"
 
 
 @cache
@@ -203,14 +205,12 @@ def load(country: str | None = None, *, history_weeks: int = 12) -> bool:
     _interview_days(users, open_vacancy, said)
     template = onboarding_template(language)
     _onboarding(users, template, said)
-    _quizzes(users, language)
+    load_quizzes(users, language)
     return True
 
 
 def load_job_descriptions(first: str) -> dict[str, Any]:
     """The job descriptions of every shipped language, `first`'s first; returns `first`'s."""
-    from recruit.vacancies.models import JobTemplate
-
     made = {}
     for language in (first, *(code for code in CONTENT_LANGUAGES if code != first)):
         for key, data in job_descriptions(language).items():
@@ -226,16 +226,13 @@ def load_job_descriptions(first: str) -> dict[str, Any]:
 def onboarding_template(language: str):
     """The four-stage onboarding template in `language` (named in it: templates
     have no language column), made once."""
-    from recruit.training import plan_templates as ts
-    from recruit.training.models import OnboardingTemplate
-
     spec = onboarding_spec(language)
-    if spec["name"] == ts.DEFAULT_TEMPLATE["name"]:
-        return ts.ensure_default_template()
+    if spec["name"] == DEFAULT_TEMPLATE["name"]:
+        return plan_templates.ensure_default_template()
     existing = db.session.scalar(sa.select(OnboardingTemplate).where(OnboardingTemplate.name == spec["name"]))
     if existing is not None:
         return existing
-    return ts.template_from_spec(spec)
+    return plan_templates.template_from_spec(spec)
 
 
 def _candidates(vacancy, said: dict[str, Any], region: str) -> None:
@@ -253,98 +250,6 @@ def _candidates(vacancy, said: dict[str, Any], region: str) -> None:
             candidate_services.move(outcome.application, stage, reason)
 
 
-def _quizzes(users, language: str) -> None:
-    """The ErgoLine catalogue, its question bank (the trainers' GIFT file) and the
-    product-knowledge quiz; one trainee's submitted attempt waits for grading."""
-    from recruit.quizzes.attempts import save_answer, start_attempt, submit
-    from recruit.quizzes.bank import import_gift
-    from recruit.quizzes.models import Product, Quiz, QuizAssignment, QuizQuestion
-
-    content = quiz_content(language)
-    products = [Product(name=item["name"], priority=n, description=item["description"])
-                for n, item in enumerate(content["products"], start=1)]
-    db.session.add_all(products)
-    db.session.flush()
-    bank = import_gift(gift_path(language).read_text("utf-8"), users["admin"])
-    categories = list(dict.fromkeys(q.category for q in bank if q.category is not None))
-    for category, product in zip(categories, products, strict=True):
-        category.product_id = product.id
-    quiz = Quiz(title=content["title"], key="product-knowledge", time_limit_minutes=30,
-                pass_mark=0.6, attempt_limit=2, stage_position=3, description=content["description"])
-    for position, question in enumerate(bank):
-        quiz.fixed.append(QuizQuestion(question_id=question.id, position=position))
-    db.session.add(quiz)
-    db.session.flush()
-    db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=users["hire"].id))
-    roman = accounts.user_by_email("roman.belov@demo.local")
-    attempt = start_attempt(quiz, roman)
-    for item in attempt.answers:
-        kind = item.version.kind
-        if kind == "single":
-            save_answer(attempt, item.position, item.choice_order.index(0))
-        elif kind == "true_false":
-            save_answer(attempt, item.position, True)
-        elif kind == "essay":
-            save_answer(attempt, item.position, content["demo_answers"]["essay_submitted"])
-        elif kind == "numeric":
-            save_answer(attempt, item.position, "150")
-    submit(attempt)
-    db.session.flush()
-    _past_attempts(quiz, users["mentor"], content["demo_answers"])
-
-
-# Earlier trainees' results, so the statistics page has something to show:
-# (e-mail, days ago, positions answered wrongly, essay points).
-PAST_ATTEMPTS = [("sofia.markova@demo.local", 30, {1, 4}, 0.75), ("timur.zaitsev@demo.local", 80, {2}, 1.0)]
-
-
-def _past_attempts(quiz, mentor, answers: dict[str, str]) -> None:
-    """Graded, signed-off attempts of the hires who passed stage 3: their
-    onboarding gate reads these results."""
-    from recruit.quizzes.attempts import save_answer, start_attempt, submit
-    from recruit.quizzes.grading import grade_answer, sign_off_result
-    from recruit.quizzes.models import QuizAssignment
-    from recruit.utc import utcnow
-
-    for email, days_ago, wrong, essay_points in PAST_ATTEMPTS:
-        hire = accounts.user_by_email(email)
-        db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=hire.id))
-        db.session.flush()
-        started = utcnow() - timedelta(days=days_ago)
-        attempt = start_attempt(quiz, hire, started)
-        for n, item in enumerate(attempt.answers):
-            data, kind = item.version.data, item.version.kind
-            right = item.position not in wrong
-            at = started + timedelta(seconds=50 + 40 * n + 25 * (n % 3))
-            if kind in ("single", "multiple"):
-                picks = [i for i, c in enumerate(data["choices"]) if (c["fraction"] > 0) == right]
-                shown_at = [item.choice_order.index(i) for i in picks] or [0]
-                save_answer(attempt, item.position, shown_at[0] if kind == "single" else shown_at, at)
-            elif kind == "true_false":
-                save_answer(attempt, item.position, data["correct"] == right, at)
-            elif kind == "numeric":
-                number = data["numbers"][0]
-                value = number["value"] if number.get("value") is not None else (number["low"] + number["high"]) / 2
-                save_answer(attempt, item.position, f"{value if right else value * 3 + 7:g}", at)
-            elif kind == "short":
-                save_answer(attempt, item.position,
-                               data["choices"][0]["text"] if right else answers["short_wrong"], at)
-            elif kind == "matching":
-                pairs = {left: rightside for left, rightside in data["pairs"]}
-                if not right:
-                    lefts = list(pairs)
-                    pairs[lefts[0]], pairs[lefts[1]] = pairs[lefts[1]], pairs[lefts[0]]
-                save_answer(attempt, item.position, pairs, at)
-            elif kind == "essay":
-                save_answer(attempt, item.position, answers["essay_graded"], at)
-        submit(attempt, started + timedelta(minutes=18))
-        for item in attempt.answers:
-            if item.version.kind == "essay" and item.points is None:
-                grade_answer(item, mentor, essay_points * item.version.points, answers["grading_comment"])
-        sign_off_result(attempt, mentor)
-    db.session.flush()
-
-
 # The hires besides hire@demo.local: e-mail, business days ago, stages signed off, extra.
 HIRES = [("hire@demo.local", 6, 1, None), ("polina.orlova@demo.local", 0, 0, None),
          ("roman.belov@demo.local", 24, 2, "failed_try"), ("sofia.markova@demo.local", 40, 3, None),
@@ -353,13 +258,6 @@ HIRES = [("hire@demo.local", 6, 1, None), ("polina.orlova@demo.local", 0, 0, Non
 
 def _onboarding(users, template, said: dict[str, Any]) -> None:
     """New hires in every stage, with the activity, tries and sign-offs that got them there."""
-    import random
-
-    from recruit.training import plans as ts
-    from recruit.training.gates import sign_off
-    from recruit.training.models import QuizOutcome
-    from recruit.utc import utcnow
-
     rng = random.Random(11)  # nosec B311: repeatable demo data
     texts = said["texts"]
     mentor, curator, hr, admin = users["mentor"], users["manager"], users["recruiter"], users["admin"]
@@ -389,9 +287,8 @@ def _onboarding(users, template, said: dict[str, Any]) -> None:
             if stage.position == 3:
                 ts.record_role_play(plan, cal.add_business_days(today, -3), texts["role_play_panel"],
                                     True, texts["role_play_passed"], mentor)
-                db.session.add(QuizOutcome(plan_id=plan.id, quiz_key="product-knowledge", passed=True, score=0.86,
-                                           signed_off_by_id=mentor.id, signed_off_at=utcnow()))
-                db.session.flush()
+                record_quiz_sign_off(plan, QUIZ_KEY, passed=True, score=0.86, signed_off_by_id=mentor.id,
+                                     signed_off_at=utcnow())
             sign_off(stage, curator if stage.position == 4 else mentor)
         current = ts.current_stage(plan)
         if current is not None:
@@ -415,10 +312,6 @@ def _interview_history(users, template, said: dict[str, Any], weeks: int = 12) -
     """Weeks (twelve by default) of past stream days with recorded arrivals and no-shows,
     for a vacancy already filled: the show-rate model starts out trained,
     each of the country's channels with its own show-up rate."""
-    import random
-
-    from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
-
     rng = random.Random(2026)  # nosec B311: repeatable demo data
     texts, channels = said["texts"], said["channels"]
     zone = org.zone()
@@ -489,10 +382,6 @@ def _interview_history(users, template, said: dict[str, Any], weeks: int = 12) -
 
 def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
     """A stream day today (for the front desk) and a group day later this week."""
-    from recruit.interviews import bookings, planning, sessions
-    from recruit.interviews.models import Booking
-    from recruit.utc import utcnow
-
     texts = said["texts"]
     manager, mentor, recruiter = users["manager"], users["mentor"], users["recruiter"]
     now_local = org.local_now()
