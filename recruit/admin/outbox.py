@@ -15,10 +15,17 @@ from recruit.i18n import label
 from recruit.mail import OutboxMessage, absolute_url, queue_mail, send_copy
 
 RESENDABLE = ("sent", "kept", "failed")
+PAGE_SIZE = 50
 
 
 class OutboxError(ValueError):
     pass
+
+
+def messages_page(page: int):
+    """One page of the outbox, the newest message first."""
+    return db.paginate(db.select(OutboxMessage).order_by(OutboxMessage.id.desc()), page=page, per_page=PAGE_SIZE,
+                       error_out=False)
 
 
 def _account(message: OutboxMessage) -> User:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,6 +10,7 @@ from markupsafe import Markup
 
 from recruit import audit
 from recruit.admin import outbox as outbox_services
+from recruit.admin import services as admin_services
 from recruit.admin.forms import (
     HOLIDAY_KINDS,
     FirstStartForm,
@@ -27,14 +27,13 @@ from recruit.auth import services as accounts
 from recruit.auth import two_factor
 from recruit.auth.forms import UserForm
 from recruit.auth.models import User
-from recruit.auth.permissions import allow
+from recruit.auth.permissions import allow, load
 from recruit.extensions import db
 from recruit.i18n import LANGUAGES
 from recruit.mail import OutboxMessage
 from recruit.organisation import holiday_import
 from recruit.organisation import services as org
 from recruit.organisation.countries import COMMON_CHANNELS, COUNTRIES, country
-from recruit.search import contains, search_key
 from recruit.utc import utcnow
 from recruit.web import commit_or_flash, db_int
 
@@ -45,10 +44,7 @@ bp = Blueprint("admin", __name__)
 @allow("admin")
 def users():
     q = request.args.get("q", "").strip()
-    stmt = sa.select(User).order_by(User.active.desc(), User.full_name)
-    if q:
-        stmt = stmt.where(sa.or_(contains(User.name_norm, search_key(q)), contains(User.email, q.lower())))
-    return render_template("admin/users.html", users=list(db.session.scalars(stmt)), q=q)
+    return render_template("admin/users.html", users=admin_services.find_users(q), q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -65,9 +61,7 @@ def user_new():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @allow("admin")
 def user_edit(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = load(User, user_id)
     form = UserForm(obj=user, data={"roles": sorted(user.roles)} if request.method == "GET" else None)
     form.email.render_kw = {"readonly": True}
     form.email.data = user.email
@@ -81,9 +75,7 @@ def user_edit(user_id: int):
 @bp.route("/users/<int:user_id>/reset", methods=["POST"])
 @allow("admin")
 def user_reset(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = load(User, user_id)
     accounts.request_password_reset(user.email)
     db.session.commit()
     flash(_("A password reset link for %(email)s is in the outbox.", email=user.email), "info")
@@ -97,8 +89,8 @@ REVIEWER_ROLES = ("admin", "hiring_manager", "recruiter")
 def _user_choices(blank: str | None = None, roles: tuple[str, ...] = ()) -> list[tuple[int, str]]:
     """Only the people who may hold the part: the select field refuses any
     other id that a hand-made request sends."""
-    people = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name))
-    choices = [(u.id, f"{u.full_name} <{u.email}>") for u in people if not roles or u.has_role(*roles)]
+    choices = [(u.id, f"{u.full_name} <{u.email}>") for u in accounts.active_people()
+               if not roles or u.has_role(*roles)]
     return ([(0, blank)] if blank else []) + choices
 
 
@@ -288,26 +280,21 @@ def review_step_remove(step_id: int):
 @bp.route("/outbox")
 @allow("admin")
 def outbox():
-    page = db.paginate(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()),
-                       page=request.args.get("page", 1, type=db_int), per_page=50, error_out=False)
+    page = outbox_services.messages_page(request.args.get("page", 1, type=db_int))
     return render_template("admin/outbox.html", page=page, now=utcnow())
 
 
 @bp.route("/outbox/<int:message_id>")
 @allow("admin")
 def outbox_message(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = load(OutboxMessage, message_id)
     return render_template("admin/outbox_message.html", message=message, resendable=outbox_services.RESENDABLE)
 
 
 @bp.route("/outbox/<int:message_id>/send-again", methods=["POST"])
 @allow("admin")
 def outbox_send_again(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = load(OutboxMessage, message_id)
     fresh = commit_or_flash(lambda: outbox_services.send_again(message, current_user),
                             _("Sent again; the new message is below."), errors=(outbox_services.OutboxError,))
     return redirect(url_for("admin.outbox_message", message_id=fresh.value.id if fresh else message.id))
@@ -319,7 +306,6 @@ def audit_log():
     flt = {"action": request.args.get("action", "").strip(), "actor": request.args.get("actor", "").strip(),
            "object_type": request.args.get("object_type", "").strip()}
     object_id = request.args.get("object_id", type=db_int)
-    page = db.paginate(audit.trail(**flt, object_id=object_id), page=request.args.get("page", 1, type=db_int),
-                       per_page=100, error_out=False)
+    page = admin_services.audit_page(**flt, object_id=object_id, page=request.args.get("page", 1, type=db_int))
     return render_template("admin/audit.html", page=page, flt=flt, object_id=object_id,
                            detail_items=audit.detail_items)
