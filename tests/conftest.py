@@ -5,6 +5,7 @@ what a test sees is what a user would see."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ PASSWORD = "correct-horse-battery"
 def pytest_configure(config):
     config.addinivalue_line("markers", "pg: service and API tests that run again on PostgreSQL")
     config.addinivalue_line("markers", "e2e: browser journeys against `make run` (Chromium)")
+    config.addinivalue_line("markers", "commits: a ctx test that must commit for real (threads, other connections)")
     config.addinivalue_line("markers", "stack: the scale-out stack on loopback (gunicorn x2, RQ x2, PostgreSQL, Redis)")
 
 
@@ -88,28 +90,81 @@ def _reset(app) -> None:
                 conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
 
 
+_state = {"dirty": False}  # a test committed to the database since the last reset
+
+
 @pytest.fixture
 def clean_app(app):
     _reset(app)
-    from recruit import jobs
-
-    jobs._progress.clear()
-    from recruit.extensions import limiter
-
-    limiter.reset()
-    shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+    _state["dirty"] = True
+    _clear_process_state(app)
     yield app
 
 
+def _clear_process_state(app) -> None:
+    from recruit import jobs
+    from recruit.extensions import limiter
+
+    jobs._progress.clear()
+    limiter.reset()
+    shutil.rmtree(app.config["UPLOAD_DIR"], ignore_errors=True)
+
+
+COMMITTING = {"client", "make", "clean_app", "login_as", "app"}
+
+
 @pytest.fixture
-def ctx(clean_app):
-    """An application context for service tests (no requests inside it)."""
+def ctx(request, app):
+    """An application context for service tests (no requests inside it).
+
+    A test that asks for nothing else runs in one transaction rolled back at
+    its end (its commits are savepoints): the database is reset only when a
+    committing test has been there, instead of before every test. A test
+    with requests, factories or threads (`@pytest.mark.commits`) commits for
+    real on a freshly reset database."""
     from recruit.extensions import db
 
-    with clean_app.app_context():
+    if COMMITTING & set(request.fixturenames) or request.node.get_closest_marker("commits"):
+        request.getfixturevalue("clean_app")
+        with app.app_context():
+            yield db
+            db.session.rollback()
+            db.session.remove()
+        return
+    if _state["dirty"]:
+        _reset(app)
+        _state["dirty"] = False
+    _clear_process_state(app)
+    with app.app_context(), _rolled_back(db):
         yield db
-        db.session.rollback()
+
+
+@contextlib.contextmanager
+def _rolled_back(db):
+    """db.session bound to one connection whose outer transaction is rolled
+    back at the end (SQLAlchemy's "join an external transaction" recipe; on
+    SQLite the driver's own transaction handling is switched off for that
+    connection, so SAVEPOINT works)."""
+    db.session.remove()
+    connection = db.engine.connect()
+    raw = connection.connection.dbapi_connection
+    sqlite = type(raw).__module__.startswith("sqlite3")
+    if sqlite:
+        raw.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    original = db.session
+    db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+    try:
+        yield
+    finally:
         db.session.remove()
+        db.session = original
+        outer.rollback()
+        if sqlite:
+            raw.isolation_level = ""
+        connection.close()
 
 
 @pytest.fixture
