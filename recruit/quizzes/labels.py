@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from recruit.i18n import register_labels
+from recruit.quizzes.types import REGISTRY
 
 ATTEMPT_STATE = {
     "in_progress": _l("in progress"),
@@ -20,15 +21,7 @@ ATTEMPT_STATE = {
     "graded": _l("graded"),
 }
 
-QUESTION_TYPE = {
-    "single": _l("Single choice"),
-    "multiple": _l("Multiple choice (partial credit)"),
-    "true_false": _l("True / false"),
-    "numeric": _l("Number (with tolerance)"),
-    "short": _l("Short answer"),
-    "matching": _l("Matching"),
-    "essay": _l("Essay (graded by a person)"),
-}
+QUESTION_TYPE = {kind: qtype.label for kind, qtype in REGISTRY.items()}  # each type names itself
 
 REVIEW_LEVEL = {
     "score": _l("the score and whether they passed"),

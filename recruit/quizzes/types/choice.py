@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from recruit.quizzes import gift_syntax as gs
-from recruit.quizzes.labels import QUESTION_TYPE
 from recruit.quizzes.types.base import Choice, QuestionError, QuestionType, fraction_ok
 
 
@@ -43,7 +43,7 @@ class _Choices(QuestionType):
 
 
 class SingleChoice(_Choices):
-    kind, label, gift_order, json_shape = "single", QUESTION_TYPE["single"], 70, int
+    kind, label, gift_order, json_shape = "single", _l("Single choice"), 70, int
 
     def validate(self, q):
         super().validate(q)
@@ -91,7 +91,7 @@ class SingleChoice(_Choices):
 
 
 class MultipleChoice(_Choices):
-    kind, label, gift_order, json_shape = "multiple", QUESTION_TYPE["multiple"], 60, list
+    kind, label, gift_order, json_shape = "multiple", _l("Multiple choice (partial credit)"), 60, list
 
     def validate(self, q):
         super().validate(q)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from recruit.quizzes.labels import QUESTION_TYPE
+from flask_babel import lazy_gettext as _l
+
 from recruit.quizzes.types.base import QuestionType
 
 
 class Essay(QuestionType):
-    kind, label, auto, gift_order = "essay", QUESTION_TYPE["essay"], False, 10
+    kind, label, auto, gift_order = "essay", _l("Essay (graded by a person)"), False, 10
 
     def grade(self, q, answer):
         return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from recruit.quizzes import drawing
 from recruit.quizzes import gift_syntax as gs
-from recruit.quizzes.labels import QUESTION_TYPE
 from recruit.quizzes.types.base import QuestionError, QuestionType
 
 
@@ -26,7 +26,7 @@ def matching_sides(data: dict[str, Any], left_order: list[int], right_order: lis
 
 
 class Matching(QuestionType):
-    kind, label, gift_order, json_shape = "matching", QUESTION_TYPE["matching"], 40, dict
+    kind, label, gift_order, json_shape = "matching", _l("Matching"), 40, dict
 
     def validate(self, q):
         super().validate(q)

@@ -7,9 +7,9 @@ from typing import Any
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from recruit.quizzes import gift_syntax as gs
-from recruit.quizzes.labels import QUESTION_TYPE
 from recruit.quizzes.types.base import NumericAnswer, QuestionError, QuestionType
 
 
@@ -31,7 +31,7 @@ def _shown_number(value: float) -> str:
 
 
 class Numeric(QuestionType):
-    kind, label, gift_order = "numeric", QUESTION_TYPE["numeric"], 20
+    kind, label, gift_order = "numeric", _l("Number (with tolerance)"), 20
 
     def validate(self, q):
         super().validate(q)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from recruit.quizzes import gift_syntax as gs
-from recruit.quizzes.labels import QUESTION_TYPE
 from recruit.quizzes.types.base import Choice, QuestionError, QuestionType
 
 
@@ -17,7 +17,7 @@ def normalise_text(text: str, case_sensitive: bool) -> str:
 
 
 class ShortAnswer(QuestionType):
-    kind, label, gift_order = "short", QUESTION_TYPE["short"], 50
+    kind, label, gift_order = "short", _l("Short answer"), 50
 
     def validate(self, q):
         super().validate(q)

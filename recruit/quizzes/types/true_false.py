@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from recruit.quizzes import gift_syntax as gs
-from recruit.quizzes.labels import QUESTION_TYPE
 from recruit.quizzes.types.base import QuestionError, QuestionType
 
 _GIFT = re.compile(r"(TRUE|T|FALSE|F)\s*(#(.*?))?(#(.*))?", re.S)
 
 
 class TrueFalse(QuestionType):
-    kind, label, gift_order, json_shape = "true_false", QUESTION_TYPE["true_false"], 30, bool
+    kind, label, gift_order, json_shape = "true_false", _l("True / false"), 30, bool
 
     def validate(self, q):
         super().validate(q)
