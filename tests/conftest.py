@@ -15,11 +15,11 @@ import pytest
 import sqlalchemy as sa
 
 from config import TestConfig
+from tests.factories import PASSWORD, Factory
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 FIXTURES = Path(__file__).parent / "fixtures"
-PASSWORD = "correct-horse-battery"
 
 
 def pytest_configure(config):
@@ -170,80 +170,6 @@ def _rolled_back(db):
 @pytest.fixture
 def client(clean_app):
     return clean_app.test_client()
-
-
-class Factory:
-    """One place that makes domain objects for tests, committed."""
-
-    def __init__(self, app):
-        self.app = app
-        self._n = 0
-
-    def _seq(self) -> int:
-        self._n += 1
-        return self._n
-
-    def user(self, *roles: str, email: str | None = None, password: str = PASSWORD, name: str | None = None):
-        from recruit.auth import services
-        from recruit.extensions import db
-
-        with self.app.app_context():
-            user = services.create_user(email or f"user{self._seq()}@example.test", name or "", list(roles) or
-                                        ["recruiter"], password=password)
-            db.session.commit()
-            return user.id
-
-    def template(self, **fields) -> int:
-        from recruit.demo import CLIENT_MANAGER
-        from recruit.extensions import db
-        from recruit.vacancies import services
-
-        with self.app.app_context():
-            data = {**CLIENT_MANAGER, "title": f"Client manager {self._seq()}", **fields}
-            template = services.save_template(None, data)
-            db.session.commit()
-            return template.id
-
-    def vacancy(self, state: str = "open", *, manager: int | None = None, **fields) -> int:
-        """A vacancy walked through the real workflow up to `state`."""
-        from recruit.auth.models import User
-        from recruit.extensions import db
-        from recruit.organisation.services import get_settings
-        from recruit.vacancies import services
-
-        manager = manager or self.user("hiring_manager")
-        with self.app.app_context():
-            configured = get_settings().approver_id
-        admin = configured or self.user("admin")
-        with self.app.app_context():
-            requester = db.session.get(User, manager)
-            approver = db.session.get(User, admin)
-            data = {"position": "Client manager", "city": "Moscow", "headcount": 2, "salary_min": 50000,
-                    "salary_max": 90000, **fields}
-            vacancy = services.request_vacancy(None, data, requester)
-            path = {"draft": [], "in_review": ["in_review"], "approved": ["in_review", "approved"],
-                    "open": ["in_review", "approved", "open"], "on_hold": ["in_review", "approved", "open", "on_hold"],
-                    "filled": ["in_review", "approved", "open", "filled"], "cancelled": ["cancelled"]}[state]
-            for target in path:
-                if target == "approved":
-                    for item in vacancy.reviews:
-                        services.review(vacancy, item.id, "approved", "", item.reviewer)
-                actor = requester if target == "in_review" else approver
-                services.transition(vacancy, target, actor, "filled anyway" if target == "filled" else "")
-            db.session.commit()
-            return vacancy.id
-
-    def candidate(self, vacancy_id: int, **values) -> int:
-        from recruit.extensions import db
-        from recruit.vacancies import candidates
-        from recruit.vacancies.models import Vacancy
-
-        n = self._seq()
-        with self.app.app_context():
-            data = {"full_name": f"Candidate {n}", "email": f"cand{n}@example.test", **values}
-            result = candidates.add_candidate(db.session.get(Vacancy, vacancy_id), data)
-            db.session.commit()
-            return result.application.id if result.application else result.candidate.id
 
 
 @pytest.fixture

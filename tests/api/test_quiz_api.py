@@ -1,18 +1,12 @@
 """The quiz API: a new hire takes a quiz by token, the mentor grades it."""
 
-from datetime import timedelta
 
 import pytest
 
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.organisation.services import local_now
-from recruit.quizzes.bank import add_question
-from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
 from recruit.quizzes.types import Choice, Question
-from recruit.training import plans as ts
-from recruit.training.plan_templates import ensure_default_template
 
 pytestmark = pytest.mark.pg
 
@@ -22,23 +16,17 @@ def setup(clean_app, make):
     mentor = make.user("mentor", email="mentor@x.test")
     hire = make.user("new_hire", email="hire@x.test")
     other = make.user("new_hire", email="other@x.test")
+    make.plan(mentor, days_ago=2)
+    quiz = make.quiz(Question("single", "Warranty?", choices=[Choice("5 years", 1.0, "Right."),
+                                                             Choice("2 years", 0.0, "Basic line.")]),
+                     Question("essay", "Out of stock: what do you offer?"),
+                     assign_to=(hire,), key="product-knowledge", attempt_limit=1, shuffle_choices=False,
+                     shuffle_questions=False)
     with clean_app.app_context():
-        ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date() - timedelta(days=2),
-                                     ensure_default_template(), mentor, mentor), db.session.get(User, mentor))
-        single = add_question(Question("single", "Warranty?", choices=[Choice("5 years", 1.0, "Right."),
-                                                                         Choice("2 years", 0.0, "Basic line.")]))
-        essay = add_question(Question("essay", "Out of stock: what do you offer?"))
-        quiz = Quiz(title="PK", key="product-knowledge", attempt_limit=1, shuffle_choices=False,
-                    shuffle_questions=False)
-        quiz.fixed.extend([QuizQuestion(question_id=single.id, position=0),
-                           QuizQuestion(question_id=essay.id, position=1)])
-        db.session.add(quiz)
-        db.session.flush()
-        db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=hire))
         tokens = {name: accounts.create_api_token(db.session.get(User, uid), "t")[1]
                   for name, uid in (("mentor", mentor), ("hire", hire), ("other", other))}
         db.session.commit()
-        return {"quiz": quiz.id, "tokens": tokens}
+    return {"quiz": quiz, "tokens": tokens}
 
 
 def _call(client, method, url, token, **kw):

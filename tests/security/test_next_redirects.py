@@ -35,24 +35,15 @@ def test_the_pipeline_move_stays_on_the_site(clean_app, make, target):
 
 @pytest.mark.parametrize("target", OFFSITE[:4])
 def test_a_task_tick_stays_on_the_site(clean_app, make, target):
-    from datetime import timedelta
-
     import sqlalchemy as sa
 
-    from recruit.auth.models import User
     from recruit.extensions import db
-    from recruit.organisation.services import local_now
-    from recruit.training import plans as ts
     from recruit.training.models import PlanTask
-    from recruit.training.plan_templates import ensure_default_template
 
     mentor = make.user("mentor", email="mentor@x.test")
     make.user("new_hire", email="hire@x.test")
+    plan_id = make.plan(mentor, days_ago=3)
     with clean_app.app_context():
-        plan = ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date() - timedelta(days=3),
-                                            ensure_default_template(), mentor, mentor), db.session.get(User, mentor))
-        db.session.commit()
-        plan_id = plan.id
         task_id = db.session.scalar(sa.select(PlanTask.id).where(PlanTask.owner_role == "mentor").limit(1))
     client = clean_app.test_client()
     login(client, "mentor@x.test")

@@ -305,8 +305,7 @@ def test_worker_killed_mid_send_delivers_once_later(ctx, clean_app):
 
 def test_two_workers_send_a_message_once(ctx, clean_app, smtp):
     """Two workers handed the same row at the same moment: the claim lets one send."""
-    import threading
-
+    from tests.concurrency import at_once
     from tests.conftest import TEST_DB
 
     if TEST_DB != "postgres":
@@ -320,22 +319,7 @@ def test_two_workers_send_a_message_once(ctx, clean_app, smtp):
         message_id = message.id
     finally:
         clean_app.config.update(JOBS_MODE="sync", REDIS_URL="")
-    barrier = threading.Barrier(2)
-
-    def worker():
-        with clean_app.app_context():
-            barrier.wait()
-            deliver(message_id)
-            from recruit.extensions import db
-
-            db.session.commit()
-            db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    assert at_once(clean_app, 2, lambda _n: deliver(message_id)) == [None, None]
     assert [e.rcpt_tos for e in smtp.messages] == [["twice@example.test"]]
     ctx.session.expire_all()
     assert ctx.session.get(OutboxMessage, message_id).status == "sent"
