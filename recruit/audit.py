@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column
 
+from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.search import contains
 from recruit.utc import UTCDateTime, utcnow
 
 
@@ -144,9 +146,6 @@ def trail(action: str = "", actor: str = "", object_type: str = "", object_id: i
     """The trail, newest first, narrowed by an action prefix ("vacancy."), a
     fragment of the actor's e-mail ("system" for the app's own jobs) and an
     object: what an auditor asks ("who touched candidate 42?")."""
-    from recruit.auth.models import User
-    from recruit.search import contains
-
     stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
     if action:
         stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
@@ -176,9 +175,22 @@ def detail_items(data: dict[str, Any] | None) -> list[tuple[str, str | bool]]:
     return items
 
 
-def _detail_name(key: str) -> str:
-    """A detail's key in words ("vacancy_id" is "vacancy"): the "audit_detail" label map."""
-    from recruit.i18n import labels
+def _no_words(key: str) -> object | None:
+    return None
 
-    found = labels("audit_detail").get(key)
+
+_detail_words: Callable[[str], object | None] = _no_words
+
+
+def name_details_with(words: Callable[[str], object | None]) -> None:
+    """The app tells how a detail's key is written (i18n's "audit_detail"
+    label map, registered by `templating.register`), so this module stays
+    below i18n."""
+    global _detail_words
+    _detail_words = words
+
+
+def _detail_name(key: str) -> str:
+    """A detail's key in words ("vacancy_id" is "vacancy"), else the key with spaces."""
+    found = _detail_words(key)
     return str(found) if found is not None else key.replace("_", " ")

@@ -6,6 +6,7 @@ ask); role codes stay codes, as they are typed (`--role recruiter`)."""
 from __future__ import annotations
 
 import os
+import time
 
 import click
 from flask import Flask
@@ -13,7 +14,11 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from recruit.auth import services
+from recruit.demo import DEMO_PASSWORD, DEMO_USERS, load
 from recruit.extensions import db
+from recruit.jobs import tick
+from recruit.vacancies.erasure import apply_retention
 
 
 def register(app: Flask) -> None:
@@ -27,8 +32,6 @@ def register(app: Flask) -> None:
     @click.option("--password", default=None, help="Set a password; without it an invitation is sent.")
     def create_user(email: str, roles: tuple[str, ...], name: str, password: str | None) -> None:
         """Create a user with one or more roles."""
-        from recruit.auth import services
-
         try:
             if password:
                 user = services.create_user(email, name, list(roles), password=password)
@@ -52,16 +55,12 @@ def register(app: Flask) -> None:
     @demo.command("load")
     def demo_load() -> None:
         """Load the demo organisation once; running it again changes nothing."""
-        from recruit.demo import load
-
         created = load()
         db.session.commit()
         click.echo(_("Demo data loaded.") if created else _("Demo data already present; nothing changed."))
 
     @demo.command("logins")
     def demo_logins() -> None:
-        from recruit.demo import DEMO_PASSWORD, DEMO_USERS
-
         port = os.environ.get("PORT", "5000")
         click.echo("\n" + _("Recruit is starting on %(url)s  — demo logins (password: %(password)s):",
                             url=f"http://127.0.0.1:{port}", password=DEMO_PASSWORD))
@@ -76,8 +75,6 @@ def register(app: Flask) -> None:
     @jobs_group.command("tick")
     def jobs_tick() -> None:
         """Enqueue due periodic jobs (run every minute from cron or a timer)."""
-        from recruit.jobs import tick
-
         started = tick()
         click.echo(_("Started: %(jobs)s", jobs=", ".join(started)) if started else _("Started: nothing due"))
 
@@ -86,10 +83,6 @@ def register(app: Flask) -> None:
     def jobs_scheduler(every: int | None) -> None:
         """Tick for ever: the process that starts periodic jobs beside the RQ workers.
         Several may run; the claim in job_schedule makes each run happen once."""
-        import time
-
-        from recruit.jobs import tick
-
         interval = every or app.config["TICKER_SECONDS"]
         click.echo(ngettext("Scheduler: a tick every %(num)d second", "Scheduler: a tick every %(num)d seconds",
                             interval))
@@ -129,8 +122,6 @@ def register(app: Flask) -> None:
     @retention.command("run")
     def retention_run() -> None:
         """Anonymise candidates past the retention period now."""
-        from recruit.vacancies.erasure import apply_retention
-
         count = apply_retention()
         db.session.commit()
         click.echo(ngettext("Anonymised %(num)d candidate.", "Anonymised %(num)d candidates.", count))

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from recruit.extensions import db, login_manager
 
 
 def register(app: Flask) -> None:
-    from sqlalchemy.exc import IntegrityError, OperationalError
-    from sqlalchemy.orm.exc import StaleDataError
-
     def _render(status: int, title: str, message: str):
         db.session.rollback()
         if request.path.startswith("/api/"):
@@ -26,8 +26,6 @@ def register(app: Flask) -> None:
             return exc.response
         if exc.response is not None and request.path.startswith("/api/"):
             return exc.response
-        from flask_wtf.csrf import CSRFError
-
         titles = {
             400: _("This request could not be understood"), 401: _("Sign in first"), 403: _("Not for your role"),
             404: _("Nothing here"), 405: _("Not like this"), 409: _("This clashes with another change"),

@@ -26,6 +26,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from recruit.organisation.services import get_settings, zone
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Column widths are measured on the header and the first rows, so a long
 # export is still written row by row.
@@ -56,8 +58,6 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], separator: s
 
 def organisation_separator() -> str:
     """The organisation's CSV separator (Settings), a comma when none is set."""
-    from recruit.organisation.services import get_settings
-
     return get_settings().csv_separator or ","
 
 
@@ -73,8 +73,6 @@ def _xlsx_value(value: Any) -> Any:
     """What a cell can hold: Excel has no time zones (an aware time is shown
     in the organisation's), and no control characters other than tab and newlines."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        from recruit.organisation.services import zone
-
         return value.astimezone(zone()).replace(tzinfo=None)
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)

@@ -9,11 +9,16 @@ language (`candidate_language`), whoever triggers the sending."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from flask import g, has_request_context, request
 from flask_babel import force_locale
+from flask_login import current_user
+
+from recruit.extensions import db
 
 # Native names: a person looking for their language reads it in their language.
 LANGUAGES: dict[str, str] = {
@@ -80,8 +85,6 @@ def select_locale() -> str:
         return first_shipped(organisation_default())
     if "locale" in g:
         return g.locale
-    from flask_login import current_user
-
     user_choice = None
     try:
         if current_user and current_user.is_authenticated:
@@ -133,10 +136,6 @@ def remember_choice() -> None:
     if not asked:
         return
     g.pop("locale", None)
-    from flask_login import current_user
-
-    from recruit.extensions import db
-
     if current_user and current_user.is_authenticated and current_user.locale != asked:
         current_user.locale = asked
         db.session.commit()
@@ -154,16 +153,12 @@ def url_in(code: str) -> str:
     """This page again in another language (the switcher's links)."""
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
-    from urllib.parse import urlencode
-
     return f"{request.path}?{urlencode(args, doseq=True)}"
 
 
 def missing_catalogues(directories: list[str]) -> list[str]:
     """Shipped languages with no compiled catalogue: their pages would fall
     back to English without a word, so the app says so when it starts."""
-    import os
-
     def compiled(code: str) -> bool:
         return any(os.path.exists(os.path.join(d, code, "LC_MESSAGES", "messages.mo")) for d in directories)
 

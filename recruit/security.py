@@ -7,6 +7,9 @@ from __future__ import annotations
 from flask import Flask, abort, request
 from flask_babel import gettext as _
 
+from recruit import i18n
+from recruit.auth.permissions import check_request
+
 
 def _contains_nul(value) -> bool:
     if isinstance(value, str):
@@ -31,9 +34,6 @@ def _refuse_nul_characters():
 
 
 def register(app: Flask) -> None:
-    from recruit import i18n
-    from recruit.auth.permissions import check_request
-
     app.before_request(_refuse_nul_characters)
     app.before_request(check_request)
     app.before_request(i18n.remember_choice)

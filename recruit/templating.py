@@ -9,7 +9,7 @@ from flask_babel import format_date, format_decimal, format_time, get_locale, ge
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from recruit import i18n, phones
+from recruit import audit, i18n, phones
 from recruit.auth.forms import ROLE_LABELS
 from recruit.auth.permissions import can
 from recruit.dates import at_minute
@@ -44,6 +44,7 @@ def _phone(value: str | None) -> str:
 
 
 def register(app: Flask) -> None:
+    audit.name_details_with(lambda key: i18n.labels("audit_detail").get(key))
     app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
     app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"

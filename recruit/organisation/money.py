@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask_babel import format_currency, get_locale
 
+from recruit.organisation.services import get_settings
+
 
 def currency() -> str:
-    from recruit.organisation.services import get_settings
-
     return get_settings().currency or "EUR"
 
 

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from recruit import audit
+from recruit import audit, mail, phones
+from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.organisation.services import get_settings
 from recruit.tabular import values
@@ -178,8 +179,6 @@ def _case_pairs(text: str) -> set[tuple[str, str]]:
 
 
 def _erasure(candidate: Candidate, by) -> Erasure:
-    from recruit.auth.models import User
-
     phone_norm = candidate.phone_norm or values.normalise_phone(candidate.phone or "")
     emails = tuple(sorted({e for e in ((candidate.email or "").strip().lower(), candidate.email_norm or "") if e}))
     employee = bool(emails) and db.session.scalar(
@@ -192,8 +191,6 @@ def _erasure(candidate: Candidate, by) -> Erasure:
 
 def _national_digits(phone_norm: str | None) -> str | None:
     """The digits every spelling of the number holds (+380 67..., 067..., 8 067...)."""
-    from recruit import phones
-
     digits = phones.national_digits(phone_norm) if phone_norm else None
     return digits if digits and len(digits) >= 6 else None
 
@@ -253,8 +250,6 @@ def anonymise(candidate: Candidate, reason: str, *, by=None) -> Erasure:
 def _erase_messages(erasure: Erasure) -> None:
     """Messages to the person: for their bookings, or to their e-mail (unless
     it is also an employee's, whose own mail stays)."""
-    from recruit import mail
-
     clauses = [sa.and_(mail.OutboxMessage.related_type == t, mail.OutboxMessage.related_id == i)
                for t, i in erasure.messages]
     if erasure.emails and not erasure.employee:

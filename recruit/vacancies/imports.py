@@ -11,7 +11,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from recruit import audit, jobs
@@ -29,17 +28,6 @@ from recruit.vacancies.models import Candidate, ImportBatch, Vacancy
 
 PREVIEW_ROWS = 8
 MAX_REPORTED_ERRORS = 1000
-
-# An upload's state as the import pages show it (the `label` filter, kind "import_status").
-IMPORT_STATUS_LABELS = {
-    "uploaded": _l("uploaded"),
-    "checked": _l("checked"),
-    "queued": _l("queued"),
-    "importing": _l("importing"),
-    "done": _l("imported"),
-    "failed": _l("failed"),
-    "dropped": _l("dropped"),
-}
 
 
 class CandidateImportError(ValueError):

@@ -168,10 +168,20 @@ AUDIT_DETAIL_LABELS = {
 }
 
 
+# An upload's state as the import pages show it (the `label` filter, kind "import_status").
+IMPORT_STATUS_LABELS = {
+    "uploaded": _l("uploaded"),
+    "checked": _l("checked"),
+    "queued": _l("queued"),
+    "importing": _l("importing"),
+    "done": _l("imported"),
+    "failed": _l("failed"),
+    "dropped": _l("dropped"),
+}
+
+
 def register() -> None:
     """Called by create_app."""
-    from recruit.vacancies.imports import IMPORT_STATUS_LABELS
-
     register_labels("vacancy_state", VACANCY_STATE_LABELS)
     register_labels("import_status", IMPORT_STATUS_LABELS)
     register_labels("application_stage", APPLICATION_STAGE_LABELS)
