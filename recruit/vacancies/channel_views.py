@@ -2,7 +2,7 @@
 candidates and aliases, adding and removing an alias, renaming, merging one
 channel into another. A blueprint of its own, so the routes need no change
 to the vacancies views; registered in recruit/__init__.py. Views parse,
-call recruit.vacancies.channels, commit, render."""
+call recruit.vacancies.channel_list, commit, render."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from recruit.auth.permissions import allow
-from recruit.vacancies import channels
+from recruit.vacancies import channel_list, channels
 from recruit.web import commit_or_flash
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
@@ -24,7 +24,7 @@ ROLES = ("admin", "recruiter")
 @bp.route("")
 @allow(*ROLES)
 def index() -> str:
-    rows = channels.overview()
+    rows = channel_list.overview()
     return render_template("vacancies/channels.html", rows=rows, names=sorted(r.name for r in rows))
 
 
@@ -32,7 +32,7 @@ def index() -> str:
 @allow(*ROLES)
 def add_alias() -> Response:
     name, alias = request.form.get("channel", ""), request.form.get("alias", "")
-    commit_or_flash(lambda: channels.add_alias(name, alias, current_user),
+    commit_or_flash(lambda: channel_list.add_alias(name, alias, current_user),
                     lambda: _("“%(alias)s” now means %(channel)s.", alias=alias.strip(), channel=name))
     return redirect(url_for("channels.index"))
 
@@ -40,7 +40,7 @@ def add_alias() -> Response:
 @bp.route("/alias/<int:alias_id>/remove", methods=["POST"])
 @allow(*ROLES)
 def remove_alias(alias_id: int) -> Response:
-    commit_or_flash(lambda: channels.remove_alias(alias_id, current_user), _("The alias was removed."))
+    commit_or_flash(lambda: channel_list.remove_alias(alias_id, current_user), _("The alias was removed."))
     return redirect(url_for("channels.index"))
 
 
@@ -48,7 +48,7 @@ def remove_alias(alias_id: int) -> Response:
 @allow(*ROLES)
 def rename() -> Response:
     name, new = request.form.get("channel", ""), request.form.get("name", "")
-    commit_or_flash(lambda: channels.rename(name, new, current_user),
+    commit_or_flash(lambda: channel_list.rename(name, new, current_user),
                     lambda: _("%(old)s is now called %(new)s.", old=name, new=channels.clean(new)))
     return redirect(url_for("channels.index"))
 
@@ -57,7 +57,7 @@ def rename() -> Response:
 @allow(*ROLES)
 def merge() -> Response:
     name, into = request.form.get("channel", ""), request.form.get("into", "")
-    done = commit_or_flash(lambda: channels.merge(name, into, current_user))
+    done = commit_or_flash(lambda: channel_list.merge(name, into, current_user))
     if done:
         merged = done.value
         flash(_("%(old)s was merged into %(new)s.", old=merged.merged, new=merged.channel.name) + " " +
