@@ -1,25 +1,28 @@
 """The vacancy, pipeline and import pages as each role clicks through them."""
 
 import io
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
+from recruit.extensions import db
+from recruit.interviews.overbooking import plan_invites
+from recruit.organisation import services as org
+from recruit.vacancies.models import Application, ImportBatch
 from tests.conftest import login
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _db(app):
-    from recruit.extensions import db
-
     return db
 
 
 def test_vacancy_request_review_and_opening_in_the_browser(clean_app, make):
-    from recruit.organisation import services as org
-
     make.user("hiring_manager", email="boss@x.test")
     hr = make.user("recruiter", email="hr@x.test")
     ceo = make.user("admin", email="ceo@x.test")
@@ -105,8 +108,6 @@ def test_each_pipeline_row_moves_its_own_candidate(clean_app, make):
     """The move control on every row (list, board and the candidate's page)
     acts on that row's application, suggests the next stage, and brings the
     recruiter back to the filtered list; people who only read see none."""
-    import re
-
     manager = make.user("hiring_manager", email="m@x.test")
     vacancy = make.vacancy("open", manager=manager)
     apps = [make.candidate(vacancy, full_name=f"Person {n}", city="Kazan") for n in range(3)]
@@ -125,8 +126,6 @@ def test_each_pipeline_row_moves_its_own_candidate(clean_app, make):
     board = client.get(f"/vacancies/{vacancy}/board").get_data(as_text=True)
     assert len(re.findall(r'action="/applications/\d+/move"', board)) == 3
     with clean_app.app_context():
-        from recruit.vacancies.models import Application
-
         person = _db(clean_app).session.get(Application, apps[0]).candidate_id
     profile = client.get(f"/candidates/{person}").get_data(as_text=True)
     assert f'action="/applications/{apps[0]}/move"' in profile and '<option value="interviewed"' in profile
@@ -140,8 +139,6 @@ def test_each_pipeline_row_moves_its_own_candidate(clean_app, make):
 
 def test_pipeline_page_queries_do_not_grow_with_candidates(clean_app, make):
     """No N+1: the page runs the same number of queries for 5 or 50 rows."""
-    from sqlalchemy import event
-
     vacancy = make.vacancy("open")
     make.user("recruiter", email="r@x.test")
     client = clean_app.test_client()
@@ -221,8 +218,6 @@ def test_resume_upload_download_and_anonymise(clean_app, make):
     make.user("recruiter", email="r@x.test")
     client = clean_app.test_client()
     login(client, "r@x.test")
-    from recruit.vacancies.models import Application
-
     db = _db(clean_app)
     with clean_app.app_context():
         candidate = db.session.get(Application, application).candidate_id
@@ -270,21 +265,15 @@ def test_settings_change_the_time_zone_of_displayed_times(clean_app, make):
     again = client.post("/admin/settings/holidays", data={"day": "2027-01-07", "name": "Twice"},
                         follow_redirects=True)
     assert "already a holiday" in again.get_data(as_text=True)
-    from recruit.organisation import services as org
-
     with clean_app.app_context():
         settings = org.get_settings()
         assert settings.timezone == "Asia/Vladivostok" and settings.retention_days == 180
         assert settings.working_days == [0, 1, 2, 3, 4, 5]
         assert (settings.interview_overflow_cost, settings.show_rate_half_life_days) == (2.5, 30.0)
         assert settings.no_show_grace_minutes == 15
-        from recruit.interviews.overbooking import plan_invites
-
         # a dearer wait makes the planner invite fewer per place
         assert plan_invites(1, 20, 80, overflow_cost=2.5) < plan_invites(1, 20, 80, overflow_cost=0.5)
         assert [h.name for h in org.holidays()] == ["Christmas"]
-        from datetime import date
-
         assert org.calendar().add_business_days(date(2027, 1, 6), 1) == date(2027, 1, 8)
 
 
@@ -307,7 +296,5 @@ def test_oversized_upload_gets_a_clear_answer(clean_app, make):
     response = client.post(f"/vacancies/{vacancy}/import", data={"file": (big, "huge.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 413 and "limited to 10 MB" in response.get_data(as_text=True)
-    from recruit.vacancies.models import ImportBatch
-
     with clean_app.app_context():
         assert _db(clean_app).session.scalar(sa.select(sa.func.count(ImportBatch.id))) == 0

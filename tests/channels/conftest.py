@@ -5,8 +5,12 @@ connections are closed after each test, before the next reset."""
 
 import pytest
 
+from config import TestConfig
+from recruit import create_app
 from recruit.auth import services as accounts
+from recruit.extensions import db
 from recruit.vacancies import services as vs
+from recruit.vacancies.channel_views import bp
 
 _SECOND: dict[str, object] = {}
 
@@ -17,18 +21,12 @@ def channels_app(clean_app):
         yield clean_app
         return
     if "app" not in _SECOND:
-        from config import TestConfig
-        from recruit import create_app
-        from recruit.vacancies.channel_views import bp
-
         settings = {key: clean_app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "UPLOAD_DIR")}
         app = create_app(type("ChannelsConfig", (TestConfig,), settings))
         app.register_blueprint(bp)
         _SECOND["app"] = app
     app = _SECOND["app"]
     yield app
-    from recruit.extensions import db
-
     with app.app_context():  # the next test's reset replaces the database file under these connections
         db.session.remove()
         db.engine.dispose()

@@ -2,8 +2,11 @@
 they are written: the show-rate model and the reports group by that text."""
 
 import pytest
+import sqlalchemy as sa
 
+from recruit.vacancies import candidates as cs
 from recruit.vacancies import channels
+from recruit.vacancies.models import ChannelAlias, SourceChannel, Vacancy
 
 pytestmark = pytest.mark.pg
 
@@ -32,8 +35,6 @@ def test_unknown_text_is_a_channel_of_its_own_and_empty_stays_empty(ctx):
 
 
 def test_canonical_many_asks_the_database_once(ctx):
-    import sqlalchemy as sa
-
     statements: list[str] = []
 
     def seen(conn, cursor, statement, *args):
@@ -61,11 +62,7 @@ def test_no_alias_of_the_built_ins_belongs_to_two_channels():
 
 
 def test_a_new_source_keeps_its_first_spelling(ctx, make):
-    from recruit.vacancies.models import Vacancy
-
     vacancy = ctx.session.get(Vacancy, make.vacancy("open"))
-    from recruit.vacancies import candidates as cs
-
     cs.add_candidate(vacancy, {"full_name": "From OLX", "email": "olx@x.test", "source": "olx"})
     ctx.session.flush()
     channels.forget()
@@ -75,10 +72,6 @@ def test_a_new_source_keeps_its_first_spelling(ctx, make):
 
 
 def test_missing_built_ins_are_created_on_demand(ctx):
-    import sqlalchemy as sa
-
-    from recruit.vacancies.models import ChannelAlias, SourceChannel
-
     ctx.session.execute(sa.delete(ChannelAlias))
     ctx.session.execute(sa.delete(SourceChannel))
     channels.forget()

@@ -6,6 +6,8 @@ import html
 import pytest
 import sqlalchemy as sa
 
+from recruit.extensions import db
+from recruit.vacancies.models import Candidate
 from tests.conftest import csrf_token, login
 
 pytestmark = pytest.mark.pg
@@ -23,9 +25,6 @@ def page(channels_app, make):
 
 
 def _sources(app):
-    from recruit.extensions import db
-    from recruit.vacancies.models import Candidate
-
     with app.app_context():
         return sorted(db.session.scalars(sa.select(Candidate.source)))
 

@@ -8,6 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.audit import AuditEntry
+from recruit.interviews import sessions
+from recruit.interviews.models import Booking
+from recruit.organisation import services as org
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import channel_list, channels
 from recruit.vacancies.models import Candidate, ChannelAlias, SourceChannel
@@ -56,10 +59,6 @@ def test_merging_one_channel_into_another_moves_its_aliases_and_drops_it(world, 
 
 
 def test_a_merge_rewrites_bookings_too(world, ctx):
-    from recruit.interviews import sessions
-    from recruit.interviews.models import Booking
-    from recruit.organisation import services as org
-
     people = _candidates(world, "Agency", "Agency")
     session = sessions.create_session(kind="group", title="Group", vacancy=world["vacancy"],
                                 day=(org.local_now() + timedelta(days=3)).date(), start=time(10), end=time(12),
@@ -129,8 +128,6 @@ def test_the_overview_counts_candidates_per_channel_and_lists_typed_sources(worl
 
 
 def test_a_country_brings_its_job_boards(world, ctx):
-    from recruit.organisation import services as org
-
     org.apply_country_defaults("UA")
     names = {row.name for row in channel_list.overview()}
     assert {"Work.ua", "Robota.ua", "Djinni", "DOU", "Referral"} <= names

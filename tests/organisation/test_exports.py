@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 
 from recruit.exports import csv_bytes, csv_download, xlsx_bytes, xlsx_download
+from recruit.extensions import db
+from recruit.organisation.services import get_settings
 
 HEADER = ["name", "salary", "note"]
 ROWS = [["Ольга Шевченко", 25000.5, "=HYPERLINK(\"http://x.test\")"], ["Ștefan Đorđević", -3, "+1"],
@@ -16,9 +18,6 @@ ROWS = [["Ольга Шевченко", 25000.5, "=HYPERLINK(\"http://x.test\")"
 
 
 def _set_separator(separator: str) -> None:
-    from recruit.extensions import db
-    from recruit.organisation.services import get_settings
-
     get_settings().csv_separator = separator
     db.session.commit()
 

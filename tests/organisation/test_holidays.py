@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from recruit import jobs
 from recruit.organisation import holiday_import, tasks
 from recruit.organisation import services as org
 from recruit.organisation.models import WORKING_DAY, Holiday
@@ -79,8 +80,6 @@ def test_the_yearly_job_imports_next_year_once(ctx):
 
 
 def test_the_yearly_job_is_registered_as_periodic(ctx):
-    from recruit import jobs
-
     assert jobs._PERIODIC["organisation.holidays_next_year"] == 24 * 3600
     assert jobs._REGISTRY["organisation.holidays_next_year"] is tasks.import_next_year_holidays
 
@@ -111,8 +110,6 @@ def test_a_working_day_is_added_by_hand(client, login_as, clean_app):
 
 
 def test_a_year_that_is_no_year_is_refused_and_nothing_imported(client, login_as, clean_app):
-    from recruit.organisation import services as org
-
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_as("admin")
     client.post("/admin/settings/country-defaults", data={"country": "RO"})

@@ -1,15 +1,14 @@
 """c13b00000002 on a database that already has holidays: they stay, as days off."""
 
 import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from config import TestConfig
+from recruit import create_app
+from recruit.extensions import db
 
 
 def test_existing_holidays_become_days_off(tmp_path):
-    from flask_migrate import downgrade, upgrade
-
-    from config import TestConfig
-    from recruit import create_app
-    from recruit.extensions import db
-
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'old.db'}"
 

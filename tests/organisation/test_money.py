@@ -4,6 +4,7 @@ import pytest
 from flask_babel import force_locale
 
 from recruit.organisation.money import format_money
+from recruit.organisation.services import apply_country_defaults
 
 NBSP = "\xa0"
 
@@ -20,8 +21,6 @@ def test_whole_amounts_in_each_language(clean_app, locale, code, expected):
 
 
 def test_the_organisation_currency_is_the_default(ctx):
-    from recruit.organisation.services import apply_country_defaults
-
     apply_country_defaults("RO")
     with force_locale("ro"):
         assert format_money(5000) == f"5.000{NBSP}RON"

@@ -2,7 +2,14 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
+
+from recruit.audit import AuditEntry
+from recruit.extensions import db
+from recruit.organisation import services as org
+from recruit.organisation.services import get_settings
 
 BASE = {"name": "Acme", "timezone": "Europe/Kyiv", "working_days": [0, 1, 2, 3, 4], "reminder_offsets": "24, 2",
         "retention_days": 365, "approver_id": 0, "interview_reward": "1", "interview_overflow_cost": "0.5",
@@ -10,9 +17,6 @@ BASE = {"name": "Acme", "timezone": "Europe/Kyiv", "working_days": [0, 1, 2, 3, 
 
 
 def _settings(app):
-    from recruit.extensions import db
-    from recruit.organisation.services import get_settings
-
     with app.app_context():
         s = get_settings()
         values = {f: getattr(s, f) for f in ("country", "timezone", "locale", "currency", "phone_region",
@@ -22,9 +26,6 @@ def _settings(app):
 
 
 def _audit_actions(app) -> list[str]:
-    from recruit.audit import AuditEntry
-    from recruit.extensions import db
-
     with app.app_context():
         return list(db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
 
@@ -94,11 +95,6 @@ def test_unknown_values_are_refused_with_a_message_and_nothing_is_saved(client, 
 
 
 def test_the_service_refuses_unknown_codes_in_the_readers_language(ctx):
-    import pytest
-    from flask_babel import force_locale
-
-    from recruit.organisation import services as org
-
     args = {"name": "X", "timezone": "Europe/Kyiv", "working_days": [0, 1, 2, 3, 4], "reminder_offsets_hours": [24],
             "retention_days": 365, "approver_id": None}
     for extra in ({"currency": "XYZ"}, {"phone_region": "QQ"}, {"timezone": "Mars/Base"}, {"csv_separator": "|"},
@@ -135,8 +131,6 @@ def test_first_start_sets_the_country_and_imports_this_years_holidays(client, lo
     text = response.get_data(as_text=True)
     assert _settings(clean_app)["country"] == "RO" and _settings(clean_app)["currency"] == "RON"
     assert "holidays of" in text or "zile" in text or "holiday" in text.lower()
-    from recruit.organisation import services as org
-
     with clean_app.app_context():
         assert len(org.holidays()) >= 10
     refused = client.post("/admin/first-start", data={}).get_data(as_text=True)

@@ -10,6 +10,8 @@ import pytest
 from recruit.search import search_key
 from recruit.vacancies import candidate_search
 from recruit.vacancies import candidates as cs
+from recruit.vacancies.models import Vacancy
+from tests.conftest import login
 
 pytestmark = pytest.mark.pg
 
@@ -48,8 +50,6 @@ NAMES = ["Ștefan Popescu", "Ştefan Ionescu", "Đorđe Marković", "Djordje Pet
 
 @pytest.fixture
 def people(ctx, make):
-    from recruit.vacancies.models import Vacancy
-
     vacancy = ctx.session.get(Vacancy, make.vacancy("open"))
     for n, name in enumerate(NAMES):
         cs.add_candidate(vacancy, {"full_name": name, "email": f"p{n}@x.test"})
@@ -82,8 +82,6 @@ def test_candidate_search_folds_what_is_typed_and_what_is_stored(people, ctx, ty
 
 
 def test_staff_search_folds_too(clean_app, make):
-    from tests.conftest import login
-
     make.user("admin", email="boss@x.test", name="Ana Admin")
     make.user("mentor", email="m@x.test", name="Ștefan Mentor")
     make.user("mentor", email="d@x.test", name="Đorđe Mentor")

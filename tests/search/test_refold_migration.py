@@ -6,22 +6,21 @@ aliases become their channel, in candidates and in bookings."""
 from datetime import time, timedelta
 
 import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from config import TestConfig
+from recruit import create_app
+from recruit.auth import services as accounts
+from recruit.extensions import db
+from recruit.interviews import sessions
+from recruit.interviews.models import Booking
+from recruit.organisation import services as org
+from recruit.vacancies import candidate_search
+from recruit.vacancies import candidates as cs
+from recruit.vacancies import services as vs
 
 
 def test_upgrade_refolds_keys_and_canonicalises_sources(tmp_path):
-    from flask_migrate import downgrade, upgrade
-
-    from config import TestConfig
-    from recruit import create_app
-    from recruit.auth import services as accounts
-    from recruit.extensions import db
-    from recruit.interviews import sessions
-    from recruit.interviews.models import Booking
-    from recruit.organisation import services as org
-    from recruit.vacancies import candidate_search
-    from recruit.vacancies import candidates as cs
-    from recruit.vacancies import services as vs
-
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'before-channels.db'}"
 

@@ -19,19 +19,27 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from recruit import audit
+from recruit import audit, mail
 from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
+from recruit.auth.models import User
+from recruit.extensions import db
 from recruit.interviews import bookings, desk, sessions
 from recruit.interviews.models import Booking, Scorecard
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
+from recruit.organisation.services import get_settings
+from recruit.training import plans as ts
+from recruit.training.models import OnboardingPlan
+from recruit.training.plan_templates import ensure_default_template
 from recruit.utc import utcnow
-from recruit.vacancies import candidate_search, imports
+from recruit.vacancies import candidate_search, erasure, imports
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import erasure as er
+from recruit.vacancies import services as vacancy_services
 from recruit.vacancies import services as vs
-from recruit.vacancies.models import Application, Candidate, ImportBatch, VacancyComment
+from recruit.vacancies.models import Application, Candidate, ImportBatch, Vacancy, VacancyComment
+from tests.conftest import login
 
 pytestmark = pytest.mark.pg
 
@@ -300,9 +308,6 @@ def test_the_retention_job_takes_the_same_path(world, ctx, clean_app):
 
 
 def test_an_employee_with_a_running_plan_is_refused_with_the_reason(world, ctx):
-    from recruit.training import plans as ts
-    from recruit.training.plan_templates import ensure_default_template
-
     person = world["person"]
     application = min(person.applications, key=lambda a: a.id)  # the first vacancy's; the other was rejected
     for target in ("offer", "hired"):
@@ -322,17 +327,10 @@ def test_an_employee_with_a_running_plan_is_refused_with_the_reason(world, ctx):
 
 def test_the_refusal_and_what_is_kept_reach_the_page(clean_app, make):
     """The candidate page: a refused anonymisation says why; a done one says what is kept."""
-    from tests.conftest import login
-
     vacancy = make.vacancy("open")
     application = make.candidate(vacancy, full_name=NAME, email=EMAIL, phone=PHONE)
     make.user("recruiter", email="r@x.test")
     make.user("mentor", email="m@x.test")
-    from recruit.auth.models import User
-    from recruit.extensions import db
-    from recruit.training import plans as ts
-    from recruit.training.plan_templates import ensure_default_template
-
     with clean_app.app_context():
         app_row = db.session.get(Application, application)
         candidate_id = app_row.candidate_id
@@ -350,8 +348,6 @@ def test_the_refusal_and_what_is_kept_reach_the_page(clean_app, make):
                        follow_redirects=True).get_data(as_text=True)
     assert "onboarding plan is running" in page and NAME in page
     with clean_app.app_context():
-        from recruit.training.models import OnboardingPlan
-
         db.session.get(OnboardingPlan, plan_id).state = "ended"
         db.session.commit()
     page = client.post(f"/candidates/{candidate_id}/anonymise", data={"reason": "asked"},
@@ -385,8 +381,6 @@ def test_other_peoples_text_loses_her_in_any_case_and_phone_spelling(ctx, name, 
     another way are found in other people's free text (a vacancy comment, an
     audit reason, a message to someone else) and taken out; a longer word
     that starts with the name ("Sekretova") is someone else and stays."""
-    from recruit import mail
-
     admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
     manager = accounts.create_user("head@x.test", "Helen", ["hiring_manager"], password="long-enough-pw")
     vacancy = _open_vacancy(manager, admin, "Client manager")
@@ -442,13 +436,6 @@ def test_sql_picks_the_rows_that_may_quote_her_and_no_others(ctx):
 
 def test_her_number_written_the_national_way_in_free_text_is_erased_too(clean_app, make):
     """Stored as +359 888 123 456, written as 0888 123 456 in a colleague's comment."""
-    from recruit.auth.models import User
-    from recruit.extensions import db
-    from recruit.organisation.services import get_settings
-    from recruit.vacancies import erasure
-    from recruit.vacancies import services as vacancy_services
-    from recruit.vacancies.models import Application, Vacancy, VacancyComment
-
     with clean_app.app_context():
         get_settings().phone_region = "BG"
         db.session.commit()

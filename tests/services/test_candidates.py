@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from recruit import housekeeping, jobs
 from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.organisation.services import get_settings
@@ -271,8 +272,6 @@ def test_an_import_refreshes_the_planner_statistics_of_the_embedded_database(vac
     """SQLite plans a search in a large pipeline well only with statistics,
     which it never gathers by itself: an import (how pipelines grow) and a
     periodic job refresh them. PostgreSQL's autovacuum keeps its own."""
-    from recruit import housekeeping, jobs
-
     sqlite = ctx.engine.dialect.name == "sqlite"
     if sqlite and ctx.session.scalar(sa.text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
         ctx.session.execute(sa.text("DELETE FROM sqlite_stat1"))

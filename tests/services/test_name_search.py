@@ -10,6 +10,8 @@ from recruit.search import search_key
 from recruit.vacancies import candidate_search
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import erasure as er
+from recruit.vacancies.models import Candidate, Vacancy
+from tests.conftest import login
 
 pytestmark = pytest.mark.pg
 
@@ -23,8 +25,6 @@ def test_search_key_folds_case_yo_and_spaces():
 @pytest.fixture
 def people(ctx, make):
     vacancy_id = make.vacancy("open")
-    from recruit.vacancies.models import Vacancy
-
     vacancy = ctx.session.get(Vacancy, vacancy_id)
     for name, email in (("Фёдорова Анна", "anna@x.test"), ("Семёнов Пётр", "petr@x.test"),
                         ("Ivan 100% Sure", "ivan@x.test"), ("Olga_K", "olga@x.test")):
@@ -59,8 +59,6 @@ def test_renaming_and_anonymising_keep_the_key(people, ctx):
 
 
 def test_admin_finds_staff_by_name_in_any_case(clean_app, make):
-    from tests.conftest import login
-
     make.user("admin", email="boss@x.test", name="Анна Админ")
     make.user("mentor", email="m@x.test", name="Пётр Наставник")
     client = clean_app.test_client()
@@ -79,8 +77,6 @@ def test_name_search_uses_the_trigram_index_on_postgresql(people, ctx):
     if ctx.engine.dialect.name != "postgresql":
         pytest.skip("the trigram index is PostgreSQL's; SQLite scans")
     ctx.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
-    from recruit.vacancies.models import Candidate
-
     query = sa.select(Candidate.id).where(candidate_search.matching("анна"))
     plan = "\n".join(ctx.session.execute(sa.text("EXPLAIN " + str(
         query.compile(ctx.engine, compile_kwargs={"literal_binds": True})))).scalars())
@@ -90,8 +86,6 @@ def test_name_search_uses_the_trigram_index_on_postgresql(people, ctx):
 def test_name_search_uses_the_trigram_table_on_sqlite(people, ctx):
     if ctx.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's FTS5 table; PostgreSQL has its trigram indexes")
-    from recruit.vacancies.models import Candidate
-
     query = sa.select(Candidate.id).where(candidate_search.matching("анна"))
     compiled = query.compile(ctx.engine, compile_kwargs={"literal_binds": True})
     steps = [row[-1] for row in ctx.session.execute(sa.text("EXPLAIN QUERY PLAN " + str(compiled)))]

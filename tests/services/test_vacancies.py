@@ -2,9 +2,13 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from recruit import audit
 from recruit.auth import services as accounts
+from recruit.demo import CLIENT_MANAGER
+from recruit.extensions import db
 from recruit.organisation import services as org
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies import services
@@ -34,8 +38,6 @@ def people(ctx):
 
 
 def _template():
-    from recruit.demo import CLIENT_MANAGER
-
     return services.save_template(None, CLIENT_MANAGER)
 
 
@@ -184,11 +186,6 @@ def test_only_open_vacancies_take_candidates(people):
 def test_concurrent_edit_is_detected(people, clean_app):
     """Two recruiters editing the same vacancy: the second save is refused
     (optimistic version check), not silently lost."""
-    from sqlalchemy.orm import Session
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from recruit.extensions import db
-
     vacancy = _open_vacancy(people)
     db.session.commit()
     with Session(db.engine) as first, Session(db.engine) as second:

@@ -9,7 +9,19 @@ import re
 from pathlib import Path
 
 import pytest
+from babel import support
+from flask_babel import force_locale, gettext
+from wtforms.i18n import messages_path
 
+from recruit.auth import services as accounts
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.i18n import label, labels
+from recruit.mail import OutboxMessage
+from recruit.organisation.services import get_settings
+from recruit.vacancies import services
+from recruit.vacancies.models import Application, Candidate, Vacancy
+from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES, next_stage
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,8 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _in(app, code: str, msgid: str, **variables) -> str:
     """The message as the compiled catalogue writes it in `code`."""
-    from flask_babel import force_locale, gettext
-
     with app.test_request_context(), force_locale(code):
         return gettext(msgid, **variables)
 
@@ -33,9 +43,6 @@ def _translated(app, code: str, msgid: str, **variables) -> str:
 # --- label maps ------------------------------------------------------------------------------
 
 def test_every_stored_code_has_words(clean_app):
-    from recruit.i18n import labels
-    from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES, next_stage
-
     with clean_app.app_context():
         assert set(labels("vacancy_state")) == set(VACANCY_STATES)
         assert set(labels("application_stage")) == set(ALL_STAGES)
@@ -46,8 +53,6 @@ def test_every_stored_code_has_words(clean_app):
 
 def test_every_audit_event_has_words(clean_app):
     """Every action code the source records is in the "audit_event" map."""
-    from recruit.i18n import labels
-
     recorded = set()
     for path in (ROOT / "recruit").rglob("*.py"):
         recorded |= set(re.findall(r'audit\.record\(\s*"([a-z_]+\.[a-z_]+)"', path.read_text(encoding="utf-8")))
@@ -58,8 +63,6 @@ def test_every_audit_event_has_words(clean_app):
 
 
 def test_a_label_is_read_in_the_page_language(clean_app):
-    from recruit.i18n import label
-
     with clean_app.app_context():
         assert label("in_review", "vacancy_state") == "in review"
         assert label("changes_requested", "review_decision") == "changes requested"
@@ -70,18 +73,12 @@ def test_a_label_is_read_in_the_page_language(clean_app):
 # --- pages -----------------------------------------------------------------------------------
 
 def test_vacancy_pages_show_states_counts_and_money_in_words(clean_app, make):
-    from recruit.extensions import db
-    from recruit.organisation.services import get_settings
-
     manager = make.user("hiring_manager", email="boss@x.test")
     make.user("recruiter", email="hr@x.test")
     vacancy = make.vacancy("open", manager=manager, headcount=1, salary_min=50000, salary_max=90000,
                            min_experience_years=1)
     make.candidate(vacancy)
     with clean_app.app_context():
-        from recruit.vacancies import services
-        from recruit.vacancies.models import Vacancy
-
         get_settings().currency = "EUR"
         row = db.session.get(Vacancy, vacancy)
         services.transition(row, "on_hold", row.approved_by)
@@ -104,9 +101,6 @@ def test_candidate_history_names_events_in_words(clean_app, make):
     make.user("recruiter", email="hr@x.test")
     vacancy = make.vacancy("open")
     application = make.candidate(vacancy)
-    from recruit.extensions import db
-    from recruit.vacancies.models import Application
-
     with clean_app.app_context():
         candidate_id = db.session.get(Application, application).candidate_id
     client = clean_app.test_client()
@@ -118,9 +112,6 @@ def test_candidate_history_names_events_in_words(clean_app, make):
 # --- the candidate's and the vacancy's language ----------------------------------------------
 
 def test_the_recruiter_sees_and_changes_a_candidates_language(clean_app, make):
-    from recruit.extensions import db
-    from recruit.vacancies.models import Application, Candidate
-
     make.user("recruiter", email="hr@x.test")
     vacancy = make.vacancy("open")
     application = make.candidate(vacancy, full_name="Olena Bondar", email="olena@x.test")
@@ -148,9 +139,6 @@ def test_the_recruiter_sees_and_changes_a_candidates_language(clean_app, make):
 
 
 def test_a_candidate_added_by_hand_gets_the_language_chosen(clean_app, make):
-    from recruit.extensions import db
-    from recruit.vacancies.models import Candidate
-
     make.user("recruiter", email="hr@x.test")
     vacancy = make.vacancy("open")
     client = clean_app.test_client()
@@ -165,9 +153,6 @@ def test_a_candidate_added_by_hand_gets_the_language_chosen(clean_app, make):
 
 
 def test_a_vacancys_language_is_saved_from_its_form_and_the_api(clean_app, make):
-    from recruit.extensions import db
-    from recruit.vacancies.models import Vacancy
-
     manager = make.user("hiring_manager", email="boss@x.test")
     vacancy = make.vacancy("draft", manager=manager)
     client = clean_app.test_client()
@@ -185,8 +170,6 @@ def test_a_vacancys_language_is_saved_from_its_form_and_the_api(clean_app, make)
 
 
 def test_the_vacancy_service_refuses_an_unknown_language(ctx, make):
-    from recruit.vacancies import services
-
     with pytest.raises(services.VacancyError, match="languages offered"):
         services._check_vacancy_data({"position": "X", "headcount": 1, "pay_level": 1, "language": "de"})
 
@@ -195,10 +178,6 @@ def test_the_vacancy_service_refuses_an_unknown_language(ctx, make):
 
 @pytest.fixture
 def token_of(clean_app, make):
-    from recruit.auth import services as accounts
-    from recruit.auth.models import User
-    from recruit.extensions import db
-
     def _token(*roles: str, locale: str | None = None) -> str:
         user_id = make.user(*roles)
         with clean_app.app_context():
@@ -212,13 +191,8 @@ def token_of(clean_app, make):
 
 
 def _closed(app, code: str) -> str:
-    from recruit.i18n import label
-
-    with app.test_request_context():
-        from flask_babel import force_locale
-
-        with force_locale(code):
-            state = label("draft", "vacancy_state")
+    with app.test_request_context(), force_locale(code):
+        state = label("draft", "vacancy_state")
     return _translated(app, code, "Only open vacancies take candidates; this one is %(state)s.", state=state)
 
 
@@ -274,11 +248,6 @@ def test_the_api_shows_and_takes_a_vacancys_language(clean_app, make, token_of):
 # --- e-mails to users ------------------------------------------------------------------------
 
 def test_an_invitation_is_written_in_the_organisations_language(clean_app):
-    from recruit.auth import services as accounts
-    from recruit.extensions import db
-    from recruit.mail import OutboxMessage
-    from recruit.organisation.services import get_settings
-
     expected = _translated(clean_app, "uk", "You are invited to Recruit")
     with clean_app.test_request_context(headers={"Accept-Language": "ro"}):
         get_settings().locale = "uk"
@@ -290,11 +259,6 @@ def test_an_invitation_is_written_in_the_organisations_language(clean_app):
 
 
 def test_a_password_reset_is_written_in_the_users_own_language(clean_app, make):
-    from recruit.auth import services as accounts
-    from recruit.auth.models import User
-    from recruit.extensions import db
-    from recruit.mail import OutboxMessage
-
     expected = _translated(clean_app, "ka", "Reset your Recruit password")
     user_id = make.user("recruiter", email="nino@x.test")
     with clean_app.app_context():
@@ -317,12 +281,6 @@ def test_a_password_reset_is_written_in_the_users_own_language(clean_app, make):
 
 def test_built_in_form_messages_come_in_the_readers_language(clean_app, make):
     """The product's catalogue first, WTForms' own after (it has Russian, not Bosnian or Georgian)."""
-    from babel import support
-    from wtforms.i18n import messages_path
-
-    from recruit.auth.models import User
-    from recruit.extensions import db
-
     wtforms_ru = support.Translations.load(messages_path(), ["ru"], domain="wtforms").ugettext(
         "This field is required.")
     ours = _in(clean_app, "ru", "This field is required.")

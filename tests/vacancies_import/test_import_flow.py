@@ -6,11 +6,16 @@ canonical source of each person, search by phone, the E.164 migration."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import event
 
 from recruit.auth import services as accounts
+from recruit.extensions import db
+from recruit.organisation.services import get_settings
 from recruit.vacancies import candidate_rows, candidate_search, channels, imports
 from recruit.vacancies import candidates as cs
 from recruit.vacancies import services as vs
@@ -37,8 +42,6 @@ def vacancy(ctx):
 
 
 def _region(code: str) -> None:
-    from recruit.organisation.services import get_settings
-
     get_settings().phone_region = code
 
 
@@ -89,14 +92,10 @@ def test_a_windows_1250_file_through_the_pages(clean_app, make):
 
 
 def _db():
-    from recruit.extensions import db
-
     return db
 
 
 def test_the_job_board_file_still_imports_through_the_pages(clean_app, make):
-    from pathlib import Path
-
     data = (Path(__file__).resolve().parents[1] / "fixtures" / "candidates_jobboard_cp1251.csv").read_bytes()
     vacancy = make.vacancy("open")
     make.user("recruiter", email="r@x.test")
@@ -249,8 +248,6 @@ def test_batches_give_what_one_by_one_gives(vacancy, ctx, monkeypatch, chunk):
 
 def test_bulk_lookups_do_not_grow_with_the_rows(vacancy, ctx, monkeypatch):
     """A chunk costs a fixed number of statements, however many rows it has."""
-    from sqlalchemy import event
-
     monkeypatch.setattr(cs, "CHUNK", 1000)
     engine = ctx.session.get_bind()
     statements = []
@@ -276,8 +273,6 @@ def test_bulk_lookups_do_not_grow_with_the_rows(vacancy, ctx, monkeypatch):
 # --- the migration -----------------------------------------------------------------
 
 def test_the_migration_recomputes_phone_keys_in_e164(clean_app, make):
-    from flask_migrate import downgrade, upgrade
-
     db = _db()
     vacancy = make.vacancy("open")
     ids = {name: make.candidate(vacancy, full_name=name, phone=phone) for name, phone in (

@@ -4,6 +4,7 @@ experience in words, title lines, rows wider than their header, phones."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -262,8 +263,6 @@ def test_a_file_without_any_name_column_is_refused_whole():
                                     "recruit/tabular/reports.py", "recruit/tabular/values.py"])
 def test_the_reader_and_the_phones_stay_pure(module):
     """No Flask, no database: the tests, the API and the upload share them."""
-    import ast
-
     tree = ast.parse((Path(__file__).resolve().parents[2] / module).read_text(encoding="utf-8"))
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}

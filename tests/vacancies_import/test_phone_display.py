@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
+from recruit.auth import services
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.organisation.services import get_settings
+from recruit.vacancies.models import Candidate
 from tests.conftest import login
 
 
 def test_a_number_typed_either_way_is_one_person_shown_in_national_format(clean_app, make):
-    from recruit.extensions import db
-    from recruit.organisation.services import get_settings
-
     with clean_app.app_context():
         get_settings().phone_region = "UA"
         db.session.commit()
@@ -28,19 +30,12 @@ def test_a_number_typed_either_way_is_one_person_shown_in_national_format(clean_
 
 
 def test_the_api_reads_a_national_number_in_the_organisations_region(clean_app, make):
-    from recruit.extensions import db
-    from recruit.organisation.services import get_settings
-    from recruit.vacancies.models import Candidate
-
     with clean_app.app_context():
         get_settings().phone_region = "BG"
         db.session.commit()
     vacancy = make.vacancy()
     user = make.user("recruiter", email="api@example.test")
     with clean_app.app_context():
-        from recruit.auth import services
-        from recruit.auth.models import User
-
         _row, token = services.create_api_token(db.session.get(User, user), "test")
         db.session.commit()
     client = clean_app.test_client()
