@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.interviews.views import bp as interviews_bp
     from recruit.main import bp as main_bp
     from recruit.organisation import models as _org  # noqa: F401
+    from recruit.quizzes import policies as _quiz_policies  # noqa: F401
     from recruit.quizzes.views import bp as quizzes_bp
     from recruit.training import erasure as _training_erasure  # noqa: F401
     from recruit.training import policies as _training_policies  # noqa: F401

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 RECRUIT = Path(__file__).resolve().parent.parent / "recruit"
-CHECKED = ("interviews", "training", "admin", "auth")
-MODULES = sorted([p for package in CHECKED for p in (RECRUIT / package).glob("*.py")] + [RECRUIT / "main.py"])
+CHECKED = ("interviews", "training", "admin", "auth", "quizzes", "quizzes/types", "api")
+TOP_LEVEL = ("main.py", "demo.py", "demo_quizzes.py")
+MODULES = sorted([p for package in CHECKED for p in (RECRUIT / package).glob("*.py")]
+                 + [RECRUIT / name for name in TOP_LEVEL])
 
 
 def _imports_inside_functions(path: Path) -> list[str]:

@@ -7,27 +7,18 @@ from typing import Any
 
 from flask import jsonify
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from recruit.api.common import ApiError, bp, json_object, load, not_valid
 from recruit.auth.permissions import allow
 from recruit.extensions import db
-from recruit.quizzes.attempts import attempts_of, save_answer, start_attempt, submit
+from recruit.quizzes.attempts import attempts_by, attempts_of, save_answer, start_attempt, submit
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.grading import grade_answer, grading_queue, may_grade, review_for
 from recruit.quizzes.models import Attempt, AttemptAnswer, Quiz
 from recruit.quizzes.review import shown_question
+from recruit.quizzes.types import AnswerError, answer_from_json, question_type
 from recruit.utc import utcnow
-
-# What an answer of each question kind is in JSON; %(kind)s is the kind's code.
-_ANSWER_SHAPES = {
-    int: _l("must be an integer (the choice's number) for %(kind)s"),
-    list: _l("must be a list for %(kind)s"),
-    bool: _l("must be true or false for %(kind)s"),
-    dict: _l("must be an object for %(kind)s"),
-    str: _l("must be a string for %(kind)s"),
-}
 
 
 def _attempt_json(attempt: Attempt) -> dict[str, Any]:
@@ -72,9 +63,7 @@ def api_start_attempt(quiz_id: int):
 @bp.route("/attempts")
 @allow("new_hire")
 def api_my_attempts():
-    attempts = db.session.scalars(db.select(Attempt).where(Attempt.user_id == current_user.id)
-                                  .order_by(Attempt.id)).unique()
-    return jsonify(items=[_attempt_json(a) for a in attempts])
+    return jsonify(items=[_attempt_json(a) for a in attempts_by(current_user)])
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -93,11 +82,10 @@ def api_save_answer(attempt_id: int, position: int):
     item = next((a for a in attempt.answers if a.position == position), None)
     if item is None:
         raise ApiError(404, _("No question %(position)d in this attempt.", position=position))
-    answer = data["answer"]
-    kind = item.version.kind
-    expected = {"single": int, "multiple": list, "true_false": bool, "matching": dict}.get(kind, str)
-    if answer is not None and (not isinstance(answer, expected) or (expected is int and isinstance(answer, bool))):
-        raise ApiError(422, not_valid(), {"answer": str(_ANSWER_SHAPES[expected]) % {"kind": kind}})
+    try:
+        answer = answer_from_json(item.version.kind, data["answer"])
+    except AnswerError as exc:
+        raise ApiError(422, not_valid(), {"answer": str(exc)}) from exc
     try:
         save_answer(attempt, position, answer)
     except QuizError as exc:
@@ -127,7 +115,7 @@ def api_grading_queue():
                           {"id": a.id, "position": a.position, "kind": a.version.kind, "text": a.version.data["text"],
                            "answer": a.answer, "points": a.points, "max_points": a.version.points,
                            "model_answer": a.version.data.get("model_answer", "")}
-                          for a in attempt.answers if a.points is None or a.version.kind == "essay"]})
+                          for a in attempt.answers if a.points is None or not question_type(a.version.kind).auto]})
     return jsonify(items=items)
 
 

@@ -217,6 +217,12 @@ def visible_quizzes(user: User) -> list[Quiz]:
     return [q for q in quizzes if may_take(q, user)]
 
 
+def attempts_by(user: User) -> list[Attempt]:
+    """Every attempt of one person, oldest first (the API's own list)."""
+    return list(db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id)
+                                   .order_by(Attempt.id)).unique())
+
+
 def attempts_of(quiz: Quiz, user: User) -> list[Attempt]:
     return list(db.session.scalars(sa.select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
                                    .order_by(Attempt.number)).unique())

@@ -14,7 +14,6 @@ from recruit.auth.services import users_with_role
 from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.quizzes import adjustments, allowances, gift, reports
-from recruit.quizzes import policies as _policies  # noqa: F401  (registers the quiz_* policies `load` checks)
 from recruit.quizzes.attempts import (
     GRACE,
     attempts_left,
