@@ -1,12 +1,12 @@
 """Two recruiters at once, for real: parallel requests against PostgreSQL
 never overfill a slot nor give a candidate two live bookings."""
 
-import threading
 from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from tests.concurrency import at_once
 from tests.conftest import TEST_DB, login
 
 pytestmark = [pytest.mark.pg,
@@ -32,23 +32,19 @@ def test_parallel_bookings_respect_caps_and_people(clean_app, make):
                                     created_by=db.session.get(User, recruiters[0]))
         db.session.commit()
         session_id, cap = session.id, session.slots[0].invite_cap
-    barrier = threading.Barrier(len(recruiters))
-    statuses = []
 
-    def recruiter(n: int) -> None:
+    def signed_in(n: int):
         client = clean_app.test_client()
         login(client, f"rec{n}@x.test")
+        return client
+
+    def recruiter(n: int, client) -> int:
         # everyone books the same 12 people plus 3 of their own, from the same stale picture
         mine = apps[:12] + apps[12 + 3 * n:15 + 3 * n]
         form = {"application": mine, "base": "0", "action": "send", **{f"slot_{a}": "0" for a in mine}}
-        barrier.wait()
-        statuses.append(client.post(f"/interviews/{session_id}/book", data=form).status_code)
+        return client.post(f"/interviews/{session_id}/book", data=form).status_code
 
-    threads = [threading.Thread(target=recruiter, args=(n,)) for n in range(len(recruiters))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    statuses = at_once(clean_app, len(recruiters), recruiter, before=signed_in)
     assert statuses == [302] * len(recruiters)
     with clean_app.app_context():
         slot = db.session.scalar(sa.select(Slot).where(Slot.session_id == session_id))
