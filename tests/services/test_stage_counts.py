@@ -51,4 +51,5 @@ def test_distinct_sources_and_cities_for_the_filters(ctx, make):
     vacancy_id = make.vacancy("open")
     for source, city in (("SuperJob", "Kazan"), ("HeadHunter", "Moscow"), ("HeadHunter", ""), ("", "Omsk")):
         make.candidate(vacancy_id, source=source, city=city)
-    assert candidate_search.filter_options() == {"sources": ["HeadHunter", "SuperJob"], "cities": ["Kazan", "Moscow", "Omsk"]}
+    assert candidate_search.filter_options() == {"sources": ["HeadHunter", "SuperJob"],
+                                                 "cities": ["Kazan", "Moscow", "Omsk"]}
