@@ -16,7 +16,6 @@ from babel.messages.pofile import read_po
 from icalendar import Calendar
 
 from tests.conftest import login
-from tests.interviews.test_interview_views import day  # noqa: F401 - the fixture
 
 _CATALOGUES: dict[str, object] = {}
 
@@ -68,7 +67,7 @@ def _speaks(app, application_id: int, code: str | None) -> str:
         return candidate.email
 
 
-def _plan_and_book(app, day, assignment, *, base=None, recruiter_speaks="ru", interviewer_speaks="bg"):  # noqa: F811
+def _plan_and_book(app, day, assignment, *, base=None, recruiter_speaks="ru", interviewer_speaks="bg"):
     """A day planned and booked by a recruiter whose request is in another
     language: the candidates' messages must not follow the recruiter. With
     `base` (the seats taken when the plan was made), `assignment` is a list of
@@ -97,7 +96,7 @@ def _plan_and_book(app, day, assignment, *, base=None, recruiter_speaks="ru", in
         return session.id, tokens
 
 
-def test_the_invitation_reminders_and_ics_are_in_the_candidates_language(clean_app, day):  # noqa: F811
+def test_the_invitation_reminders_and_ics_are_in_the_candidates_language(clean_app, day):
     email = _speaks(clean_app, day["apps"][0], "uk")
     _plan_and_book(clean_app, day, [(day["apps"][0], 1)])
     (letter,) = _messages(clean_app, "interview.invitation", email)
@@ -120,7 +119,7 @@ def test_the_invitation_reminders_and_ics_are_in_the_candidates_language(clean_a
         assert all(r.subject.startswith(reminder.split("%(when)s")[0]) for r in reminders)
 
 
-def test_the_interviewer_reads_their_invitation_in_their_own_language(clean_app, day):  # noqa: F811
+def test_the_interviewer_reads_their_invitation_in_their_own_language(clean_app, day):
     from recruit.auth.models import User
     from recruit.extensions import db
 
@@ -137,7 +136,7 @@ def test_the_interviewer_reads_their_invitation_in_their_own_language(clean_app,
         assert str(event["summary"]) == summary % {"title": "Day"}
 
 
-def test_an_interviewer_without_a_choice_reads_the_organisations_language(clean_app, day):  # noqa: F811
+def test_an_interviewer_without_a_choice_reads_the_organisations_language(clean_app, day):
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.organisation.services import get_settings
@@ -152,7 +151,7 @@ def test_an_interviewer_without_a_choice_reads_the_organisations_language(clean_
     assert _event(letter)["summary"].params["LANGUAGE"] == "ro"
 
 
-def test_a_candidate_without_a_language_gets_the_vacancys(clean_app, day):  # noqa: F811
+def test_a_candidate_without_a_language_gets_the_vacancys(clean_app, day):
     from recruit.extensions import db
     from recruit.vacancies.models import Vacancy
 
@@ -166,7 +165,7 @@ def test_a_candidate_without_a_language_gets_the_vacancys(clean_app, day):  # no
     assert _event(letter)["summary"].params["LANGUAGE"] == "ka"
 
 
-def test_the_waiting_list_notice_is_in_the_candidates_language(clean_app, day):  # noqa: F811
+def test_the_waiting_list_notice_is_in_the_candidates_language(clean_app, day):
     first = _speaks(clean_app, day["apps"][0], "uk")
     second = _speaks(clean_app, day["apps"][1], "ka")
     # two recruiters plan from the same picture (nothing booked yet): the second finds the slot full
@@ -181,7 +180,7 @@ def test_the_waiting_list_notice_is_in_the_candidates_language(clean_app, day): 
         assert notice.subject == subject
 
 
-def test_the_candidates_page_speaks_their_language_and_keeps_their_choice(clean_app, day):  # noqa: F811
+def test_the_candidates_page_speaks_their_language_and_keeps_their_choice(clean_app, day):
     from recruit.audit import AuditEntry
     from recruit.extensions import db
     from recruit.interviews.models import Booking, Slot
@@ -234,7 +233,7 @@ def test_the_candidates_page_speaks_their_language_and_keeps_their_choice(clean_
     assert forged.status_code == 410 and _html_lang(forged) == "bg"  # nobody known: the browser's language
 
 
-def test_an_unknown_language_on_the_link_changes_nothing(clean_app, day):  # noqa: F811
+def test_an_unknown_language_on_the_link_changes_nothing(clean_app, day):
     from recruit.extensions import db
     from recruit.vacancies.models import Application
 
@@ -246,7 +245,7 @@ def test_an_unknown_language_on_the_link_changes_nothing(clean_app, day):  # noq
         assert db.session.get(Application, day["apps"][0]).candidate.language == "uk"
 
 
-def test_the_cancellation_is_in_the_candidates_language_not_the_recruiters(clean_app, day):  # noqa: F811
+def test_the_cancellation_is_in_the_candidates_language_not_the_recruiters(clean_app, day):
     from recruit.auth.models import User
     from recruit.extensions import db
 
@@ -292,7 +291,7 @@ def test_every_lead_band_has_a_label(clean_app):
     assert {band for _limit, band in LEAD_BANDS} == set(labels("interview_lead_band"))
 
 
-def test_pages_show_labels_not_codes(clean_app, day):  # noqa: F811
+def test_pages_show_labels_not_codes(clean_app, day):
     from recruit.extensions import db
     from recruit.interviews import desk
     from recruit.interviews.models import Booking
@@ -315,7 +314,7 @@ def test_pages_show_labels_not_codes(clean_app, day):  # noqa: F811
     assert again.get_json()["error"]["message"].endswith("has already arrived.")
 
 
-def test_shares_and_counts_follow_the_locale(clean_app, day):  # noqa: F811
+def test_shares_and_counts_follow_the_locale(clean_app, day):
     from recruit.interviews.formats import percent, years_of_experience
 
     with clean_app.test_request_context("/"):
@@ -331,7 +330,7 @@ def test_shares_and_counts_follow_the_locale(clean_app, day):  # noqa: F811
             assert "2,5" in years_of_experience(2.5)
 
 
-def test_the_export_speaks_the_readers_language(clean_app, day):  # noqa: F811
+def test_the_export_speaks_the_readers_language(clean_app, day):
     import csv
     import io
 

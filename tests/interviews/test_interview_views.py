@@ -2,39 +2,12 @@
 the front desk; the scorecard; the model and reports pages."""
 
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login
-
-
-@pytest.fixture
-def day(clean_app, make):
-    """An open vacancy with 12 candidates, a recruiter, a receptionist and an interviewer."""
-    from recruit.extensions import db
-
-    recruiter = make.user("recruiter", email="rec@x.test")
-    make.user("receptionist", email="desk@x.test")
-    interviewer = make.user("hiring_manager", email="boss@x.test")
-    vacancy = make.vacancy("open", manager=interviewer)
-    apps = [make.candidate(vacancy, full_name=f"Person {n}", source="HeadHunter") for n in range(12)]
-    with clean_app.app_context():
-        from recruit.organisation.services import local_now
-
-        day = (local_now() + timedelta(days=2)).date()
-        db.session.commit()
-    return {"recruiter": recruiter, "interviewer": interviewer, "vacancy": vacancy, "apps": apps, "day": day}
-
-
-def _plan_day(client, day):
-    response = client.post("/interviews/new", data={
-        "kind": "stream", "title": "Stream day", "vacancy_id": day["vacancy"], "day": day["day"].isoformat(),
-        "start": "10:00", "end": "12:00", "slot_minutes": 30, "seats": 8, "place": "Office, room 5",
-        "directions": "Metro Park", "video_link": "", "interviewers": [day["interviewer"]], "receptionist_id": 0})
-    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+from tests.worlds.interviews import book_one, plan_day
 
 
 def test_recruiter_plans_proposes_and_sends(clean_app, day):
@@ -45,7 +18,7 @@ def test_recruiter_plans_proposes_and_sends(clean_app, day):
                                                "slot_minutes": 30, "place": "X", "interviewers": [day["interviewer"]],
                                                "receptionist_id": 0})
     assert "ends after it starts" in bad.get_data(as_text=True)
-    session_id = _plan_day(client, day)
+    session_id = plan_day(client, day)
     # from the pipeline: tick candidates, choose the day
     pipeline = client.get(f"/vacancies/{day['vacancy']}/pipeline").get_data(as_text=True)
     assert 'form="schedule-form"' in pipeline
@@ -74,26 +47,8 @@ def test_recruiter_plans_proposes_and_sends(clean_app, day):
     assert kinds.count("interview.invitation") == 3 and kinds.count("interview.interviewer.request") == 1
 
 
-def _book_one(clean_app, day, slot=1):
-    from recruit.auth.models import User
-    from recruit.extensions import db
-    from recruit.interviews import bookings, links, sessions
-    from recruit.vacancies.models import Vacancy
-
-    with clean_app.app_context():
-        session = sessions.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
-                                    day=day["day"], start=time(10), end=time(12), place="Room",
-                                    interviewers=[sessions.InterviewerHours(day["interviewer"])],
-                                    created_by=db.session.get(User, day["recruiter"]))
-        booking = bookings.book(session, [(day["apps"][0], slot)], None,
-                                db.session.get(User, day["recruiter"])).invited[0]
-        token = links.booking_token(booking)
-        db.session.commit()
-        return session.id, booking.id, token
-
-
 def test_candidate_confirms_and_moves_through_the_link(clean_app, day):
-    session_id, booking_id, token = _book_one(clean_app, day)
+    session_id, booking_id, token = book_one(clean_app, day)
     client = clean_app.test_client()  # no account
     page = client.get(f"/b/{token}").get_data(as_text=True)
     assert "Person 0" in page and "I will come" in page and "Room" in page
@@ -127,7 +82,7 @@ def test_candidate_confirms_and_moves_through_the_link(clean_app, day):
 
 
 def test_front_desk_checks_in_and_sends_in_without_reload(clean_app, day):
-    session_id, booking_id, _token = _book_one(clean_app, day, slot=0)
+    session_id, booking_id, _token = book_one(clean_app, day, slot=0)
     client = clean_app.test_client()
     login(client, "desk@x.test")
     assert "No interviews today" in client.get("/reception").get_data(as_text=True)  # the day is ahead
@@ -165,7 +120,7 @@ def test_front_desk_checks_in_and_sends_in_without_reload(clean_app, day):
 
 
 def test_interviewer_fills_the_scorecard(clean_app, day):
-    _session_id, booking_id, _token = _book_one(clean_app, day, slot=0)
+    _session_id, booking_id, _token = book_one(clean_app, day, slot=0)
     from recruit.auth.models import User
     from recruit.extensions import db
     from recruit.interviews import desk
@@ -199,7 +154,7 @@ def db_email(app, user_id):
 
 
 def test_model_and_report_pages(clean_app, day):
-    _session_id, _booking_id, _token = _book_one(clean_app, day, slot=0)
+    _session_id, _booking_id, _token = book_one(clean_app, day, slot=0)
     client = clean_app.test_client()
     login(client, "rec@x.test")
     page = client.get("/interviews/show-rates").get_data(as_text=True)

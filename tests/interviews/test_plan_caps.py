@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login
-from tests.interviews.test_interview_views import _plan_day, day  # noqa: F401 - the fixture
+from tests.worlds.interviews import plan_day
 
 pytestmark = pytest.mark.pg
 
@@ -37,10 +37,10 @@ def _everyone_in_slot_zero(apps, **extra):
     return {"application": apps, "action": "send", **{f"slot_{a}": "0" for a in apps}, **extra}
 
 
-def test_a_clients_own_base_cannot_raise_a_cap(clean_app, day):  # noqa: F811
+def test_a_clients_own_base_cannot_raise_a_cap(clean_app, day):
     client = clean_app.test_client()
     login(client, "rec@x.test")
-    session_id = _plan_day(client, day)
+    session_id = plan_day(client, day)
     before = _caps(clean_app, session_id)
     selected, _picture = _proposal(client, session_id, day["apps"])
     planned_zero = sum(1 for s in selected.values() if s == 0)
@@ -53,13 +53,13 @@ def test_a_clients_own_base_cannot_raise_a_cap(clean_app, day):  # noqa: F811
     assert "more than the planner proposes join the waiting list" in page
 
 
-def test_a_tampered_picture_is_not_believed(clean_app, day):  # noqa: F811
+def test_a_tampered_picture_is_not_believed(clean_app, day):
     import base64
     import json
 
     client = clean_app.test_client()
     login(client, "rec@x.test")
-    session_id = _plan_day(client, day)
+    session_id = plan_day(client, day)
     selected, picture = _proposal(client, session_id, day["apps"])
     payload, rest = picture.split(".", 1)
     data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -69,13 +69,13 @@ def test_a_tampered_picture_is_not_believed(clean_app, day):  # noqa: F811
     assert _caps(clean_app, session_id)[0] == sum(1 for s in selected.values() if s == 0)
 
 
-def test_inviting_beyond_the_plan_needs_a_reason_and_is_audited(clean_app, day):  # noqa: F811
+def test_inviting_beyond_the_plan_needs_a_reason_and_is_audited(clean_app, day):
     from recruit.audit import AuditEntry
     from recruit.extensions import db
 
     client = clean_app.test_client()
     login(client, "rec@x.test")
-    session_id = _plan_day(client, day)
+    session_id = plan_day(client, day)
     _selected, picture = _proposal(client, session_id, day["apps"])
     form = _everyone_in_slot_zero(day["apps"], picture=picture, action="evaluate")
     page = client.post(f"/interviews/{session_id}/book", data=form).get_data(as_text=True)
@@ -92,13 +92,13 @@ def test_inviting_beyond_the_plan_needs_a_reason_and_is_audited(clean_app, day):
         assert entry.data["slots"]["0"]["planned"] < len(day["apps"])
 
 
-def test_the_planners_own_proposal_books_without_an_override(clean_app, day):  # noqa: F811
+def test_the_planners_own_proposal_books_without_an_override(clean_app, day):
     from recruit.audit import AuditEntry
     from recruit.extensions import db
 
     client = clean_app.test_client()
     login(client, "rec@x.test")
-    session_id = _plan_day(client, day)
+    session_id = plan_day(client, day)
     selected, picture = _proposal(client, session_id, day["apps"])
     form = {"application": list(selected), "action": "send", "picture": picture,
             **{f"slot_{a}": str(s) for a, s in selected.items()}}

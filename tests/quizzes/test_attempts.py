@@ -2,7 +2,6 @@
 grading, and the sign-off that the onboarding gate reads."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,29 +12,10 @@ from recruit.quizzes.attempts import save_answer, start_attempt, submit
 from recruit.quizzes.bank import edit_question, export_gift, import_gift
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.grading import grade_answer, sign_off_result
-from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
 from recruit.utc import utcnow
+from tests.worlds.quizzes import answer_all
 
 pytestmark = pytest.mark.pg
-BANK = (Path(__file__).parent.parent / "fixtures" / "product_knowledge.gift").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def quiz_world(ctx):
-    admin = accounts.create_user("admin@x.test", "Admin", ["admin"], password="long-enough-pw")
-    hire = accounts.create_user("hire@x.test", "Hire", ["new_hire"], password="long-enough-pw")
-    bank = import_gift(BANK, admin)
-    by_name = {b.name: b for b in bank}
-    quiz = Quiz(title="Product knowledge", key="product-knowledge", time_limit_minutes=20, pass_mark=0.6,
-                attempt_limit=2, shuffle_questions=False, shuffle_choices=True)
-    for position, name in enumerate(("Chair warranty", "Chair differences", "Chair load", "Desk height",
-                                     "Out of stock")):
-        quiz.fixed.append(QuizQuestion(question_id=by_name[name].id, position=position))
-    ctx.session.add(quiz)
-    ctx.session.flush()
-    ctx.session.add(QuizAssignment(quiz_id=quiz.id, user_id=hire.id))
-    ctx.session.commit()
-    return {"admin": admin, "hire": hire, "quiz": quiz, "bank": by_name}
 
 
 def test_gift_import_is_all_or_nothing(quiz_world, ctx):
@@ -64,24 +44,6 @@ def test_answered_questions_keep_their_text(quiz_world, ctx):
     assert asked.number == 1 and asked.data["text"] == "How long is the warranty on the Pro chair?"
 
 
-def _answer_all(attempt, now):
-    """Right answers by their shown positions (choices are shuffled per attempt)."""
-    for item in attempt.answers:
-        data = item.version.data
-        if item.version.kind == "single":
-            right = next(i for i, c in enumerate(data["choices"]) if c["fraction"] == 1.0)
-            save_answer(attempt, item.position, item.choice_order.index(right), now)
-        elif item.version.kind == "multiple":
-            right = [i for i, c in enumerate(data["choices"]) if c["fraction"] > 0]
-            save_answer(attempt, item.position, [item.choice_order.index(r) for r in right], now)
-        elif item.version.kind == "numeric":
-            save_answer(attempt, item.position, "151", now)
-        elif item.version.kind == "true_false":
-            save_answer(attempt, item.position, True, now)
-        else:
-            save_answer(attempt, item.position, "Offer the 8 in stock now and the rest from the factory.", now)
-
-
 def test_attempt_grading_essay_and_sign_off_into_the_gate(quiz_world, ctx):
     from recruit.training import gates
     from recruit.training import plans as ts
@@ -98,7 +60,7 @@ def test_attempt_grading_essay_and_sign_off_into_the_gate(quiz_world, ctx):
     now = utcnow()
     attempt = start_attempt(quiz_world["quiz"], hire, now)
     assert start_attempt(quiz_world["quiz"], hire, now + timedelta(minutes=3)) is attempt  # a reload
-    _answer_all(attempt, now + timedelta(minutes=5))
+    answer_all(attempt, now + timedelta(minutes=5))
     submit(attempt, now + timedelta(minutes=6))
     assert attempt.state == "submitted" and attempt.score is None  # the essay waits for the mentor
     assert [item.points for item in attempt.answers[:4]] == [1.0, 1.0, 1.0, 1.0]

@@ -7,8 +7,6 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po
 
 from recruit.mail import OutboxMessage
-from tests.quizzes.test_attempts import quiz_world  # noqa: F401  (fixture)
-from tests.quizzes.test_trainer_and_retake import graded_world  # noqa: F401  (fixture)
 
 UK_CATALOGUE = Path(__file__).resolve().parents[2] / "translations" / "uk" / "LC_MESSAGES" / "messages.po"
 
@@ -20,7 +18,7 @@ def _uk(message: str) -> str:
     return found.string
 
 
-def test_the_result_mail_is_in_the_hires_language(graded_world, ctx):  # noqa: F811
+def test_the_result_mail_is_in_the_hires_language(graded_world, ctx):
     from recruit.quizzes.grading import grade_answer, request_retake
 
     attempt, mentor, hire = graded_world["attempt"], graded_world["mentor"], graded_world["hire"]

@@ -24,25 +24,6 @@ from recruit.quizzes.grading import (
 from recruit.quizzes.models import Attempt
 from recruit.utc import utcnow
 from tests.conftest import login
-from tests.quizzes.test_attempts import _answer_all, quiz_world  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def graded_world(quiz_world, ctx):  # noqa: F811
-    from recruit.organisation.services import local_now
-    from recruit.training import plans as ts
-    from recruit.training.plan_templates import ensure_default_template
-
-    mentor = accounts.create_user("mentor@x.test", "Mentor", ["mentor"], password="long-enough-pw")
-    trainer = accounts.create_user("trainer@x.test", "Trainer", ["trainer"], password="long-enough-pw")
-    plan = ts.start_plan(ts.PlanRequest("hire@x.test", "Hire", local_now().date(), ensure_default_template(),
-                                        mentor.id, mentor.id), quiz_world["admin"])
-    now = utcnow()
-    attempt = start_attempt(quiz_world["quiz"], quiz_world["hire"], now)
-    _answer_all(attempt, now + timedelta(minutes=5))
-    submit(attempt, now + timedelta(minutes=6))
-    ctx.session.commit()
-    return {**quiz_world, "mentor": mentor, "trainer": trainer, "plan": plan, "attempt": attempt, "now": now}
 
 
 def test_trainer_grades_any_trainee_but_the_mentor_signs_off(graded_world, ctx):
@@ -95,7 +76,7 @@ def test_mentor_asks_for_a_retake(graded_world, ctx):
     assert second.passed is False and second.signed_off_at is not None
 
 
-def test_time_per_question_is_the_time_between_saves(quiz_world):  # noqa: F811
+def test_time_per_question_is_the_time_between_saves(quiz_world):
     hire = quiz_world["hire"]
     start = utcnow()
     attempt = start_attempt(quiz_world["quiz"], hire, start)
@@ -132,7 +113,7 @@ def test_statistics_page_shows_charts_and_time(graded_world, ctx, client):
     assert "Sign off this result" not in result and "the hire’s mentor signs the result off" in result
 
 
-def test_the_hire_sees_what_is_left_of_a_quiz(quiz_world, ctx, clean_app):  # noqa: F811
+def test_the_hire_sees_what_is_left_of_a_quiz(quiz_world, ctx, clean_app):
     """The quiz tile says what the hire can do next: start, continue, how many
     tries are left, the last chance, all used, or passed."""
     import re

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login
-from tests.training.test_training_views import _hired, clean_app_now
+from tests.worlds.training import hired, today
 
 pytestmark = pytest.mark.pg
 
@@ -67,10 +67,10 @@ def test_the_api_shows_a_manager_only_their_own_application(clean_app, make):
 
 
 def _plan_form(clean_app, make, client):
-    application = _hired(clean_app, make)
+    application = hired(clean_app, make)
     form = client.get(f"/plans/new?application={application}").get_data(as_text=True)
     template_id = re.search(r'name="template_id"><option value="(\d+)"', form).group(1)
-    start = (clean_app_now(clean_app) - timedelta(days=3)).isoformat()
+    start = (today(clean_app) - timedelta(days=3)).isoformat()
     return {"application": application, "hire_name": "Ivan Hired", "hire_email": "ivan@x.test", "start": start,
             "template_id": template_id, "sysadmin_id": 0}
 

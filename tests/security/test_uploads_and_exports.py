@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login
-from tests.interviews.test_interview_views import _book_one, day  # noqa: F401 - the fixture
-from tests.training.test_training_views import _hired, clean_app_now
+from tests.worlds.interviews import book_one
+from tests.worlds.training import hired, today
 
 FORMULAS = ["=HYPERLINK(\"http://evil.test\",\"x\")", "+SUM(1+1)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
 
@@ -156,11 +156,11 @@ def _assert_neutral(cells: list[str], planted: list[str]) -> None:
         assert "'" + value in cells
 
 
-def test_interview_report_csv_neutralises_formulas(clean_app, day):  # noqa: F811
+def test_interview_report_csv_neutralises_formulas(clean_app, day):
     from recruit.extensions import db
     from recruit.vacancies.models import Application, Candidate
 
-    _book_one(clean_app, day, slot=0)
+    book_one(clean_app, day, slot=0)
     with clean_app.app_context():
         candidate_id = db.session.get(Application, day["apps"][0]).candidate_id
         db.session.execute(sa.update(Candidate).where(Candidate.id == candidate_id).values(full_name=FORMULAS[0]))
@@ -176,12 +176,12 @@ def test_plan_and_bonus_csvs_neutralise_formulas(clean_app, make):
     make.user("recruiter", email="hr@x.test")
     mentor = make.user("mentor", email="mentor@x.test", name=FORMULAS[3])
     head = make.user("hiring_manager", email="head@x.test")
-    application = _hired(clean_app, make)
+    application = hired(clean_app, make)
     client = clean_app.test_client()
     login(client, "hr@x.test")
     form = client.get(f"/plans/new?application={application}").get_data(as_text=True)
     template_id = re.search(r'name="template_id"><option value="(\d+)"', form).group(1)
-    start = (clean_app_now(clean_app) - timedelta(days=3)).isoformat()
+    start = (today(clean_app) - timedelta(days=3)).isoformat()
     response = client.post("/plans/new", data={
         "application": application, "hire_name": FORMULAS[1], "hire_email": "ivan@x.test", "start": start,
         "template_id": template_id, "mentor_id": mentor, "curator_id": mentor, "head_id": head, "sysadmin_id": 0})

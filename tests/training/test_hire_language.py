@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from babel.messages.pofile import read_po
 
-from tests.training.test_training_views import _hired
+from tests.worlds.training import hired
 
 
 def test_the_hires_invitation_is_in_the_language_they_had_as_a_candidate(clean_app, make):
@@ -24,7 +24,7 @@ def test_the_hires_invitation_is_in_the_language_they_had_as_a_candidate(clean_a
     assert subject and subject != "You are invited to Recruit"
     mentor = make.user("mentor", email="mentor@x.test")
     hr = make.user("recruiter", email="hr@x.test")
-    application_id = _hired(clean_app, make)
+    application_id = hired(clean_app, make)
     with clean_app.app_context():
         application = db.session.get(Application, application_id)
         application.candidate.language = "ro"

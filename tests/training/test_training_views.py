@@ -7,21 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import login
-
-
-def _hired(clean_app, make):
-    from recruit.extensions import db
-    from recruit.vacancies import candidates as cs
-    from recruit.vacancies.models import Application
-
-    vacancy = make.vacancy("open")
-    application_id = make.candidate(vacancy, full_name="Ivan Hired", email="ivan@x.test")
-    with clean_app.app_context():
-        application = db.session.get(Application, application_id)
-        for stage in ("screened", "invited", "interviewed", "role_play", "offer", "hired"):
-            cs.move(application, stage)
-        db.session.commit()
-    return application_id
+from tests.worlds.training import hired, today
 
 
 def test_hr_starts_a_plan_and_everyone_sees_their_part(clean_app, make):
@@ -32,7 +18,7 @@ def test_hr_starts_a_plan_and_everyone_sees_their_part(clean_app, make):
     mentor = make.user("mentor", email="mentor@x.test")
     make.user("mentor", email="other@x.test")
     head = make.user("hiring_manager", email="head@x.test")
-    application = _hired(clean_app, make)
+    application = hired(clean_app, make)
     client = clean_app.test_client()
     login(client, "hr@x.test")
     page = client.get(f"/candidates/{_candidate_id(clean_app, application)}").get_data(as_text=True)
@@ -40,7 +26,7 @@ def test_hr_starts_a_plan_and_everyone_sees_their_part(clean_app, make):
     form = client.get(f"/plans/new?application={application}").get_data(as_text=True)
     assert "Ivan Hired" in form and "room for 3" in form
     template_id = re.search(r'name="template_id"><option value="(\d+)"', form).group(1)
-    start = (clean_app_now(clean_app) - timedelta(days=3)).isoformat()
+    start = (today(clean_app) - timedelta(days=3)).isoformat()
     response = client.post("/plans/new", data={
         "application": application, "hire_name": "Ivan Hired", "hire_email": "ivan@x.test", "start": start,
         "template_id": template_id, "mentor_id": mentor, "curator_id": mentor, "head_id": head, "sysadmin_id": 0})
@@ -61,10 +47,10 @@ def test_hr_starts_a_plan_and_everyone_sees_their_part(clean_app, make):
     mine = client.get("/my-plan").get_data(as_text=True)
     assert "Ivan Hired" in mine and "Save the day" in mine
     assert "To move on from “Orientation”" in mine and "All required tasks done" in mine
-    bad = client.post(f"{plan_url}/activity", data={"day": clean_app_now(clean_app).isoformat(), "calls": "-3"},
+    bad = client.post(f"{plan_url}/activity", data={"day": today(clean_app).isoformat(), "calls": "-3"},
                       follow_redirects=True)
     assert "cannot be negative" in bad.get_data(as_text=True)
-    good = client.post(f"{plan_url}/activity", data={"day": clean_app_now(clean_app).isoformat(), "calls": "31"},
+    good = client.post(f"{plan_url}/activity", data={"day": today(clean_app).isoformat(), "calls": "31"},
                        follow_redirects=True)
     assert "saved" in good.get_data(as_text=True)
     assert client.get("/plans").status_code == 403
@@ -99,10 +85,3 @@ def _candidate_id(app, application_id):
 
     with app.app_context():
         return db.session.get(Application, application_id).candidate_id
-
-
-def clean_app_now(app):
-    from recruit.organisation.services import local_now
-
-    with app.app_context():
-        return local_now().date()

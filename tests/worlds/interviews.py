@@ -1,0 +1,50 @@
+"""An interview day's cast: an open vacancy with twelve candidates, a
+recruiter, a receptionist and an interviewer (`day`); a stream day planned
+through the page (`plan_day`), or one booking made through the services
+(`book_one`)."""
+
+from datetime import time, timedelta
+
+import pytest
+
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.interviews import bookings, links, sessions
+from recruit.organisation.services import local_now
+from recruit.vacancies.models import Vacancy
+
+
+@pytest.fixture
+def day(clean_app, make):
+    """An open vacancy with 12 candidates, a recruiter, a receptionist and an interviewer."""
+    recruiter = make.user("recruiter", email="rec@x.test")
+    make.user("receptionist", email="desk@x.test")
+    interviewer = make.user("hiring_manager", email="boss@x.test")
+    vacancy = make.vacancy("open", manager=interviewer)
+    apps = [make.candidate(vacancy, full_name=f"Person {n}", source="HeadHunter") for n in range(12)]
+    with clean_app.app_context():
+        day = (local_now() + timedelta(days=2)).date()
+        db.session.commit()
+    return {"recruiter": recruiter, "interviewer": interviewer, "vacancy": vacancy, "apps": apps, "day": day}
+
+
+def plan_day(client, day):
+    response = client.post("/interviews/new", data={
+        "kind": "stream", "title": "Stream day", "vacancy_id": day["vacancy"], "day": day["day"].isoformat(),
+        "start": "10:00", "end": "12:00", "slot_minutes": 30, "seats": 8, "place": "Office, room 5",
+        "directions": "Metro Park", "video_link": "", "interviewers": [day["interviewer"]], "receptionist_id": 0})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def book_one(clean_app, day, slot=1):
+    with clean_app.app_context():
+        session = sessions.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
+                                    day=day["day"], start=time(10), end=time(12), place="Room",
+                                    interviewers=[sessions.InterviewerHours(day["interviewer"])],
+                                    created_by=db.session.get(User, day["recruiter"]))
+        booking = bookings.book(session, [(day["apps"][0], slot)], None,
+                                db.session.get(User, day["recruiter"])).invited[0]
+        token = links.booking_token(booking)
+        db.session.commit()
+        return session.id, booking.id, token
