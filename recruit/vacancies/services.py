@@ -245,9 +245,10 @@ def visible_vacancies(user, state: str | None = None) -> sa.Select:
     return stmt.where(sa.or_(*clauses))
 
 
-def vacancy_list(user, state: str | None = None) -> list[Vacancy]:
-    """The vacancies page: what `visible_vacancies` lets this user see, newest change first."""
-    return list(db.session.scalars(visible_vacancies(user, state)))
+def vacancy_list(user, state: str | None = None, *, limit: int | None = None) -> list[Vacancy]:
+    """The vacancies page (and the first `limit` on the home page): what
+    `visible_vacancies` lets this user see, newest change first."""
+    return list(db.session.scalars(visible_vacancies(user, state).limit(limit)))
 
 
 def template_or_none(template_id: int | None) -> JobTemplate | None:
