@@ -13,6 +13,8 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from redis import Redis
+from rq import Queue, Worker
 
 from recruit.auth import services
 from recruit.demo import DEMO_PASSWORD, DEMO_USERS, load
@@ -105,9 +107,6 @@ def register(app: Flask) -> None:
         """An RQ worker for the default queue. Started through the app, so it
         refuses to run with the same settings errors the web app refuses
         (a missing SECRET_KEY above all) instead of failing job by job."""
-        from redis import Redis
-        from rq import Queue, Worker
-
         url = app.config["REDIS_URL"]
         if not url:
             raise click.ClickException(_("REDIS_URL is not set: without Redis, jobs run inside the web process."))

@@ -21,6 +21,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from redis import Redis
+from rq import Queue, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as RQJob
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from recruit.extensions import db
@@ -119,14 +123,10 @@ def run_job(name: str, job_id: str, args: list) -> None:
 
 
 def _redis():
-    from redis import Redis
-
     return Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=10)
 
 
 def enqueue_rq(name: str, job_id: str, args) -> None:
-    from rq import Queue
-
     Queue(connection=_redis()).enqueue("recruit.jobs.run_job", name, job_id, list(args), job_id=job_id,
                                        result_ttl=86400)
 
@@ -169,8 +169,6 @@ def report_progress(done: int, total: int) -> None:
     if not job_id:
         return
     if current_app.config["JOBS_MODE"] == "rq":
-        from rq import get_current_job
-
         rq_job = get_current_job()
         if rq_job is not None:
             rq_job.meta.update(done=done, total=total)
@@ -181,11 +179,8 @@ def report_progress(done: int, total: int) -> None:
 
 def progress(job_id: str) -> dict[str, Any]:
     if current_app.config["JOBS_MODE"] == "rq":
-        from rq.exceptions import NoSuchJobError
-        from rq.job import Job
-
         try:
-            rq_job = Job.fetch(job_id, connection=_redis())
+            rq_job = RQJob.fetch(job_id, connection=_redis())
         except NoSuchJobError:
             return {"status": "unknown", "done": 0, "total": 0}
         status = rq_job.get_status(refresh=True)
