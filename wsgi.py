@@ -1,5 +1,5 @@
 """Entry point for `flask --app wsgi` and `gunicorn wsgi:app`."""
 
-from recruit import create_app
+from recruit.app import create_app
 
 app = create_app()

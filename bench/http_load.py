@@ -120,7 +120,7 @@ def demo_ids(url: str) -> dict:
 def fill_candidates(url: str, vacancy_id: int, total: int) -> None:
     from bench.pipeline_scale import fill
     from config import Config
-    from recruit import create_app
+    from recruit.app import create_app
 
     class BenchConfig(Config):
         SQLALCHEMY_DATABASE_URI = url

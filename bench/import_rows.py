@@ -34,7 +34,7 @@ EXPERIENCE = ("2 роки", "1,5", "Без досвіду", "5 років 3 мі
 
 def build_app(url: str):
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def build_app(url: str):
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url

@@ -55,7 +55,7 @@ def seed(url: str, hires: int) -> tuple[int, list[str], int]:
     os.environ["SECRET_KEY"] = BENCH_KEY  # the production shape refuses to start without one
     os.environ["EMAIL_INTERNAL_DOMAINS"] = "test"  # the bench's people live at load.test
     from config import Config
-    from recruit import create_app
+    from recruit.app import create_app
 
     Config.SQLALCHEMY_DATABASE_URI = url
     app = create_app(Config)

@@ -38,7 +38,6 @@ _progress: dict[str, dict[str, Any]] = {}
 _progress_lock = threading.Lock()
 _current_job: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_job", default=None)
 _executor: ThreadPoolExecutor | None = None
-_worker_app: Flask | None = None
 
 
 class JobSchedule(db.Model):
@@ -79,7 +78,7 @@ def enqueue(name: str, *args: Any) -> str:
     mode = current_app.config["JOBS_MODE"]
     if mode == "sync":
         _set_progress(job_id, status="queued")
-        _execute(name, job_id, args)
+        execute(name, job_id, args)
         return job_id
     _set_progress(job_id, status="queued")
     db.session.connection()  # begin the transaction, so its rollback drops the job
@@ -87,7 +86,8 @@ def enqueue(name: str, *args: Any) -> str:
     return job_id
 
 
-def _execute(name: str, job_id: str, args: tuple) -> None:
+def execute(name: str, job_id: str, args: tuple) -> None:
+    """Runs a registered job in the current app context, recording its progress."""
     token = _current_job.set(job_id)
     _set_progress(job_id, status="running")
     try:
@@ -108,18 +108,7 @@ def _execute(name: str, job_id: str, args: tuple) -> None:
 
 def _run_in_thread(app: Flask, name: str, job_id: str, args: tuple) -> None:
     with app.app_context():
-        _execute(name, job_id, args)
-
-
-def run_job(name: str, job_id: str, args: list) -> None:
-    """Entry point for RQ workers: one app per worker process."""
-    global _worker_app
-    if _worker_app is None:
-        from recruit import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
-        _execute(name, job_id, tuple(args))
+        execute(name, job_id, args)
 
 
 def _redis():
@@ -127,7 +116,7 @@ def _redis():
 
 
 def enqueue_rq(name: str, job_id: str, args) -> None:
-    Queue(connection=_redis()).enqueue("recruit.jobs.run_job", name, job_id, list(args), job_id=job_id,
+    Queue(connection=_redis()).enqueue("recruit.worker.run_job", name, job_id, list(args), job_id=job_id,
                                        result_ttl=86400)
 
 

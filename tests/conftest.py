@@ -52,7 +52,7 @@ def database_url(tmp_path_factory):
 def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
-    from recruit import create_app
+    from recruit.app import create_app
 
     instance = tmp_path_factory.mktemp("instance")
 

@@ -130,7 +130,7 @@ def test_change_password_needs_the_current_one(client, make):
 def csrf_app(clean_app):
     """The same app with CSRF protection on, as in production."""
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = clean_app.config["SQLALCHEMY_DATABASE_URI"]

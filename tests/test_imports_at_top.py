@@ -1,6 +1,6 @@
 """Imports sit at the top of a module (docs/architecture.md, "which way
 imports run"): an import inside a function hides what a room depends on and
-is kept only where it breaks a real cycle. These packages need none.
+is kept only where it breaks a real cycle.
 
 Read from the source with `ast`, no app."""
 
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 RECRUIT = Path(__file__).resolve().parent.parent / "recruit"
-CHECKED = ("interviews", "training", "admin", "auth", "quizzes", "quizzes/types", "api")
-TOP_LEVEL = ("main.py", "demo.py", "demo_quizzes.py")
-MODULES = sorted([p for package in CHECKED for p in (RECRUIT / package).glob("*.py")]
-                 + [RECRUIT / name for name in TOP_LEVEL])
+# Every module but one: emails reads Flask's config only when there is an
+# app, so the CSV reader it serves stays importable without Flask.
+NEEDS_ONE_INSIDE = ("emails.py",)
+MODULES = sorted(p for p in RECRUIT.rglob("*.py") if p.relative_to(RECRUIT).as_posix() not in NEEDS_ONE_INSIDE)
 
 
 def _imports_inside_functions(path: Path) -> list[str]:
@@ -30,7 +30,7 @@ def _imports_inside_functions(path: Path) -> list[str]:
 
 
 def test_the_packages_are_found():
-    assert len(MODULES) > 20
+    assert len(MODULES) > 100
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(RECRUIT).as_posix())

@@ -34,7 +34,7 @@ def test_name_keys_are_filled_for_people_already_stored(tmp_path):
     from flask_migrate import upgrade
 
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
     from recruit.extensions import db
 
     class Config(TestConfig):
@@ -65,7 +65,7 @@ def test_search_works_where_sqlite_cannot_build_the_trigram_table(tmp_path, monk
     from flask_migrate import upgrade
 
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
     from recruit.extensions import db
     from recruit.vacancies import candidate_search as cs
     from recruit.vacancies.models import Candidate

@@ -442,7 +442,7 @@ def test_every_form_post_needs_the_csrf_token(clean_app, world):
     """CSRF on every state change: each non-API POST route, as a role allowed
     through it, refuses a request without the token (and changes nothing)."""
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
 
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = clean_app.config["SQLALCHEMY_DATABASE_URI"]

@@ -21,6 +21,9 @@ def find_users(q: str = "") -> list[User]:
 
 
 def audit_page(*, action: str, actor: str, object_type: str, object_id: int | None, page: int):
-    """One page of the audit trail, filtered as the admin asked."""
-    return db.paginate(audit.trail(action=action, actor=actor, object_type=object_type, object_id=object_id),
-                       page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    """One page of the audit trail, filtered as the admin asked: `actor` is a
+    fragment of an e-mail address, or "system" for the app's own jobs."""
+    actors = sa.select(User.id).where(contains(User.email, actor.lower())) if actor and actor != "system" else None
+    stmt = audit.trail(action=action, actors=actors, system=actor == "system", object_type=object_type,
+                       object_id=object_id)
+    return db.paginate(stmt, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)

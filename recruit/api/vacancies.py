@@ -13,7 +13,7 @@ from recruit.api.common import EXPECTED, ApiError, bp, json_id, json_object, loa
 from recruit.auth.permissions import ANY_ROLE, allow, ensure
 from recruit.extensions import db
 from recruit.vacancies import services as vacancy_services
-from recruit.vacancies.models import JobTemplate, Vacancy
+from recruit.vacancies.models import Vacancy
 from recruit.vacancies.pipeline import VACANCY_STATES
 
 
@@ -80,8 +80,7 @@ def vacancies_list():
     state = request.args.get("state")
     if state and state not in VACANCY_STATES:
         raise ApiError(400, _("state must be one of %(codes)s.", codes=", ".join(VACANCY_STATES)))
-    items = db.session.scalars(vacancy_services.visible_vacancies(current_user, state)).all()
-    return jsonify(items=[_vacancy_json(v) for v in items])
+    return jsonify(items=[_vacancy_json(v) for v in vacancy_services.vacancy_list(current_user, state)])
 
 
 @bp.route("/vacancies", methods=["POST"])
@@ -91,7 +90,7 @@ def vacancies_create():
     fields = _vacancy_fields(data)
     template = None
     if data.get("template_id") is not None:
-        template = db.session.get(JobTemplate, json_id(data["template_id"], "template_id"))
+        template = vacancy_services.template_or_none(json_id(data["template_id"], "template_id"))
         if template is None:
             raise ApiError(422, not_valid(), {"template_id": _("no such template")})
     try:

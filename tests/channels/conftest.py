@@ -6,7 +6,7 @@ connections are closed after each test, before the next reset."""
 import pytest
 
 from config import TestConfig
-from recruit import create_app
+from recruit.app import create_app
 from recruit.auth import services as accounts
 from recruit.extensions import db
 from recruit.vacancies import services as vs

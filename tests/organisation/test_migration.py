@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from config import TestConfig
-from recruit import create_app
+from recruit.app import create_app
 from recruit.extensions import db
 
 

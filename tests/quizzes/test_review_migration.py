@@ -10,7 +10,7 @@ def test_existing_quizzes_get_the_default_review_options(tmp_path):
     from flask_migrate import downgrade, upgrade
 
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
     from recruit.extensions import db
 
     class Config(TestConfig):

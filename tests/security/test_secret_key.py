@@ -24,7 +24,7 @@ OLD_CONSTANT = "dev-only-change-me"  # the key every earlier release started wit
 
 def _embedded_app(instance: Path, db_path: Path):
     import config
-    from recruit import create_app
+    from recruit.app import create_app
 
     class Embedded(config.Config):
         SECRET_KEY = None

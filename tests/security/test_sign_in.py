@@ -170,7 +170,7 @@ def test_next_keeps_a_path_of_this_site(client, make, target):
 def test_hsts_only_with_secure_cookies(clean_app):
     assert "Strict-Transport-Security" not in clean_app.test_client().get("/login").headers
     from config import TestConfig
-    from recruit import create_app
+    from recruit.app import create_app
     from recruit.extensions import db
 
     class Secure(TestConfig):

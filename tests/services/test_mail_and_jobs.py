@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from recruit import jobs
+from recruit import jobs, worker
 from recruit.mail import OutboxMessage, deliver, queue_mail, retry_due
 from recruit.utc import utcnow
 from tests.services.servers import SMTPRecorder, free_port, start_redis
@@ -157,7 +157,7 @@ def test_jobs_go_through_redis_and_an_rq_worker(ctx, clean_app, redis_url, smtp)
     from rq import Queue, SimpleWorker
 
     clean_app.config.update(JOBS_MODE="rq", REDIS_URL=redis_url)
-    jobs._worker_app = clean_app
+    worker.use_app(clean_app)
     try:
         message = queue_mail("rq@example.test", "Via RQ", "Body")
         assert smtp.messages == []
@@ -175,7 +175,7 @@ def test_jobs_go_through_redis_and_an_rq_worker(ctx, clean_app, redis_url, smtp)
         assert ctx.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.id == job_id)) is None
     finally:
         clean_app.config.update(JOBS_MODE="sync", REDIS_URL="")
-        jobs._worker_app = None
+        worker.use_app(None)
 
 
 def test_redis_down_then_back_loses_and_doubles_nothing(ctx, clean_app, smtp):
@@ -187,7 +187,7 @@ def test_redis_down_then_back_loses_and_doubles_nothing(ctx, clean_app, smtp):
     proc, url, workdir = start_redis()
     port = url.rsplit(":", 1)[1].split("/")[0]
     clean_app.config.update(JOBS_MODE="rq", REDIS_URL=url)
-    jobs._worker_app = clean_app
+    worker.use_app(clean_app)
     try:
         proc.terminate()
         proc.wait(10)
@@ -220,7 +220,7 @@ def test_redis_down_then_back_loses_and_doubles_nothing(ctx, clean_app, smtp):
         assert len(smtp.messages) == 1
     finally:
         clean_app.config.update(JOBS_MODE="sync", REDIS_URL="")
-        jobs._worker_app = None
+        worker.use_app(None)
         proc.terminate()
         proc.wait(10)
         import shutil

@@ -299,7 +299,7 @@ def started(*, migrations: int = 1, **settings):
 def seeding_app(url: str):
     """An app on the stack's database for seeding and reading what happened."""
     from config import Config
-    from recruit import create_app
+    from recruit.app import create_app
 
     class StackConfig(Config):
         SQLALCHEMY_DATABASE_URI = url
