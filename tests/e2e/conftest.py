@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.servers import IN_CI, SMTPRecorder, free_port
+from tests.servers import IN_CI, SMTPRecorder, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "test-artifacts" / "e2e"))

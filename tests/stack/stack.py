@@ -90,7 +90,7 @@ class Stack:
         from aiosmtpd.controller import Controller
 
         from tests import pg
-        from tests.services.servers import SMTPRecorder, start_redis
+        from tests.servers import SMTPRecorder, start_redis
 
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.logdir = tempfile.mkdtemp(prefix="recruit-stack-")
@@ -277,7 +277,7 @@ def started(*, migrations: int = 1, **settings):
     without PostgreSQL or Redis binaries the tests skip, except under CI."""
     import pytest
 
-    from tests.services.servers import IN_CI
+    from tests.servers import IN_CI
 
     stack = Stack(**settings)
     try:

@@ -1,7 +1,7 @@
 """Faults on the production shape: Redis stopped and started again during a
 day, PostgreSQL restarted under a running gunicorn. (The SMTP server refusing
 then accepting, a worker killed in the middle of a send and two workers
-racing for one message are in tests/services/test_mail_and_jobs.py; a
+racing for one message are in tests/test_mail_and_jobs.py; a
 migration run twice in test_migrations.py and in the scale-out test.)"""
 
 from __future__ import annotations

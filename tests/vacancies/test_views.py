@@ -15,7 +15,7 @@ from recruit.organisation import services as org
 from recruit.vacancies.models import Application, ImportBatch
 from tests.conftest import login
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def _db(app):

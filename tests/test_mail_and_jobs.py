@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from recruit import jobs, worker
 from recruit.mail import OutboxMessage, deliver, queue_mail, retry_due
 from recruit.utc import utcnow
-from tests.services.servers import SMTPRecorder, free_port, start_redis
+from tests.servers import SMTPRecorder, free_port, start_redis
 
 pytestmark = pytest.mark.pg
 
@@ -266,7 +266,7 @@ def test_worker_killed_mid_send_delivers_once_later(ctx, clean_app):
     try:
         message = queue_mail("slow@example.test", "Slow", "Body")
         ctx.session.commit()
-        root = Path(__file__).resolve().parents[2]
+        root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "DATABASE_URL": clean_app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": url,
                "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port), "SECRET_KEY": clean_app.config["SECRET_KEY"],
                "RECRUIT_NO_TICKER": "1", "PYTHONPATH": str(root)}
