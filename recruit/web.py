@@ -19,6 +19,7 @@ from flask_wtf.i18n import translations as wtforms_translations
 from werkzeug.routing import IntegerConverter
 
 from recruit.extensions import db
+from recruit.translatable import N_
 
 T = TypeVar("T")
 
@@ -108,10 +109,6 @@ class StrictJSONProvider(DefaultJSONProvider):
         kwargs.setdefault("parse_constant", NonFinite)
         kwargs.setdefault("parse_float", _number)
         return super().loads(s, **kwargs)
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    return message
 
 
 # WTForms' own messages, which the product's forms can show, are in this

@@ -12,10 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    return message
-
+from recruit.translatable import N_
 
 # Source channels every organisation has, whatever its country. Canonical
 # English names; shown through the catalogue.

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    return message
-
+from recruit.translatable import N_
 
 # Every message a user may see, with %(name)s placeholders: the pages translate
 # them (gettext) when they show a report; str() gives the English text.

@@ -19,7 +19,7 @@ from recruit.training.models import (
     TemplateStage,
     TemplateTask,
 )
-from recruit.web import N_
+from recruit.translatable import N_
 
 # --- the default template (DOMAIN.md §3) -------------------------------------------------------
 

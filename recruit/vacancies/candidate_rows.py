@@ -17,11 +17,7 @@ from recruit.tabular import reader
 from recruit.tabular.reader import ParsedFile, header_key
 from recruit.tabular.reports import FileError, RowError
 from recruit.tabular.values import normalise_email, parse_experience, parse_language
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    return message
-
+from recruit.translatable import N_
 
 FIELDS: dict[str, str] = {
     "full_name": N_("Full name"),

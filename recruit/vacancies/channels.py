@@ -25,6 +25,7 @@ from recruit.extensions import db
 from recruit.organisation.countries import Country
 from recruit.organisation.services import when_country_applied
 from recruit.search import search_key
+from recruit.translatable import N_
 from recruit.vacancies.models import ChannelAlias, SourceChannel
 
 NAME_WIDTH = 80  # candidates.source and bookings.source
@@ -36,8 +37,6 @@ _SPACES = re.compile(r"\s+")
 # alias here reaches existing databases the next time the built-ins are
 # ensured only for a channel that is missing; add it through the admin page
 # or a migration otherwise.
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    return message
 
 
 BUILT_IN: tuple[tuple[str, tuple[str, ...]], ...] = (
