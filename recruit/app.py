@@ -9,10 +9,10 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from recruit import cli, errors, i18n, jobs, security, templating
+from recruit import cli, emails, errors, i18n, jobs, security, templating
 from recruit import tasks as shared_tasks
 from recruit.admin import labels as admin_labels
 from recruit.admin.views import bp as admin_bp
@@ -100,12 +100,19 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=_select_timezone)
     i18n.read_organisation_language_with(lambda: get_settings().locale)
+    emails.read_internal_domains_with(_internal_domains)
     missing = i18n.missing_catalogues(app.extensions["babel"].translation_directories)
     if missing:
         logging.getLogger("recruit").error(
             "no compiled catalogue for %s: run `pybabel compile -d translations` (make does it)", ", ".join(missing))
     login_manager.user_loader(load_user)  # "<id>:<session version>:<signed in at>", checked on every request
     app.before_request(authenticate_api_request)
+
+
+def _internal_domains() -> tuple[str, ...] | None:
+    if not has_app_context():
+        return None
+    return tuple(current_app.config.get("EMAIL_INTERNAL_DOMAINS", emails.DEFAULT_INTERNAL_DOMAINS))
 
 
 def _select_timezone() -> str:

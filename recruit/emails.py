@@ -6,12 +6,13 @@ offline, and a typo in a real domain is the candidate's to fix. Its one
 refusal we relax is the special-use names (`.local`, `.test`...): companies
 run internal mail on them (`demo.local`, `corp.local`), so the domains in
 EMAIL_INTERNAL_DOMAINS are accepted while the local part is still checked.
-No Flask at import time: the CSV reader stays a plain module."""
+No Flask: the CSV reader stays a plain module; the app hands in how its
+setting is read (`read_internal_domains_with`, from create_app)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -19,15 +20,23 @@ DEFAULT_INTERNAL_DOMAINS = ("local",)
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
+def _no_app() -> tuple[str, ...] | None:
+    return None
+
+
+_read_setting: Callable[[], tuple[str, ...] | None] = _no_app
+
+
+def read_internal_domains_with(read: Callable[[], tuple[str, ...] | None]) -> None:
+    """How the running application's EMAIL_INTERNAL_DOMAINS is read (None: no application)."""
+    global _read_setting
+    _read_setting = read
+
+
 def internal_domains() -> tuple[str, ...]:
     """The application's setting when there is an application, else the default."""
-    try:
-        from flask import current_app, has_app_context
-    except ImportError:  # pragma: no cover - Flask is always installed with the app
-        return DEFAULT_INTERNAL_DOMAINS
-    if has_app_context():
-        return tuple(current_app.config.get("EMAIL_INTERNAL_DOMAINS", DEFAULT_INTERNAL_DOMAINS))
-    return DEFAULT_INTERNAL_DOMAINS
+    setting = _read_setting()
+    return DEFAULT_INTERNAL_DOMAINS if setting is None else setting
 
 
 def _internal(domain: str, allowed: Iterable[str]) -> bool:
