@@ -17,7 +17,7 @@ def home():
     vacancies = []
     if current_user.has_role("admin", "recruiter", "hiring_manager"):
         vacancies = vacancy_services.vacancy_list(current_user, limit=12)
-    counts = {v.id: vacancy_services.stage_counts(v) for v in vacancies if v.state in ("open", "on_hold", "filled")}
+    counts = vacancy_services.stage_counts_of([v for v in vacancies if v.state in ("open", "on_hold", "filled")])
     return render_template("home.html", vacancies=vacancies, counts=counts,
                            awaiting=vacancy_services.awaiting_me(current_user),
                            grading_count=lambda: len(grading_queue(current_user)))

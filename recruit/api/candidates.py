@@ -72,7 +72,7 @@ def candidates_list():
         raise ApiError(400, _("stage must be one of %(codes)s.", codes=", ".join(ALL_STAGES)))
     flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"),
                                             source=request.args.get("source"), city=request.args.get("city"))
-    page = paginate(candidate_services.pipeline_query(vacancy, flt))
+    page = paginate(candidate_services.pipeline_query(vacancy, flt, with_applications=True))
     return jsonify(items=[_candidate_json(a.candidate, a) for a in page.items], page=page.page,
                    per_page=page.per_page, total=page.total)
 

@@ -37,6 +37,19 @@ def may_adjust(hire_id: int, user: User) -> bool:
     return mentor is not None and mentor == user.id
 
 
+def adjustable_hires(hire_ids: list[int], user: User) -> set[int]:
+    """Those of these hires whose allowances this user may adjust (`may_adjust`
+    for each), read in one query."""
+    if user.has_role("admin"):
+        return set(hire_ids)
+    if not hire_ids:
+        return set()
+    latest = (sa.select(sa.func.max(OnboardingPlan.id)).where(OnboardingPlan.hire_id.in_(hire_ids))
+              .group_by(OnboardingPlan.hire_id))
+    return set(db.session.scalars(sa.select(OnboardingPlan.hire_id).where(
+        OnboardingPlan.id.in_(latest), OnboardingPlan.mentor_id == user.id)))
+
+
 def grant(quiz: Quiz, hire: User, by: User, *, minutes: int, attempts: int, reason: str,
           now: datetime | None = None) -> QuizAdjustment:
     """Adds minutes to every attempt of this hire (the one running too) and/or attempts."""

@@ -211,10 +211,29 @@ def attempts_left_for(quiz: Quiz, user_id: int) -> int:
 
 
 def visible_quizzes(user: User) -> list[Quiz]:
+    """The quizzes list: every quiz for staff; for a hire, those `may_take`
+    lets them take, their assignments and their plan read once for the list."""
     quizzes = list(db.session.scalars(sa.select(Quiz).order_by(Quiz.title)).unique())
     if user.has_role("admin", "mentor", "recruiter", "trainer"):
         return quizzes
-    return [q for q in quizzes if may_take(q, user)]
+    assigned = set(db.session.scalars(sa.select(QuizAssignment.quiz_id).where(QuizAssignment.user_id == user.id)))
+    position = None
+    if any(q.stage_position and q.id not in assigned for q in quizzes):
+        plan = db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == user.id,
+                                                                 OnboardingPlan.state == "active"))
+        stage = current_stage(plan) if plan else None
+        position = stage.position if stage else None
+    return [q for q in quizzes if q.id in assigned or (q.stage_position and q.stage_position == position)]
+
+
+def attempts_on_each(quizzes: list[Quiz], user: User) -> dict[int, list[Attempt]]:
+    """`attempts_of` for every quiz of a list, in one query."""
+    mine: dict[int, list[Attempt]] = {q.id: [] for q in quizzes}
+    if mine:
+        for attempt in db.session.scalars(sa.select(Attempt).where(
+                Attempt.quiz_id.in_(list(mine)), Attempt.user_id == user.id).order_by(Attempt.number)).unique():
+            mine[attempt.quiz_id].append(attempt)
+    return mine
 
 
 def attempts_by(user: User) -> list[Attempt]:

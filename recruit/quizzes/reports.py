@@ -46,8 +46,9 @@ def hires_on_quiz(quiz: Quiz, viewer: User) -> list[dict[str, Any]]:
         if attempt.score is not None and attempt.max_score:
             share = attempt.score / attempt.max_score
             row["best"] = share if row["best"] is None else max(row["best"], share)
+    extras = allowances.allowances_for([quiz.id], list(rows))
     for user_id, row in rows.items():
-        row["allowed"] = allowances.attempt_limit_for(quiz, user_id)
+        row["allowed"] = quiz.attempt_limit + extras.get((quiz.id, user_id), allowances.Allowance()).extra_attempts
         row["latest"] = row["attempts"][-1]
     return sorted(rows.values(), key=lambda r: r["user"].full_name.casefold())
 

@@ -18,6 +18,7 @@ from recruit.quizzes.attempts import (
     GRACE,
     attempts_left,
     attempts_of,
+    attempts_on_each,
     close,
     save_answer,
     start_attempt,
@@ -57,8 +58,9 @@ def _mine(attempt_id: int) -> Attempt:
 @allow("admin", "mentor", "trainer", "recruiter", "new_hire")
 def index():
     quizzes = visible_quizzes(current_user)
-    mine = {q.id: attempts_of(q, current_user) for q in quizzes}
-    extras = {q.id: allowances.allowance(q.id, current_user.id) for q in quizzes}
+    mine = attempts_on_each(quizzes, current_user)
+    given = allowances.allowances_for([q.id for q in quizzes], [current_user.id])
+    extras = {q.id: given.get((q.id, current_user.id), allowances.Allowance()) for q in quizzes}
     return render_template("quizzes/index.html", quizzes=quizzes, mine=mine, allowances=extras)
 
 
@@ -235,8 +237,7 @@ def statistics(quiz_id: int):
     hires = reports.hires_on_quiz(quiz, current_user)
     return render_template("quizzes/statistics.html", quiz=quiz, data=reports.quiz_statistics(quiz, current_user),
                            hires=hires, everyone=reports.sees_every_hire(current_user),
-                           adjustable={row["user"].id for row in hires
-                                       if adjustments.may_adjust(row["user"].id, current_user)})
+                           adjustable=adjustments.adjustable_hires([row["user"].id for row in hires], current_user))
 
 
 @bp.route("/grading")

@@ -57,19 +57,42 @@ class PlanFacts:
 
 
 def plan_facts(plan: OnboardingPlan) -> PlanFacts:
-    activity = {e.day: {m: getattr(e, m) for m in criteria.METRICS} for e in db.session.scalars(
-        sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id))}
-    tries = [criteria.RolePlayFact(t.tried_on, t.passed) for t in db.session.scalars(
-        sa.select(RolePlayTry).where(RolePlayTry.plan_id == plan.id))]
-    extended = db.session.scalar(sa.select(sa.func.count(HeadDecision.id)).where(
-        HeadDecision.plan_id == plan.id, HeadDecision.decision == "extend"))
-    if extended:  # an extension gives the trainee fresh tries
-        last_decision = db.session.scalar(sa.select(sa.func.max(HeadDecision.decided_at)).where(
-            HeadDecision.plan_id == plan.id))
-        tries = [t for t in tries if t.tried_on >= last_decision.astimezone(zone()).date()]
-    quizzes = {q.quiz_key: bool(q.passed and q.signed_off_at) for q in db.session.scalars(
-        sa.select(QuizOutcome).where(QuizOutcome.plan_id == plan.id))}
-    return PlanFacts(local_now().date(), calendar(), activity, tries, quizzes)
+    return plans_facts([plan])[plan.id]
+
+
+def plans_facts(plans: list[OnboardingPlan]) -> dict[int, PlanFacts]:
+    """The facts of every plan of a list, each kind read in one query for
+    them all (a list page of plans does not read them plan by plan)."""
+    ids = [plan.id for plan in plans]
+    activity: dict[int, dict] = {plan_id: {} for plan_id in ids}
+    tries: dict[int, list] = {plan_id: [] for plan_id in ids}
+    quizzes: dict[int, dict] = {plan_id: {} for plan_id in ids}
+    if ids:
+        for e in db.session.scalars(sa.select(ActivityEntry).where(ActivityEntry.plan_id.in_(ids))):
+            activity[e.plan_id][e.day] = {m: getattr(e, m) for m in criteria.METRICS}
+        for t in db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id.in_(ids))):
+            tries[t.plan_id].append(criteria.RolePlayFact(t.tried_on, t.passed))
+        extended = sa.func.coalesce(sa.func.sum(sa.case((HeadDecision.decision == "extend", 1), else_=0)), 0)
+        for plan_id, n_extended, last_decision in db.session.execute(
+                sa.select(HeadDecision.plan_id, extended, sa.func.max(HeadDecision.decided_at))
+                .where(HeadDecision.plan_id.in_(ids)).group_by(HeadDecision.plan_id)):
+            if n_extended:  # an extension gives the trainee fresh tries
+                since = last_decision.astimezone(zone()).date()
+                tries[plan_id] = [t for t in tries[plan_id] if t.tried_on >= since]
+        for q in db.session.scalars(sa.select(QuizOutcome).where(QuizOutcome.plan_id.in_(ids))):
+            quizzes[q.plan_id][q.quiz_key] = bool(q.passed and q.signed_off_at)
+    today, cal = local_now().date(), calendar()
+    return {plan_id: PlanFacts(today, cal, activity[plan_id], tries[plan_id], quizzes[plan_id]) for plan_id in ids}
+
+
+def overrides_of(stages: list[PlanStage]) -> dict[int, dict[int, CriterionOverride]]:
+    """The overrides of these stages, by stage and criterion, in one query."""
+    overrides: dict[int, dict[int, CriterionOverride]] = {stage.id: {} for stage in stages}
+    if overrides:
+        for row in db.session.scalars(sa.select(CriterionOverride).where(
+                CriterionOverride.stage_id.in_(list(overrides)))):
+            overrides[row.stage_id][row.criterion_index] = row
+    return overrides
 
 
 def facts_for(stage: PlanStage, shared: PlanFacts | None = None) -> criteria.Facts:
@@ -97,11 +120,8 @@ class GateLine:
 def gates(plan: OnboardingPlan) -> dict[int, list[GateLine]]:
     """Every stage's gate with the plan's facts and overrides read once."""
     shared = plan_facts(plan)
-    overrides: dict[int, dict[int, CriterionOverride]] = {}
-    for row in db.session.scalars(sa.select(CriterionOverride).where(
-            CriterionOverride.stage_id.in_([stage.id for stage in plan.stages]))):
-        overrides.setdefault(row.stage_id, {})[row.criterion_index] = row
-    return {stage.id: gate(stage, shared, overrides.get(stage.id, {})) for stage in plan.stages}
+    overrides = overrides_of(list(plan.stages))
+    return {stage.id: gate(stage, shared, overrides[stage.id]) for stage in plan.stages}
 
 
 def gate(stage: PlanStage, shared: PlanFacts | None = None,

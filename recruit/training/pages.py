@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.organisation.services import calendar, local_now
 from recruit.training import criteria
-from recruit.training.gates import GateLine, gate
+from recruit.training.gates import GateLine, gate, overrides_of, plans_facts
 from recruit.training.models import (
     ActivityEntry,
     HeadDecision,
@@ -68,14 +69,21 @@ class PlanSummary:
 
 
 def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
+    """Each plan's line on a list page; the plans' facts and their current
+    stages' overrides are read once for the whole list."""
+    current = {plan.id: current_stage(plan) for plan in plans}
+    facts = plans_facts(plans)
+    overrides = overrides_of([stage for stage in current.values() if stage is not None])
+    today = local_now().date()
     result = {}
     for plan in plans:
-        stage = current_stage(plan)
+        stage = current[plan.id]
         progress = [(s.name, round(100 * sum(1 for t in s.tasks if t.done_at) / len(s.tasks)) if s.tasks else
                      (100 if s.sign_off else 0)) for s in plan.stages]
-        lines = gate(stage) if stage is not None else []
+        lines = gate(stage, facts[plan.id], overrides[stage.id]) if stage is not None else []
         ready = stage is not None and all(line.met for line in lines if line.kind != "sign_off")
-        result[plan.id] = PlanSummary(stage, progress, overdue_count(plan), stage if ready else None,
+        overdue = sum(1 for s in plan.stages for task in s.tasks if task.done_at is None and task.due_on < today)
+        result[plan.id] = PlanSummary(stage, progress, overdue, stage if ready else None,
                                       [line for line in lines if line.kind == "activity"])
     return result
 
@@ -120,6 +128,9 @@ def todo_for(user: User) -> list[PlanTask]:
     stmt = (sa.select(PlanTask).join(PlanStage, PlanTask.stage_id == PlanStage.id)
             .join(OnboardingPlan, PlanStage.plan_id == OnboardingPlan.id)
             .where(OnboardingPlan.state == "active", PlanTask.done_at.is_(None), sa.or_(*clauses))
+            .options(orm.contains_eager(PlanTask.stage).options(  # the page names each task's plan and hire
+                orm.contains_eager(PlanStage.plan).lazyload(OnboardingPlan.stages),
+                orm.lazyload(PlanStage.tasks), orm.lazyload(PlanStage.sign_off)))
             .order_by(PlanTask.due_on, PlanTask.id))
     return list(db.session.scalars(stmt).unique())
 
@@ -127,16 +138,22 @@ def todo_for(user: User) -> list[PlanTask]:
 
 def pending_sign_offs(user: User) -> list[PlanStage]:
     stages = []
-    plans = db.session.scalars(sa.select(OnboardingPlan).where(
+    plans = list(db.session.scalars(sa.select(OnboardingPlan).where(
         OnboardingPlan.state == "active",
-        sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id))).unique()
+        sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id))).unique())
+    signing = []
     for plan in plans:
         stage = current_stage(plan)
         if stage is None:
             continue
         role = next((c.get("role") for c in stage.criteria if c["kind"] == "sign_off"), "mentor")
         signer = plan.curator_id if role == "curator" else plan.mentor_id
-        if signer == user.id and all(line.met for line in gate(stage) if line.kind != "sign_off"):
+        if signer == user.id:
+            signing.append((plan, stage))
+    facts = plans_facts([plan for plan, _stage in signing])
+    overrides = overrides_of([stage for _plan, stage in signing])
+    for plan, stage in signing:
+        if all(line.met for line in gate(stage, facts[plan.id], overrides[stage.id]) if line.kind != "sign_off"):
             stages.append(stage)
     return stages
 

@@ -45,8 +45,12 @@ def mentees_of(user_id: int) -> int:
 
 
 def mentors_with_room() -> list[tuple[User, int]]:
+    """Every mentor with the room they have left, their mentees counted in one query."""
     people = accounts.users_with_role("mentor")
-    return [(u, u.max_mentees - mentees_of(u.id)) for u in people]
+    counts = dict(db.session.execute(sa.select(OnboardingPlan.mentor_id, sa.func.count(OnboardingPlan.id)).where(
+        OnboardingPlan.mentor_id.in_([u.id for u in people]), OnboardingPlan.state == "active")
+        .group_by(OnboardingPlan.mentor_id)).all()) if people else {}
+    return [(u, u.max_mentees - counts.get(u.id, 0)) for u in people]
 
 
 @dataclass

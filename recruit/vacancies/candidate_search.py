@@ -6,6 +6,7 @@ sources and cities a pipeline's filter offers. The pipeline's list itself
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from recruit import phones
 from recruit.extensions import db
@@ -58,7 +59,8 @@ def _phrase(text: str) -> str:
 
 def search_candidates(q: str, limit: int = 50) -> list[Candidate]:
     q = (q or "").strip()
-    stmt = sa.select(Candidate).order_by(Candidate.id.desc()).limit(limit)
+    stmt = (sa.select(Candidate).order_by(Candidate.id.desc()).limit(limit)
+            .options(orm.selectinload(Candidate.applications)))  # the list shows each one's applications
     if q:
         stmt = stmt.where(matching(q))
     return list(db.session.scalars(stmt).unique())

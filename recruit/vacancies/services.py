@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import orm
 
 from recruit import audit
 from recruit.extensions import db
@@ -258,7 +259,7 @@ def template_or_none(template_id: int | None) -> JobTemplate | None:
 
 def awaiting_me(user) -> list[Vacancy]:
     """Vacancies in review waiting for this user's review or approval."""
-    stmt = sa.select(Vacancy).where(Vacancy.state == "in_review")
+    stmt = sa.select(Vacancy).where(Vacancy.state == "in_review").options(orm.selectinload(Vacancy.reviews))
     result = []
     for vacancy in db.session.scalars(stmt):
         mine = [r for r in vacancy.reviews if r.reviewer_id == user.id and r.decision == "pending"]
@@ -314,12 +315,23 @@ def observed_rates() -> tuple[funnel.Rate, funnel.Rate, funnel.Rate]:
 
 def stage_counts(vacancy: Vacancy) -> dict[str, int]:
     """Read from the counts the database keeps (see VacancyStageCount)."""
+    return stage_counts_of([vacancy])[vacancy.id]
+
+
+def stage_counts_of(vacancies: list[Vacancy]) -> dict[int, dict[str, int]]:
+    """The stage counts of every vacancy of a list, in one query (a list page
+    reads them all at once, not one query per row)."""
+    counts: dict[int, dict[str, int]] = {v.id: {} for v in vacancies}
+    if not counts:
+        return counts
     db.session.flush()
     rows = db.session.execute(
-        sa.select(VacancyStageCount.stage, VacancyStageCount.count)
-        .where(VacancyStageCount.vacancy_id == vacancy.id, VacancyStageCount.count > 0)
+        sa.select(VacancyStageCount.vacancy_id, VacancyStageCount.stage, VacancyStageCount.count)
+        .where(VacancyStageCount.vacancy_id.in_(list(counts)), VacancyStageCount.count > 0)
     ).all()
-    return {stage: count for stage, count in rows}
+    for vacancy_id, stage, count in rows:
+        counts[vacancy_id][stage] = count
+    return counts
 
 
 def funnel_for(vacancy: Vacancy) -> FunnelData:

@@ -59,7 +59,7 @@ def template_edit(template_id: int | None = None):
 def index():
     state = request.args.get("state") if request.args.get("state") in VACANCY_STATES else None
     vacancies = vacancy_services.vacancy_list(current_user, state)
-    counts = {v.id: vacancy_services.stage_counts(v) for v in vacancies}
+    counts = vacancy_services.stage_counts_of(vacancies)
     return render_template("vacancies/index.html", vacancies=vacancies, state=state, counts=counts,
                            states=VACANCY_STATES)
 
