@@ -162,8 +162,14 @@ def _lock(booking: Booking) -> Booking:
     message. (An UPDATE, so SQLite takes its write lock too.)"""
     db.session.execute(sa.update(Booking).where(Booking.id == booking.id).values(state=Booking.state)
                        .execution_options(synchronize_session=False))
-    db.session.refresh(booking)
+    # the row's columns read again; what they point to is read when used (not the whole graph of the booking)
+    db.session.refresh(booking, attribute_names=_COLUMNS)
+    db.session.expire(booking, _RELATIONS)
     return booking
+
+
+_COLUMNS = [attr.key for attr in sa.inspect(Booking).column_attrs]
+_RELATIONS = [rel.key for rel in sa.inspect(Booking).relationships]
 
 
 def confirm(booking: Booking) -> Booking:

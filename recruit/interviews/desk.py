@@ -11,17 +11,20 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.interviews import versions  # noqa: F401  (the day's versions follow every change)
 from recruit.interviews.bookings import _advance, _lock
 from recruit.interviews.errors import InterviewError
-from recruit.interviews.models import Booking, InterviewSession, Scorecard
-from recruit.interviews.sessions import bookings_of
+from recruit.interviews.models import Booking, InterviewSession, Scorecard, SessionInterviewer
 from recruit.mail import cancel_pending
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
+from recruit.vacancies.models import Candidate
 from recruit.vacancies.pipeline import CLOSED
 
 
@@ -105,48 +108,144 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
     return card
 
 
-def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict[str, Any]:
-    """What the receptionist's screen shows, as data (the page polls it)."""
-    now = now or utcnow()
-    bookings = [b for b in bookings_of(session) if b.state in ("invited", "confirmed", "arrived", "no_show")]
-    slots = []
-    for slot in session.slots:
-        rows = [b for b in bookings if b.slot_id == slot.id]
-        slots.append({
-            "index": slot.index, "starts_at": slot.starts_at.isoformat(),
-            "label": format_datetime(slot.starts_at, "HH:mm"), "capacity": slot.capacity,
-            "expected": [_booking_row(b, now) for b in rows if b.state in ("invited", "confirmed")],
-            "arrived": [_booking_row(b, now) for b in rows if b.state == "arrived"],
-            "no_show": [_booking_row(b, now) for b in rows if b.state == "no_show"],
-        })
-    waiting = sorted((b for b in bookings if b.state == "arrived" and b.seen_at is None),
-                     key=lambda b: (b.slot.starts_at if b.slot else b.arrived_at, b.arrived_at))
+def desk_day(session_id: int) -> InterviewSession | None:
+    """The day as the front desk needs it: its slots and interviewers, not the
+    vacancy's graph (a view's `load` then finds it without another query)."""
+    return db.session.scalar(
+        sa.select(InterviewSession).where(InterviewSession.id == session_id)
+        .options(lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
+                 selectinload(InterviewSession.slots),
+                 selectinload(InterviewSession.interviewers).joinedload(SessionInterviewer.user)
+                 .lazyload(User.role_rows))
+        .execution_options(populate_existing=True))
+
+
+def desk_booking(booking_id: int) -> Booking | None:
+    """A booking tapped at the desk, with its day as desk_day reads it; what
+    else it points to is read only if the action needs it."""
+    booking = db.session.scalar(sa.select(Booking).where(Booking.id == booking_id).options(lazyload("*")))
+    if booking is not None:
+        set_committed_value(booking, "session", desk_day(booking.session_id))
+    return booking
+
+
+DESK_STATES = ("invited", "confirmed", "arrived", "no_show")
+GROUPS = {"invited": "expected", "confirmed": "expected", "arrived": "arrived", "no_show": "no_show"}
+RANKS = {"expected": 0, "arrived": 1, "no_show": 2}  # a slot lists the expected first, then arrivals, then no-shows
+
+
+def _rows_stmt(session_id: int, *where):
+    """The columns the screen shows of the day's bookings: one statement, whatever the number of rows."""
+    interviewer = aliased(User)
+    return (sa.select(Booking.id, Booking.slot_id, Booking.state, Booking.ever_confirmed, Booking.arrived_at,
+                      Booking.seen_at, Candidate.full_name, Candidate.phone_norm, Candidate.phone,
+                      interviewer.full_name.label("interviewer"))
+            .join(Candidate, Candidate.id == Booking.candidate_id)
+            .outerjoin(interviewer, interviewer.id == Booking.interviewer_id)
+            .where(Booking.session_id == session_id, *where)
+            .order_by(Booking.slot_id.is_(None), Booking.slot_id, Booking.waitlist_position, Booking.id))
+
+
+def _row(row, starts: dict[int, datetime], now: datetime) -> dict[str, Any]:
+    wait = None
+    if row.state == "arrived" and row.seen_at is None and row.arrived_at:
+        since = max(row.arrived_at, starts.get(row.slot_id, row.arrived_at))
+        wait = max(0, math.floor((now - since).total_seconds() / 60))
+    return {"id": row.id, "name": row.full_name, "phone": row.phone_norm or row.phone, "state": row.state,
+            "confirmed": row.ever_confirmed, "waiting_minutes": wait, "seen": row.seen_at is not None,
+            "interviewer": row.interviewer or "", "slot": row.slot_id}
+
+
+def _waiting(rows: list, starts: dict[int, datetime], now: datetime) -> list[dict[str, Any]]:
+    waiting = sorted((r for r in rows if r.state == "arrived" and r.seen_at is None),
+                     key=lambda r: (starts.get(r.slot_id, r.arrived_at), r.arrived_at))
+    return [_row(r, starts, now) for r in waiting]
+
+
+def _interviewers(session: InterviewSession, now: datetime) -> list[dict[str, Any]]:
+    """Who is free, and who is with whom until when: each interviewer's latest
+    sending-in of the day, in one statement."""
+    latest = (sa.select(Booking.interviewer_id, Booking.seen_at, Candidate.full_name,
+                        sa.func.row_number().over(partition_by=Booking.interviewer_id,
+                                                  order_by=(Booking.seen_at.desc(), Booking.id)).label("n"))
+              .join(Candidate, Candidate.id == Booking.candidate_id)
+              .where(Booking.session_id == session.id, Booking.seen_at.is_not(None),
+                     Booking.interviewer_id.is_not(None), Booking.state.in_(DESK_STATES))).subquery()
+    last = {row.interviewer_id: row for row in db.session.execute(
+        sa.select(latest.c.interviewer_id, latest.c.seen_at, latest.c.full_name).where(latest.c.n == 1))}
+    length = timedelta(minutes=session.slot_minutes)
     interviewers = []
     for item in session.interviewers:
-        last = max((b for b in bookings if b.interviewer_id == item.user_id and b.seen_at), default=None,
-                   key=lambda b: b.seen_at)
-        busy_until = last.seen_at + timedelta(minutes=session.slot_minutes) if last else None
+        seen = last.get(item.user_id)
+        busy_until = seen.seen_at + length if seen else None
         free_from = max(busy_until or now, item.starts_at)
         interviewers.append({"id": item.user_id, "name": item.user.full_name,
                              "free": free_from <= now < item.ends_at, "done": item.ends_at <= now,
                              "free_at": format_datetime(free_from, "HH:mm"), "free_at_iso": free_from.isoformat(),
-                             "with": last.candidate.full_name if last and busy_until and busy_until > now else "",
+                             "with": seen.full_name if seen and busy_until > now else "",
                              "busy_until": format_datetime(busy_until, "HH:mm") if busy_until else ""})
     interviewers.sort(key=lambda i: i["free_at_iso"])
-    return {"session": session.id, "title": session.title, "now": now.isoformat(), "slots": slots,
-            "waiting": [_booking_row(b, now) for b in waiting], "interviewers": interviewers,
-            "counts": {"expected": sum(len(s["expected"]) for s in slots),
-                       "arrived": sum(1 for b in bookings if b.state == "arrived"),
-                       "no_show": sum(1 for b in bookings if b.state == "no_show")}}
+    return interviewers
 
 
-def _booking_row(booking: Booking, now: datetime) -> dict[str, Any]:
-    wait = None
-    if booking.state == "arrived" and booking.seen_at is None and booking.arrived_at:
-        since = max(booking.arrived_at, booking.slot.starts_at if booking.slot else booking.arrived_at)
-        wait = max(0, math.floor((now - since).total_seconds() / 60))
-    return {"id": booking.id, "name": booking.candidate.full_name,
-            "phone": booking.candidate.phone_norm or booking.candidate.phone,
-            "state": booking.state, "confirmed": booking.ever_confirmed, "waiting_minutes": wait,
-            "seen": booking.seen_at is not None,
-            "interviewer": booking.interviewer.full_name if booking.interviewer else ""}
+def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict[str, Any]:
+    """What the receptionist's screen shows, as data: the whole day, in a
+    fixed number of statements (the page and its script's fallback)."""
+    now = now or utcnow()
+    version = session.desk_version  # read before the rows: a change made meanwhile is sent again, never lost
+    rows = db.session.execute(_rows_stmt(session.id, Booking.state.in_(DESK_STATES))).all()
+    starts = {slot.id: slot.starts_at for slot in session.slots}
+    by_slot: dict[int | None, list] = {}
+    for row in rows:
+        by_slot.setdefault(row.slot_id, []).append(row)
+    slots = []
+    for slot in session.slots:
+        mine = [_row(r, starts, now) for r in by_slot.get(slot.id, [])]
+        slots.append({
+            "id": slot.id, "index": slot.index, "starts_at": slot.starts_at.isoformat(),
+            "label": format_datetime(slot.starts_at, "HH:mm"), "capacity": slot.capacity,
+            "expected": [r for r in mine if GROUPS[r["state"]] == "expected"],
+            "arrived": [r for r in mine if r["state"] == "arrived"],
+            "no_show": [r for r in mine if r["state"] == "no_show"],
+        })
+    counts = {"expected": sum(1 for r in rows if GROUPS[r.state] == "expected" and r.slot_id in starts),
+              "arrived": sum(1 for r in rows if r.state == "arrived"),
+              "no_show": sum(1 for r in rows if r.state == "no_show")}
+    return {"session": session.id, "title": session.title, "now": now.isoformat(), "version": version,
+            "slots": slots, "waiting": _waiting(rows, starts, now), "interviewers": _interviewers(session, now),
+            "counts": counts, "shown": sum(len(s["expected"]) + len(s["arrived"]) + len(s["no_show"])
+                                           for s in slots)}
+
+
+def day_changes(session: InterviewSession, since: int, now: datetime | None = None) -> dict[str, Any]:
+    """What changed on the screen since the version it shows: the bookings
+    changed past `since` (those no longer on the desk with `gone`), and the
+    small regions that move with the clock (counts, who waits, interviewers);
+    `shown` is how many rows the screen should hold, so a row that left the
+    day without a trace (moved to another day, erased) sends it for the
+    whole day again."""
+    now = now or utcnow()
+    version = session.desk_version
+    starts = {slot.id: slot.starts_at for slot in session.slots}
+    changed = [] if since >= version else db.session.execute(
+        _rows_stmt(session.id, Booking.desk_version > since)).all()
+    rows = []
+    for row in changed:
+        item = _row(row, starts, now)
+        item["gone"] = row.state not in DESK_STATES or row.slot_id not in starts
+        item["group"] = GROUPS.get(row.state, "")
+        item["rank"] = RANKS.get(item["group"], 0)
+        rows.append(item)
+    counts = dict.fromkeys(("expected", "arrived", "no_show"), 0)
+    shown = 0
+    for state, in_slot, n in db.session.execute(
+            sa.select(Booking.state, Booking.slot_id.is_not(None), sa.func.count())
+            .where(Booking.session_id == session.id, Booking.state.in_(DESK_STATES))
+            .group_by(Booking.state, Booking.slot_id.is_not(None))):
+        if in_slot or state in ("arrived", "no_show"):
+            counts[GROUPS[state]] += n
+        shown += n if in_slot else 0
+    waiting = db.session.execute(_rows_stmt(session.id, Booking.state == "arrived", Booking.seen_at.is_(None))).all()
+    return {"session": session.id, "now": now.isoformat(), "since": since, "version": version, "rows": rows,
+            "waiting": _waiting(waiting, starts, now), "interviewers": _interviewers(session, now),
+            "counts": counts, "shown": shown}

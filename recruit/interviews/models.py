@@ -48,6 +48,8 @@ class InterviewSession(db.Model):
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # raised with every change of one of the day's bookings (interviews/versions.py)
+    desk_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     vacancy = relationship("Vacancy", lazy="joined")
     receptionist = relationship("User", foreign_keys=[receptionist_id], lazy="joined")
@@ -116,6 +118,7 @@ class Booking(db.Model):
         sa.Index("ix_bookings_session_state", "session_id", "state"),
         sa.Index("ix_bookings_slot", "slot_id"),
         sa.Index("ix_bookings_outcomes", "state", "outcome_at"),
+        sa.Index("ix_bookings_session_desk_version", "session_id", "desk_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,6 +141,8 @@ class Booking(db.Model):
     interviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # the day's desk_version when this booking last changed: the screen asks for the rows past its version
+    desk_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     session: Mapped[InterviewSession] = relationship(lazy="joined")
     slot: Mapped[Slot | None] = relationship(lazy="joined")
@@ -165,3 +170,14 @@ class Scorecard(db.Model):
 
     booking: Mapped[Booking] = relationship(lazy="joined")
     interviewer = relationship("User", lazy="joined")
+
+
+class InterviewStamp(db.Model):
+    """One row per process-wide cache the database invalidates: a process keeps
+    what it read with the stamp it read, and reads again when the stamp moved
+    ('show_rate_model': a new value with every change of a recorded outcome)."""
+
+    __tablename__ = "interview_stamps"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

@@ -15,6 +15,7 @@ hand-edited plan."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from recruit.extensions import db
-from recruit.interviews import overbooking
+from recruit.interviews import overbooking, versions
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession
 from recruit.interviews.showrate import Outcome, Segment, ShowRateModel, brier_score, lead_band
@@ -119,12 +120,23 @@ def recorded_outcomes() -> list[Outcome]:
             for when, state, source, kind, confirmed, lead in rows]
 
 
+def _fit() -> ShowRateModel:
+    return ShowRateModel(half_life_days=get_settings().show_rate_half_life_days).fit(recorded_outcomes())
+
+
+_MODEL = versions.StampedCache(versions.SHOW_RATE_MODEL, _fit)
+REFIT_SECONDS = 3600  # older outcomes weigh less as days pass: fitted again each hour even when nothing changed
+
+
 def current_model() -> ShowRateModel:
     """Fitted on every recorded arrival and no-show, so it is current the
-    moment an outcome is recorded; cached for the length of one request."""
+    moment an outcome is recorded: each process keeps the model it fitted
+    while the database's stamp of the outcomes (raised in the same
+    transaction as any change of an outcome, by whichever process) and the
+    half-life stay put; read once per request."""
     if has_request_context() and "show_rate_model" in g:
         return g.show_rate_model
-    model = ShowRateModel(half_life_days=get_settings().show_rate_half_life_days).fit(recorded_outcomes())
+    model = _MODEL.get(db.session, get_settings().show_rate_half_life_days, int(time.time() // REFIT_SECONDS))
     if has_request_context():
         g.show_rate_model = model
     return model

@@ -6,10 +6,22 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from recruit.auth.permissions import allow, can, ensure, load, public
 from recruit.exports import csv_download
@@ -261,44 +273,92 @@ def reception():
     return render_template("interviews/reception.html", sessions=sessions, today=today)
 
 
+def _desk_urls() -> dict[str, str]:
+    """The rows' form actions as patterns (`% booking_id`): url_for once per page, not once per row."""
+    return {name: url_for(f"interviews.{name}", booking_id=_PLACEHOLDER).replace(str(_PLACEHOLDER), "%d")
+            for name in ("check_in", "undo_check_in", "send_in")}
+
+
+_PLACEHOLDER = 987654321
+
+
+def _desk_page(template: str, session: InterviewSession, snapshot: dict, notice: str | None = None) -> str:
+    return render_template(template, session=session, snapshot=snapshot, notice=notice, urls=_desk_urls(),
+                           csrf=generate_csrf())
+
+
+def _desk_delta(session: InterviewSession, since: int) -> dict:
+    """The screen's delta as JSON: each changed row rendered once, and the small regions."""
+    changes = front_desk.day_changes(session, since)
+    urls, csrf = _desk_urls(), generate_csrf()
+    row = get_template_attribute("interviews/_desk_row.html", "desk_row")
+    rows = [{"id": r["id"], "slot": r["slot"], "rank": r["rank"], "html": "" if r["gone"] else str(row(r, urls, csrf))}
+            for r in changes["rows"]]
+    regions = {name: render_template(f"interviews/_desk_{name}.html", snapshot=changes, urls=urls, csrf=csrf)
+               for name in ("counts", "waiting", "interviewers")}
+    return {"version": changes["version"], "since": since, "rows": rows, "regions": regions,
+            "shown": changes["shown"], "counts": changes["counts"]}
+
+
+def _since() -> int | None:
+    raw = request.args.get("since") or request.headers.get("X-Desk-Version") or ""
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
 @bp.route("/reception/<int:session_id>")
 @allow("admin", "recruiter", "receptionist")
 def desk(session_id: int):
+    _day = front_desk.desk_day(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.front_desk")
     snapshot = front_desk.day_snapshot(session)
     if request.args.get("partial"):
-        return render_template("interviews/_desk_regions.html", session=session, snapshot=snapshot)
-    return render_template("interviews/desk.html", session=session, snapshot=snapshot)
+        return _desk_page("interviews/_desk_regions.html", session, snapshot)
+    return _desk_page("interviews/desk.html", session, snapshot)
 
 
 @bp.route("/reception/<int:session_id>/state.json")
 @allow("admin", "recruiter", "receptionist")
 def desk_state(session_id: int):
+    """The day as data; with `?since=<version>`, only what changed since (the screen's refresh)."""
+    _day = front_desk.desk_day(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.front_desk")
+    since = _since()
+    if since is not None:
+        return jsonify(_desk_delta(session, since))
     return jsonify(front_desk.day_snapshot(session))
 
 
 def _desk_action(booking_id: int, action):
+    _booking = front_desk.desk_booking(booking_id)  # held: `load` finds it in the session
     booking = load(Booking, booking_id)
+    session_id = booking.session_id
     ensure("interview_session.front_desk", booking.session)
+    since = _since()
     notice = None
     try:
         action(booking)
     except InterviewError as exc:
         db.session.rollback()
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(error={"status": 409, "message": str(exc)}), 409
         notice = str(exc)
     else:
         db.session.commit()
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(front_desk.day_snapshot(booking.session))
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if wants_json and since is not None:  # the screen's script: what changed since the version it shows
+        session = front_desk.desk_day(session_id)
+        body = _desk_delta(session, since)
+        if notice:
+            body["error"] = {"status": 409, "message": notice}
+        return jsonify(body), 409 if notice else 200
+    if wants_json:
+        if notice:
+            return jsonify(error={"status": 409, "message": notice}), 409
+        return jsonify(front_desk.day_snapshot(front_desk.desk_day(session_id)))
     if request.headers.get("X-Requested-With") == "fetch":  # the screen updates in place, the refusal with it
-        return render_template("interviews/_desk_regions.html", session=booking.session,
-                               snapshot=front_desk.day_snapshot(booking.session), notice=notice)
+        session = front_desk.desk_day(session_id)
+        return _desk_page("interviews/_desk_regions.html", session, front_desk.day_snapshot(session), notice)
     if notice:
         flash(notice, "error")
-    return redirect(url_for("interviews.desk", session_id=booking.session_id))
+    return redirect(url_for("interviews.desk", session_id=session_id))
 
 
 @bp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])

@@ -1,0 +1,128 @@
+"""Versions the database keeps so that every process sees a change at once.
+
+- A day's `desk_version`: every flush that changes one of the day's bookings
+  (or its slots, its interviewers, a booked candidate's name or phone)
+  raises the day's counter by one, in the same transaction, and stamps the
+  changed bookings with the new value. The UPDATE holds the day's row until
+  the commit, so versions are committed in order: a screen that has seen
+  version n and asks for the rows past n misses nothing, whichever gunicorn
+  process made the change.
+- The show-rate model's stamp (`interview_stamps`): a new random value with
+  every change of a recorded outcome (an arrival, a no-show, or its undoing);
+  each process keeps the model it fitted with the stamp it read, and fits
+  again when the stamp moved. Random, not a counter: a value written in a
+  transaction that was rolled back is never met again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from recruit.interviews.models import Booking, InterviewSession, InterviewStamp, SessionInterviewer, Slot
+from recruit.vacancies.models import Candidate
+
+OUTCOMES = ("arrived", "no_show")
+OUTCOME_FIELDS = ("state", "outcome_at", "source", "lead_days", "ever_confirmed", "session_id")
+SHOWN_CANDIDATE_FIELDS = ("full_name", "phone", "phone_norm")
+SHOW_RATE_MODEL = "show_rate_model"
+
+
+def _changed(obj, fields) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in fields)
+
+
+def _values(obj, name: str) -> set:
+    history = sa.inspect(obj).attrs[name].history
+    return {v for v in (*history.added, *history.deleted, *history.unchanged) if v is not None}
+
+
+def _outcome_moved(booking: Booking, new: bool, deleted: bool) -> bool:
+    if new or deleted:
+        return booking.state in OUTCOMES
+    if not _changed(booking, OUTCOME_FIELDS):
+        return False
+    return bool(_values(booking, "state") & set(OUTCOMES))
+
+
+def raise_day(connection, session_id: int) -> int:
+    """The day's next version (the day's row stays locked until the commit)."""
+    return connection.execute(
+        sa.update(InterviewSession.__table__).where(InterviewSession.__table__.c.id == session_id)
+        .values(desk_version=InterviewSession.__table__.c.desk_version + 1)
+        .returning(InterviewSession.__table__.c.desk_version)).scalar() or 0
+
+
+def new_stamp(connection, name: str) -> None:
+    connection.execute(sa.update(InterviewStamp.__table__).where(InterviewStamp.__table__.c.name == name)
+                       .values(value=secrets.randbits(62)))
+
+
+def stamp(session, name: str) -> int:
+    return session.scalar(sa.select(InterviewStamp.value).where(InterviewStamp.name == name)) or 0
+
+
+@event.listens_for(Session, "before_flush")
+def _version_changes(session: Session, _context, _instances) -> None:
+    days: dict[int, list[Booking]] = {}
+    candidates: set[int] = set()
+    outcomes = False
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        new, deleted = obj in session.new, obj in session.deleted
+        if isinstance(obj, Booking):
+            if not (new or deleted or session.is_modified(obj, include_collections=False)):
+                continue
+            for day in _values(obj, "session_id") if not new else {obj.session_id}:
+                if day is not None:
+                    days.setdefault(day, []).append(obj)
+            outcomes = outcomes or _outcome_moved(obj, new, deleted)
+        elif isinstance(obj, (Slot, SessionInterviewer)):
+            if obj.session_id is not None and (new or deleted or session.is_modified(obj)):
+                days.setdefault(obj.session_id, [])
+        elif isinstance(obj, Candidate) and not new and not deleted and _changed(obj, SHOWN_CANDIDATE_FIELDS):
+            candidates.add(obj.id)
+    if not (days or candidates or outcomes):
+        return
+    connection = session.connection()
+    bookings = Booking.__table__
+    shown_by_day: dict[int, list[int]] = {}
+    if candidates:
+        for booking_id, day in connection.execute(sa.select(bookings.c.id, bookings.c.session_id)
+                                                  .where(bookings.c.candidate_id.in_(candidates))):
+            shown_by_day.setdefault(day, []).append(booking_id)
+    for day in sorted(set(days) | set(shown_by_day)):
+        version = raise_day(connection, day)
+        for booking in days.get(day, []):
+            if booking not in session.deleted and booking.session_id == day:
+                booking.desk_version = version
+        if shown_by_day.get(day):
+            connection.execute(sa.update(bookings).where(bookings.c.id.in_(shown_by_day[day]))
+                               .values(desk_version=version))
+    if outcomes:
+        new_stamp(connection, SHOW_RATE_MODEL)
+
+
+class StampedCache:
+    """What a process keeps while the database's stamp stays put (one value)."""
+
+    def __init__(self, name: str, build: Callable[[], Any]):
+        self.name, self.build = name, build
+        self._kept: tuple[tuple, Any] | None = None
+
+    def get(self, session, *key) -> Any:
+        current = (stamp(session, self.name), *key)
+        kept = self._kept
+        if kept is not None and kept[0] == current:
+            return kept[1]
+        value = self.build()
+        self._kept = (current, value)
+        return value
+
+    def clear(self) -> None:
+        self._kept = None
