@@ -34,13 +34,68 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   });
 
-  // The receptionist's screen: one-tap actions without a page load, and a refresh every 10 seconds.
+  // The receptionist's screen: one-tap actions without a page load, and a refresh every 10 seconds
+  // that asks only for what changed since the version the screen shows (the rows the server
+  // rendered for it, and the small regions that move with the clock). A screen that cannot place
+  // a change (a row gone from the day without a trace) loads the whole day once.
   document.querySelectorAll("[data-live-url]").forEach((desk) => {
     const live = desk.querySelector(".desk-live");
-    const refresh = async () => {
+    const versionOf = () => {
+      const regions = live.querySelector("[data-desk-version]");
+      return regions ? Number(regions.dataset.deskVersion) : -1;
+    };
+    let version = versionOf();
+    const whole = async () => {
       try {
         const response = await fetch(desk.dataset.liveUrl, { headers: { "X-Requested-With": "fetch" } });
-        if (response.ok) live.innerHTML = await response.text();
+        if (response.ok) {
+          live.innerHTML = await response.text();
+          version = versionOf();
+        }
+      } catch (err) {
+        /* offline for a moment: keep the last picture */
+      }
+    };
+    const place = (row) => {
+      live.querySelectorAll(`.desk-slot [data-booking="${row.id}"]`).forEach((el) => el.remove());
+      if (!row.html) return true;
+      const list = live.querySelector(`.desk-slot[data-slot="${row.slot}"] .desk-rows`);
+      if (!list) return false;
+      const holder = document.createElement("template");
+      holder.innerHTML = row.html.trim();
+      const after = Array.from(list.children).find((el) => {
+        const rank = Number(el.dataset.rank);
+        return rank > row.rank || (rank === row.rank && Number(el.dataset.booking) > row.id);
+      });
+      list.insertBefore(holder.content.firstElementChild, after || null);
+      return true;
+    };
+    const apply = async (data) => {
+      if (typeof data.version !== "number" || data.version < version) return;  // an older answer, overtaken
+      const placed = data.rows.map(place).every(Boolean);
+      Object.entries(data.regions).forEach(([name, html]) => {
+        const region = live.querySelector(`[data-region="${name}"]`);
+        if (region) region.innerHTML = html;
+      });
+      live.querySelectorAll(".desk-slot").forEach((slot) => {
+        slot.querySelector(".desk-empty").hidden = Boolean(slot.querySelector("[data-booking]"));
+      });
+      const notice = live.querySelector(".desk-notice");
+      if (notice) {
+        notice.textContent = data.error ? data.error.message : "";
+        notice.hidden = !data.error;
+      }
+      version = data.version;
+      const regions = live.querySelector("[data-desk-version]");
+      if (regions) regions.dataset.deskVersion = String(version);
+      if (!placed || live.querySelectorAll(".desk-slot [data-booking]").length !== data.shown) await whole();
+    };
+    const refresh = async () => {
+      if (version < 0) return whole();
+      try {
+        const url = `${desk.dataset.changesUrl}?since=${version}`;
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        if (response.ok) await apply(await response.json());
       } catch (err) {
         /* offline for a moment: keep the last picture */
       }
@@ -50,11 +105,18 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!form) return;
       event.preventDefault();
       form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
-      const response = await fetch(form.action, {
-        method: "POST", body: new FormData(form), headers: { "X-Requested-With": "fetch" },
-      });
-      if (response.ok) live.innerHTML = await response.text();
-      else await refresh();
+      try {
+        const response = await fetch(form.action, {
+          method: "POST", body: new FormData(form),
+          headers: { Accept: "application/json", "X-Desk-Version": String(Math.max(version, 0)) },
+        });
+        const type = response.headers.get("Content-Type") || "";
+        if ((response.ok || response.status === 409) && type.includes("json")) await apply(await response.json());
+        else await whole();
+        if (form.isConnected) form.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+      } catch (err) {
+        form.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+      }
     });
     window.setInterval(refresh, 10000);
   });

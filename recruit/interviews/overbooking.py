@@ -108,19 +108,35 @@ class _Day:
         carried = np.concatenate(([present[: capacity + 1].sum()], present[capacity + 1:]))
         return served, carried
 
-    def evaluate(self, arrivals: list[np.ndarray]) -> DayMetrics:
-        queue = np.ones(1)
-        clean = np.ones(1)  # mass of the paths on which nobody has yet waited more than one slot
-        held = waiting = 0.0
-        last = len(arrivals) - 1
+    START = (np.ones(1), np.ones(1), 0.0, 0.0)  # queue, clean, held, waiting before the first slot
+
+    def advance(self, state: tuple, pmf: np.ndarray, t: int, last: int) -> tuple:
+        """The state after slot t from the state before it."""
+        queue, clean, held, waiting = state
+        capacity = self.capacities[t]
+        served, queue = self.step(queue, pmf, capacity)
+        held += served
+        waiting += float(queue @ np.arange(len(queue)))
+        _, clean = self.step(clean, pmf, capacity)
+        if t < last:  # more carried than the next slot can take: someone waits longer
+            clean = clean[: self.capacities[t + 1] + 1]
+        return queue, clean, held, waiting
+
+    def states(self, arrivals: list[np.ndarray]) -> list[tuple]:
+        """The state before each slot (and after the last): a trial that changes
+        slot t starts from the state before t, the slots ahead of it unchanged."""
+        states = [self.START]
         for t, pmf in enumerate(arrivals):
-            capacity = self.capacities[t]
-            served, queue = self.step(queue, pmf, capacity)
-            held += served
-            waiting += float(queue @ np.arange(len(queue)))
-            _, clean = self.step(clean, pmf, capacity)
-            if t < last:  # more carried than the next slot can take: someone waits longer
-                clean = clean[: self.capacities[t + 1] + 1]
+            states.append(self.advance(states[-1], pmf, t, len(arrivals) - 1))
+        return states
+
+    def evaluate(self, arrivals: list[np.ndarray], start: int = 0, state: tuple | None = None) -> DayMetrics:
+        """The day's metrics; from slot `start` on, given the state before it."""
+        state = state or self.START
+        last = len(arrivals) - 1
+        for t in range(start, len(arrivals)):
+            state = self.advance(state, arrivals[t], t, last)
+        queue, clean, held, waiting = state
         slots = len(arrivals)
         unseen = float(queue @ np.arange(len(queue))) if slots else 0.0
         idle = (sum(self.capacities) - held) * self.slot_minutes
@@ -159,11 +175,12 @@ def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity:
     for position, index in enumerate(order):
         p = candidates[index][1]
         best_gain, best_slot, best_metrics = 1e-12, None, None
+        before = day.states(arrivals)  # the slots ahead of a trial's slot are what they were: computed once
         for t in range(slots):
             if max_per_slot is not None and len(assigned[t]) + (len(booked[t]) if booked else 0) >= max_per_slot:
                 continue
             trial = [*arrivals[:t], np.convolve(arrivals[t], (1.0 - p, p)), *arrivals[t + 1:]]
-            metrics = day.evaluate(trial)
+            metrics = day.evaluate(trial, t, before[t])
             gain = metrics.value - current.value
             if gain > best_gain:
                 best_gain, best_slot, best_metrics = gain, t, metrics

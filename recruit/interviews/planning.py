@@ -233,9 +233,13 @@ def propose(session: InterviewSession, applications: Sequence[Application]) -> P
     settings = get_settings()
     slots = session.slots
     probabilities = {a.id: show_probability(a, session, slots[0].starts_at) for a in applications}
-    booked = [[b.predicted_show for b in db.session.scalars(
-        sa.select(Booking).where(Booking.slot_id == slot.id, Booking.state.in_(("invited", "confirmed"))))]
-        for slot in slots]
+    held: dict[int, list[float]] = {}
+    for slot_id, predicted in db.session.execute(  # one statement for the day, not one per slot
+            sa.select(Booking.slot_id, Booking.predicted_show)
+            .where(Booking.slot_id.in_([slot.id for slot in slots]), Booking.state.in_(("invited", "confirmed")))
+            .order_by(Booking.id)):
+        held.setdefault(slot_id, []).append(predicted)
+    booked = [held.get(slot.id, []) for slot in slots]
     future = [i for i, slot in enumerate(slots) if slot.starts_at > utcnow()]
     if not future:
         raise InterviewError(_("Every slot of this day has started."))
