@@ -5,9 +5,10 @@ clock in English, which sat badly beside the "– 16:30" end times."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from babel import dates as babel_dates
+from flask import g, has_request_context
 from flask_babel import format_datetime, get_locale, to_user_timezone
 
 NAMED = ("short", "medium", "long", "full")
@@ -15,11 +16,23 @@ NAMED = ("short", "medium", "long", "full")
 
 def at_minute(moment: datetime, date_format: str = "medium") -> str:
     """'Nov 26, 2026, 14:00'; a babel pattern other than the named formats is used as it is.
-    One time-zone conversion and one locale lookup per call: list pages write one per row."""
+    One time-zone conversion and one locale lookup per call: list pages write one per row,
+    and the rows of a page share their days, each written once per request (`_day`)."""
     if date_format not in NAMED:
         return format_datetime(moment, date_format)
     local = to_user_timezone(moment)
-    return f"{babel_dates.format_date(local.date(), date_format, locale=get_locale())}, {local:%H:%M}"
+    return f"{_day(local.date(), date_format)}, {local:%H:%M}"
+
+
+def _day(day: date, date_format: str) -> str:
+    locale = get_locale()
+    if not has_request_context():
+        return babel_dates.format_date(day, date_format, locale=locale)
+    written = g.setdefault("_days_written", {})
+    key = (day, date_format, locale)  # a letter written in another language (in_language) has its own
+    if key not in written:
+        written[key] = babel_dates.format_date(day, date_format, locale=locale)
+    return written[key]
 
 
 def in_letter(moment: datetime) -> str:

@@ -4,6 +4,9 @@ money, channels, and the organisation and user on every page."""
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
+
 from flask import Flask, g, has_request_context
 from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
 from flask_babel import gettext as _
@@ -40,13 +43,32 @@ def _duration(seconds: float | None) -> str:
 
 def _phone(value: str | None) -> str:
     """A stored number in the organisation's national format."""
-    return phones.display(value, phone_region()) if value else ""
+    return _displayed(value, phone_region()) if value else ""
+
+
+# Parsing a number costs a fraction of a millisecond and a list page shows one
+# per row: what a number looks like in a region never changes, so it is remembered.
+_displayed = lru_cache(maxsize=16384)(phones.display)
+
+
+def _date(value: date | None, date_format: str = "medium") -> str:
+    """A day in the reader's words; the days of one page (a plan's tasks, a
+    to-do list) repeat, so each is written once per request and language."""
+    if not value:
+        return "—"
+    if type(value) is not date or not has_request_context():  # a datetime is moved to the reader's zone
+        return format_date(value, date_format)
+    written = g.setdefault("_dates_written", {})
+    key = (value, date_format, get_locale())
+    if key not in written:
+        written[key] = format_date(value, date_format)
+    return written[key]
 
 
 def register(app: Flask) -> None:
     audit.name_details_with(lambda key: i18n.labels("audit_detail").get(key))
     app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
-    app.jinja_env.filters["d"] = lambda v, f="medium": format_date(v, f) if v else "—"
+    app.jinja_env.filters["d"] = _date
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
     app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
     app.jinja_env.filters["duration"] = _duration

@@ -81,6 +81,7 @@ def assert_flat(app, client, page: str, few_url: str, many_url: str, *, few: int
     client.get(few_url, headers=headers or {})  # what a process does once (caches, the first connection)
     small = statements_for(app, client, few_url, headers)
     large = statements_for(app, client, many_url, headers)
+    print(f"statements: {page}: {small} with {few} rows, {large} with {many}")
     assert small == large, f"{page}: {small} statements with {few} rows, {large} with {many}{repeated(large)}"
 
 
@@ -89,6 +90,7 @@ def _grow(app, before, after, page, measure, add):
     small = measure()
     add()
     large = measure()
+    print(f"statements: {page}: {small} with {before} rows, {large} with {after}")
     assert small == large, f"{page}: {small} statements with {before} rows, {large} with {after}{repeated(large)}"
 
 
@@ -228,6 +230,7 @@ def test_new_hires_home(clean_app, client, make):
         login(client, email)
         client.get("/my-plan")
         counts.append(statements_for(clean_app, client, "/my-plan"))
+    print(f"statements: /my-plan: {counts[0]} with {FEW} activity days, {counts[1]} with {MANY}")
     assert counts[0] == counts[1], f"/my-plan: {counts[0]} statements with {FEW} activity days, " \
                                    f"{counts[1]} with {MANY}{repeated(counts[1])}"
 
@@ -258,6 +261,7 @@ def test_mentees_page(clean_app, client, mentors):
         _sign_in(client, clean_app, mentor)
         client.get("/mentees")
         counts.append(statements_for(clean_app, client, "/mentees"))
+    print(f"statements: /mentees: {counts[0]} with {FEW_PLANS} mentees, {counts[1]} with {MANY_PLANS}")
     assert counts[0] == counts[1], f"/mentees: {counts[0]} statements with {FEW_PLANS} mentees, " \
                                    f"{counts[1]} with {MANY_PLANS}{repeated(counts[1])}"
 

@@ -280,14 +280,20 @@ def has_candidate_filter(flt: PipelineFilter) -> bool:
 
 
 def board(vacancy: Vacancy, per_column: int = 20) -> dict[str, list[Application]]:
-    """The first cards of each stage: one query per column, not per card."""
-    columns: dict[str, list[Application]] = {}
-    for stage in ALL_STAGES:
-        stmt = (sa.select(Application).join(Application.candidate)
-                .where(Application.vacancy_id == vacancy.id, Application.stage == stage)
-                .options(orm.lazyload(Application.vacancy))
-                .order_by(Application.stage_changed_at.desc()).limit(per_column))
-        columns[stage] = list(db.session.scalars(stmt).unique())
+    """The first cards of each stage, in one statement: each column's ids
+    through its own index probe (vacancy, stage, changed), the columns joined
+    by UNION ALL, then the cards with their candidates."""
+    firsts = [sa.select(sa.select(Application.id)
+                        .where(Application.vacancy_id == vacancy.id, Application.stage == stage)
+                        .order_by(Application.stage_changed_at.desc()).limit(per_column).subquery())
+              for stage in ALL_STAGES]
+    stmt = (sa.select(Application).join(Application.candidate)
+            .where(Application.id.in_(sa.union_all(*firsts)))
+            .options(orm.lazyload(Application.vacancy)))
+    columns: dict[str, list[Application]] = {stage: [] for stage in ALL_STAGES}
+    for application in sorted(db.session.scalars(stmt).unique(), key=lambda a: (a.stage_changed_at, a.id),
+                              reverse=True):
+        columns[application.stage].append(application)
     return columns
 
 
