@@ -1,16 +1,25 @@
 """HTTP load on the production shape: gunicorn + PostgreSQL (+ Redis and an RQ
 worker), started on loopback the way docs/deploy.md runs them, with the demo
-organisation loaded. For the main pages it prints requests per second and the
-p50/p95 latency, each as a ratio to a trivial page of the same app (/healthz)
-measured in the same run, then how the recruiter's pipeline page grows from
-1,000 to 100,000 candidates in one vacancy (target: under 1.5 times).
+organisation loaded and 1,000 candidates in its open vacancy. For each page
+and action (bench/demo_pages.py lists them) it prints requests per second and
+the p50/p95 latency, each as a ratio to a trivial page of the same app
+(/healthz) measured in the same run; "!" marks a page under 0.25 of the
+trivial page's requests per second or over 4 times its p95 (issue 15's
+targets). Every request must answer 2xx/3xx: the others are counted as errors
+with their status. Then how the recruiter's pipeline page grows from 1,000 to
+100,000 candidates in one vacancy (target: under 1.5 times).
 
     .venv/bin/python bench/http_load.py [--seconds 6] [--concurrency 8] [--workers 4]
+        [--only pipeline,planner,...] [--sizes 1000 100000]
+
+--only takes page keys (trivial is always run: the ratios need it) and
+"growth" for the pipeline's growth table; without --only everything runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import os
 import platform
@@ -24,23 +33,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.demo_pages import (  # noqa: E402
+    API,
+    DEMO_PASSWORD,
+    PEOPLE,
+    Page,
+    fill_candidates,
+    headers_for,
+    load_demo,
+    pages,
+    prepare,
+)
 from tests.stack.stack import Browser, Stack  # noqa: E402
 
-DEMO_PASSWORD = "demo-pass-2026"
+RPS_TARGET, P95_TARGET = 0.25, 4.0
+HOME = {"recruiter": "/interviews", "reception": "/reception/{session}", "hire": "/my-plan", "mentor": "/mentees"}
+
+
+class Person:
+    """Who asks: a signed-in browser's cookies and CSRF token, or the API token."""
+
+    def __init__(self, role: str, cookies: str = "", csrf: str = "", token: str = ""):
+        self.role, self.cookies, self.csrf, self.token = role, cookies, csrf, token
 
 
 class Client:
-    """One keep-alive connection with a person's cookies."""
+    """One keep-alive connection of one person."""
 
-    def __init__(self, base: str, cookies: str):
+    def __init__(self, base: str, person: Person):
         parsed = urllib.parse.urlsplit(base)
         self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
-        self.cookies = cookies
+        self.person = person
+        self.csrf = urllib.parse.quote(person.csrf)
 
     def call(self, method: str, path: str, body: str | None = None) -> tuple[int, float]:
-        headers = {"Cookie": self.cookies, "Accept": "application/json" if method == "POST" else "text/html"}
+        headers = headers_for(method, self.person.role, self.person.token)
+        if self.person.cookies:
+            headers["Cookie"] = self.person.cookies
         if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            body = body.replace("{csrf}", self.csrf)
         started = time.perf_counter()
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
@@ -48,32 +79,31 @@ class Client:
         return response.status, (time.perf_counter() - started) * 1000
 
 
-def cookie_header(browser: Browser) -> str:
-    return "; ".join(f"{c.name}={c.value}" for c in browser.jar)
+def ok(status: int) -> bool:
+    return 200 <= status < 400
 
 
-def run(base: str, cookies: str, requests_for, seconds: float, concurrency: int) -> dict:
-    """`requests_for(n)` gives thread n's endless list of (method, path, body)."""
+def run(base: str, person: Person, page: Page, seconds: float, concurrency: int) -> dict:
+    """Each client repeats its cycle of requests until the time is up (a cycle is finished)."""
     samples: list[float] = []
-    errors = 0
+    errors: collections.Counter[int] = collections.Counter()
     lock = threading.Lock()
     stop = time.perf_counter() + seconds
 
     def worker(n: int) -> None:
-        nonlocal errors
-        client = Client(base, cookies)
+        client = Client(base, person)
+        cycle = page.cycle(n)
         mine: list[float] = []
-        bad = 0
-        for method, path, body in requests_for(n):
-            if time.perf_counter() >= stop:
-                break
-            status, ms = client.call(method, path, body)
-            if status >= 400 and status != 409:
-                bad += 1
-            mine.append(ms)
+        bad: collections.Counter[int] = collections.Counter()
+        while time.perf_counter() < stop:
+            for method, path, body in cycle:
+                status, ms = client.call(method, path, body)
+                if not ok(status):
+                    bad[status] += 1
+                mine.append(ms)
         with lock:
             samples.extend(mine)
-            errors += bad
+            errors.update(bad)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
@@ -84,58 +114,85 @@ def run(base: str, cookies: str, requests_for, seconds: float, concurrency: int)
     elapsed = time.perf_counter() - started
     samples.sort()
     return {"rps": len(samples) / elapsed, "p50": statistics.median(samples),
-            "p95": samples[min(len(samples) - 1, int(0.95 * len(samples)))], "n": len(samples), "errors": errors}
+            "p95": samples[min(len(samples) - 1, int(0.95 * len(samples)))], "n": len(samples),
+            "errors": sum(errors.values()), "statuses": dict(errors), "clients": concurrency}
 
 
-def forever(*items):
-    while True:
-        yield from items
+def first_cycle(base: str, person: Person, page: Page) -> list[int]:
+    """The statuses of client 0's first cycle: the page answers what it should before it is measured."""
+    client = Client(base, person)
+    return [client.call(method, path, body)[0] for method, path, body in page.cycle(0)]
 
 
-def load_demo(stack: Stack) -> None:
-    import subprocess
-
-    env = {**stack.env(), "EXTERNAL_URL": stack.urls[0]}
-    done = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "demo", "load"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
+def cookie_header(browser: Browser) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in browser.jar)
 
 
-def demo_ids(url: str) -> dict:
+def sign_in(base: str, ids: dict) -> dict[str, Person]:
+    people = {}
+    for role, email in PEOPLE.items():
+        browser = Browser()
+        browser.login(base, email, DEMO_PASSWORD)
+        status, _text, _headers = browser.get(base + HOME[role].format(**ids))  # its form's CSRF token
+        assert status == 200, (role, status)
+        people[role] = Person(role, cookie_header(browser), browser.csrf)
+    people[API] = Person(API, token=ids["token"])
+    return people
+
+
+def mark(ratio_rps: float, ratio_p95: float) -> str:
+    return "!" if ratio_rps < RPS_TARGET or ratio_p95 > P95_TARGET else ""
+
+
+def print_table(results: dict[str, dict], titles: dict[str, str]) -> None:
+    baseline = results["trivial"]
+    print(f"{'page':<30}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'rps/base':>10}{'p95/base':>10}{'':>3}"
+          f"{'clients':>8}{'errors':>8}")
+    for key, r in results.items():
+        rps, p95 = r["rps"] / baseline["rps"], r["p95"] / baseline["p95"]
+        statuses = ", ".join(f"{n}×{status}" for status, n in sorted(r["statuses"].items()))
+        print(f"{titles[key]:<30}{r['rps']:>8.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{rps:>10.2f}{p95:>10.2f}"
+              f"{mark(rps, p95):>3}{r['clients']:>8}{r['errors']:>8}" + (f"  ({statuses})" if statuses else ""))
+    print(f"! = under {RPS_TARGET:g} of the trivial page's req/s or over {P95_TARGET:g} times its p95")
+
+
+def growth_table(base: str, person: Person, stack: Stack, vacancy: int, sizes: list[int], seconds: float) -> None:
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        vacancy = conn.execute(sa.text("SELECT id FROM vacancies WHERE state = 'open' ORDER BY id LIMIT 1")).scalar()
-        # the demo's stream day for today is its newest stream session; its title is in the demo's language
-        session = conn.execute(sa.text("SELECT id FROM interview_sessions WHERE kind = 'stream' "
-                                       "ORDER BY id DESC LIMIT 1")).scalar()
-        bookings = [row[0] for row in conn.execute(sa.text(
-            "SELECT id FROM bookings WHERE session_id = :s AND state IN ('invited', 'confirmed') ORDER BY id"),
-            {"s": session})]
-    engine.dispose()
-    return {"vacancy": vacancy, "session": session, "bookings": bookings}
-
-
-def fill_candidates(url: str, vacancy_id: int, total: int) -> None:
-    from bench.pipeline_scale import fill
-    from config import Config
-    from recruit.app import create_app
-
-    class BenchConfig(Config):
-        SQLALCHEMY_DATABASE_URI = url
-        JOBS_MODE = "sync"
-        START_TICKER = False
-
-    fill(create_app(BenchConfig), vacancy_id, total)
+    pipeline = f"/vacancies/{vacancy}/pipeline"
+    paths = {"pipeline, first page": pipeline, "pipeline, stage filter": pipeline + "?stage=invited",
+             "pipeline, search (one match)": pipeline + "?q=c777%40", "pipeline, page 10": pipeline + "?page=10",
+             "board": f"/vacancies/{vacancy}/board"}
+    trivial = Page("trivial", "", person.role, lambda _n: (("GET", "/healthz", None),))
+    small, large = sizes
+    growth: dict[str, dict[int, float]] = {}
+    for size in (small, large):
+        if size != small:
+            started = time.perf_counter()
+            fill_candidates(stack.db_url, vacancy, size)
+            print(f"\nfilled {size:,} candidates in {time.perf_counter() - started:.0f} s", flush=True)
+            engine = sa.create_engine(stack.db_url)
+            with engine.begin() as conn:
+                conn.execute(sa.text("ANALYZE"))
+            engine.dispose()
+        run(base, person, trivial, seconds / 2, 2)
+        for name, path in paths.items():
+            page = Page(name, name, person.role, lambda _n, p=path: (("GET", p, None),))
+            run(base, person, page, 0.5, 1)
+            growth.setdefault(name, {})[size] = run(base, person, page, seconds / 2, 2)["p50"]
+    print(f"\n{'page (p50 ms, 2 clients)':<30}{f'{small:,}':>10}{f'{large:,}':>10}{'growth':>9}   (target < 1.5)")
+    for name, by_size in growth.items():
+        print(f"{name:<30}{by_size[small]:>10.1f}{by_size[large]:>10.1f}{by_size[large] / by_size[small]:>9.2f}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=6.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 100_000])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per page (default 6)")
+    parser.add_argument("--concurrency", type=int, default=8, help="clients at once (default 8)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 100_000],
+                        help="candidates in the vacancy for the table, and for the growth's second size")
+    parser.add_argument("--only", default="", help="comma-separated page keys, and/or 'growth' (default: all)")
     args = parser.parse_args()
 
     stack = Stack(web_instances=1, web_workers=args.workers, rq_workers=1, scheduler=False)
@@ -144,78 +201,46 @@ def main() -> None:
         assert stack.migrate().returncode == 0
         stack.start_processes()
         base = stack.urls[0]
-        load_demo(stack)
-        ids = demo_ids(stack.db_url)
-        people = {}
-        for role, email in (("recruiter", "recruiter@demo.local"), ("reception", "reception@demo.local"),
-                            ("hire", "hire@demo.local")):
-            browser = Browser()
-            browser.login(base, email, DEMO_PASSWORD)
-            people[role] = browser
-        desk = people["reception"]
-        desk.get(f"{base}/reception/{ids['session']}")
-        csrf = urllib.parse.quote(desk.csrf)
-        pipeline = f"/vacancies/{ids['vacancy']}/pipeline"
+        load_demo({**stack.env(), "EXTERNAL_URL": base})
+        import sqlalchemy as sa
 
-        def trivial(_n):
-            return forever(("GET", "/healthz", None))
+        engine = sa.create_engine(stack.db_url)
+        with engine.connect() as conn:
+            vacancy = conn.execute(sa.text("SELECT id FROM vacancies WHERE state = 'open' ORDER BY id LIMIT 1")
+                                   ).scalar()
+        engine.dispose()
+        small, _large = args.sizes
+        fill_candidates(stack.db_url, vacancy, small)
+        ids = prepare(stack.db_url)
+        people = sign_in(base, ids)
 
-        def check_in(n):
-            booking = ids["bookings"][n % len(ids["bookings"])]
-            body = f"csrf_token={csrf}"
-            return forever(("POST", f"/bookings/{booking}/check-in", body),
-                           ("POST", f"/bookings/{booking}/undo-check-in", body))
+        every = pages(ids)
+        known = {p.key for p in every} | {"growth"}
+        wanted = {key.strip() for key in args.only.split(",") if key.strip()} or known
+        unknown = wanted - known
+        if unknown:
+            parser.error(f"unknown --only {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        chosen = [p for p in every if p.key == "trivial" or p.key in wanted]
 
-        scenarios = [
-            ("trivial page (/healthz)", "recruiter", trivial),
-            ("recruiter's pipeline", "recruiter", lambda _n: forever(("GET", pipeline, None))),
-            ("receptionist screen", "reception", lambda _n: forever(("GET", f"/reception/{ids['session']}", None))),
-            ("new hire's home", "hire", lambda _n: forever(("GET", "/my-plan", None))),
-            ("check-in action (+ undo)", "reception", check_in),
-        ]
-        small, large = args.sizes
-        fill_candidates(stack.db_url, ids["vacancy"], small)
-        concurrency_for_check_in = min(args.concurrency, len(ids["bookings"]))
-        results = {}
-        for name, who, requests_for in scenarios:
-            run(base, cookie_header(people[who]), requests_for, 1.0, 2)  # warm the workers' caches
-            concurrency = concurrency_for_check_in if "check-in" in name else args.concurrency
-            results[name] = run(base, cookie_header(people[who]), requests_for, args.seconds, concurrency)
-        baseline = results["trivial page (/healthz)"]
+        results, titles = {}, {}
+        load_before = os.getloadavg()[0]
+        for page in chosen:
+            person = people[page.role]
+            statuses = first_cycle(base, person, page)
+            if list(page.expect) != statuses:
+                print(f"{page.title}: answers {statuses}, expected {list(page.expect)}", file=sys.stderr)
+            clients = min(args.concurrency, page.max_clients or args.concurrency)
+            run(base, person, page, 1.0, min(2, clients))  # warm the workers' caches
+            results[page.key] = run(base, person, page, args.seconds, clients)
+            titles[page.key] = page.title
 
         print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
               f"gunicorn {args.workers} workers, {args.concurrency} clients, {args.seconds:g} s each, "
-              f"{small:,} candidates in the vacancy")
-        print(f"{'page':<28}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'rps/base':>10}{'p95/base':>10}{'errors':>8}")
-        for name, r in results.items():
-            print(f"{name:<28}{r['rps']:>8.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['rps'] / baseline['rps']:>10.2f}"
-                  f"{r['p95'] / baseline['p95']:>10.2f}{r['errors']:>8}")
-
-        growth = {}
-        pages = {"pipeline, first page": pipeline, "pipeline, stage filter": pipeline + "?stage=invited",
-                 "pipeline, search (one match)": pipeline + "?q=c777%40", "pipeline, page 10": pipeline + "?page=10",
-                 "board": f"/vacancies/{ids['vacancy']}/board"}
-        for size in (small, large):
-            if size != small:
-                started = time.perf_counter()
-                fill_candidates(stack.db_url, ids["vacancy"], size)
-                print(f"\nfilled {size:,} candidates in {time.perf_counter() - started:.0f} s", flush=True)
-                import sqlalchemy as sa
-
-                engine = sa.create_engine(stack.db_url)
-                with engine.begin() as conn:
-                    conn.execute(sa.text("ANALYZE"))
-                engine.dispose()
-            base_run = run(base, cookie_header(people["recruiter"]), trivial, args.seconds / 2, 2)
-            for name, path in pages.items():
-                run(base, cookie_header(people["recruiter"]), lambda _n, p=path: forever(("GET", p, None)), 0.5, 1)
-                r = run(base, cookie_header(people["recruiter"]), lambda _n, p=path: forever(("GET", p, None)),
-                        args.seconds / 2, 2)
-                growth.setdefault(name, {})[size] = (r["p50"], r["p50"] / base_run["p50"])
-        print(f"\n{'page (p50 ms)':<30}{f'{small:,}':>10}{f'{large:,}':>10}{'growth':>9}   (target < 1.5)")
-        for name, by_size in growth.items():
-            print(f"{name:<30}{by_size[small][0]:>10.1f}{by_size[large][0]:>10.1f}"
-                  f"{by_size[large][0] / by_size[small][0]:>9.2f}")
+              f"{small:,} candidates in the vacancy; load average {load_before:.1f} before the pages, "
+              f"{os.getloadavg()[0]:.1f} after")
+        print_table(results, titles)
+        if "growth" in wanted:
+            growth_table(base, people["recruiter"], stack, vacancy, args.sizes, args.seconds)
     finally:
         stack.stop()
 
