@@ -20,21 +20,24 @@ from recruit.vacancies import services as vs
 PASSWORD = "long-enough-pw"
 
 
-def build(app, size: int) -> dict:
-    """Everything committed; returns the ids the requests need."""
+def build(app, size: int, tag: str = "") -> dict:
+    """Everything committed; returns the ids and e-mails the requests need.
+    A `tag` makes a second world beside the first in the same database."""
+    offset = 1000 * len(tag)
     with app.app_context():
-        admin = accounts.create_user("admin@busy.test", "Admin", ["admin"], password=PASSWORD)
-        recruiter = accounts.create_user("rec@busy.test", "Rita", ["recruiter"], password=PASSWORD)
-        accounts.create_user("desk@busy.test", "Dora", ["receptionist"], password=PASSWORD)
-        anna = accounts.create_user("anna@busy.test", "Anna", ["hiring_manager"], password=PASSWORD)
-        boris = accounts.create_user("boris@busy.test", "Boris", ["mentor"], password=PASSWORD)
+        def person(name: str, role: str):
+            return accounts.create_user(f"{name.lower()}{tag}@busy.test", name, [role], password=PASSWORD)
+
+        admin, recruiter, receptionist = person("Admin", "admin"), person("Rita", "recruiter"), \
+            person("Dora", "receptionist")
+        anna, boris = person("Anna", "hiring_manager"), person("Boris", "mentor")
         org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
                             reminder_offsets_hours=[24, 2], retention_days=365, approver_id=admin.id)
         vacancy = vs.request_vacancy(None, {"position": "Client manager", "headcount": 2}, anna)
         for target in ("in_review", "approved", "open"):
             vs.transition(vacancy, target, anna if target == "in_review" else admin)
-        apps = [cs.add_candidate(vacancy, {"full_name": f"Cand {n}", "email": f"c{n}@busy.test",
-                                           "phone": f"+7 901 2{n // 100 % 10}{n % 100:02d} 000",
+        apps = [cs.add_candidate(vacancy, {"full_name": f"Cand {n}", "email": f"c{n}{tag}@busy.test",
+                                           "phone": f"+7 901 {2000000 + offset + n:07d}",
                                            "source": ("HeadHunter", "Referral", "Avito")[n % 3]}).application
                 for n in range(3 * size)]
         hours = [sessions.InterviewerHours(anna.id), sessions.InterviewerHours(boris.id)]
@@ -69,4 +72,4 @@ def build(app, size: int) -> dict:
         db.session.commit()
         return {"session": today.id, "earlier": earlier.id, "expected": [b.id for b in booked[len(arrived):]],
                 "arrived": [b.id for b in arrived[1:]], "to_plan": [a.id for a in apps[2 * size:]],
-                "interviewer": anna.id}
+                "interviewer": anna.id, "desk": receptionist.email, "recruiter": recruiter.email}

@@ -1,0 +1,146 @@
+"""Two app server processes on loopback against one database (the test's
+SQLite file, or PostgreSQL with TEST_DB=postgres), as two gunicorn workers
+are: an arrival checked in through one is on the other's next refresh, and
+the other's show-rate model counts it at once. Nothing a process keeps
+outlives the database's version of it."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.interviews import busy_day
+
+pytestmark = pytest.mark.pg
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = """
+import sys
+from werkzeug.serving import run_simple
+from config import TestConfig
+
+
+class Config(TestConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+    UPLOAD_DIR = sys.argv[3]
+
+
+from recruit.app import create_app
+
+run_simple("127.0.0.1", int(sys.argv[2]), create_app(Config), threaded=False, use_reloader=False)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def open(self, path: str, data: dict | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def json(self, path: str, data: dict | None = None, headers: dict | None = None):
+        status, text = self.open(path, data, {"Accept": "application/json", **(headers or {})})
+        return status, json.loads(text)
+
+    def login(self, email: str) -> None:
+        status, _text = self.open("/login", {"email": email, "password": busy_day.PASSWORD})
+        assert status == 200  # urllib follows the redirect to the home page
+
+
+@pytest.fixture
+def two_servers(clean_app, tmp_path):
+    url = clean_app.config["SQLALCHEMY_DATABASE_URI"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECRUIT_INSTANCE_DIR": str(tmp_path)}
+    servers = []
+    for n in range(2):
+        port = _free_port()
+        log = open(tmp_path / f"server-{n}.log", "w")  # noqa: SIM115 (closed below)
+        proc = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port), str(tmp_path / "uploads")], cwd=ROOT,
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        servers.append((proc, f"http://127.0.0.1:{port}", log))
+    try:
+        for proc, base, _log in servers:
+            for _attempt in range(300):
+                assert proc.poll() is None, (tmp_path / "server-0.log").read_text()[-3000:]
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail(f"the server at {base} did not start")
+        yield [base for _proc, base, _log in servers]
+    finally:
+        for proc, _base, log in servers:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            log.close()
+
+
+def _outcomes(page: str) -> int:
+    return int(re.search(r"overall, from ([\d,]+) outcome", page).group(1).replace(",", ""))
+
+
+def test_an_arrival_checked_in_through_one_process_is_on_the_others_next_refresh(clean_app, two_servers):
+    ids = busy_day.build(clean_app, 5)
+    web_a, web_b = two_servers
+    desk_a, desk_b, recruiter_b = Browser(web_a), Browser(web_b), Browser(web_b)
+    desk_a.login(ids["desk"])
+    desk_b.login(ids["desk"])
+    recruiter_b.login(ids["recruiter"])
+    day, booking = ids["session"], ids["expected"][0]
+    state = f"/reception/{day}/state.json"
+
+    status, whole = desk_b.json(state)  # the other screen, and its process, have seen the day
+    assert status == 200
+    shown = whole["version"]
+    assert desk_b.json(state + f"?since={shown}")[1]["rows"] == []
+    before = _outcomes(recruiter_b.open("/interviews/show-rates")[1])  # the model, fitted in process B
+    assert _outcomes(recruiter_b.open("/interviews/show-rates")[1]) == before
+
+    status, answer = desk_a.json(f"/bookings/{booking}/check-in", {}, {"X-Desk-Version": str(shown)})
+    assert status == 200 and [r["id"] for r in answer["rows"]] == [booking]
+
+    status, delta = desk_b.json(state + f"?since={shown}")
+    assert status == 200 and delta["version"] == answer["version"] == shown + 1
+    assert [r["id"] for r in delta["rows"]] == [booking] and "✓" in delta["rows"][0]["html"]
+    assert delta["counts"]["arrived"] == whole["counts"]["arrived"] + 1
+    status, page = desk_b.open(f"/reception/{day}")
+    name = next(r["name"] for s in whole["slots"] for r in s["expected"] if r["id"] == booking)
+    assert status == 200 and f"✓ {name}" in page
+    assert _outcomes(recruiter_b.open("/interviews/show-rates")[1]) == before + 1  # no stale model either
+
+    # and back: the undo through B is on A's next refresh
+    status, undone = desk_b.json(f"/bookings/{booking}/undo-check-in", {}, {"X-Desk-Version": str(shown + 1)})
+    assert status == 200 and undone["version"] == shown + 2
+    status, back = desk_a.json(state + f"?since={shown + 1}")
+    assert [r["id"] for r in back["rows"]] == [booking] and "✓" not in back["rows"][0]["html"]
+    assert back["counts"] == whole["counts"]
