@@ -234,11 +234,18 @@ def main() -> None:
             results[page.key] = run(base, person, page, args.seconds, clients)
             titles[page.key] = page.title
 
+        trivial = next(p for p in chosen if p.key == "trivial")
+        again = run(base, people[trivial.role], trivial, args.seconds, args.concurrency)  # how much the machine moved
+
         print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
               f"gunicorn {args.workers} workers, {args.concurrency} clients, {args.seconds:g} s each, "
               f"{small:,} candidates in the vacancy; load average {load_before:.1f} before the pages, "
               f"{os.getloadavg()[0]:.1f} after")
         print_table(results, titles)
+        first = results["trivial"]
+        print(f"trivial page again after the pages: {again['rps']:.1f} req/s ({again['rps'] / first['rps']:.2f} of the "
+              f"first), p95 {again['p95']:.1f} ms ({again['p95'] / first['p95']:.2f}); the ratios use the first: "
+              f"a drift far from 1.00 means the machine's load changed during the run")
         if "growth" in wanted:
             growth_table(base, people["recruiter"], stack, vacancy, args.sizes, args.seconds)
     finally:
