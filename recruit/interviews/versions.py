@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from recruit.interviews.models import Booking, InterviewSession, InterviewStamp, SessionInterviewer, Slot
@@ -60,8 +61,10 @@ def raise_day(connection, session_id: int) -> int:
 
 
 def new_stamp(connection, name: str) -> None:
-    connection.execute(sa.update(InterviewStamp.__table__).where(InterviewStamp.__table__.c.name == name)
-                       .values(value=secrets.randbits(62)))
+    """A new value for the stamp (the row is made if it is missing: an emptied table)."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[connection.dialect.name]
+    stmt = insert(InterviewStamp.__table__).values(name=name, value=secrets.randbits(62))
+    connection.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"value": stmt.excluded.value}))
 
 
 def stamp(session, name: str) -> int:
