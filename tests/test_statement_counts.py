@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.mail import queue_mail
 from recruit.organisation.services import local_now
 from recruit.quizzes.attempts import save_answer, start_attempt, submit
 from recruit.quizzes.models import Attempt, Quiz, QuizAssignment
@@ -24,6 +25,7 @@ from recruit.training import plans as onboarding
 from recruit.training.models import OnboardingPlan
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
+from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -175,6 +177,40 @@ def test_candidate_search(clean_app, client, login_as, pipelines):
         db.session.commit()
     # "Person 1" matches Person 1, 10-19 (few) ... against "Person" matching every one of them
     assert_flat(clean_app, client, "/candidates?q=", "/candidates?q=Person 4", "/candidates?q=Person")
+
+
+def test_vacancy_page_with_its_comments_and_history(clean_app, client, make, login_as):
+    recruiter = login_as("recruiter")
+    manager = make.user("hiring_manager")
+    pages = []
+    for n in (FEW, MANY):
+        vacancy_id = make.vacancy("open", manager=manager)
+        with clean_app.app_context():
+            vacancy, by = db.session.get(Vacancy, vacancy_id), db.session.get(User, (recruiter, manager)[n % 2])
+            for i in range(n):
+                vacancy_services.add_comment(vacancy, f"Comment {i}", by)
+                vacancy_services.update_vacancy(vacancy, {"city": f"City {i}"})
+            db.session.commit()
+        _candidates(clean_app, vacancy_id, n, 1000 * len(pages))
+        pages.append(vacancy_id)
+    assert_flat(clean_app, client, "/vacancies/<id>", f"/vacancies/{pages[0]}", f"/vacancies/{pages[1]}")
+
+
+def test_channels_page(clean_app, client, make, login_as):
+    login_as("recruiter")
+    vacancy = make.vacancy("open")
+
+    def sources(start, n):
+        with clean_app.app_context():
+            for i in range(start, start + n):
+                candidate_services.add_candidate(db.session.get(Vacancy, vacancy), {
+                    "full_name": f"Person {i}", "email": f"s{i}@example.test", "source": f"Board number {i}"})
+            db.session.commit()
+
+    sources(0, FEW)
+    client.get("/channels")
+    _grow(clean_app, FEW, MANY, "/channels", lambda: statements_for(clean_app, client, "/channels"),
+          lambda: sources(FEW, MANY - FEW))
 
 
 def _vacancies(app, make, n: int, manager: int) -> None:
@@ -376,6 +412,21 @@ def test_admin_users(clean_app, client, make, login_as):
     client.get("/admin/users")
     _grow(clean_app, FEW, MANY, "/admin/users", lambda: statements_for(clean_app, client, "/admin/users"),
           lambda: [make.user(roles[i % len(roles)], roles[(i + 1) % len(roles)]) for i in range(MANY - FEW)])
+
+
+def test_admin_outbox(clean_app, client, make, login_as):
+    login_as("admin")
+
+    def messages(start, n):
+        with clean_app.app_context():
+            for i in range(start, start + n):
+                queue_mail(f"m{i}@example.test", f"Subject {i}", f"Body {i}", kind="test")
+            db.session.commit()
+
+    messages(0, FEW)
+    client.get("/admin/outbox")
+    _grow(clean_app, FEW, MANY, "/admin/outbox", lambda: statements_for(clean_app, client, "/admin/outbox"),
+          lambda: messages(FEW, MANY - FEW))
 
 
 def test_admin_audit(clean_app, client, make, login_as):
