@@ -117,9 +117,10 @@ class GateLine:
         return self.result.met or self.override is not None
 
 
-def gates(plan: OnboardingPlan) -> dict[int, list[GateLine]]:
-    """Every stage's gate with the plan's facts and overrides read once."""
-    shared = plan_facts(plan)
+def gates(plan: OnboardingPlan, shared: PlanFacts | None = None) -> dict[int, list[GateLine]]:
+    """Every stage's gate with the plan's facts (`shared`, when the page has
+    read them already) and overrides read once."""
+    shared = shared or plan_facts(plan)
     overrides = overrides_of(list(plan.stages))
     return {stage.id: gate(stage, shared, overrides[stage.id]) for stage in plan.stages}
 

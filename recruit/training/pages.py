@@ -12,7 +12,7 @@ from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.organisation.services import calendar, local_now
 from recruit.training import criteria
-from recruit.training.gates import GateLine, gate, overrides_of, plans_facts
+from recruit.training.gates import GateLine, PlanFacts, gate, overrides_of, plans_facts
 from recruit.training.models import (
     ActivityEntry,
     HeadDecision,
@@ -88,24 +88,30 @@ def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
     return result
 
 
-def activity_chart(plan: OnboardingPlan, days: int = 15) -> dict[str, Any]:
-    """The last business days' calls against the current target, as bars."""
-    cal = calendar()
-    today = local_now().date()
+def activity_chart(plan: OnboardingPlan, days: int = 15, facts: PlanFacts | None = None) -> dict[str, Any]:
+    """The last business days' calls against the current target, as bars
+    (from the plan's facts when the page has read them for its gates)."""
+    if facts is not None:
+        cal, today = facts.calendar, facts.today
+    else:
+        cal, today = calendar(), local_now().date()
     last = today if cal.is_business_day(today) else cal.add_business_days(today, -1)
     span = [last]
     while len(span) < days and span[-1] > plan.start_date:
         span.append(cal.add_business_days(span[-1], -1))
     span.reverse()
-    entries = {e.day: e for e in db.session.scalars(sa.select(ActivityEntry).where(
-        ActivityEntry.plan_id == plan.id, ActivityEntry.day >= span[0]))}
+    if facts is not None:
+        entries = {day: values for day, values in facts.activity.items() if day >= span[0]}
+    else:
+        entries = {e.day: {m: getattr(e, m) for m in criteria.METRICS} for e in db.session.scalars(
+            sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id, ActivityEntry.day >= span[0]))}
     stage = current_stage(plan) or plan.stages[-1]
     target = next((c for c in stage.criteria if c["kind"] == "activity" and c.get("metric") == "calls"), None)
     goal = float(target["min_per_day"]) if target else 30.0
-    top = max([goal] + [e.calls for e in entries.values()]) or 1
-    bars = [{"day": d, "calls": entries[d].calls if d in entries else 0,
-             "height": round(100 * (entries[d].calls if d in entries else 0) / top),
-             "other": {m: getattr(entries[d], m) for m in criteria.METRICS} if d in entries else {}}
+    top = max([goal] + [e["calls"] for e in entries.values()]) or 1
+    bars = [{"day": d, "calls": entries[d]["calls"] if d in entries else 0,
+             "height": round(100 * (entries[d]["calls"] if d in entries else 0) / top),
+             "other": dict(entries[d]) if d in entries else {}}
             for d in span]
     return {"bars": bars, "goal": goal, "goal_height": round(100 * goal / top), "entries": len(entries)}
 

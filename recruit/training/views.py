@@ -103,10 +103,11 @@ def plan(plan_id: int):
 
 
 def _render_plan(plan: OnboardingPlan):
-    gates = gating.gates(plan)
+    facts = gating.plan_facts(plan)  # read once for the gates and the activity chart
+    gates = gating.gates(plan, facts)
     return render_template("training/plan.html", plan=plan, gates=gates, current=onboarding.current_stage(plan),
                            roles=onboarding.responsibilities(plan, current_user), today=local_now().date(),
-                           activity=pages.activity_chart(plan), metrics=METRICS,
+                           activity=pages.activity_chart(plan, facts=facts), metrics=METRICS,
                            tries=pages.role_play_tries(plan), decisions=pages.decisions(plan))
 
 
