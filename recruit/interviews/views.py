@@ -334,25 +334,25 @@ def _desk_action(booking_id: int, action):
     session_id = booking.session_id
     ensure("interview_session.front_desk", booking.session)
     since = _since()
-    notice = None
+    notice, changed_at = None, None
     try:
         action(booking)
+        db.session.flush()
+        changed_at = booking.desk_version  # the day's version this change was given
     except InterviewError as exc:
         db.session.rollback()
         notice = str(exc)
     else:
         db.session.commit()
-    wants_json = request.accept_mimetypes.best == "application/json"
-    if wants_json and since is not None:  # the screen's script: what changed since the version it shows
+    if request.accept_mimetypes.best == "application/json":
+        # what changed: since the version the screen shows (its script says which), else this change alone
         session = front_desk.desk_day(session_id)
+        if since is None:
+            since = changed_at - 1 if changed_at else session.desk_version
         body = _desk_delta(session, since)
         if notice:
             body["error"] = {"status": 409, "message": notice}
         return jsonify(body), 409 if notice else 200
-    if wants_json:
-        if notice:
-            return jsonify(error={"status": 409, "message": notice}), 409
-        return jsonify(front_desk.day_snapshot(front_desk.desk_day(session_id)))
     if request.headers.get("X-Requested-With") == "fetch":  # the screen updates in place, the refusal with it
         session = front_desk.desk_day(session_id)
         return _desk_page("interviews/_desk_regions.html", session, front_desk.day_snapshot(session), notice)

@@ -91,7 +91,7 @@ def test_the_statements_per_page_do_not_grow_with_the_day(clean_app):
 
 
 def test_the_refresh_carries_exactly_the_changes_since_the_screens_version(clean_app):
-    ids = busy_day.build(clean_app, 5)
+    ids = busy_day.build(clean_app, 8)
     desk, other = clean_app.test_client(), clean_app.test_client()
     login(desk, ids["desk"], busy_day.PASSWORD)
     login(other, ids["desk"], busy_day.PASSWORD)
@@ -134,10 +134,15 @@ def test_the_refresh_carries_exactly_the_changes_since_the_screens_version(clean
     assert [(r["id"], r["html"]) for r in gone["rows"]] == [(third, "")]
     assert gone["shown"] == whole["shown"] - 1
 
+    # a tap that names no version is answered with its own change alone
+    fourth = ids["expected"][3]
+    alone = other.post(f"/bookings/{fourth}/check-in", headers=JSON).get_json()
+    assert [r["id"] for r in alone["rows"]] == [fourth] and alone["version"] > gone["version"]
+
     # a refused tap says why, with what changed meanwhile
     refused = desk.post(f"/bookings/{second}/check-in", headers={**JSON, "X-Desk-Version": str(shown)})
     assert refused.status_code == 409 and "already arrived" in refused.get_json()["error"]["message"]
-    assert {r["id"] for r in refused.get_json()["rows"]} == {first, second, third}
+    assert {r["id"] for r in refused.get_json()["rows"]} == {first, second, third, fourth}
 
 
 def test_a_candidates_new_name_reaches_the_screen(clean_app):
