@@ -130,6 +130,16 @@ class _Day:
             states.append(self.advance(states[-1], pmf, t, len(arrivals) - 1))
         return states
 
+    def value(self, arrivals: list[np.ndarray], start: int, state: tuple) -> float:
+        """The day's value alone (what a trial is compared by), from slot `start`
+        on: the same sums as `evaluate`, without the long-wait paths."""
+        queue, _clean, held, waiting = state
+        for t in range(start, len(arrivals)):
+            served, queue = self.step(queue, arrivals[t], self.capacities[t])
+            held += served
+            waiting += float(queue @ np.arange(len(queue)))
+        return self.reward * held - self.overflow_cost * waiting
+
     def evaluate(self, arrivals: list[np.ndarray], start: int = 0, state: tuple | None = None) -> DayMetrics:
         """The day's metrics; from slot `start` on, given the state before it."""
         state = state or self.START
@@ -174,22 +184,21 @@ def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity:
     stop_at = len(order)
     for position, index in enumerate(order):
         p = candidates[index][1]
-        best_gain, best_slot, best_metrics = 1e-12, None, None
+        best_gain, best_slot = 1e-12, None
         before = day.states(arrivals)  # the slots ahead of a trial's slot are what they were: computed once
         for t in range(slots):
             if max_per_slot is not None and len(assigned[t]) + (len(booked[t]) if booked else 0) >= max_per_slot:
                 continue
             trial = [*arrivals[:t], np.convolve(arrivals[t], (1.0 - p, p)), *arrivals[t + 1:]]
-            metrics = day.evaluate(trial, t, before[t])
-            gain = metrics.value - current.value
+            gain = day.value(trial, t, before[t]) - current.value
             if gain > best_gain:
-                best_gain, best_slot, best_metrics = gain, t, metrics
+                best_gain, best_slot = gain, t
         if best_slot is None:
             stop_at = position
             break
         assigned[best_slot].append(index)
         arrivals[best_slot] = np.convolve(arrivals[best_slot], (1.0 - p, p))
-        current = best_metrics
+        current = day.evaluate(arrivals, best_slot, before[best_slot])  # the full figures of the chosen trial
     keys = [[candidates[i][0] for i in slot] for slot in assigned]
     invited = {i for slot in assigned for i in slot}
     rest = [candidates[i][0] for i in order[stop_at:] if i not in invited] + \

@@ -22,8 +22,8 @@ from recruit.utc import utcnow
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
 
 
-def _week(when) -> str:
-    local = when.astimezone(zone())
+def _week(when, tz=None) -> str:
+    local = when.astimezone(tz or zone())
     year, week, _ = local.isocalendar()
     return f"{year}-W{week:02d}"
 
@@ -37,10 +37,11 @@ def _outcome_rows() -> list[tuple]:
 
 def weekly_by_source(rows=None) -> tuple[list[str], dict[str, list[tuple[float | None, int]]]]:
     rows = rows if rows is not None else _outcome_rows()
-    weeks = sorted({_week(when) for when, *_ in rows})
+    tz = zone()  # once, not once per outcome
+    weeks = sorted({_week(when, tz) for when, *_ in rows})
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for when, state, source, _p in rows:
-        cell = counts[channel(source)][_week(when)]
+        cell = counts[channel(source)][_week(when, tz)]
         cell[0] += state == "arrived"
         cell[1] += 1
     series = {source: [((c[0] / c[1]) if (c := by_week.get(w)) and c[1] else None, c[1] if c else 0)
@@ -81,9 +82,11 @@ def summary() -> dict[str, Any]:
         by_source[channel(source)][1] += 1
     weeks, _series = weekly_by_source(rows)
     by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    tz = zone()
     for when, state, _s, _p in rows:
-        by_week[_week(when)][0] += state == "arrived"
-        by_week[_week(when)][1] += 1
+        week = _week(when, tz)
+        by_week[week][0] += state == "arrived"
+        by_week[week][1] += 1
     over = sa.and_(InterviewSession.cancelled_at.is_(None), InterviewSession.ends_at < utcnow())
     # the days that are over, in three statements whatever their number
     hours = sum((end - start).total_seconds() / 3600 for start, end in db.session.execute(
