@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -134,6 +134,12 @@ GROUPS = {"invited": "expected", "confirmed": "expected", "arrived": "arrived", 
 RANKS = {"expected": 0, "arrived": 1, "no_show": 2}  # a slot lists the expected first, then arrivals, then no-shows
 
 
+def _clock(when: datetime) -> str:
+    """13:30 in the reader's time zone, as format_datetime(when, "HH:mm") writes it (without Babel's
+    pattern machinery: the screen writes a few dozen of these)."""
+    return when.astimezone(get_timezone()).strftime("%H:%M")
+
+
 def _rows_stmt(session_id: int, *where):
     """The columns the screen shows of the day's bookings: one statement, whatever the number of rows."""
     interviewer = aliased(User)
@@ -181,9 +187,9 @@ def _interviewers(session: InterviewSession, now: datetime) -> list[dict[str, An
         free_from = max(busy_until or now, item.starts_at)
         interviewers.append({"id": item.user_id, "name": item.user.full_name,
                              "free": free_from <= now < item.ends_at, "done": item.ends_at <= now,
-                             "free_at": format_datetime(free_from, "HH:mm"), "free_at_iso": free_from.isoformat(),
+                             "free_at": _clock(free_from), "free_at_iso": free_from.isoformat(),
                              "with": seen.full_name if seen and busy_until > now else "",
-                             "busy_until": format_datetime(busy_until, "HH:mm") if busy_until else ""})
+                             "busy_until": _clock(busy_until) if busy_until else ""})
     interviewers.sort(key=lambda i: i["free_at_iso"])
     return interviewers
 
@@ -203,7 +209,7 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
         mine = [_row(r, starts, now) for r in by_slot.get(slot.id, [])]
         slots.append({
             "id": slot.id, "index": slot.index, "starts_at": slot.starts_at.isoformat(),
-            "label": format_datetime(slot.starts_at, "HH:mm"), "capacity": slot.capacity,
+            "label": _clock(slot.starts_at), "capacity": slot.capacity,
             "expected": [r for r in mine if GROUPS[r["state"]] == "expected"],
             "arrived": [r for r in mine if r["state"] == "arrived"],
             "no_show": [r for r in mine if r["state"] == "no_show"],
