@@ -122,11 +122,14 @@ class Booking(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    # the values a change replaces are kept (active_history) even when the change lands on an expired
+    # booking: the day it leaves and an outcome undone are versioned too (interviews/versions.py)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_sessions.id", ondelete="CASCADE"),
+                                            active_history=True)
     slot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("slots.id", ondelete="SET NULL"))
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidates.id", ondelete="CASCADE"))
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"))
-    state: Mapped[str] = mapped_column(sa.String(12), default="invited")
+    state: Mapped[str] = mapped_column(sa.String(12), default="invited", active_history=True)
     waitlist_position: Mapped[int | None]
     predicted_show: Mapped[float] = mapped_column(default=0.2)
     source: Mapped[str] = mapped_column(sa.String(80), default="")

@@ -40,8 +40,10 @@ def _changed(obj, fields) -> bool:
 
 
 def _values(obj, name: str) -> set:
+    """The attribute's values before and after the flush (read if it was not loaded)."""
     history = sa.inspect(obj).attrs[name].history
-    return {v for v in (*history.added, *history.deleted, *history.unchanged) if v is not None}
+    values = {v for v in (*history.added, *history.deleted, *history.unchanged) if v is not None}
+    return values or {v for v in (getattr(obj, name),) if v is not None}
 
 
 def _outcome_moved(booking: Booking, new: bool, deleted: bool) -> bool:

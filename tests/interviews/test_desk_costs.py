@@ -182,3 +182,22 @@ def test_the_show_rate_model_is_fitted_once_per_process_until_an_outcome_changes
     with clean_app.app_context():
         after = planning.current_model()
     assert after is not first and after.overall.outcomes == first.overall.outcomes + 1
+
+
+def test_a_change_to_a_booking_not_read_since_the_last_commit_is_versioned_too(clean_app):
+    from recruit.extensions import db
+    from recruit.interviews import versions
+    from recruit.interviews.models import Booking
+
+    ids = busy_day.build(clean_app, 5)
+    day, before = ids["session"], _version(clean_app, ids["session"])
+    with clean_app.app_context():
+        booking = db.session.get(Booking, ids["arrived"][0])
+        db.session.commit()  # everything it holds is expired
+        stamp = versions.stamp(db.session, versions.SHOW_RATE_MODEL)
+        db.session.commit()
+        booking.state = "confirmed"  # an arrival undone, written without reading the booking again
+        db.session.commit()
+        assert db.session.get(Booking, ids["arrived"][0]).desk_version == before + 1
+        assert versions.stamp(db.session, versions.SHOW_RATE_MODEL) != stamp
+    assert _version(clean_app, day) == before + 1
