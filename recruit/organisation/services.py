@@ -16,6 +16,7 @@ from babel.numbers import list_currencies
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from recruit import audit, phones
 from recruit.extensions import db
@@ -77,9 +78,24 @@ def local_now() -> datetime:
 
 
 def calendar() -> BusinessCalendar:
+    """The organisation's business days, read once per request (a page asks
+    for it for every plan and stage); a change of the holidays or the
+    settings flushed in the request drops it (`_calendar_changed`)."""
+    if has_request_context() and "business_calendar" in g:
+        return g.business_calendar
     rows = db.session.execute(sa.select(Holiday.day, Holiday.kind)).all()
-    return BusinessCalendar.of(get_settings().working_days, [d for d, kind in rows if kind != WORKING_DAY],
-                               [d for d, kind in rows if kind == WORKING_DAY])
+    cal = BusinessCalendar.of(get_settings().working_days, [d for d, kind in rows if kind != WORKING_DAY],
+                              [d for d, kind in rows if kind == WORKING_DAY])
+    if has_request_context():
+        g.business_calendar = cal
+    return cal
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _calendar_changed(session: Session, _context: Any) -> None:
+    if has_request_context() and "business_calendar" in g and any(
+            isinstance(obj, Holiday | OrgSettings) for obj in (*session.new, *session.dirty, *session.deleted)):
+        g.pop("business_calendar", None)
 
 
 def valid_timezones() -> list[str]:
