@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit import audit
@@ -24,7 +24,7 @@ from recruit.interviews.models import Booking, InterviewSession, Scorecard, Sess
 from recruit.mail import cancel_pending
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies.models import Candidate
+from recruit.vacancies.models import Application, Candidate
 from recruit.vacancies.pipeline import CLOSED
 
 
@@ -36,9 +36,17 @@ def check_in(booking: Booking, by: User) -> Booking:
     booking.state = "arrived"
     booking.arrived_at = booking.outcome_at = now
     cancel_pending(booking, "interview.reminder")
-    _advance(booking.application, "interviewed")
+    _advance(_application(booking), "interviewed")
     audit.record("booking.check_in", booking, actor_id=by.id)
     return booking
+
+
+def _application(booking: Booking) -> Application:
+    """The booking's application with its vacancy's state, not the vacancy's people (one statement)."""
+    if "application" in sa.inspect(booking).dict:
+        return booking.application
+    return db.session.scalar(sa.select(Application).where(Application.id == booking.application_id)
+                             .options(joinedload(Application.vacancy).lazyload("*"), lazyload("*")))
 
 
 def _not_expected(booking: Booking) -> str:
@@ -223,7 +231,8 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
                                            for s in slots)}
 
 
-def day_changes(session: InterviewSession, since: int, now: datetime | None = None) -> dict[str, Any]:
+def day_changes(session: InterviewSession, since: int, now: datetime | None = None,
+                version: int | None = None) -> dict[str, Any]:
     """What changed on the screen since the version it shows: the bookings
     changed past `since` (those no longer on the desk with `gone`), and the
     small regions that move with the clock (counts, who waits, interviewers);
@@ -231,7 +240,7 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     day without a trace (moved to another day, erased) sends it for the
     whole day again."""
     now = now or utcnow()
-    version = session.desk_version
+    version = session.desk_version if version is None else version  # a change just committed knows its own
     starts = {slot.id: slot.starts_at for slot in session.slots}
     changed = [] if since >= version else db.session.execute(
         _rows_stmt(session.id, Booking.desk_version > since)).all()
@@ -255,3 +264,15 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     return {"session": session.id, "now": now.isoformat(), "since": since, "version": version, "rows": rows,
             "waiting": _waiting(waiting, starts, now), "interviewers": _interviewers(session, now),
             "counts": counts, "shown": shown}
+
+
+def commit_keeping_what_was_read() -> None:
+    """The desk action's commit, without expiring what the request has read:
+    its answer is written from the day, the user and the settings already in
+    hand (and fresh queries of the rows), not from a second read of each."""
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep

@@ -287,9 +287,9 @@ def _desk_page(template: str, session: InterviewSession, snapshot: dict, notice:
                            csrf=generate_csrf())
 
 
-def _desk_delta(session: InterviewSession, since: int) -> dict:
+def _desk_delta(session: InterviewSession, since: int, version: int | None = None) -> dict:
     """The screen's delta as JSON: each changed row rendered once, and the small regions."""
-    changes = front_desk.day_changes(session, since)
+    changes = front_desk.day_changes(session, since, version=version)
     urls, csrf = _desk_urls(), generate_csrf()
     row = get_template_attribute("interviews/_desk_row.html", "desk_row")
     rows = [{"id": r["id"], "slot": r["slot"], "rank": r["rank"], "html": "" if r["gone"] else str(row(r, urls, csrf))}
@@ -331,7 +331,7 @@ def desk_state(session_id: int):
 def _desk_action(booking_id: int, action):
     _booking = front_desk.desk_booking(booking_id)  # held: `load` finds it in the session
     booking = load(Booking, booking_id)
-    session_id = booking.session_id
+    session_id, day = booking.session_id, booking.session  # the day as desk_booking read it, kept for the answer
     ensure("interview_session.front_desk", booking.session)
     since = _since()
     notice, changed_at = None, None
@@ -343,13 +343,13 @@ def _desk_action(booking_id: int, action):
         db.session.rollback()
         notice = str(exc)
     else:
-        db.session.commit()
+        front_desk.commit_keeping_what_was_read()
     if request.accept_mimetypes.best == "application/json":
         # what changed: since the version the screen shows (its script says which), else this change alone
-        session = front_desk.desk_day(session_id)
+        session = day if changed_at else front_desk.desk_day(session_id)
         if since is None:
             since = changed_at - 1 if changed_at else session.desk_version
-        body = _desk_delta(session, since)
+        body = _desk_delta(session, since, version=changed_at)
         if notice:
             body["error"] = {"status": 409, "message": notice}
         return jsonify(body), 409 if notice else 200
