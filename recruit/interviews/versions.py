@@ -3,10 +3,10 @@
 - A day's `desk_version`: every flush that changes one of the day's bookings
   (or its slots, its interviewers, a booked candidate's name or phone)
   raises the day's counter by one, in the same transaction, and stamps the
-  changed bookings with the new value. The UPDATE holds the day's row until
-  the commit, so versions are committed in order: a screen that has seen
-  version n and asks for the rows past n misses nothing, whichever gunicorn
-  process made the change.
+  changed bookings with the new value (right after the flush writes them).
+  The UPDATE holds the day's row until the commit, so versions are committed
+  in order: a screen that has seen version n and asks for the rows past n
+  misses nothing, whichever gunicorn process made the change.
 - The show-rate model's stamp (`interview_stamps`): a new random value with
   every change of a recorded outcome (an arrival, a no-show, or its undoing);
   each process keeps the model it fitted with the stamp it read, and fits
@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit.interviews.models import Booking, InterviewSession, InterviewStamp, SessionInterviewer, Slot
 from recruit.vacancies.models import Candidate
@@ -74,7 +75,9 @@ def stamp(session, name: str) -> int:
 
 
 @event.listens_for(Session, "before_flush")
-def _version_changes(session: Session, _context, _instances) -> None:
+def _note_changes(session: Session, _context, _instances) -> None:
+    """What this flush changes, read before it is written (the values it replaces)."""
+    session.info.pop("interview_versions", None)  # a flush that failed leaves nothing to a later one
     days: dict[int, list[Booking]] = {}
     candidates: set[int] = set()
     outcomes = False
@@ -92,23 +95,36 @@ def _version_changes(session: Session, _context, _instances) -> None:
                 days.setdefault(obj.session_id, [])
         elif isinstance(obj, Candidate) and not new and not deleted and _changed(obj, SHOWN_CANDIDATE_FIELDS):
             candidates.add(obj.id)
-    if not (days or candidates or outcomes):
+    if days or candidates or outcomes:
+        session.info["interview_versions"] = (days, candidates, outcomes)
+
+
+@event.listens_for(Session, "after_flush")
+def _version_changes(session: Session, _context) -> None:
+    """After the rows are written (a booking's row is always taken before its
+    day's, whoever writes: no two transactions wait for each other in a
+    circle), each changed day gets its next version and its changed bookings
+    that version; the model's stamp a new value if an outcome moved."""
+    noted = session.info.pop("interview_versions", None)
+    if noted is None:
         return
+    days, candidates, outcomes = noted
     connection = session.connection()
     bookings = Booking.__table__
-    shown_by_day: dict[int, list[int]] = {}
+    shown_by_day: dict[int, set[int]] = {}
     if candidates:
         for booking_id, day in connection.execute(sa.select(bookings.c.id, bookings.c.session_id)
                                                   .where(bookings.c.candidate_id.in_(candidates))):
-            shown_by_day.setdefault(day, []).append(booking_id)
+            shown_by_day.setdefault(day, set()).add(booking_id)
     for day in sorted(set(days) | set(shown_by_day)):
         version = raise_day(connection, day)
-        for booking in days.get(day, []):
-            if booking not in session.deleted and booking.session_id == day:
-                booking.desk_version = version
-        if shown_by_day.get(day):
-            connection.execute(sa.update(bookings).where(bookings.c.id.in_(shown_by_day[day]))
-                               .values(desk_version=version))
+        changed = [b for b in days.get(day, []) if b not in session.deleted and b.id is not None
+                   and b.session_id == day]
+        ids = {b.id for b in changed} | shown_by_day.get(day, set())
+        if ids:
+            connection.execute(sa.update(bookings).where(bookings.c.id.in_(sorted(ids))).values(desk_version=version))
+        for booking in changed:
+            set_committed_value(booking, "desk_version", version)
     if outcomes:
         new_stamp(connection, SHOW_RATE_MODEL)
 
