@@ -12,6 +12,7 @@ from flask_babel import LazyString, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit import audit
 from recruit.auth.models import User
@@ -160,15 +161,17 @@ def _lock(booking: Booking) -> Booking:
     two desk screens tapping the same arrival, or a candidate's double click
     landing on two web instances, change it once and the other gets a clear
     message. (An UPDATE, so SQLite takes its write lock too.)"""
-    db.session.execute(sa.update(Booking).where(Booking.id == booking.id).values(state=Booking.state)
-                       .execution_options(synchronize_session=False))
-    # the row's columns read again; what they point to is read when used (not the whole graph of the booking)
-    db.session.refresh(booking, attribute_names=_COLUMNS)
+    table = Booking.__table__
+    row = db.session.execute(sa.update(table).where(table.c.id == booking.id).values(state=table.c.state)
+                             .returning(*table.c)).one()
+    # the row's columns as the UPDATE read them (one statement); what they point to is read when used
+    for key, column in _COLUMNS:
+        set_committed_value(booking, key, row._mapping[column])
     db.session.expire(booking, _RELATIONS)
     return booking
 
 
-_COLUMNS = [attr.key for attr in sa.inspect(Booking).column_attrs]
+_COLUMNS = [(attr.key, attr.columns[0]) for attr in sa.inspect(Booking).column_attrs]
 _RELATIONS = [rel.key for rel in sa.inspect(Booking).relationships]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit import audit
@@ -119,13 +119,13 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
 def desk_day(session_id: int) -> InterviewSession | None:
     """The day as the front desk needs it: its slots and interviewers, not the
     vacancy's graph (a view's `load` then finds it without another query)."""
-    return db.session.scalar(
+    return db.session.scalars(  # one statement: the day joined with its slots and interviewers
         sa.select(InterviewSession).where(InterviewSession.id == session_id)
         .options(lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
-                 selectinload(InterviewSession.slots),
-                 selectinload(InterviewSession.interviewers).joinedload(SessionInterviewer.user)
+                 joinedload(InterviewSession.slots),
+                 joinedload(InterviewSession.interviewers).joinedload(SessionInterviewer.user)
                  .lazyload(User.role_rows))
-        .execution_options(populate_existing=True))
+        .execution_options(populate_existing=True)).unique().first()
 
 
 def desk_booking(booking_id: int) -> Booking | None:
