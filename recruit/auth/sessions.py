@@ -14,8 +14,10 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app, request
 from flask_login import login_user
+from sqlalchemy.orm import joinedload
 
 from recruit.auth.models import User
 from recruit.extensions import db
@@ -44,6 +46,13 @@ def parse(session_id: str) -> tuple[int, int, int] | None:
     return user_id, version, signed_in_at
 
 
+def signed_in_user(user_id: int) -> User | None:
+    """The user with their roles in one statement: every signed-in request
+    starts here, and the roles' own query (selectin) was a second one."""
+    return db.session.scalars(sa.select(User).options(joinedload(User.role_rows))
+                              .where(User.id == user_id)).unique().one_or_none()
+
+
 def load_user(session_id: str) -> User | None:
     """Flask-Login's user_loader, for the session cookie and the remember-me cookie alike."""
     parsed = parse(session_id)
@@ -55,7 +64,7 @@ def load_user(session_id: str) -> User | None:
     age = now() - signed_in_at
     if age > remember_duration().total_seconds() or age < -CLOCK_SKEW:
         return None
-    user = db.session.get(User, user_id)
+    user = signed_in_user(user_id)
     if user is None or not user.active or user.session_version != version:
         return None
     user.signed_in_at = signed_in_at  # get_id() keeps naming this sign-in, not a new one

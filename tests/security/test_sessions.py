@@ -245,3 +245,28 @@ def test_remember_days_setting(env, days):
     out = subprocess.run([sys.executable, "-c", "import config; print(config.Config.REMEMBER_COOKIE_DURATION.days)"],
                          cwd=ROOT, env=environ, capture_output=True, text=True, check=True).stdout
     assert int(out) == days
+
+
+def test_a_signed_in_request_reads_its_user_and_roles_in_one_statement(clean_app, make):
+    """Every signed-in page starts by loading its user: one statement with the
+    roles, not a second one for them."""
+    from recruit.auth.models import User
+    from recruit.auth.sessions import load_user
+    from recruit.extensions import db
+
+    user_id = make.user("recruiter", "mentor")
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with clean_app.test_request_context("/"):
+        cookie_id = db.session.get(User, user_id).get_id()
+        db.session.expunge_all()
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            user = load_user(cookie_id)
+            assert user is not None and user.roles == {"recruiter", "mentor"}
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1, statements
