@@ -7,7 +7,6 @@ row, a look-up per stage)."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import pytest
@@ -29,26 +28,11 @@ from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from tests.conftest import login
 from tests.factories import PASSWORD
+from tests.statements import counting
 
 pytestmark = pytest.mark.pg
 
 FEW, MANY = 5, 50
-
-
-@contextlib.contextmanager
-def _counting(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 class Count(int):
@@ -72,7 +56,7 @@ def repeated(count: int) -> str:
 
 def statements_for(app, client, url: str, headers: dict | None = None) -> Count:
     """How many statements serving `url` once runs (the page must answer 200)."""
-    with _counting(app) as statements:
+    with counting(app) as statements:
         response = client.get(url, headers=headers or {})
     assert response.status_code == 200, (url, response.status_code, response.get_data(as_text=True)[:300])
     return Count(statements)

@@ -4,35 +4,17 @@ interviews report run the same number of SQL statements with 5 bookings (or
 candidates) as with 50. And the refresh's delta carries exactly the rows
 changed since the version the screen shows."""
 
-import contextlib
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login
-from tests.interviews import busy_day
+from tests.statements import counting
+from tests.worlds import busy_day
 
 pytestmark = pytest.mark.pg
 
 JSON = {"Accept": "application/json"}
-
-
-@contextlib.contextmanager
-def counting(app):
-    from recruit.extensions import db
-
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def _version(app, session_id):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.interviews import busy_day
+from tests.worlds import busy_day
 
 pytestmark = pytest.mark.pg
 

@@ -2,7 +2,9 @@
 
 from datetime import date
 
+from recruit.organisation import services as org
 from recruit.organisation.calendar import BusinessCalendar
+from tests.statements import counting
 
 WEEK = [0, 1, 2, 3, 4]
 
@@ -31,28 +33,13 @@ def test_a_request_reads_the_calendar_once_and_sees_its_own_changes(ctx, app):
     """The business calendar is kept for the request (pages ask for it per
     plan and per stage), and a holiday or a working week changed in that
     request is seen by the next question at once."""
-    from datetime import date
-
-    import sqlalchemy as sa
-
-    from recruit.organisation import services as org
-
-    statements = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
     friday = date(2027, 3, 5)
-    with app.test_request_context("/"):
-        sa.event.listen(ctx.engine, "before_cursor_execute", count)
-        try:
-            assert org.calendar().add_business_days(friday, 1) == date(2027, 3, 8)
-            read = len(statements)
-            assert org.calendar() is org.calendar() and len(statements) == read  # kept, not read again
-            org.add_holiday(date(2027, 3, 8), "A Monday off")
-            assert org.calendar().add_business_days(friday, 1) == date(2027, 3, 9)
-            org.get_settings().working_days = [0, 1, 2, 3, 4, 5]
-            ctx.session.flush()
-            assert org.calendar().add_business_days(friday, 1) == date(2027, 3, 6)  # Saturdays are worked now
-        finally:
-            sa.event.remove(ctx.engine, "before_cursor_execute", count)
+    with app.test_request_context("/"), counting(app) as statements:
+        assert org.calendar().add_business_days(friday, 1) == date(2027, 3, 8)
+        read = len(statements)
+        assert org.calendar() is org.calendar() and len(statements) == read  # kept, not read again
+        org.add_holiday(date(2027, 3, 8), "A Monday off")
+        assert org.calendar().add_business_days(friday, 1) == date(2027, 3, 9)
+        org.get_settings().working_days = [0, 1, 2, 3, 4, 5]
+        ctx.session.flush()
+        assert org.calendar().add_business_days(friday, 1) == date(2027, 3, 6)  # Saturdays are worked now

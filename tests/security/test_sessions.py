@@ -253,20 +253,13 @@ def test_a_signed_in_request_reads_its_user_and_roles_in_one_statement(clean_app
     from recruit.auth.models import User
     from recruit.auth.sessions import load_user
     from recruit.extensions import db
+    from tests.statements import counting
 
     user_id = make.user("recruiter", "mentor")
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
     with clean_app.test_request_context("/"):
         cookie_id = db.session.get(User, user_id).get_id()
         db.session.expunge_all()
-        sa.event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counting(clean_app) as statements:
             user = load_user(cookie_id)
             assert user is not None and user.roles == {"recruiter", "mentor"}
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1, statements
