@@ -37,6 +37,24 @@ def _lock_user(user_id: int) -> None:
         db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
 
 
+
+def _free_hours(user: User, day: date, start: time | None, end: time | None, day_starts: datetime,
+                day_ends: datetime, session_id: int | None) -> tuple[datetime, datetime]:
+    """An interviewer's hours on the day, within the day's own, checked free
+    of their other days (the person's row is locked first, so two planners
+    cannot both give them the same hour)."""
+    work_start = local_datetime(day, start) if start else day_starts
+    work_end = local_datetime(day, end) if end else day_ends
+    work_start, work_end = max(work_start, day_starts), min(work_end, day_ends)
+    if work_end <= work_start:
+        raise InterviewError(_("%(name)s's hours fall outside the day.", name=user.full_name))
+    _lock_user(user.id)
+    clash = busy_elsewhere(user.id, work_start, work_end, except_session=session_id)
+    if clash is not None:
+        raise InterviewError(_("%(name)s already interviews in “%(other)s” at that time.",
+                               name=user.full_name, other=clash.title))
+    return work_start, work_end
+
 def busy_elsewhere(user_id: int, starts_at: datetime, ends_at: datetime, *, except_session: int | None = None):
     stmt = (sa.select(InterviewSession).join(SessionInterviewer)
             .where(SessionInterviewer.user_id == user_id, SessionInterviewer.starts_at < ends_at,
@@ -92,16 +110,7 @@ def create_session(*, kind: str, title: str, vacancy: Vacancy | None, day: date,
         user = db.session.get(User, hours.user_id)
         if user is None or not user.active or not user.has_role(*INTERVIEWER_ROLES):
             raise InterviewError(_("Interviewers are active staff (recruiters, managers, mentors, admins)."))
-        work_start = local_datetime(day, hours.start) if hours.start else starts_at
-        work_end = local_datetime(day, hours.end) if hours.end else ends_at
-        work_start, work_end = max(work_start, starts_at), min(work_end, ends_at)
-        if work_end <= work_start:
-            raise InterviewError(_("%(name)s's hours fall outside the day.", name=user.full_name))
-        _lock_user(user.id)
-        clash = busy_elsewhere(user.id, work_start, work_end, except_session=session.id)
-        if clash is not None:
-            raise InterviewError(_("%(name)s already interviews in “%(other)s” at that time.",
-                                   name=user.full_name, other=clash.title))
+        work_start, work_end = _free_hours(user, day, hours.start, hours.end, starts_at, ends_at, session.id)
         session.interviewers.append(SessionInterviewer(user_id=user.id, starts_at=work_start, ends_at=work_end))
     db.session.flush()
     _build_slots(session)
@@ -149,16 +158,7 @@ def set_interviewer_hours(session: InterviewSession, user_id: int, start: time |
         _refresh_capacities(session)
         audit.record("interview_session.interviewer_removed", session, actor_id=by.id, user=user_id)
         return item
-    work_start = local_datetime(session.day, start) if start else session.starts_at
-    work_end = local_datetime(session.day, end) if end else session.ends_at
-    work_start, work_end = max(work_start, session.starts_at), min(work_end, session.ends_at)
-    if work_end <= work_start:
-        raise InterviewError(_("%(name)s's hours fall outside the day.", name=user.full_name))
-    _lock_user(user.id)
-    clash = busy_elsewhere(user.id, work_start, work_end, except_session=session.id)
-    if clash is not None:
-        raise InterviewError(_("%(name)s already interviews in “%(other)s” at that time.",
-                               name=user.full_name, other=clash.title))
+    work_start, work_end = _free_hours(user, session.day, start, end, session.starts_at, session.ends_at, session.id)
     if item is None:
         item = SessionInterviewer(user_id=user.id, starts_at=work_start, ends_at=work_end)
         session.interviewers.append(item)
