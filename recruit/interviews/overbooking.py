@@ -122,24 +122,6 @@ class _Day:
             clean = clean[: self.capacities[t + 1] + 1]
         return queue, clean, held, waiting
 
-    def states(self, arrivals: list[np.ndarray]) -> list[tuple]:
-        """The state before each slot (and after the last): a trial that changes
-        slot t starts from the state before t, the slots ahead of it unchanged."""
-        states = [self.START]
-        for t, pmf in enumerate(arrivals):
-            states.append(self.advance(states[-1], pmf, t, len(arrivals) - 1))
-        return states
-
-    def value(self, arrivals: list[np.ndarray], start: int, state: tuple) -> float:
-        """The day's value alone (what a trial is compared by), from slot `start`
-        on: the same sums as `evaluate`, without the long-wait paths."""
-        queue, _clean, held, waiting = state
-        for t in range(start, len(arrivals)):
-            served, queue = self.step(queue, arrivals[t], self.capacities[t])
-            held += served
-            waiting += float(queue @ np.arange(len(queue)))
-        return self.reward * held - self.overflow_cost * waiting
-
     def evaluate(self, arrivals: list[np.ndarray], start: int = 0, state: tuple | None = None) -> DayMetrics:
         """The day's metrics; from slot `start` on, given the state before it."""
         state = state or self.START
@@ -163,44 +145,114 @@ class DayPlan:
     probabilities: dict[Hashable, float] = field(default_factory=dict)
 
 
+class _Margins:
+    """Each slot's gain per unit of show-up probability, for the greedy plan.
+
+    The day's value from slot t on is linear in the distribution of how many
+    are present in t (its arrivals plus those carried to it): that distribution
+    dotted with a vector of values per head count, computed backwards from the
+    last slot. One more candidate with probability p in slot t moves the
+    distribution by p times its shift, so their gain is p times the
+    distribution dotted with the steps of that vector. Adding someone to slot b
+    changes the distributions from b on and the value vectors up to b only: one
+    pass each way per candidate, instead of the rest of the day run again for
+    every slot tried."""
+
+    HEADROOM = 64
+
+    def __init__(self, day: _Day, arrivals: list[np.ndarray]):
+        self.day, self.arrivals, self.slots = day, arrivals, len(arrivals)
+        self.present: list[np.ndarray] = [np.ones(1)] * self.slots
+        self._forward(0)
+        self._resize()
+
+    def _heads(self) -> int:
+        return sum(len(a) - 1 for a in self.arrivals)
+
+    def _resize(self) -> None:
+        """Value vectors as long as every head count the day can reach with
+        one more candidate (what they are read at), plus room to grow; the
+        values of counts out of reach are cut off and never read."""
+        self.size = self._heads() + 2 + self.HEADROOM
+        heads = np.arange(2 * self.size)
+        self.left = [np.maximum(heads - c, 0) for c in self.day.capacities]
+        self.now = [self.day.reward * np.minimum(heads, c) - self.day.overflow_cost * left
+                    for c, left in zip(self.day.capacities, self.left, strict=True)]
+        self.waiting_values: list[np.ndarray] = [np.zeros(self.size)] * (self.slots + 1)
+        self.present_values: list[np.ndarray] = [np.zeros(1)] * self.slots
+        self._backward(self.slots - 1)
+
+    def add(self, t: int, p: float) -> None:
+        self.arrivals[t] = np.convolve(self.arrivals[t], (1.0 - p, p))
+        self._forward(t)
+        if self._heads() + 2 > self.size:
+            self._resize()
+        else:
+            self._backward(t)
+
+    def gains(self) -> list[float]:
+        gains = []
+        for present, values in zip(self.present, self.present_values, strict=True):
+            n = len(present)
+            gains.append(float(present @ (values[1: n + 1] - values[:n])))
+        return gains
+
+    def _forward(self, start: int) -> None:
+        queue = np.ones(1) if start == 0 else self._carried(start - 1)
+        for t in range(start, self.slots):
+            self.present[t] = np.convolve(queue, self.arrivals[t])
+            queue = self._carried(t)
+
+    def _carried(self, t: int) -> np.ndarray:
+        present, capacity = self.present[t], self.day.capacities[t]
+        return np.concatenate(([present[: capacity + 1].sum()], present[capacity + 1:]))
+
+    def _backward(self, start: int) -> None:
+        """present_values[t][n]: the value from slot t on with n present in t;
+        waiting_values[t][j]: with j waiting before t (j + t's arrivals present)."""
+        last = self.size - 1
+        for t in range(start, -1, -1):
+            arrivals = self.arrivals[t]
+            length = self.size + len(arrivals) - 1
+            left = self.left[t][:length]
+            values = self.now[t][:length] + self.waiting_values[t + 1][np.minimum(left, last)]
+            self.present_values[t] = values
+            self.waiting_values[t] = np.correlate(values, arrivals, "valid")
+
+
 def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity: int | Sequence[int],
              slot_minutes: int, *,
              reward: float = 1.0, overflow_cost: float = 0.5, max_per_slot: int | None = None,
              booked: Sequence[Sequence[float]] | None = None) -> DayPlan:
     """Propose who to invite to which slot. Candidates are taken most likely to
-    come first; each goes to the slot where they add the most value, counting
-    that overflow from one slot is absorbed by idle interviewers in the next.
-    The gain of one more candidate is proportional to their probability, so the
-    first candidate who adds nothing ends the plan: the work depends on the
-    day's size, and the candidate list is only sorted. `booked` holds the show
-    probabilities of candidates already invited to each slot."""
+    come first; each goes to the slot where they add the most value (the
+    earliest of equal ones), counting that overflow from one slot is absorbed
+    by idle interviewers in the next. The gain of one more candidate is
+    proportional to their probability, so the first candidate who adds nothing
+    ends the plan: the work depends on the day's size, and the candidate list
+    is only sorted. `booked` holds the show probabilities of candidates already
+    invited to each slot."""
     if slots < 1:
         raise ValueError("a day has at least one slot")
     day = _Day(_capacities(capacity, slots), slot_minutes, reward, overflow_cost)
     order = sorted(range(len(candidates)), key=lambda i: -candidates[i][1])
     assigned: list[list[int]] = [[] for _ in range(slots)]
-    arrivals = [poisson_binomial_pmf(booked[t]) if booked else np.ones(1) for t in range(slots)]
-    current = day.evaluate(arrivals)
+    held = [len(booked[t]) if booked else 0 for t in range(slots)]
+    margins = _Margins(day, [poisson_binomial_pmf(booked[t]) if booked else np.ones(1) for t in range(slots)])
     stop_at = len(order)
     for position, index in enumerate(order):
         p = candidates[index][1]
-        best_gain, best_slot = 1e-12, None
-        before = day.states(arrivals)  # the slots ahead of a trial's slot are what they were: computed once
-        for t in range(slots):
-            if max_per_slot is not None and len(assigned[t]) + (len(booked[t]) if booked else 0) >= max_per_slot:
-                continue
-            trial = [*arrivals[:t], np.convolve(arrivals[t], (1.0 - p, p)), *arrivals[t + 1:]]
-            gain = day.value(trial, t, before[t]) - current.value
-            if gain > best_gain:
-                best_gain, best_slot = gain, t
-        if best_slot is None:
+        open_gains = [(gain, t) for t, gain in enumerate(margins.gains())
+                      if max_per_slot is None or len(assigned[t]) + held[t] < max_per_slot]
+        best = max((gain for gain, _ in open_gains), default=0.0)
+        if p * best <= 1e-12:
             stop_at = position
             break
+        best_slot = next(t for gain, t in open_gains if gain >= best - 1e-12)
         assigned[best_slot].append(index)
-        arrivals[best_slot] = np.convolve(arrivals[best_slot], (1.0 - p, p))
-        current = day.evaluate(arrivals, best_slot, before[best_slot])  # the full figures of the chosen trial
+        margins.add(best_slot, p)
     keys = [[candidates[i][0] for i in slot] for slot in assigned]
     invited = {i for slot in assigned for i in slot}
     rest = [candidates[i][0] for i in order[stop_at:] if i not in invited] + \
         [candidates[i][0] for i in order[:stop_at] if i not in invited]
-    return DayPlan(keys, rest, current, {key: p for key, p in candidates})
+    return DayPlan(keys, rest, day.evaluate(margins.arrivals), {key: p for key, p in candidates})

@@ -5,6 +5,7 @@ from math import isclose
 
 import pytest
 
+from recruit.interviews import overbooking
 from recruit.interviews.overbooking import (
     beta_binomial_pmf,
     evaluate_day,
@@ -121,3 +122,51 @@ def test_plan_counts_candidates_already_booked():
     fresh = plan_day([(i, 0.2) for i in range(40)], slots=1, capacity=1, slot_minutes=30)
     topped_up = plan_day([(i, 0.2) for i in range(40)], slots=1, capacity=1, slot_minutes=30, booked=[[0.2] * 3])
     assert len(fresh.slots[0]) == 5 and len(topped_up.slots[0]) == 2
+
+
+def _greedy_by_brute_force(pool, capacities, booked, max_per_slot):
+    """The plan the greedy rule defines, with every trial's gain found by
+    evaluating the whole day again (what plan_day computes in one pass)."""
+    slots = [list(b) for b in booked]
+    chosen = [[] for _ in capacities]
+    current = evaluate_day(slots, capacities, 30).value
+    for key, p in sorted(pool, key=lambda c: -c[1]):
+        gains = []
+        for t in range(len(capacities)):
+            if max_per_slot is not None and len(slots[t]) >= max_per_slot:
+                continue
+            trial = [*slots[:t], slots[t] + [p], *slots[t + 1:]]
+            gains.append((evaluate_day(trial, capacities, 30).value - current, t))
+        best = max((g for g, _ in gains), default=0.0)
+        if best <= 1e-12:
+            break
+        slot = next(t for g, t in gains if g >= best - 1e-9)
+        slots[slot].append(p)
+        chosen[slot].append(key)
+        current = evaluate_day(slots, capacities, 30).value
+    return chosen, current
+
+
+@pytest.mark.parametrize("headroom", [64, 1])
+@pytest.mark.parametrize("seed", range(12))
+def test_day_plan_is_the_greedy_plan(seed, headroom, monkeypatch):
+    monkeypatch.setattr(overbooking._Margins, "HEADROOM", headroom)  # 1: the value vectors grow on most steps
+    rng = random.Random(seed)
+    slots = rng.randint(1, 9)
+    capacities = [rng.choice([0, 1, 1, 2, 3]) for _ in range(slots)]
+    capacities[rng.randrange(slots)] = max(1, capacities[0])
+    booked = [[rng.uniform(0.05, 0.9) for _ in range(rng.choice([0, 0, 1, 3]))] for _ in range(slots)]
+    pool = [(f"c{i}", rng.uniform(0.02, 0.95)) for i in range(rng.randint(1, 70))]
+    max_per_slot = rng.choice([None, None, 4, 7])
+    plan = plan_day(pool, slots, capacities, 30, booked=booked, max_per_slot=max_per_slot)
+    chosen, value = _greedy_by_brute_force(pool, capacities, booked, max_per_slot)
+    assert plan.slots == chosen
+    assert isclose(plan.metrics.value, value, abs_tol=1e-9)
+    probabilities = dict(pool)
+    invited = [b + [probabilities[k] for k in keys] for b, keys in zip(booked, chosen, strict=True)]
+    assert plan.metrics == evaluate_day(invited, capacities, 30)
+
+
+def test_equal_slots_fill_from_the_earliest():
+    plan = plan_day([("only", 0.3)], slots=4, capacity=1, slot_minutes=30)
+    assert plan.slots == [["only"], [], [], []]
