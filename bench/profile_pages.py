@@ -109,11 +109,12 @@ class StatementCounter:
     def __init__(self, engine):
         import sqlalchemy as sa
 
-        self.count = 0
+        self.count, self.seen = 0, []
         sa.event.listen(engine, "before_cursor_execute", self._seen)
 
-    def _seen(self, *_args) -> None:
+    def _seen(self, _conn, _cursor, statement, *_args) -> None:
         self.count += 1
+        self.seen.append(" ".join(statement.split()))
 
 
 # --- reading the profile ------------------------------------------------------------------
@@ -192,6 +193,7 @@ def main() -> None:
     parser.add_argument("--prof-dir", default="", help="where to write <page>.prof (default: a temporary folder)")
     parser.add_argument("--candidates", type=int, default=1000, help="candidates in the open vacancy (default 1000)")
     parser.add_argument("--list", action="store_true", help="list the page keys and stop")
+    parser.add_argument("--sql", action="store_true", help="print the statements of one cycle of each page")
     args = parser.parse_args()
     if args.list:
         for page in pages({"vacancy": 0, "session": 0, "bookings": [0], "planned": [], "attempt": 0, "candidate": 0,
@@ -237,7 +239,9 @@ def main() -> None:
             bad = [s for s in statuses if not 200 <= s < 400]
             if list(page.expect) != statuses:
                 print(f"\n{page.title}: answers {statuses}, expected {list(page.expect)}", file=sys.stderr)
+            counter.seen.clear()
             person.cycle(page)  # warm
+            statements_seen = list(counter.seen)
             per_cycle = len(page.cycle(0))
             requests = args.requests * per_cycle
             started, before = time.perf_counter(), counter.count
@@ -253,6 +257,10 @@ def main() -> None:
             profiler.dump_stats(prof_dir / f"{page.key}.prof")
             print(f"\n== {page.key}: {page.title} — {plain_ms:.1f} ms per request without the profiler, "
                   f"{statements:.1f} SQL statements per request" + (f"; ERRORS {bad}" if bad else ""))
+            if args.sql:
+                print(f"  statements of one cycle ({len(statements_seen)}):")
+                for statement in statements_seen:
+                    print(f"    {statement[:300]}")
             report(pstats.Stats(profiler), requests, args.top, args.all)
         print(f"\n.prof files in {prof_dir}")
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from recruit import audit
 from recruit.auth.models import User
@@ -14,7 +15,7 @@ AUDIT_PAGE_SIZE = 100
 
 def find_users(q: str = "") -> list[User]:
     """Everyone, the active first, by name; with `q`, those whose name or e-mail contains it."""
-    stmt = sa.select(User).order_by(User.active.desc(), User.full_name)
+    stmt = sa.select(User).options(selectinload(User.role_rows)).order_by(User.active.desc(), User.full_name)
     if q:
         stmt = stmt.where(sa.or_(contains(User.name_norm, search_key(q)), contains(User.email, q.lower())))
     return list(db.session.scalars(stmt))

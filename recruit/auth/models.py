@@ -49,7 +49,9 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)  # a code works once
 
-    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    # Loaded when asked for: the signed-in user comes with them (sessions.signed_in_user), lists
+    # that show or filter by roles ask for them (selectinload); the users a page names do not.
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

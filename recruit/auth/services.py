@@ -9,6 +9,7 @@ from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import selectinload
 
 from recruit import audit, emails
 from recruit.auth import sessions
@@ -186,8 +187,9 @@ def person_with_role(user_id: int | None, *roles: str) -> User | None:
 
 
 def active_people() -> list[User]:
-    """Everyone with an active account, by name: what a form offers to pick from."""
-    return list(db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.full_name)))
+    """Everyone with an active account, by name, with their roles: what a form offers to pick from."""
+    return list(db.session.scalars(sa.select(User).options(selectinload(User.role_rows))
+                                   .where(User.active.is_(True)).order_by(User.full_name)))
 
 
 def users_with_role(role: str, *, active_only: bool = True) -> list[User]:
