@@ -21,6 +21,8 @@ from sqlalchemy.orm import joinedload
 
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.organisation.models import OrgSettings
+from recruit.organisation.services import settings_row, use_settings
 
 MAX_REMEMBER = timedelta(days=30)
 CLOCK_SKEW = 300  # seconds: a sign-in time this far ahead still counts (several hosts, several clocks)
@@ -47,10 +49,17 @@ def parse(session_id: str) -> tuple[int, int, int] | None:
 
 
 def signed_in_user(user_id: int) -> User | None:
-    """The user with their roles in one statement: every signed-in request
-    starts here, and the roles' own query (selectin) was a second one."""
-    return db.session.scalars(sa.select(User).options(joinedload(User.role_rows))
-                              .where(User.id == user_id)).unique().one_or_none()
+    """The user with their roles and the organisation's settings, in one
+    statement: every signed-in request starts here and every page reads the
+    settings (time zone, language, two-factor rule), which were a second one."""
+    row = db.session.execute(sa.select(User, OrgSettings).options(joinedload(User.role_rows))
+                             .outerjoin(OrgSettings, OrgSettings.id == settings_row())
+                             .where(User.id == user_id)).unique().one_or_none()
+    if row is None:
+        return None
+    user, settings = row
+    use_settings(settings)
+    return user
 
 
 def load_user(session_id: str) -> User | None:

@@ -4,7 +4,11 @@ as its four parts in the reader's language."""
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, format_percent, get_locale, ngettext
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from recruit.i18n import label
@@ -16,11 +20,19 @@ def percent(share: float | None, digits: int = 1) -> str:
     percent pattern with `digits` decimals."""
     if share is None:
         return "—"
-    pattern = get_locale().percent_formats[None].pattern
+    locale = get_locale()
+    return _percent_pattern(str(locale), digits).apply(share, locale)
+
+
+@lru_cache(maxsize=64)
+def _percent_pattern(locale: str, digits: int) -> NumberPattern:
+    """Parsed once per language and precision: the planner and the reports
+    write a share per row, and parsing the pattern was most of the work."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern
     if digits > 0:
         at = pattern.rfind("0")
         pattern = pattern[:at + 1] + "." + "0" * digits + pattern[at + 1:]
-    return format_percent(share, pattern)
+    return parse_pattern(pattern)
 
 
 def _week_parts(week: str) -> tuple[int, int]:

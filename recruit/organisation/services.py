@@ -49,6 +49,18 @@ def when_country_applied(fn: Callable[[Country], None]) -> Callable[[Country], N
     return fn
 
 
+def settings_row() -> sa.ScalarSelect:
+    """The id of the settings row, for a statement that reads the settings
+    beside something else (the signed-in user: `use_settings`)."""
+    return sa.select(sa.func.min(OrgSettings.id)).scalar_subquery()
+
+
+def use_settings(settings: OrgSettings | None) -> None:
+    """The settings row read by another statement serves this request."""
+    if settings is not None and has_request_context():
+        g.org_settings = settings
+
+
 def get_settings() -> OrgSettings:
     """The single settings row, created with defaults on first use."""
     if has_request_context() and "org_settings" in g:

@@ -247,19 +247,25 @@ def test_remember_days_setting(env, days):
     assert int(out) == days
 
 
-def test_a_signed_in_request_reads_its_user_and_roles_in_one_statement(clean_app, make):
+def test_a_signed_in_request_reads_its_user_roles_and_settings_in_one_statement(clean_app, make):
     """Every signed-in page starts by loading its user: one statement with the
-    roles, not a second one for them."""
+    roles and the organisation's settings (every page reads them), not a
+    second and a third one for them."""
     from recruit.auth.models import User
     from recruit.auth.sessions import load_user
     from recruit.extensions import db
+    from recruit.organisation.services import get_settings
     from tests.statements import counting
 
     user_id = make.user("recruiter", "mentor")
+    with clean_app.app_context():
+        get_settings().timezone = "Europe/Sofia"
+        db.session.commit()
     with clean_app.test_request_context("/"):
         cookie_id = db.session.get(User, user_id).get_id()
         db.session.expunge_all()
         with counting(clean_app) as statements:
             user = load_user(cookie_id)
             assert user is not None and user.roles == {"recruiter", "mentor"}
+            assert get_settings().timezone == "Europe/Sofia"
     assert len(statements) == 1, statements
