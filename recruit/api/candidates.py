@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from recruit.api.common import ApiError, bp, json_id, json_object, load, not_valid, paginate
+from recruit.api.common import ApiError, bp, json_id, json_object, load, not_valid, page_asked
 from recruit.auth.permissions import allow, can
 from recruit.extensions import db
 from recruit.i18n import label
 from recruit.tabular import reports
 from recruit.vacancies import candidate_rows
 from recruit.vacancies import candidates as candidate_services
+from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.messages import message as import_message
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES
@@ -72,7 +73,9 @@ def candidates_list():
         raise ApiError(400, _("stage must be one of %(codes)s.", codes=", ".join(ALL_STAGES)))
     flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"),
                                             source=request.args.get("source"), city=request.args.get("city"))
-    page = paginate(candidate_services.pipeline_query(vacancy, flt, with_applications=True))
+    number, size = page_asked()
+    page = candidate_services.pipeline_page(vacancy, flt, number, size, vacancy_services.stage_counts(vacancy),
+                                            with_applications=True)
     return jsonify(items=[_candidate_json(a.candidate, a) for a in page.items], page=page.page,
                    per_page=page.per_page, total=page.total)
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_sqlalchemy.pagination import Pagination
 
 from recruit.auth import permissions
 from recruit.extensions import db
@@ -90,7 +88,7 @@ def load(model: type[T], object_id: int, action: str | None = None) -> T:
     return permissions.load(model, object_id, action, not_found=message)
 
 
-def paginate(query: sa.Select, *, per_page: int = 50, most: int = 200) -> Pagination:
-    """The page of `query` the request asks for (?page, ?per_page, 1 to `most`)."""
+def page_asked(*, per_page: int = 50, most: int = 200) -> tuple[int, int]:
+    """The page number and size the request asks for (?page, ?per_page, 1 to `most`)."""
     size = min(max(request.args.get("per_page", per_page, type=db_int), 1), most)
-    return db.paginate(query, page=request.args.get("page", 1, type=db_int), per_page=size, error_out=False)
+    return request.args.get("page", 1, type=db_int), size

@@ -3,7 +3,7 @@ overrides and the head of department's decisions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -52,8 +52,10 @@ class PlanFacts:
     today: date
     calendar: Any
     activity: dict
-    role_plays: list
+    role_plays: list  # the tries the gate counts
     quizzes: dict
+    tries: list = field(default_factory=list)  # every try, as the page lists them
+    decisions: list = field(default_factory=list)  # the head's decisions, the oldest first
 
 
 def plan_facts(plan: OnboardingPlan) -> PlanFacts:
@@ -65,24 +67,33 @@ def plans_facts(plans: list[OnboardingPlan]) -> dict[int, PlanFacts]:
     them all (a list page of plans does not read them plan by plan)."""
     ids = [plan.id for plan in plans]
     activity: dict[int, dict] = {plan_id: {} for plan_id in ids}
-    tries: dict[int, list] = {plan_id: [] for plan_id in ids}
+    tries: dict[int, list[RolePlayTry]] = {plan_id: [] for plan_id in ids}
+    decisions: dict[int, list[HeadDecision]] = {plan_id: [] for plan_id in ids}
     quizzes: dict[int, dict] = {plan_id: {} for plan_id in ids}
     if ids:
         for e in db.session.scalars(sa.select(ActivityEntry).where(ActivityEntry.plan_id.in_(ids))):
             activity[e.plan_id][e.day] = {m: getattr(e, m) for m in criteria.METRICS}
-        for t in db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id.in_(ids))):
-            tries[t.plan_id].append(criteria.RolePlayFact(t.tried_on, t.passed))
-        extended = sa.func.coalesce(sa.func.sum(sa.case((HeadDecision.decision == "extend", 1), else_=0)), 0)
-        for plan_id, n_extended, last_decision in db.session.execute(
-                sa.select(HeadDecision.plan_id, extended, sa.func.max(HeadDecision.decided_at))
-                .where(HeadDecision.plan_id.in_(ids)).group_by(HeadDecision.plan_id)):
-            if n_extended:  # an extension gives the trainee fresh tries
-                since = last_decision.astimezone(zone()).date()
-                tries[plan_id] = [t for t in tries[plan_id] if t.tried_on >= since]
+        for t in db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id.in_(ids))
+                                    .order_by(RolePlayTry.tried_on, RolePlayTry.id)):
+            tries[t.plan_id].append(t)
+        for d in db.session.scalars(sa.select(HeadDecision).where(HeadDecision.plan_id.in_(ids))
+                                    .order_by(HeadDecision.decided_at, HeadDecision.id)):
+            decisions[d.plan_id].append(d)
         for q in db.session.scalars(sa.select(QuizOutcome).where(QuizOutcome.plan_id.in_(ids))):
             quizzes[q.plan_id][q.quiz_key] = bool(q.passed and q.signed_off_at)
     today, cal = local_now().date(), calendar()
-    return {plan_id: PlanFacts(today, cal, activity[plan_id], tries[plan_id], quizzes[plan_id]) for plan_id in ids}
+    return {plan_id: PlanFacts(today, cal, activity[plan_id], _counted_tries(tries[plan_id], decisions[plan_id]),
+                               quizzes[plan_id], tries[plan_id], decisions[plan_id]) for plan_id in ids}
+
+
+def _counted_tries(tries: list[RolePlayTry], decisions: list[HeadDecision]) -> list[criteria.RolePlayFact]:
+    """The tries the gate counts: an extension gives the trainee fresh tries,
+    so after one only those since the head's last decision count."""
+    counted = [criteria.RolePlayFact(t.tried_on, t.passed) for t in tries]
+    if any(d.decision == "extend" for d in decisions):
+        since = max(d.decided_at for d in decisions).astimezone(zone()).date()
+        counted = [t for t in counted if t.tried_on >= since]
+    return counted
 
 
 def overrides_of(stages: list[PlanStage]) -> dict[int, dict[int, CriterionOverride]]:

@@ -15,11 +15,9 @@ from recruit.training import criteria
 from recruit.training.gates import GateLine, PlanFacts, gate, overrides_of, plans_facts
 from recruit.training.models import (
     ActivityEntry,
-    HeadDecision,
     OnboardingPlan,
     PlanStage,
     PlanTask,
-    RolePlayTry,
 )
 from recruit.training.plans import current_stage
 from recruit.vacancies.models import Application
@@ -114,16 +112,6 @@ def activity_chart(plan: OnboardingPlan, days: int = 15, facts: PlanFacts | None
              "other": dict(entries[d]) if d in entries else {}}
             for d in span]
     return {"bars": bars, "goal": goal, "goal_height": round(100 * goal / top), "entries": len(entries)}
-
-
-def role_play_tries(plan: OnboardingPlan) -> list[RolePlayTry]:
-    return list(db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id == plan.id)
-                                   .order_by(RolePlayTry.tried_on, RolePlayTry.id)))
-
-
-def decisions(plan: OnboardingPlan) -> list[HeadDecision]:
-    return list(db.session.scalars(sa.select(HeadDecision).where(HeadDecision.plan_id == plan.id)
-                                   .order_by(HeadDecision.decided_at)))
 
 
 def todo_for(user: User) -> list[PlanTask]:

@@ -108,7 +108,7 @@ def _render_plan(plan: OnboardingPlan):
     return render_template("training/plan.html", plan=plan, gates=gates, current=onboarding.current_stage(plan),
                            roles=onboarding.responsibilities(plan, current_user), today=local_now().date(),
                            activity=pages.activity_chart(plan, facts=facts), metrics=METRICS,
-                           tries=pages.role_play_tries(plan), decisions=pages.decisions(plan))
+                           tries=facts.tries, decisions=facts.decisions)
 
 
 @bp.route("/my-plan")
@@ -221,8 +221,9 @@ def override(stage_id: int):
 def summary(plan_id: int):
     """The whole history on one printable page."""
     plan = load(OnboardingPlan, plan_id, "plan.view")
-    return render_template("training/summary.html", plan=plan, gates=gating.gates(plan),
-                           tries=pages.role_play_tries(plan), decisions=pages.decisions(plan),
+    facts = gating.plan_facts(plan)
+    return render_template("training/summary.html", plan=plan, gates=gating.gates(plan, facts),
+                           tries=facts.tries, decisions=facts.decisions,
                            totals=pages.activity_totals(plan), history=audit.history("onboarding_plans", plan.id))
 
 

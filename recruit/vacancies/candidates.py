@@ -259,12 +259,12 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter, *, with_applications: 
 
 
 def pipeline_page(vacancy: Vacancy, flt: PipelineFilter, number: int, per_page: int,
-                  stage_counts: dict[str, int]) -> Pagination:
+                  stage_counts: dict[str, int], *, with_applications: bool = False) -> Pagination:
     """One page of the pipeline and its total, without a second pass over a
     large pipeline where the total is known: the stage counts give it for
     the whole list or a stage, and a search that fits on its first page
     counts itself."""
-    query = pipeline_query(vacancy, flt)
+    query = pipeline_query(vacancy, flt, with_applications=with_applications)
     page = db.paginate(query, page=number, per_page=per_page, error_out=False, count=False)
     if not has_candidate_filter(flt):
         page.total = stage_counts.get(flt.stage, 0) if flt.stage else sum(stage_counts.values())

@@ -7,6 +7,8 @@ import pytest
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.vacancies import candidates as candidate_services
+from recruit.vacancies.models import Application
 
 pytestmark = pytest.mark.pg
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -119,6 +121,32 @@ def test_recruiter_adds_lists_and_reads_candidates(api, make):
     assert api.call("GET", f"/candidates/{first['id']}", token).get_json()["full_name"] == "Ivan"
     assert api.call("GET", "/candidates", token).status_code == 400
     assert api.call("GET", f"/candidates?vacancy_id={vacancy}&stage=bogus", token).status_code == 400
+
+
+def test_candidate_list_totals_over_pages_stages_and_searches(api, make, clean_app):
+    """The list's total is the whole pipeline's, a stage's or a search's,
+    whichever page is asked for (the pipeline's kept counts give the first two)."""
+    _, token = api.token_for("recruiter")
+    vacancy = make.vacancy("open")
+    items = [{"full_name": f"Olena {n}", "email": f"olena{n}@x.test"} for n in range(5)] + \
+        [{"full_name": f"Petro {n}", "email": f"petro{n}@x.test"} for n in range(2)]
+    assert api.call("POST", f"/vacancies/{vacancy}/candidates/import", token, json=items).status_code == 201
+    moved = api.call("GET", f"/candidates?vacancy_id={vacancy}&q=petro", token).get_json()["items"]
+    with clean_app.app_context():
+        for item in moved:
+            candidate_services.move(db.session.get(Application, item["application"]["id"]), "screened")
+        db.session.commit()
+
+    def listed(query: str) -> dict:
+        return api.call("GET", f"/candidates?vacancy_id={vacancy}&{query}", token).get_json()
+
+    third = listed("per_page=3&page=3")
+    assert (third["total"], len(third["items"]), third["page"]) == (7, 1, 3)
+    assert listed("per_page=3&page=9") == {"items": [], "page": 9, "per_page": 3, "total": 7}
+    assert (listed("stage=screened")["total"], listed("stage=new&per_page=2")["total"]) == (2, 5)
+    assert [i["full_name"] for i in listed("stage=screened")["items"]] == ["Petro 1", "Petro 0"]
+    assert listed("q=olena&per_page=2&page=2")["total"] == 5
+    assert listed("q=olena&per_page=10")["total"] == 5
 
 
 def test_closed_vacancy_refuses_candidates(api, make):
