@@ -331,6 +331,14 @@ def test_quiz_attempt_and_its_result(clean_app, client, make):
     running = [_attempt(clean_app, quiz, hire, finish=False) for quiz in (few, many)]
     _sign_in(client, clean_app, hire)
     assert_flat(clean_app, client, "/attempts/<id> (taking)", f"/attempts/{running[0]}", f"/attempts/{running[1]}")
+    saves = []
+    for attempt_id in (running[0], running[1], running[0], running[1]):  # the first of each is the process's first
+        with counting(clean_app) as statements:
+            response = client.post(f"/attempts/{attempt_id}/answers/0", data={"answer": "0"})
+        assert response.status_code == 200 and response.get_json()["saved"] is True, response.get_data(as_text=True)
+        saves.append(len(statements))
+    print(f"statements: answer save: {saves[2]} with {FEW} questions, {saves[3]} with {MANY}")
+    assert saves[2] == saves[3], f"an answer save: {saves[2]} statements with {FEW} questions, {saves[3]} with {MANY}"
     done = []
     for attempt_id in running:
         with clean_app.app_context():

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from recruit import audit
 from recruit.auth.models import User
@@ -99,6 +100,14 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, *,
         raise QuizError(_("An attempt was started at the same moment; reload the page.")) from exc
     audit.record("attempt.start", attempt, actor_id=user.id, number=attempt.number)
     return attempt
+
+
+def attempt_with_answers(attempt_id: int) -> Attempt | None:
+    """An attempt as its page and an answer save read it: the quiz's settings
+    and the answers with their question versions, not the quiz's question
+    list and every version of each question (read if ever asked for)."""
+    return db.session.scalars(sa.select(Attempt).where(Attempt.id == attempt_id)
+                              .options(joinedload(Attempt.quiz).lazyload(Quiz.fixed))).first()
 
 
 def _hold_open(attempt: Attempt) -> bool:

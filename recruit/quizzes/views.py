@@ -16,6 +16,7 @@ from recruit.extensions import db
 from recruit.quizzes import adjustments, allowances, gift, reports
 from recruit.quizzes.attempts import (
     GRACE,
+    attempt_with_answers,
     attempts_left,
     attempts_of,
     attempts_on_each,
@@ -48,6 +49,7 @@ def _registry():
 
 def _mine(attempt_id: int) -> Attempt:
     """The current user's own attempt; anyone else's is not found."""
+    _held = attempt_with_answers(attempt_id)  # held: `load` finds it in the session
     attempt = load(Attempt, attempt_id)
     if attempt.user_id != current_user.id:
         abort(404)
@@ -152,6 +154,7 @@ def start(quiz_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @allow("admin", "mentor", "trainer", "new_hire")
 def attempt(attempt_id: int):
+    _held = attempt_with_answers(attempt_id)  # held: `load` finds it in the session
     attempt = load(Attempt, attempt_id, "quiz_attempt.view")
     if attempt.state == "in_progress" and attempt.user_id == current_user.id:
         if utcnow() > attempt.deadline + GRACE:
@@ -188,9 +191,10 @@ def save(attempt_id: int, position: int):
     except QuizError as exc:
         db.session.commit()  # the deadline may have closed the attempt
         return jsonify(error={"status": 409, "message": str(exc)}, closed=attempt.state != "in_progress"), 409
+    saved_at, deadline = item.saved_at, attempt.deadline  # read before the commit expires them
     db.session.commit()
-    return jsonify(saved=True, saved_at=item.saved_at.isoformat(),
-                   seconds_left=max(0, int((attempt.deadline - utcnow()).total_seconds())))
+    return jsonify(saved=True, saved_at=saved_at.isoformat(),
+                   seconds_left=max(0, int((deadline - utcnow()).total_seconds())))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
