@@ -22,27 +22,30 @@ from recruit.utc import utcnow
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
 
 
-def _week(when, tz=None) -> str:
-    local = when.astimezone(tz or zone())
-    year, week, _ = local.isocalendar()
+def _week(when, tz) -> str:
+    year, week, _ = when.astimezone(tz).isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def _outcome_rows() -> list[tuple]:
-    return db.session.execute(
-        sa.select(Booking.outcome_at, Booking.state, Booking.source, Booking.predicted_show)
+Outcome = tuple[str, str, bool]  # ISO week in the organisation's zone, channel, arrived
+
+
+def _outcomes() -> list[Outcome]:
+    """Every arrival and no-show as (week in the organisation's zone, channel,
+    arrived), the zone and the channel's name worked out once per row."""
+    tz = zone()
+    return [(_week(when, tz), channel(source), state == "arrived") for when, state, source in db.session.execute(
+        sa.select(Booking.outcome_at, Booking.state, Booking.source)
         .where(Booking.state.in_(("arrived", "no_show")), Booking.outcome_at.is_not(None))
-        .order_by(Booking.outcome_at)).all()
+        .order_by(Booking.outcome_at))]
 
 
-def weekly_by_source(rows=None) -> tuple[list[str], dict[str, list[tuple[float | None, int]]]]:
-    rows = rows if rows is not None else _outcome_rows()
-    tz = zone()  # once, not once per outcome
-    weeks = sorted({_week(when, tz) for when, *_ in rows})
+def weekly_by_source(outcomes: list[Outcome]) -> tuple[list[str], dict[str, list[tuple[float | None, int]]]]:
+    weeks = sorted({week for week, _source, _arrived in outcomes})
     counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for when, state, source, _p in rows:
-        cell = counts[channel(source)][_week(when, tz)]
-        cell[0] += state == "arrived"
+    for week, source, arrived in outcomes:
+        cell = counts[source][week]
+        cell[0] += arrived
         cell[1] += 1
     series = {source: [((c[0] / c[1]) if (c := by_week.get(w)) and c[1] else None, c[1] if c else 0)
                        for w in weeks] for source, by_week in counts.items()}
@@ -68,25 +71,22 @@ def chart(weeks: list[str], series: dict[str, list[tuple[float | None, int]]], *
 
 
 def show_rate_page(model: ShowRateModel) -> dict[str, Any]:
-    weeks, series = weekly_by_source()
+    weeks, series = weekly_by_source(_outcomes())
     segments = sorted(model.segments.items(), key=lambda item: -item[1].outcomes)
     return {"overall": model.overall, "segments": [(segment_label(s), r) for s, r in segments],
             "chart": chart(weeks, series), "weeks": weeks}
 
 
 def summary() -> dict[str, Any]:
-    rows = _outcome_rows()
+    outcomes = _outcomes()
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for _when, state, source, _p in rows:
-        by_source[channel(source)][0] += state == "arrived"
-        by_source[channel(source)][1] += 1
-    weeks, _series = weekly_by_source(rows)
     by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    tz = zone()
-    for when, state, _s, _p in rows:
-        week = _week(when, tz)
-        by_week[week][0] += state == "arrived"
+    for week, source, arrived in outcomes:
+        by_source[source][0] += arrived
+        by_source[source][1] += 1
+        by_week[week][0] += arrived
         by_week[week][1] += 1
+    weeks = sorted(by_week)
     over = sa.and_(InterviewSession.cancelled_at.is_(None), InterviewSession.ends_at < utcnow())
     # the days that are over, in three statements whatever their number
     hours = sum((end - start).total_seconds() / 3600 for start, end in db.session.execute(
@@ -122,7 +122,7 @@ def summary() -> dict[str, Any]:
         "per_hour": held / hours if hours else None, "idle_minutes": idle_minutes,
         "mean_wait": statistics.fmean(waits) if waits else None,
         "p95_wait": waits[min(len(waits) - 1, int(0.95 * len(waits)))] if waits else None,
-        "outcomes": len(rows),
+        "outcomes": len(outcomes),
     }
 
 

@@ -1,0 +1,40 @@
+"""The interview report's figures: show-up by channel and by week, the week
+read in the organisation's time zone."""
+
+from datetime import UTC, datetime, time
+
+import sqlalchemy as sa
+
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.interviews import bookings, reports, sessions
+from recruit.interviews.models import Booking
+from recruit.organisation.services import get_settings
+from recruit.vacancies.models import Vacancy
+
+
+def test_show_up_by_channel_and_week_in_the_organisations_zone(clean_app, day):
+    # Kyiv is UTC+2 in winter: Sunday 22:30 UTC is already Monday there, the next ISO week
+    outcomes = [("arrived", "HeadHunter", datetime(2026, 1, 11, 21, 30, tzinfo=UTC)),   # Sun 23:30, W02
+                ("no_show", "HeadHunter", datetime(2026, 1, 11, 22, 30, tzinfo=UTC)),   # Mon 00:30, W03
+                ("arrived", "Referral", datetime(2026, 1, 12, 9, 0, tzinfo=UTC)),       # W03
+                ("arrived", "Referral", datetime(2026, 1, 13, 9, 0, tzinfo=UTC)),       # W03
+                ("no_show", "", datetime(2026, 1, 6, 9, 0, tzinfo=UTC)),                # W02, no channel
+                ("invited", "HeadHunter", None)]                                        # no outcome yet
+    with clean_app.test_request_context("/"):
+        get_settings().timezone = "Europe/Kyiv"
+        recruiter = db.session.get(User, day["recruiter"])
+        session = sessions.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
+                                          day=day["day"], start=time(10), end=time(12), place="Room",
+                                          interviewers=[sessions.InterviewerHours(day["interviewer"])],
+                                          created_by=recruiter)
+        booked = bookings.book(session, [(app, 0) for app in day["apps"][:len(outcomes)]], None, recruiter).invited
+        for booking, (state, source, at) in zip(booked, outcomes, strict=True):
+            booking.state, booking.source, booking.outcome_at = state, source, at
+        db.session.flush()
+        assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == len(outcomes)
+        figures = reports.summary()
+    assert figures["outcomes"] == 5
+    assert figures["by_source"] == [("HeadHunter", 1, 2, 0.5), ("Referral", 2, 2, 1.0),
+                                    ("unknown channel", 0, 1, 0.0)]
+    assert figures["by_week"] == [("Week 2, 2026", 1, 2, 0.5), ("Week 3, 2026", 2, 3, 2 / 3)]
