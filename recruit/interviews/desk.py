@@ -20,7 +20,8 @@ from recruit.extensions import db
 from recruit.interviews import versions  # noqa: F401  (the day's versions follow every change)
 from recruit.interviews.bookings import _advance, _lock
 from recruit.interviews.errors import InterviewError
-from recruit.interviews.models import Booking, InterviewSession, Scorecard, SessionInterviewer
+from recruit.interviews.models import Booking, InterviewSession, Scorecard
+from recruit.interviews.sessions import day_with_slots
 from recruit.mail import cancel_pending
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
@@ -116,24 +117,12 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
     return card
 
 
-def desk_day(session_id: int) -> InterviewSession | None:
-    """The day as the front desk needs it: its slots and interviewers, not the
-    vacancy's graph (a view's `load` then finds it without another query)."""
-    return db.session.scalars(  # one statement: the day joined with its slots and interviewers
-        sa.select(InterviewSession).where(InterviewSession.id == session_id)
-        .options(lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
-                 joinedload(InterviewSession.slots),
-                 joinedload(InterviewSession.interviewers).joinedload(SessionInterviewer.user)
-                 .lazyload(User.role_rows))
-        .execution_options(populate_existing=True)).unique().first()
-
-
 def desk_booking(booking_id: int) -> Booking | None:
-    """A booking tapped at the desk, with its day as desk_day reads it; what
-    else it points to is read only if the action needs it."""
+    """A booking tapped at the desk, with its day as `day_with_slots` reads
+    it; what else it points to is read only if the action needs it."""
     booking = db.session.scalar(sa.select(Booking).where(Booking.id == booking_id).options(lazyload("*")))
     if booking is not None:
-        set_committed_value(booking, "session", desk_day(booking.session_id))
+        set_committed_value(booking, "session", day_with_slots(booking.session_id))
     return booking
 
 

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from recruit.extensions import db
 from recruit.interviews import overbooking, versions
@@ -170,9 +171,10 @@ PIPELINE_SHOWN = 200  # candidates offered on a day's page
 
 
 def selected_applications(ids: Sequence[int]) -> list[Application]:
-    """The applications a recruiter ticked (the first MAX_SELECTED ids)."""
-    return list(db.session.scalars(sa.select(Application).where(Application.id.in_(list(ids)[:MAX_SELECTED])))
-                .unique())
+    """The applications a recruiter ticked (the first MAX_SELECTED ids), with
+    their candidates and vacancies, not the vacancies' people and templates."""
+    return list(db.session.scalars(sa.select(Application).where(Application.id.in_(list(ids)[:MAX_SELECTED]))
+                                   .options(joinedload(Application.vacancy).lazyload("*"))).unique())
 
 
 def candidates_to_invite(session: InterviewSession) -> list[Application]:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, lazyload
 
 from recruit import audit
 from recruit.auth.models import User
@@ -245,3 +246,16 @@ def bookings_by_slot(bookings: Sequence[Booking]) -> dict[int | None, list[Booki
 
 def state_counts(bookings: Sequence[Booking]) -> dict[str, int]:
     return {state: sum(1 for b in bookings if b.state == state) for state in BOARD_STATES}
+
+
+def day_with_slots(session_id: int) -> InterviewSession | None:
+    """The day as the front desk and the planner need it: its slots and
+    interviewers, not the vacancy's graph (a view's `load` then finds it
+    without another query)."""
+    return db.session.scalars(  # one statement: the day joined with its slots and interviewers
+        sa.select(InterviewSession).where(InterviewSession.id == session_id)
+        .options(lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
+                 joinedload(InterviewSession.slots),
+                 joinedload(InterviewSession.interviewers).joinedload(SessionInterviewer.user)
+                 .lazyload(User.role_rows))
+        .execution_options(populate_existing=True)).unique().first()

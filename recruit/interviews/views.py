@@ -101,6 +101,7 @@ def detail(session_id: int):
 @bp.route("/interviews/<int:session_id>/plan")
 @allow("admin", "recruiter")
 def plan(session_id: int):
+    _day = days.day_with_slots(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.plan")
     ids = request.args.getlist("a", type=db_int)
     if not ids:
@@ -308,7 +309,7 @@ def _since() -> int | None:
 @bp.route("/reception/<int:session_id>")
 @allow("admin", "recruiter", "receptionist")
 def desk(session_id: int):
-    _day = front_desk.desk_day(session_id)  # held: `load` finds it in the session
+    _day = days.day_with_slots(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.front_desk")
     snapshot = front_desk.day_snapshot(session)
     if request.args.get("partial"):
@@ -320,7 +321,7 @@ def desk(session_id: int):
 @allow("admin", "recruiter", "receptionist")
 def desk_state(session_id: int):
     """The day as data; with `?since=<version>`, only what changed since (the screen's refresh)."""
-    _day = front_desk.desk_day(session_id)  # held: `load` finds it in the session
+    _day = days.day_with_slots(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.front_desk")
     since = _since()
     if since is not None:
@@ -346,7 +347,7 @@ def _desk_action(booking_id: int, action):
         front_desk.commit_keeping_what_was_read()
     if request.accept_mimetypes.best == "application/json":
         # what changed: since the version the screen shows (its script says which), else this change alone
-        session = day if changed_at else front_desk.desk_day(session_id)
+        session = day if changed_at else days.day_with_slots(session_id)
         if since is None:
             since = changed_at - 1 if changed_at else session.desk_version
         body = _desk_delta(session, since, version=changed_at)
@@ -354,7 +355,7 @@ def _desk_action(booking_id: int, action):
             body["error"] = {"status": 409, "message": notice}
         return jsonify(body), 409 if notice else 200
     if request.headers.get("X-Requested-With") == "fetch":  # the screen updates in place, the refusal with it
-        session = front_desk.desk_day(session_id)
+        session = days.day_with_slots(session_id)
         return _desk_page("interviews/_desk_regions.html", session, front_desk.day_snapshot(session), notice)
     if notice:
         flash(notice, "error")
