@@ -32,6 +32,18 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
 
 
+def commit_keeping_what_was_read() -> None:
+    """A commit that does not expire what the request has read: an action
+    whose answer is written from the objects already in hand (the user, the
+    settings, a desk's day) does not read each of them a second time."""
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 def one_of(column: str, values: tuple[str, ...]) -> str:
     """SQL for a CHECK constraint: the column holds one of these words."""
     return f"{column} IN (" + ",".join(f"'{v}'" for v in values) + ")"

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit import audit, emails
 from recruit.auth import sessions
 from recruit.auth.models import ROLES, ApiToken, User, verify_password
-from recruit.extensions import db, login_manager
+from recruit.extensions import commit_keeping_what_was_read, db, login_manager
 from recruit.i18n import in_language, organisation_default, shipped
 from recruit.keys import signing_keys
 from recruit.mail import absolute_url, queue_mail
+from recruit.organisation.models import OrgSettings
+from recruit.organisation.services import settings_row, use_settings
 from recruit.utc import utcnow
 
 MIN_PASSWORD = 10
@@ -220,11 +223,26 @@ def revoke_api_token(user: User, token_id: int) -> None:
         audit.record("api_token.revoke", token, name=token.name)
 
 
+LAST_USED_STEP = timedelta(minutes=1)  # a token's "last used" is kept to the minute
+
+
 def user_for_api_token(raw: str) -> User | None:
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(raw)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    """The token's user, read with their roles and the organisation's settings
+    in one statement (every API request starts here); the token's last use is
+    written when a minute has passed since the one recorded, not on every call."""
+    row = db.session.execute(
+        sa.select(ApiToken, OrgSettings).options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .outerjoin(OrgSettings, OrgSettings.id == settings_row())
+        .where(ApiToken.token_hash == ApiToken.hash(raw))).unique().one_or_none()
+    if row is None:
         return None
-    token.last_used_at = utcnow()
+    token, settings = row
+    if token.revoked_at is not None or not token.user.active:
+        return None
+    use_settings(settings)
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_STEP:
+        token.last_used_at = now
     return token.user
 
 
@@ -243,7 +261,7 @@ def authenticate_api_request() -> None:
     user = None
     if header.lower().startswith("bearer "):
         user = user_for_api_token(header[7:].strip())
-        if user is not None:
-            db.session.commit()
+        if user is not None and db.session.dirty:  # the token's last use, kept even if the request fails
+            commit_keeping_what_was_read()
     g.token_auth = user is not None
     login_manager._update_request_context_with_user(user)

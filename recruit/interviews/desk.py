@@ -253,15 +253,3 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     return {"session": session.id, "now": now.isoformat(), "since": since, "version": version, "rows": rows,
             "waiting": _waiting(waiting, starts, now), "interviewers": _interviewers(session, now),
             "counts": counts, "shown": shown}
-
-
-def commit_keeping_what_was_read() -> None:
-    """The desk action's commit, without expiring what the request has read:
-    its answer is written from the day, the user and the settings already in
-    hand (and fresh queries of the rows), not from a second read of each."""
-    session = db.session()
-    keep, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = keep

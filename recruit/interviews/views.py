@@ -25,7 +25,7 @@ from flask_wtf.csrf import generate_csrf
 
 from recruit.auth.permissions import allow, can, ensure, load, public
 from recruit.exports import csv_download
-from recruit.extensions import db
+from recruit.extensions import commit_keeping_what_was_read, db
 from recruit.i18n import asked_in_url
 from recruit.interviews import bookings, formats, links, notifications, planning, reports
 from recruit.interviews import desk as front_desk
@@ -344,7 +344,7 @@ def _desk_action(booking_id: int, action):
         db.session.rollback()
         notice = str(exc)
     else:
-        front_desk.commit_keeping_what_was_read()
+        commit_keeping_what_was_read()
     if request.accept_mimetypes.best == "application/json":
         # what changed: since the version the screen shows (its script says which), else this change alone
         session = day if changed_at else days.day_with_slots(session_id)

@@ -269,3 +269,38 @@ def test_a_signed_in_request_reads_its_user_roles_and_settings_in_one_statement(
             assert user is not None and user.roles == {"recruiter", "mentor"}
             assert get_settings().timezone == "Europe/Sofia"
     assert len(statements) == 1, statements
+
+
+def test_an_api_request_reads_its_token_user_roles_and_settings_in_one_statement(clean_app, make):
+    """Every API call starts by finding its token: one statement with the
+    user, the roles and the settings; the last use is written once a minute."""
+    from datetime import timedelta
+
+    from recruit.auth import services
+    from recruit.auth.models import ApiToken, User
+    from recruit.extensions import db
+    from recruit.organisation.services import get_settings
+    from recruit.utc import utcnow
+    from tests.statements import counting
+
+    user_id = make.user("recruiter", "trainer")
+    with clean_app.app_context():
+        get_settings()
+        token, raw = services.create_api_token(db.session.get(User, user_id), "CRM")
+        token.last_used_at = utcnow() - timedelta(seconds=20)
+        db.session.commit()
+        token_id = token.id
+    with clean_app.test_request_context("/api/v1/vacancies"):
+        db.session.expunge_all()
+        with counting(clean_app) as statements:
+            user = services.user_for_api_token(raw)
+            assert user is not None and user.roles == {"recruiter", "trainer"}
+            assert get_settings().id is not None
+            assert not db.session.dirty  # used 20 seconds ago: nothing to write
+        assert len(statements) == 1, statements
+    with clean_app.app_context():
+        db.session.get(ApiToken, token_id).last_used_at = utcnow() - timedelta(minutes=2)
+        db.session.commit()
+    with clean_app.test_request_context("/api/v1/vacancies"):
+        assert services.user_for_api_token(raw).id == user_id
+        assert utcnow() - db.session.get(ApiToken, token_id).last_used_at < timedelta(seconds=5)
