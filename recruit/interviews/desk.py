@@ -138,11 +138,13 @@ def _clock(when: datetime) -> str:
 
 
 def _rows_stmt(session_id: int, *where):
-    """The columns the screen shows of the day's bookings: one statement, whatever the number of rows."""
+    """The columns the screen shows of the day's bookings (and who sees whom
+    since when, for the interviewers' panel): one statement, whatever the
+    number of rows."""
     interviewer = aliased(User)
     return (sa.select(Booking.id, Booking.slot_id, Booking.state, Booking.ever_confirmed, Booking.arrived_at,
-                      Booking.seen_at, Candidate.full_name, Candidate.phone_norm, Candidate.phone,
-                      interviewer.full_name.label("interviewer"))
+                      Booking.seen_at, Booking.interviewer_id, Booking.desk_version, Candidate.full_name,
+                      Candidate.phone_norm, Candidate.phone, interviewer.full_name.label("interviewer"))
             .join(Candidate, Candidate.id == Booking.candidate_id)
             .outerjoin(interviewer, interviewer.id == Booking.interviewer_id)
             .where(Booking.session_id == session_id, *where)
@@ -165,17 +167,15 @@ def _waiting(rows: list, starts: dict[int, datetime], now: datetime) -> list[dic
     return [_row(r, starts, now) for r in waiting]
 
 
-def _interviewers(session: InterviewSession, now: datetime) -> list[dict[str, Any]]:
+def _interviewers(session: InterviewSession, now: datetime, rows: list) -> list[dict[str, Any]]:
     """Who is free, and who is with whom until when: each interviewer's latest
-    sending-in of the day, in one statement."""
-    latest = (sa.select(Booking.interviewer_id, Booking.seen_at, Candidate.full_name,
-                        sa.func.row_number().over(partition_by=Booking.interviewer_id,
-                                                  order_by=(Booking.seen_at.desc(), Booking.id)).label("n"))
-              .join(Candidate, Candidate.id == Booking.candidate_id)
-              .where(Booking.session_id == session.id, Booking.seen_at.is_not(None),
-                     Booking.interviewer_id.is_not(None), Booking.state.in_(DESK_STATES))).subquery()
-    last = {row.interviewer_id: row for row in db.session.execute(
-        sa.select(latest.c.interviewer_id, latest.c.seen_at, latest.c.full_name).where(latest.c.n == 1))}
+    sending-in of the day, from the day's desk rows already read."""
+    last: dict[int, Any] = {}
+    for row in rows:
+        if row.seen_at is not None and row.interviewer_id is not None:
+            known = last.get(row.interviewer_id)
+            if known is None or (row.seen_at, -row.id) > (known.seen_at, -known.id):
+                last[row.interviewer_id] = row
     length = timedelta(minutes=session.slot_minutes)
     interviewers = []
     for item in session.interviewers:
@@ -215,7 +215,7 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
               "arrived": sum(1 for r in rows if r.state == "arrived"),
               "no_show": sum(1 for r in rows if r.state == "no_show")}
     return {"session": session.id, "title": session.title, "now": now.isoformat(), "version": version,
-            "slots": slots, "waiting": _waiting(rows, starts, now), "interviewers": _interviewers(session, now),
+            "slots": slots, "waiting": _waiting(rows, starts, now), "interviewers": _interviewers(session, now, rows),
             "counts": counts, "shown": sum(len(s["expected"]) + len(s["arrived"]) + len(s["no_show"])
                                            for s in slots)}
 
@@ -227,14 +227,18 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     small regions that move with the clock (counts, who waits, interviewers);
     `shown` is how many rows the screen should hold, so a row that left the
     day without a trace (moved to another day, erased) sends it for the
-    whole day again."""
+    whole day again. One statement: the day's desk rows and the changed ones,
+    from which the regions are counted."""
     now = now or utcnow()
     version = session.desk_version if version is None else version  # a change just committed knows its own
     starts = {slot.id: slot.starts_at for slot in session.slots}
-    changed = [] if since >= version else db.session.execute(
-        _rows_stmt(session.id, Booking.desk_version > since)).all()
+    read = db.session.execute(_rows_stmt(session.id, sa.or_(Booking.state.in_(DESK_STATES),
+                                                            Booking.desk_version > since))).all()
+    on_desk = [row for row in read if row.state in DESK_STATES]
     rows = []
-    for row in changed:
+    for row in read if since < version else ():
+        if row.desk_version <= since:
+            continue
         item = _row(row, starts, now)
         item["gone"] = row.state not in DESK_STATES or row.slot_id not in starts
         item["group"] = GROUPS.get(row.state, "")
@@ -242,14 +246,12 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
         rows.append(item)
     counts = dict.fromkeys(("expected", "arrived", "no_show"), 0)
     shown = 0
-    for state, in_slot, n in db.session.execute(
-            sa.select(Booking.state, Booking.slot_id.is_not(None), sa.func.count())
-            .where(Booking.session_id == session.id, Booking.state.in_(DESK_STATES))
-            .group_by(Booking.state, Booking.slot_id.is_not(None))):
-        if in_slot or state in ("arrived", "no_show"):
-            counts[GROUPS[state]] += n
-        shown += n if in_slot else 0
-    waiting = db.session.execute(_rows_stmt(session.id, Booking.state == "arrived", Booking.seen_at.is_(None))).all()
+    for row in on_desk:
+        in_slot = row.slot_id is not None
+        if in_slot or row.state in ("arrived", "no_show"):
+            counts[GROUPS[row.state]] += 1
+        shown += in_slot
+    waiting = [row for row in on_desk if row.state == "arrived" and row.seen_at is None]
     return {"session": session.id, "now": now.isoformat(), "since": since, "version": version, "rows": rows,
-            "waiting": _waiting(waiting, starts, now), "interviewers": _interviewers(session, now),
+            "waiting": _waiting(waiting, starts, now), "interviewers": _interviewers(session, now, on_desk),
             "counts": counts, "shown": shown}
