@@ -33,10 +33,22 @@ def plans_overview(state: str, mentor_id: int | None) -> list[OnboardingPlan]:
     return list(db.session.scalars(stmt).unique())
 
 
+# A plan as its pages show it: the stages in one statement with their tasks and sign-offs
+# joined (one statement for the stages of every plan of a list), not one for each.
+WHOLE_PLAN = orm.selectinload(OnboardingPlan.stages).options(orm.joinedload(PlanStage.tasks),
+                                                             orm.joinedload(PlanStage.sign_off))
+
+
 def own_plan(hire: User) -> OnboardingPlan | None:
     """The new hire's latest plan."""
-    return db.session.scalar(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == hire.id)
-                             .order_by(OnboardingPlan.id.desc()))
+    return db.session.scalars(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == hire.id)
+                              .options(WHOLE_PLAN).order_by(OnboardingPlan.id.desc())).unique().first()
+
+
+def plan_to_show(plan_id: int) -> OnboardingPlan | None:
+    """A plan as its page shows it (a view's `load` then finds it without another query)."""
+    return db.session.scalars(sa.select(OnboardingPlan).where(OnboardingPlan.id == plan_id)
+                              .options(WHOLE_PLAN)).unique().first()
 
 
 def mentees_of(user: User) -> list[OnboardingPlan]:
@@ -44,7 +56,7 @@ def mentees_of(user: User) -> list[OnboardingPlan]:
     return list(db.session.scalars(sa.select(OnboardingPlan).where(
         sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id,
                OnboardingPlan.head_id == user.id), OnboardingPlan.state == "active")
-        .order_by(OnboardingPlan.start_date)).unique())
+        .options(WHOLE_PLAN).order_by(OnboardingPlan.start_date)).unique())
 
 
 def hire_application(application_id: int) -> Application | None:

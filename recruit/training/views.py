@@ -99,6 +99,7 @@ def new():
 @bp.route("/plans/<int:plan_id>")
 @allow(*EVERYONE)
 def plan(plan_id: int):
+    _held = pages.plan_to_show(plan_id)  # held: `load` finds it in the session
     return _render_plan(load(OnboardingPlan, plan_id, "plan.view"))
 
 
