@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import html
 import importlib
 import os
@@ -229,6 +230,8 @@ def main() -> None:
         with app.app_context():
             counter = StatementCounter(db.engine)
         people = {role: Person(app, role, ids) for role in (*PEOPLE, API)}
+        gc.collect()
+        gc.freeze()  # as deploy/gunicorn.conf.py's post_worker_init does once the app is loaded
         print(f"Profile: {args.requests} cycles per page, {args.candidates:,} candidates, "
               f"load average {os.getloadavg()[0]:.1f}; .prof files in {prof_dir}")
         for page in every:

@@ -2,6 +2,7 @@
 Every value can be changed from the environment, so one file serves the
 Procfile, the systemd units and the scale-out test."""
 
+import gc
 import multiprocessing
 import os
 
@@ -20,3 +21,12 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 # The web process never runs periodic jobs: the scheduler process does (flask jobs scheduler).
 raw_env = ["RECRUIT_NO_TICKER=1"]
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """The app's own objects (modules, mapped classes, catalogues: about a
+    quarter of a million) live as long as the worker: frozen out of the
+    collector's way, a full collection walks what requests made since, about
+    5 ms instead of over 100 (a pause some request would wait through)."""
+    gc.collect()
+    gc.freeze()
