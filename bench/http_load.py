@@ -201,6 +201,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated page keys, and/or 'growth' (default: all)")
     args = parser.parse_args()
 
+    # gunicorn's recycling (a new worker after 2,000 requests, deploy/gunicorn.conf.py) costs a worker's
+    # start-up, about two seconds of CPU, which would land on whichever page is measured at that moment
+    # (most often on the trivial page, the fastest): off for the measurement unless asked for.
+    os.environ.setdefault("WEB_MAX_REQUESTS", "0")
     stack = Stack(web_instances=1, web_workers=args.workers, rq_workers=1, scheduler=False)
     stack.start_backing_services()
     try:
