@@ -150,10 +150,12 @@ def keep_cookie(response):
 
 
 def url_in(code: str) -> str:
-    """This page again in another language (the switcher's links)."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [code]
-    return f"{request.path}?{urlencode(args, doseq=True)}"
+    """This page again in another language (the switcher's links): the page's
+    own query, encoded once per request for the seven links, then `lang`."""
+    if "url_in_query" not in g:
+        g.url_in_query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
+    rest = g.url_in_query
+    return f"{request.path}?{rest}&lang={code}" if rest else f"{request.path}?lang={code}"
 
 
 def missing_catalogues(directories: list[str]) -> list[str]:

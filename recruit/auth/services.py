@@ -10,7 +10,7 @@ from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from recruit import audit, emails
 from recruit.auth import sessions
@@ -231,7 +231,8 @@ def user_for_api_token(raw: str) -> User | None:
     in one statement (every API request starts here); the token's last use is
     written when a minute has passed since the one recorded, not on every call."""
     row = db.session.execute(
-        sa.select(ApiToken, OrgSettings).options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        sa.select(ApiToken, OrgSettings).options(joinedload(ApiToken.user).joinedload(User.role_rows),
+                                                 lazyload(OrgSettings.approver))
         .outerjoin(OrgSettings, OrgSettings.id == settings_row())
         .where(ApiToken.token_hash == ApiToken.hash(raw))).unique().one_or_none()
     if row is None:

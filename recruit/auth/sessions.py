@@ -17,7 +17,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app, request
 from flask_login import login_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from recruit.auth.models import User
 from recruit.extensions import db
@@ -52,7 +52,8 @@ def signed_in_user(user_id: int) -> User | None:
     """The user with their roles and the organisation's settings, in one
     statement: every signed-in request starts here and every page reads the
     settings (time zone, language, two-factor rule), which were a second one."""
-    row = db.session.execute(sa.select(User, OrgSettings).options(joinedload(User.role_rows))
+    row = db.session.execute(sa.select(User, OrgSettings).options(joinedload(User.role_rows),
+                                                                  lazyload(OrgSettings.approver))
                              .outerjoin(OrgSettings, OrgSettings.id == settings_row())
                              .where(User.id == user_id)).unique().one_or_none()
     if row is None:

@@ -162,40 +162,36 @@ class _Margins:
 
     def __init__(self, day: _Day, arrivals: list[np.ndarray]):
         self.day, self.arrivals, self.slots = day, arrivals, len(arrivals)
+        self.heads = sum(len(a) - 1 for a in arrivals)  # the most who can come to the day
         self.present: list[np.ndarray] = [np.ones(1)] * self.slots
         self._forward(0)
         self._resize()
-
-    def _heads(self) -> int:
-        return sum(len(a) - 1 for a in self.arrivals)
 
     def _resize(self) -> None:
         """Value vectors as long as every head count the day can reach with
         one more candidate (what they are read at), plus room to grow; the
         values of counts out of reach are cut off and never read."""
-        self.size = self._heads() + 2 + self.HEADROOM
+        self.size = self.heads + 2 + self.HEADROOM
         heads = np.arange(2 * self.size)
-        self.left = [np.maximum(heads - c, 0) for c in self.day.capacities]
+        lefts = [np.maximum(heads - c, 0) for c in self.day.capacities]
         self.now = [self.day.reward * np.minimum(heads, c) - self.day.overflow_cost * left
-                    for c, left in zip(self.day.capacities, self.left, strict=True)]
+                    for c, left in zip(self.day.capacities, lefts, strict=True)]
+        self.left = [np.minimum(left, self.size - 1) for left in lefts]  # where the next slot's values are read
         self.waiting_values: list[np.ndarray] = [np.zeros(self.size)] * (self.slots + 1)
-        self.present_values: list[np.ndarray] = [np.zeros(1)] * self.slots
+        self.steps: list[np.ndarray] = [np.zeros(1)] * self.slots
         self._backward(self.slots - 1)
 
     def add(self, t: int, p: float) -> None:
         self.arrivals[t] = np.convolve(self.arrivals[t], (1.0 - p, p))
+        self.heads += 1
         self._forward(t)
-        if self._heads() + 2 > self.size:
+        if self.heads + 2 > self.size:
             self._resize()
         else:
             self._backward(t)
 
     def gains(self) -> list[float]:
-        gains = []
-        for present, values in zip(self.present, self.present_values, strict=True):
-            n = len(present)
-            gains.append(float(present @ (values[1: n + 1] - values[:n])))
-        return gains
+        return [float(present @ steps[: len(present)]) for present, steps in zip(self.present, self.steps, strict=True)]
 
     def _forward(self, start: int) -> None:
         queue = np.ones(1) if start == 0 else self._carried(start - 1)
@@ -205,18 +201,21 @@ class _Margins:
 
     def _carried(self, t: int) -> np.ndarray:
         present, capacity = self.present[t], self.day.capacities[t]
-        return np.concatenate(([present[: capacity + 1].sum()], present[capacity + 1:]))
+        if len(present) <= capacity + 1:
+            return np.array([present.sum()])
+        carried = present[capacity:].copy()
+        carried[0] = present[: capacity + 1].sum()
+        return carried
 
     def _backward(self, start: int) -> None:
-        """present_values[t][n]: the value from slot t on with n present in t;
-        waiting_values[t][j]: with j waiting before t (j + t's arrivals present)."""
-        last = self.size - 1
+        """steps[t][n]: what one more present in slot t adds to the value from t
+        on, with n present; waiting_values[t][j]: the value from t on with j
+        waiting before it (j and t's arrivals present)."""
         for t in range(start, -1, -1):
             arrivals = self.arrivals[t]
             length = self.size + len(arrivals) - 1
-            left = self.left[t][:length]
-            values = self.now[t][:length] + self.waiting_values[t + 1][np.minimum(left, last)]
-            self.present_values[t] = values
+            values = self.now[t][:length] + self.waiting_values[t + 1][self.left[t][:length]]
+            self.steps[t] = values[1:] - values[:-1]
             self.waiting_values[t] = np.correlate(values, arrivals, "valid")
 
 
