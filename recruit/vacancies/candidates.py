@@ -245,8 +245,9 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter, *, with_applications: 
             .where(Application.vacancy_id == vacancy.id)
             .options(orm.lazyload(Application.vacancy))
             .order_by(Application.id.desc()))
-    if with_applications:
-        stmt = stmt.options(orm.joinedload(Application.candidate).selectinload(Candidate.applications))
+    if with_applications:  # each with its vacancy's state and manager, not the vacancy's people and template
+        stmt = stmt.options(orm.joinedload(Application.candidate).selectinload(Candidate.applications).options(
+            orm.joinedload(Application.vacancy).lazyload("*"), orm.lazyload(Application.candidate)))
     if flt.stage in ALL_STAGES:
         stmt = stmt.where(Application.stage == flt.stage)
     if flt.source:
