@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload, lazyload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit import audit
 from recruit.auth.models import User
@@ -21,7 +20,7 @@ from recruit.interviews import versions  # noqa: F401  (the day's versions follo
 from recruit.interviews.bookings import _advance, _lock
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, InterviewSession, Scorecard
-from recruit.interviews.sessions import day_with_slots
+from recruit.interviews.sessions import DAY_WITH_SLOTS
 from recruit.mail import cancel_pending
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
@@ -118,12 +117,12 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
 
 
 def desk_booking(booking_id: int) -> Booking | None:
-    """A booking tapped at the desk, with its day as `day_with_slots` reads
-    it; what else it points to is read only if the action needs it."""
-    booking = db.session.scalar(sa.select(Booking).where(Booking.id == booking_id).options(lazyload("*")))
-    if booking is not None:
-        set_committed_value(booking, "session", day_with_slots(booking.session_id))
-    return booking
+    """A booking tapped at the desk with its day, its slots and interviewers,
+    in one statement; what else it points to is read only if the action needs it."""
+    return db.session.scalars(
+        sa.select(Booking).where(Booking.id == booking_id)
+        .options(lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS))
+        .execution_options(populate_existing=True)).unique().first()
 
 
 DESK_STATES = ("invited", "confirmed", "arrived", "no_show")

@@ -248,14 +248,16 @@ def state_counts(bookings: Sequence[Booking]) -> dict[str, int]:
     return {state: sum(1 for b in bookings if b.state == state) for state in BOARD_STATES}
 
 
+# The day as the front desk and the planner need it, in the statement that reads it: its slots
+# and interviewers joined, not the vacancy's graph.
+DAY_WITH_SLOTS = (lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
+                  joinedload(InterviewSession.slots),
+                  joinedload(InterviewSession.interviewers).joinedload(SessionInterviewer.user).lazyload(User.role_rows))
+
+
 def day_with_slots(session_id: int) -> InterviewSession | None:
-    """The day as the front desk and the planner need it: its slots and
-    interviewers, not the vacancy's graph (a view's `load` then finds it
-    without another query)."""
-    return db.session.scalars(  # one statement: the day joined with its slots and interviewers
-        sa.select(InterviewSession).where(InterviewSession.id == session_id)
-        .options(lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
-                 joinedload(InterviewSession.slots),
-                 joinedload(InterviewSession.interviewers).joinedload(SessionInterviewer.user)
-                 .lazyload(User.role_rows))
+    """The day with its slots and interviewers, in one statement (a view's
+    `load` then finds it without another query)."""
+    return db.session.scalars(
+        sa.select(InterviewSession).where(InterviewSession.id == session_id).options(*DAY_WITH_SLOTS)
         .execution_options(populate_existing=True)).unique().first()
