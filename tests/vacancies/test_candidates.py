@@ -111,6 +111,7 @@ def test_pipeline_filters_and_search(vacancy, ctx):
     # sources are stored as their canonical channel
     assert options == {"sources": sorted(channels.canonical(s) for s in ("HeadHunter", "SuperJob")),
                        "cities": ["Kazan", "Moscow"]}
+    assert candidate_search.filter_options(limit=1) == {"sources": options["sources"][:1], "cities": ["Kazan"]}
 
 
 def _docx() -> bytes:
