@@ -74,7 +74,7 @@ def filter_options(limit: int = 100) -> dict[str, list[str]]:
     of values, not of rows."""
     found: dict[str, list[str]] = {"sources": [], "cities": []}
     for kind, value in db.session.execute(sa.text(
-            "WITH RECURSIVE"
+            "WITH RECURSIVE"  # nosec B608: the columns are the fixed pair named here
             f" s(value, n) AS ({_first('source')} UNION ALL {_next('source', 's')}),"
             f" c(value, n) AS ({_first('city')} UNION ALL {_next('city', 'c')})"
             " SELECT 'sources', value FROM s WHERE value IS NOT NULL"
