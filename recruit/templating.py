@@ -70,11 +70,18 @@ def _date(value: date | None, date_format: str = "medium") -> str:
 _ID_MARK = 2_147_483_601  # an id no row has yet (DatabaseId's largest is 2**31 - 1), marking where the id goes
 
 
+def url_parts(endpoint: str, name: str, **values: Any) -> tuple[str, str]:
+    """The URL url_for writes, cut where the id named `name` goes: a row's
+    markup written once per page can put its id between the two."""
+    head, _mark, tail = url_for(endpoint, **values, **{name: _ID_MARK}).rpartition(str(_ID_MARK))
+    return head, tail
+
+
 def url_by_id(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
     """url_for once per page for a list's links that differ only by one id:
     `{% set candidate_url = url_by_id('vacancies.candidate', 'candidate_id') %}`
     then `candidate_url(c.id)` per row writes the same URL url_for would."""
-    head, _mark, tail = url_for(endpoint, **values, **{name: _ID_MARK}).rpartition(str(_ID_MARK))
+    head, tail = url_parts(endpoint, name, **values)
     return lambda value: f"{head}{int(value)}{tail}"
 
 
@@ -96,8 +103,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["phone"] = _phone
     app.jinja_env.filters["channel"] = lambda name: channels.label(name) if name else ""
-    app.jinja_env.globals.update(can=can, url_by_id=url_by_id, ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES,
-                                 url_in_language=i18n.url_in, labels=i18n.labels,
+    app.jinja_env.globals.update(can=can, url_by_id=url_by_id, url_parts=url_parts, ROLE_LABELS=ROLE_LABELS,
+                                 LANGUAGES=i18n.LANGUAGES, url_in_language=i18n.url_in, labels=i18n.labels,
                                  current_language=lambda: str(get_locale()))
 
     @app.context_processor

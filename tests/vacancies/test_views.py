@@ -77,6 +77,14 @@ def test_pipeline_list_board_and_moves(clean_app, make, login_as):
     login(client, "r@x.test")
     page = client.get(f"/vacancies/{vacancy}/pipeline").get_data(as_text=True)
     assert "Page 1 of 2" in page and "Person 59" in page and "Person 0<" not in page
+    # every row's move control posts to its own application, with the next stage proposed
+    forms = re.findall(r'<form method="post" action="/applications/(\d+)/move" class="move-form">(.*?)</form>',
+                       page, re.S)
+    assert sorted(int(i) for i, _ in forms) == sorted(apps[10:])
+    for _id, form in forms:
+        assert 'name="csrf_token"' in form and 'name="next" value="/vacancies/' in form
+        assert re.search(r'<option value="screened" selected>Screened</option>', form)
+        assert '<option value="rejected" >Rejected</option>' in form and 'name="reason"' in form
     page2 = client.get(f"/vacancies/{vacancy}/pipeline?page=2").get_data(as_text=True)
     assert "Person 0<" in page2
     kazan = client.get(f"/vacancies/{vacancy}/pipeline?city=Kazan").get_data(as_text=True)
