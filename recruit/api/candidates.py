@@ -67,6 +67,7 @@ def candidates_list():
     vacancy_id = request.args.get("vacancy_id", type=db_int)
     if vacancy_id is None:
         raise ApiError(400, _("Give vacancy_id: candidates are listed per vacancy pipeline."))
+    _held = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it in the session
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
     stage = request.args.get("stage")
     if stage and stage not in ALL_STAGES:

@@ -32,6 +32,7 @@ from recruit.web import commit_or_flash, db_int, same_site_path
 @bp.route("/vacancies/<int:vacancy_id>/pipeline")
 @allow("admin", "recruiter", "hiring_manager")
 def pipeline(vacancy_id: int):
+    _held = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it in the session
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
     flt = candidate_services.PipelineFilter(
         stage=request.args.get("stage") or None, source=request.args.get("source") or None,
@@ -50,6 +51,7 @@ def pipeline(vacancy_id: int):
 @bp.route("/vacancies/<int:vacancy_id>/board")
 @allow("admin", "recruiter", "hiring_manager")
 def board(vacancy_id: int):
+    _held = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it in the session
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
     return render_template("vacancies/board.html", vacancy=vacancy, columns=candidate_services.board(vacancy),
                            counts=vacancy_services.stage_counts(vacancy), move_form=MoveForm(),

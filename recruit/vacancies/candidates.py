@@ -235,6 +235,13 @@ class PipelineFilter:
     q: str | None = None
 
 
+def pipeline_vacancy(vacancy_id: int) -> Vacancy | None:
+    """The vacancy as its pipeline pages need it: its own columns, not its
+    people and template (read if asked for); a view's `load` then finds it
+    without another query."""
+    return db.session.scalars(sa.select(Vacancy).where(Vacancy.id == vacancy_id).options(orm.lazyload("*"))).first()
+
+
 def pipeline_query(vacancy: Vacancy, flt: PipelineFilter, *, with_applications: bool = False) -> sa.Select:
     """One query, candidates joined in: the list page never runs N+1 queries.
     The vacancy (with its template and people) is the same for every row and
