@@ -9,10 +9,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, g, has_request_context, url_for
+from flask import Flask, current_app, g, get_template_attribute, has_request_context, request, url_for
 from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from recruit import audit, i18n, phones
 from recruit.auth.forms import ROLE_LABELS
@@ -67,6 +68,20 @@ def _date(value: date | None, date_format: str = "medium") -> str:
     return written[key]
 
 
+def _num(value: Any, number_format: str | None = None) -> str:
+    """A number in the reader's words; a list page repeats a few values (years
+    of experience, counts), so each is written once per request and language."""
+    if value is None:
+        return "—"
+    if not has_request_context():
+        return format_decimal(value, number_format)
+    written = g.setdefault("_numbers_written", {})
+    key = (type(value), value, number_format, get_locale())
+    if key not in written:
+        written[key] = format_decimal(value, number_format)
+    return written[key]
+
+
 _ID_MARK = 2_147_483_601  # an id no row has yet (DatabaseId's largest is 2**31 - 1), marking where the id goes
 
 
@@ -85,12 +100,27 @@ def url_by_id(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
     return lambda value: f"{head}{int(value)}{tail}"
 
 
+def main_nav() -> Markup:
+    """The signed-in reader's menu. It holds no one's data, only links and
+    words for a set of roles in a language, so each is written once per
+    process and kept (templates/_nav.html); not kept while templates reload."""
+    roles = frozenset(current_user.roles)
+    key = (roles, str(get_locale()), request.script_root)
+    kept = current_app.extensions.setdefault("recruit_nav", {})
+    nav = kept.get(key)
+    if nav is None:
+        nav = Markup(get_template_attribute("_nav.html", "main_nav")(lambda *wanted: bool(roles.intersection(wanted))))
+        if not current_app.jinja_env.auto_reload:
+            kept[key] = nav
+    return nav
+
+
 def register(app: Flask) -> None:
     audit.name_details_with(lambda key: i18n.labels("audit_detail").get(key))
     app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
     app.jinja_env.filters["d"] = _date
     app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
-    app.jinja_env.filters["num"] = lambda v, f=None: format_decimal(v, f) if v is not None else "—"
+    app.jinja_env.filters["num"] = _num
     app.jinja_env.filters["duration"] = _duration
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda text: _translations().ugettext(text),
@@ -103,8 +133,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = money.format_money
     app.jinja_env.filters["phone"] = _phone
     app.jinja_env.filters["channel"] = lambda name: channels.label(name) if name else ""
-    app.jinja_env.globals.update(can=can, url_by_id=url_by_id, url_parts=url_parts, ROLE_LABELS=ROLE_LABELS,
-                                 LANGUAGES=i18n.LANGUAGES, url_in_language=i18n.url_in, labels=i18n.labels,
+    app.jinja_env.globals.update(can=can, url_by_id=url_by_id, url_parts=url_parts, main_nav=main_nav,
+                                 ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES, url_in_language=i18n.url_in,
+                                 labels=i18n.labels,
                                  current_language=lambda: str(get_locale()))
 
     @app.context_processor
