@@ -109,7 +109,8 @@ def main_nav() -> Markup:
     kept = current_app.extensions.setdefault("recruit_nav", {})
     nav = kept.get(key)
     if nav is None:
-        nav = Markup(get_template_attribute("_nav.html", "main_nav")(lambda *wanted: bool(roles.intersection(wanted))))
+        # the macro's own output, escaped as it was written (autoescape)
+        nav = get_template_attribute("_nav.html", "main_nav")(lambda *wanted: bool(roles.intersection(wanted)))
         if not current_app.jinja_env.auto_reload:
             kept[key] = nav
     return nav
