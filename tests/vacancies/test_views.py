@@ -306,3 +306,17 @@ def test_oversized_upload_gets_a_clear_answer(clean_app, make):
     assert response.status_code == 413 and "limited to 10 MB" in response.get_data(as_text=True)
     with clean_app.app_context():
         assert _db(clean_app).session.scalar(sa.select(sa.func.count(ImportBatch.id))) == 0
+
+
+def test_pipeline_checkbox_names_its_candidate_in_the_readers_language(clean_app, make):
+    """The label is translated once per page and each row puts its name in,
+    escaped, where the language puts it (Georgian writes the name first)."""
+    vacancy = make.vacancy("open")
+    make.candidate(vacancy, full_name="Nino <b>O'Brien</b>")
+    make.user("recruiter", email="r@x.test")
+    client = clean_app.test_client()
+    login(client, "r@x.test")
+    english = client.get(f"/vacancies/{vacancy}/pipeline").get_data(as_text=True)
+    assert 'aria-label="Select Nino &lt;b&gt;O&#39;Brien&lt;/b&gt;"' in english
+    georgian = client.get(f"/vacancies/{vacancy}/pipeline?lang=ka").get_data(as_text=True)
+    assert 'aria-label="Nino &lt;b&gt;O&#39;Brien&lt;/b&gt;-ის მონიშვნა"' in georgian
