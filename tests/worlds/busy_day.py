@@ -15,7 +15,7 @@ from recruit.interviews import bookings, desk, sessions, tasks
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.organisation import services as org
 from recruit.vacancies import candidates as cs
-from recruit.vacancies import services as vs
+from tests.worlds.interviews import open_vacancy
 
 PASSWORD = "long-enough-pw"
 
@@ -31,11 +31,7 @@ def build(app, size: int, tag: str = "") -> dict:
         admin, recruiter, receptionist = person("Admin", "admin"), person("Rita", "recruiter"), \
             person("Dora", "receptionist")
         anna, boris = person("Anna", "hiring_manager"), person("Boris", "mentor")
-        org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
-                            reminder_offsets_hours=[24, 2], retention_days=365, approver_id=admin.id)
-        vacancy = vs.request_vacancy(None, {"position": "Client manager", "headcount": 2}, anna)
-        for target in ("in_review", "approved", "open"):
-            vs.transition(vacancy, target, anna if target == "in_review" else admin)
+        vacancy = open_vacancy(admin, anna)
         apps = [cs.add_candidate(vacancy, {"full_name": f"Cand {n}", "email": f"c{n}{tag}@busy.test",
                                            "phone": f"+7 901 {2000000 + offset + n:07d}",
                                            "source": ("HeadHunter", "Referral", "Avito")[n % 3]}).application

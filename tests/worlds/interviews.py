@@ -10,7 +10,9 @@ import pytest
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews import bookings, links, sessions
+from recruit.organisation import services as org
 from recruit.organisation.services import local_now
+from recruit.vacancies import services as vs
 from recruit.vacancies.models import Vacancy
 
 
@@ -26,6 +28,18 @@ def day(clean_app, make):
         day = (local_now() + timedelta(days=2)).date()
         db.session.commit()
     return {"recruiter": recruiter, "interviewer": interviewer, "vacancy": vacancy, "apps": apps, "day": day}
+
+
+def open_vacancy(admin, manager):
+    """The organisation's settings (Moscow, a five-day week, reminders 24 and
+    2 hours before) and an open vacancy the manager asked for and the admin
+    approved, through the product's own steps."""
+    org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
+                        reminder_offsets_hours=[24, 2], retention_days=365, approver_id=admin.id)
+    vacancy = vs.request_vacancy(None, {"position": "Client manager", "headcount": 2}, manager)
+    for target in ("in_review", "approved", "open"):
+        vs.transition(vacancy, target, manager if target == "in_review" else admin)
+    return vacancy
 
 
 def plan_day(client, day):
