@@ -5,11 +5,13 @@ clock in English, which sat badly beside the "– 16:30" end times."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel import dates as babel_dates
 from flask import g, has_request_context
-from flask_babel import format_datetime, get_locale, to_user_timezone
+from flask_babel import format_datetime, get_locale, get_timezone, to_user_timezone
 
 NAMED = ("short", "medium", "long", "full")
 
@@ -20,14 +22,30 @@ def at_minute(moment: datetime, date_format: str = "medium") -> str:
     and the rows of a page share their days, each written once per request (`_day`)."""
     if date_format not in NAMED:
         return format_datetime(moment, date_format)
-    local = to_user_timezone(moment)
+    if not has_request_context():
+        local = to_user_timezone(moment)
+        return f"{_day(local.date(), date_format)}, {local:%H:%M}"
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(reader_zone())
     return f"{_day(local.date(), date_format)}, {local:%H:%M}"
 
 
+def reader_zone() -> tzinfo:
+    """The request's zone as Flask-Babel chose it (read where it keeps its
+    choice, so `refresh()` is followed), as a zoneinfo: a pytz zone converts
+    in Python, and a list page converts one moment per row."""
+    return ZoneInfo(str(getattr(g.get("_flask_babel"), "babel_tzinfo", None) or get_timezone()))
+
+
+def reader_locale() -> Locale | None:
+    """Flask-Babel's `get_locale`, read first where it keeps its choice (which
+    `force_locale` and `refresh` change): a page asks a few hundred times."""
+    return getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
+
+
 def _day(day: date, date_format: str) -> str:
-    locale = get_locale()
     if not has_request_context():
-        return babel_dates.format_date(day, date_format, locale=locale)
+        return babel_dates.format_date(day, date_format, locale=get_locale())
+    locale = reader_locale()
     written = g.setdefault("_days_written", {})
     key = (day, date_format, locale)  # a letter written in another language (in_language) has its own
     if key not in written:

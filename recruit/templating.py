@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, current_app, g, get_template_attribute, has_request_context, request, url_for
+from flask import Flask, g, get_template_attribute, has_request_context, request, url_for
 from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,11 +18,12 @@ from markupsafe import Markup
 from recruit import audit, i18n, phones
 from recruit.auth.forms import ROLE_LABELS
 from recruit.auth.permissions import can
-from recruit.dates import at_minute
+from recruit.dates import at_minute, reader_locale
 from recruit.organisation import money
 from recruit.organisation.services import get_settings, phone_region
 from recruit.quizzes import text as question_text
 from recruit.vacancies import channels
+from recruit.web import kept_markup
 
 
 def _translations():
@@ -31,7 +32,7 @@ def _translations():
     if not has_request_context():
         return get_translations()
     cache = g.setdefault("_translations", {})
-    locale = str(get_locale())  # a message written in another person's language (in_language) has its own
+    locale = str(reader_locale())  # a message written in another person's language (in_language) has its own
     if locale not in cache:
         cache[locale] = get_translations()
     return cache[locale]
@@ -62,7 +63,7 @@ def _date(value: date | None, date_format: str = "medium") -> str:
     if type(value) is not date or not has_request_context():  # a datetime is moved to the reader's zone
         return format_date(value, date_format)
     written = g.setdefault("_dates_written", {})
-    key = (value, date_format, get_locale())
+    key = (value, date_format, reader_locale())
     if key not in written:
         written[key] = format_date(value, date_format)
     return written[key]
@@ -76,7 +77,7 @@ def _num(value: Any, number_format: str | None = None) -> str:
     if not has_request_context():
         return format_decimal(value, number_format)
     written = g.setdefault("_numbers_written", {})
-    key = (type(value), value, number_format, get_locale())
+    key = (type(value), value, number_format, reader_locale())
     if key not in written:
         written[key] = format_decimal(value, number_format)
     return written[key]
@@ -105,15 +106,10 @@ def main_nav() -> Markup:
     words for a set of roles in a language, so each is written once per
     process and kept (templates/_nav.html); not kept while templates reload."""
     roles = frozenset(current_user.roles)
-    key = (roles, str(get_locale()), request.script_root)
-    kept = current_app.extensions.setdefault("recruit_nav", {})
-    nav = kept.get(key)
-    if nav is None:
-        # the macro's own output, escaped as it was written (autoescape)
-        nav = get_template_attribute("_nav.html", "main_nav")(lambda *wanted: bool(roles.intersection(wanted)))
-        if not current_app.jinja_env.auto_reload:
-            kept[key] = nav
-    return nav
+    # the macro's own output, escaped as it was written (autoescape)
+    return kept_markup("recruit_nav", (roles, str(get_locale()), request.script_root),
+                       lambda: get_template_attribute("_nav.html", "main_nav")(
+                           lambda *wanted: bool(roles.intersection(wanted))))
 
 
 def register(app: Flask) -> None:

@@ -168,3 +168,17 @@ class DatabaseId(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+def kept_markup(name: str, key: tuple, write: Callable[[], Any]) -> Any:
+    """Markup that holds no one's data (a menu, a stage's move control) for a
+    key such as the roles and the language: written once per process and
+    kept in the app, not kept while templates reload (a template edited in
+    development shows at once)."""
+    kept = current_app.extensions.setdefault(name, {})
+    found = kept.get(key)
+    if found is None:
+        found = write()
+        if not current_app.jinja_env.auto_reload:
+            kept[key] = found
+    return found

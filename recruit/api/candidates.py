@@ -17,7 +17,6 @@ from recruit.i18n import label
 from recruit.tabular import reports
 from recruit.vacancies import candidate_rows
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.messages import message as import_message
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from recruit.vacancies.pipeline import ALL_STAGES
@@ -67,7 +66,7 @@ def candidates_list():
     vacancy_id = request.args.get("vacancy_id", type=db_int)
     if vacancy_id is None:
         raise ApiError(400, _("Give vacancy_id: candidates are listed per vacancy pipeline."))
-    _held = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it in the session
+    _held, counts = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
     stage = request.args.get("stage")
     if stage and stage not in ALL_STAGES:
@@ -75,8 +74,7 @@ def candidates_list():
     flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"),
                                             source=request.args.get("source"), city=request.args.get("city"))
     number, size = page_asked()
-    page = candidate_services.pipeline_page(vacancy, flt, number, size, vacancy_services.stage_counts(vacancy),
-                                            with_applications=True)
+    page = candidate_services.pipeline_page(vacancy, flt, number, size, counts, with_applications=True)
     return jsonify(items=[_candidate_json(a.candidate, a) for a in page.items], page=page.page,
                    per_page=page.per_page, total=page.total)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, g
+from flask import Blueprint, g, get_template_attribute, request
+from flask_babel import get_locale
 
 from recruit.vacancies.labels import STAGE_MOVE_LABELS
 from recruit.vacancies.messages import field_label, row_reason
-from recruit.vacancies.pipeline import ALL_STAGES, STAGES, next_stage
+from recruit.vacancies.pipeline import ALL_STAGES, STAGES, next_stage, stage_moves
+from recruit.web import kept_markup
 
 bp = Blueprint("vacancies", __name__)
 
@@ -47,7 +49,23 @@ class _TranslatedLabels(dict):
         return self.translated().get(key, default)
 
 
+def stage_controls() -> dict[str, str]:
+    """Each stage's part of a move control (the stages it may move to, the
+    next one chosen), in the reader's language: the same for every row and
+    reader, so written once per process and language (templates/vacancies/_stage_control.html)."""
+    def write() -> dict[str, str]:
+        control = get_template_attribute("vacancies/_stage_control.html", "stage_control")
+        labels = STAGE_LABELS_FOR_TEMPLATES.translated()
+        return {stage: control(moves, next_stage(stage), labels)
+                for stage in ALL_STAGES if (moves := stage_moves(stage))}
+    return kept_markup("recruit_stage_controls", (str(get_locale()), request.script_root), write)
+
+
+STAGE_LABELS_FOR_TEMPLATES = _TranslatedLabels()
+
+
 @bp.record_once
 def _template_globals(state) -> None:
-    state.app.jinja_env.globals.update(STAGE_LABELS=_TranslatedLabels(), STAGES=STAGES, ALL_STAGES=ALL_STAGES,
-                                       next_stage=next_stage, row_reason=row_reason, field_label=field_label)
+    state.app.jinja_env.globals.update(STAGE_LABELS=STAGE_LABELS_FOR_TEMPLATES, STAGES=STAGES,
+                                       ALL_STAGES=ALL_STAGES, next_stage=next_stage, row_reason=row_reason,
+                                       field_label=field_label, stage_controls=stage_controls)

@@ -17,12 +17,10 @@ from recruit.extensions import db
 from recruit.organisation.services import offered_channels
 from recruit.vacancies import candidate_search, erasure
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.blueprint import STAGE_LABELS, bp, form_data
 from recruit.vacancies.channels import TRANSLATED
-from recruit.vacancies.forms import AnonymiseForm, CandidateForm, MoveForm, ResumeForm
+from recruit.vacancies.forms import AnonymiseForm, CandidateForm, ResumeForm
 from recruit.vacancies.models import Application, Candidate, Vacancy
-from recruit.vacancies.pipeline import stage_moves
 from recruit.vacancies.policies import visible_applications, visible_history
 from recruit.vacancies.resumes import MIME
 from recruit.web import commit_or_flash, db_int, same_site_path
@@ -32,30 +30,27 @@ from recruit.web import commit_or_flash, db_int, same_site_path
 @bp.route("/vacancies/<int:vacancy_id>/pipeline")
 @allow("admin", "recruiter", "hiring_manager")
 def pipeline(vacancy_id: int):
-    _held = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it in the session
+    _held, counts = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
     flt = candidate_services.PipelineFilter(
         stage=request.args.get("stage") or None, source=request.args.get("source") or None,
         city=request.args.get("city") or None, q=request.args.get("q") or None)
-    counts = vacancy_services.stage_counts(vacancy)
     page = candidate_services.pipeline_page(vacancy, flt, request.args.get("page", 1, type=db_int),
-                                            current_app.config["PAGE_SIZE"], counts)
+                                            current_app.config["PAGE_SIZE"], counts, rows=True)
     if not page.items and page.page > 1 and page.pages:  # past the end (a bookmark, a list that shrank)
         return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id,
                                 **{**request.args.to_dict(), "page": page.pages}))
     return render_template("vacancies/pipeline.html", vacancy=vacancy, page=page, flt=flt, counts=counts,
-                           options=candidate_search.filter_options(), move_form=MoveForm(),
-                           stage_moves=stage_moves)
+                           options=candidate_search.filter_options())
 
 
 @bp.route("/vacancies/<int:vacancy_id>/board")
 @allow("admin", "recruiter", "hiring_manager")
 def board(vacancy_id: int):
-    _held = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it in the session
+    _held, counts = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
     return render_template("vacancies/board.html", vacancy=vacancy, columns=candidate_services.board(vacancy),
-                           counts=vacancy_services.stage_counts(vacancy), move_form=MoveForm(),
-                           stage_moves=stage_moves)
+                           counts=counts)
 
 
 @bp.route("/applications/<int:application_id>/move", methods=["POST"])
@@ -110,7 +105,7 @@ def candidates():
 def candidate(candidate_id: int):
     person = load(Candidate, candidate_id, "candidate.view")
     return render_template("vacancies/candidate.html", candidate=person, resume_form=ResumeForm(),
-                           anonymise_form=AnonymiseForm(), stage_moves=stage_moves,
+                           anonymise_form=AnonymiseForm(),
                            applications=visible_applications(current_user, person),
                            history=visible_history(current_user, person, audit.history("candidates", person.id)))
 

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import orm
 
 from recruit import audit
@@ -26,7 +26,7 @@ from recruit.utc import utcnow
 from recruit.vacancies import candidate_inserts, candidate_rows, channels, resumes
 from recruit.vacancies.candidate_search import matching
 from recruit.vacancies.messages import field_label, message
-from recruit.vacancies.models import Application, Candidate, Vacancy
+from recruit.vacancies.models import Application, Candidate, Vacancy, VacancyStageCount
 from recruit.vacancies.pipeline import ALL_STAGES, CLOSED, STAGE_INDEX, STAGES, stage_moves
 
 
@@ -235,26 +235,19 @@ class PipelineFilter:
     q: str | None = None
 
 
-def pipeline_vacancy(vacancy_id: int) -> Vacancy | None:
-    """The vacancy as its pipeline pages need it: its own columns, not its
-    people and template (read if asked for); a view's `load` then finds it
-    without another query."""
-    return db.session.scalars(sa.select(Vacancy).where(Vacancy.id == vacancy_id).options(orm.lazyload("*"))).first()
+def pipeline_vacancy(vacancy_id: int) -> tuple[Vacancy | None, dict[str, int]]:
+    """The vacancy as its pipeline pages need it (its own columns, not its
+    people and template) and its stage counts, in one statement. Held by the
+    caller, the vacancy is what a view's `load` then finds without another."""
+    rows = db.session.execute(
+        sa.select(Vacancy, VacancyStageCount.stage, VacancyStageCount.count)
+        .outerjoin(VacancyStageCount, sa.and_(VacancyStageCount.vacancy_id == Vacancy.id, VacancyStageCount.count > 0))
+        .where(Vacancy.id == vacancy_id).options(orm.lazyload("*"))).all()
+    return (rows[0][0] if rows else None), {stage: count for _v, stage, count in rows if stage is not None}
 
 
-def pipeline_query(vacancy: Vacancy, flt: PipelineFilter, *, with_applications: bool = False) -> sa.Select:
-    """One query, candidates joined in: the list page never runs N+1 queries.
-    The vacancy (with its template and people) is the same for every row and
-    already loaded: it is not joined again per row. `with_applications` also
-    reads each candidate's applications to every vacancy, in one more query
-    for the whole page (the API lists them)."""
-    stmt = (sa.select(Application).join(Application.candidate)
-            .where(Application.vacancy_id == vacancy.id)
-            .options(orm.lazyload(Application.vacancy))
-            .order_by(Application.id.desc()))
-    if with_applications:  # each with its vacancy's state and manager, not the vacancy's people and template
-        stmt = stmt.options(orm.joinedload(Application.candidate).selectinload(Candidate.applications).options(
-            orm.joinedload(Application.vacancy).lazyload("*"), orm.lazyload(Application.candidate)))
+def _filtered(stmt: sa.Select, vacancy: Vacancy, flt: PipelineFilter) -> sa.Select:
+    stmt = stmt.where(Application.vacancy_id == vacancy.id).order_by(Application.id.desc())
     if flt.stage in ALL_STAGES:
         stmt = stmt.where(Application.stage == flt.stage)
     if flt.source:
@@ -266,14 +259,47 @@ def pipeline_query(vacancy: Vacancy, flt: PipelineFilter, *, with_applications: 
     return stmt
 
 
+def pipeline_query(vacancy: Vacancy, flt: PipelineFilter, *, with_applications: bool = False) -> sa.Select:
+    """One query, candidates joined in: the list page never runs N+1 queries.
+    The vacancy (with its template and people) is the same for every row and
+    already loaded: it is not joined again per row. `with_applications` also
+    reads each candidate's applications to every vacancy, in one more query
+    for the whole page (the API lists them)."""
+    stmt = (sa.select(Application).join(Application.candidate)
+            .options(orm.lazyload(Application.vacancy)))
+    if with_applications:  # each with its vacancy's state and manager, not the vacancy's people and template
+        stmt = stmt.options(orm.joinedload(Application.candidate).selectinload(Candidate.applications).options(
+            orm.joinedload(Application.vacancy).lazyload("*"), orm.lazyload(Application.candidate)))
+    return _filtered(stmt, vacancy, flt)
+
+
+# What a pipeline row shows: read as plain rows, the list page builds no
+# objects for 50 applications and their candidates it only writes out.
+PIPELINE_ROW = (Application.id, Application.stage, Application.close_reason, Application.stage_changed_at,
+                Candidate.id.label("candidate_id"), Candidate.full_name, Candidate.email, Candidate.phone,
+                Candidate.phone_norm, Candidate.city, Candidate.source, Candidate.experience_years)
+
+
+class _RowsPage(SelectPagination):
+    def _query_items(self) -> list[Any]:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).all())
+
+
 def pipeline_page(vacancy: Vacancy, flt: PipelineFilter, number: int, per_page: int,
-                  stage_counts: dict[str, int], *, with_applications: bool = False) -> Pagination:
+                  stage_counts: dict[str, int], *, with_applications: bool = False,
+                  rows: bool = False) -> Pagination:
     """One page of the pipeline and its total, without a second pass over a
     large pipeline where the total is known: the stage counts give it for
     the whole list or a stage, and a search that fits on its first page
-    counts itself."""
-    query = pipeline_query(vacancy, flt, with_applications=with_applications)
-    page = db.paginate(query, page=number, per_page=per_page, error_out=False, count=False)
+    counts itself. `rows` gives `PIPELINE_ROW`s instead of applications."""
+    if rows:
+        query = _filtered(sa.select(*PIPELINE_ROW).join(Application.candidate), vacancy, flt)
+        page: Pagination = _RowsPage(select=query, session=db.session, page=number, per_page=per_page,
+                                     error_out=False, count=False)
+    else:
+        query = pipeline_query(vacancy, flt, with_applications=with_applications)
+        page = db.paginate(query, page=number, per_page=per_page, error_out=False, count=False)
     if not has_candidate_filter(flt):
         page.total = stage_counts.get(flt.stage, 0) if flt.stage else sum(stage_counts.values())
     elif page.page == 1 and len(page.items) < per_page:

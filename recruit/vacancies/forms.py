@@ -101,11 +101,6 @@ class CandidateForm(TranslatedForm):
                            description=_l("What everything sent to the candidate is written in."))
 
 
-class MoveForm(TranslatedForm):
-    target = SelectField(_l("Move to"), choices=[])
-    reason = StringField(_l("Reason (for rejected / withdrawn)"), validators=[Length(max=2000)])
-
-
 class ResumeForm(TranslatedForm):
     resume = FileField(_l("Résumé (PDF, DOCX or ODT)"), validators=[FileRequired()])
 

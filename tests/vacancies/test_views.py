@@ -145,6 +145,40 @@ def test_each_pipeline_row_moves_its_own_candidate(clean_app, make):
     assert "/move" not in reader.get(f"/vacancies/{vacancy}/board").get_data(as_text=True)
 
 
+def test_kept_move_controls_are_each_readers_own(clean_app, make):
+    """A stage's select and button are written once per language and kept
+    (vacancies.blueprint.stage_controls): a second reader in another language
+    gets theirs, and the token and the page to come back to stay each page's."""
+    vacancy = make.vacancy("open")
+    make.candidate(vacancy, full_name="Olena Bondar")
+    make.user("recruiter", email="rita@x.test")
+    make.user("recruiter", email="roman@x.test")
+    rita, roman = clean_app.test_client(), clean_app.test_client()
+    login(rita, "rita@x.test")
+    login(roman, "roman@x.test")
+
+    def control(client, query=""):
+        page = client.get(f"/vacancies/{vacancy}/pipeline{query}").get_data(as_text=True)
+        form = re.search(r'<form method="post" action="/applications/\d+/move".*?</form>', page, re.S).group(0)
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+        assert len(tokens) == 1  # the move control's token is the one the page's sign-out form carries
+        return form
+
+    def token(form):
+        return re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+
+    english = control(rita, "?stage=new")
+    assert ">Screened</option>" in english and ">Move</button>" in english
+    assert f'name="next" value="/vacancies/{vacancy}/pipeline?stage=new"' in english
+    ukrainian = control(roman, "?lang=uk")
+    assert ">Screened</option>" not in ukrainian and ">Move</button>" not in ukrainian
+    assert f'name="next" value="/vacancies/{vacancy}/pipeline?lang=uk"' in ukrainian
+    again = control(rita)
+    assert again.split('name="next"')[1].split("\n", 1)[1] == english.split('name="next"')[1].split("\n", 1)[1]
+    assert f'name="next" value="/vacancies/{vacancy}/pipeline?"' in again
+    assert token(again) != token(ukrainian)
+
+
 def test_pipeline_page_queries_do_not_grow_with_candidates(clean_app, make):
     """No N+1: the page runs the same number of queries for 5 or 50 rows."""
     vacancy = make.vacancy("open")
