@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from flask import Blueprint, g, get_template_attribute, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from recruit.vacancies.labels import STAGE_MOVE_LABELS
 from recruit.vacancies.messages import field_label, row_reason
@@ -49,11 +50,11 @@ class _TranslatedLabels(dict):
         return self.translated().get(key, default)
 
 
-def stage_controls() -> dict[str, str]:
+def stage_controls() -> dict[str, Markup]:
     """Each stage's part of a move control (the stages it may move to, the
     next one chosen), in the reader's language: the same for every row and
     reader, so written once per process and language (templates/vacancies/_stage_control.html)."""
-    def write() -> dict[str, str]:
+    def write() -> dict[str, Markup]:
         control = get_template_attribute("vacancies/_stage_control.html", "stage_control")
         labels = STAGE_LABELS_FOR_TEMPLATES.translated()
         return {stage: control(moves, next_stage(stage), labels)
