@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from recruit.extensions import db
 from recruit.interviews import overbooking, versions
@@ -34,7 +34,7 @@ from recruit.interviews.showrate import Outcome, Segment, ShowRateModel, brier_s
 from recruit.keys import signing_keys
 from recruit.organisation.services import get_settings
 from recruit.utc import utcnow
-from recruit.vacancies.models import Application
+from recruit.vacancies.models import Application, Candidate, Vacancy
 from recruit.vacancies.pipeline import CLOSED
 
 MAX_AGE = 6 * 3600  # a plan page left open over lunch still books; yesterday's does not
@@ -158,6 +158,22 @@ def show_probability(application: Application, session: InterviewSession, slot_s
     return current_model().probability(segment_for(application, session, slot_start))
 
 
+def show_probabilities(applications: Sequence[Application], session: InterviewSession,
+                       slot_start: datetime) -> dict[int, float]:
+    """Each application's chance to come, by id: one model and one moment for
+    the whole list, and one estimate per segment, since the planner's fifty
+    fall into a few."""
+    model, now = current_model(), utcnow()
+    by_segment: dict[Segment, float] = {}
+    result = {}
+    for application in applications:
+        segment = segment_for(application, session, slot_start, now=now)
+        if segment not in by_segment:
+            by_segment[segment] = model.probability(segment)
+        result[application.id] = by_segment[segment]
+    return result
+
+
 def calibration() -> float | None:
     rows = db.session.execute(sa.select(Booking.predicted_show, Booking.state)
                               .where(Booking.state.in_(("arrived", "no_show")))).all()
@@ -175,6 +191,24 @@ def selected_applications(ids: Sequence[int]) -> list[Application]:
     their candidates and vacancies, not the vacancies' people and templates."""
     return list(db.session.scalars(sa.select(Application).where(Application.id.in_(list(ids)[:MAX_SELECTED]))
                                    .options(joinedload(Application.vacancy).lazyload("*"))).unique())
+
+
+# What the planner weighs and writes of a ticked application: a few columns of
+# each, not the candidate's whole record and the vacancy's (a third of the page).
+TICKED_COLUMNS = (load_only(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage),
+                  joinedload(Application.candidate).load_only(Candidate.id, Candidate.full_name, Candidate.email,
+                                                              Candidate.source),
+                  joinedload(Application.vacancy).load_only(Vacancy.id, Vacancy.state).lazyload("*"))
+
+
+def ticked_with_bookings(ids: Sequence[int]) -> tuple[list[Application], set[int]]:
+    """The planner's ticked applications, and which of their candidates hold a
+    live booking already (what `eligible` asks), in one statement."""
+    live = sa.exists().where(Booking.candidate_id == Application.candidate_id,
+                             Booking.state.in_(LIVE_STATES)).label("live")
+    rows = db.session.execute(sa.select(Application, live).where(Application.id.in_(list(ids)[:MAX_SELECTED]))
+                              .options(*TICKED_COLUMNS)).unique().all()
+    return [application for application, _live in rows], {a.candidate_id for a, booked in rows if booked}
 
 
 def candidates_to_invite(session: InterviewSession) -> list[Application]:
@@ -206,10 +240,14 @@ class Proposal:
         return [len(slot) for slot in self.slots]
 
 
-def eligible(applications: Sequence[Application], session: InterviewSession) -> tuple[list[Application], list[str]]:
+def eligible(applications: Sequence[Application], session: InterviewSession,
+             live: set[int] | None = None) -> tuple[list[Application], list[str]]:
+    """Who can be invited, and why the others cannot; `live`: the candidates
+    already holding a live booking, when the caller read them with the list."""
     ok, problems = [], []
-    live = set(db.session.scalars(sa.select(Booking.candidate_id).where(
-        Booking.candidate_id.in_([a.candidate_id for a in applications]), Booking.state.in_(LIVE_STATES))))
+    if live is None:
+        live = set(db.session.scalars(sa.select(Booking.candidate_id).where(
+            Booking.candidate_id.in_([a.candidate_id for a in applications]), Booking.state.in_(LIVE_STATES))))
     for application in applications:
         name = application.candidate.full_name
         if application.vacancy.state != "open":
@@ -234,7 +272,7 @@ def propose(session: InterviewSession, applications: Sequence[Application]) -> P
         raise InterviewError(_("This interview day was cancelled."))
     settings = get_settings()
     slots = session.slots
-    probabilities = {a.id: show_probability(a, session, slots[0].starts_at) for a in applications}
+    probabilities = show_probabilities(applications, session, slots[0].starts_at)
     held: dict[int, list[float]] = {}
     for slot_id, predicted in db.session.execute(  # one statement for the day, not one per slot
             sa.select(Booking.slot_id, Booking.predicted_show)
@@ -277,7 +315,7 @@ def evaluate_hand_plan(session: InterviewSession, applications: Sequence[Applica
                        assignment: dict[int, int]) -> HandPlan:
     """Each candidate's show-up probability and the day's expectations for a
     hand-edited plan (application id -> slot index)."""
-    probabilities = {a.id: show_probability(a, session, session.slots[0].starts_at) for a in applications}
+    probabilities = show_probabilities(applications, session, session.slots[0].starts_at)
     per_slot: dict[int, list[float]] = {}
     for app_id, index in assignment.items():
         per_slot.setdefault(index, []).append(probabilities[app_id])

@@ -101,14 +101,14 @@ def detail(session_id: int):
 @bp.route("/interviews/<int:session_id>/plan")
 @allow("admin", "recruiter")
 def plan(session_id: int):
-    _day = days.day_with_slots(session_id)  # held: `load` finds it in the session
+    _day = days.day_to_plan(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.plan")
     ids = request.args.getlist("a", type=db_int)
     if not ids:
         flash(_("Select the candidates to invite first."), "info")
         return redirect(url_for("interviews.detail", session_id=session.id))
-    applications = planning.selected_applications(ids)
-    ok, problems = planning.eligible(applications, session)
+    applications, live = planning.ticked_with_bookings(ids)
+    ok, problems = planning.eligible(applications, session, live)
     for problem in problems[:10]:
         flash(problem, "info")
     if not ok:
