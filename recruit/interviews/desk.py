@@ -17,7 +17,7 @@ from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews import versions  # noqa: F401  (the day's versions follow every change)
-from recruit.interviews.bookings import _advance, _lock
+from recruit.interviews.bookings import _advance, _lock, read_locked
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, InterviewSession, Scorecard
 from recruit.interviews.sessions import DAY_WITH_SLOTS
@@ -118,11 +118,10 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
 
 def desk_booking(booking_id: int) -> Booking | None:
     """A booking tapped at the desk with its day, its slots and interviewers,
-    in one statement; what else it points to is read only if the action needs it."""
-    return db.session.scalars(
-        sa.select(Booking).where(Booking.id == booking_id)
-        .options(lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS))
-        .execution_options(populate_existing=True)).unique().first()
+    in one statement, its row taken for the action; what else it points to is
+    read only if the action needs it."""
+    return read_locked(sa.select(Booking).where(Booking.id == booking_id)
+                       .options(lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS)))
 
 
 DESK_STATES = ("invited", "confirmed", "arrived", "no_show")

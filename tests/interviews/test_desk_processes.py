@@ -17,10 +17,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from recruit.audit import AuditEntry
+from recruit.extensions import db
 from tests.worlds import busy_day
 
 pytestmark = pytest.mark.pg
@@ -144,3 +148,29 @@ def test_an_arrival_checked_in_through_one_process_is_on_the_others_next_refresh
     status, back = desk_a.json(state + f"?since={shown + 1}")
     assert [r["id"] for r in back["rows"]] == [booking] and "✓" not in back["rows"][0]["html"]
     assert back["counts"] == whole["counts"]
+
+
+def test_two_screens_tapping_the_same_arrival_at_once_check_it_in_once(clean_app, two_servers):
+    """Two receptionists' screens, served by two processes, tap the same name
+    in the same instant: the booking's row is taken as the tap reads it, so
+    one check-in lands and the other is told the candidate has arrived; the
+    day's version moves once per arrival and the audit trail has one entry."""
+    ids = busy_day.build(clean_app, 5)
+    screens = [Browser(base) for base in two_servers]
+    for screen in screens:
+        screen.login(ids["desk"])
+    day = ids["session"]
+    shown = screens[0].json(f"/reception/{day}/state.json")[1]["version"]
+    taps = ids["expected"][:3]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for booking in taps:
+            answers = list(pool.map(lambda screen, b=booking: screen.json(
+                f"/bookings/{b}/check-in", {}, {"X-Desk-Version": str(shown)}), screens))
+            assert sorted(status for status, _body in answers) == [200, 409], answers
+            refused = next(body for status, body in answers if status == 409)
+            assert "has already arrived" in refused["error"]["message"]
+    assert screens[1].json(f"/reception/{day}/state.json")[1]["version"] == shown + len(taps)
+    with clean_app.app_context():
+        entries = db.session.scalars(sa.select(AuditEntry.object_id).where(
+            AuditEntry.action == "booking.check_in", AuditEntry.object_id.in_(taps))).all()
+    assert sorted(entries) == sorted(taps)
