@@ -116,12 +116,16 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
     return card
 
 
-def desk_booking(booking_id: int) -> Booking | None:
-    """A booking tapped at the desk with its day, its slots and interviewers,
-    in one statement, its row taken for the action; what else it points to is
-    read only if the action needs it."""
-    return read_locked(sa.select(Booking).where(Booking.id == booking_id)
-                       .options(lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS)))
+def desk_booking(booking_id: int, *, with_application: bool = False) -> Booking | None:
+    """A booking tapped at the desk with its day, its slots and interviewers
+    (and its application with its vacancy's state, for an action that moves
+    it), in one statement, its row taken for the action; what else it points
+    to is read only if the action needs it."""
+    options = [lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS)]
+    if with_application:
+        options.append(joinedload(Booking.application).options(joinedload(Application.vacancy).lazyload("*"),
+                                                                lazyload("*")))
+    return read_locked(sa.select(Booking).where(Booking.id == booking_id).options(*options))
 
 
 DESK_STATES = ("invited", "confirmed", "arrived", "no_show")
@@ -135,18 +139,22 @@ def _clock(when: datetime) -> str:
     return when.astimezone(get_timezone()).strftime("%H:%M")
 
 
-def _rows_stmt(session_id: int, *where):
+def _rows_stmt(*where):
     """The columns the screen shows of the day's bookings (and who sees whom
     since when, for the interviewers' panel): one statement, whatever the
-    number of rows."""
+    number of rows; built once (the day and the version are parameters)."""
     interviewer = aliased(User)
     return (sa.select(Booking.id, Booking.slot_id, Booking.state, Booking.ever_confirmed, Booking.arrived_at,
                       Booking.seen_at, Booking.interviewer_id, Booking.desk_version, Candidate.full_name,
                       Candidate.phone_norm, Candidate.phone, interviewer.full_name.label("interviewer"))
             .join(Candidate, Candidate.id == Booking.candidate_id)
             .outerjoin(interviewer, interviewer.id == Booking.interviewer_id)
-            .where(Booking.session_id == session_id, *where)
+            .where(Booking.session_id == sa.bindparam("day"), *where)
             .order_by(Booking.slot_id.is_(None), Booking.slot_id, Booking.waitlist_position, Booking.id))
+
+
+DESK_ROWS = _rows_stmt(Booking.state.in_(DESK_STATES))
+ROWS_SINCE = _rows_stmt(sa.or_(Booking.state.in_(DESK_STATES), Booking.desk_version > sa.bindparam("since")))
 
 
 def _row(row, starts: dict[int, datetime], now: datetime) -> dict[str, Any]:
@@ -194,7 +202,7 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
     fixed number of statements (the page and its script's fallback)."""
     now = now or utcnow()
     version = session.desk_version  # read before the rows: a change made meanwhile is sent again, never lost
-    rows = db.session.execute(_rows_stmt(session.id, Booking.state.in_(DESK_STATES))).all()
+    rows = db.session.execute(DESK_ROWS, {"day": session.id}).all()
     starts = {slot.id: slot.starts_at for slot in session.slots}
     by_slot: dict[int | None, list] = {}
     for row in rows:
@@ -230,8 +238,7 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     now = now or utcnow()
     version = session.desk_version if version is None else version  # a change just committed knows its own
     starts = {slot.id: slot.starts_at for slot in session.slots}
-    read = db.session.execute(_rows_stmt(session.id, sa.or_(Booking.state.in_(DESK_STATES),
-                                                            Booking.desk_version > since))).all()
+    read = db.session.execute(ROWS_SINCE, {"day": session.id, "since": since}).all()
     on_desk = [row for row in read if row.state in DESK_STATES]
     rows = []
     for row in read if since < version else ():

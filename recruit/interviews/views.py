@@ -329,8 +329,8 @@ def desk_state(session_id: int):
     return jsonify(front_desk.day_snapshot(session))
 
 
-def _desk_action(booking_id: int, action):
-    _booking = front_desk.desk_booking(booking_id)  # held: `load` finds it in the session
+def _desk_action(booking_id: int, action, *, moves_application: bool = False):
+    _booking = front_desk.desk_booking(booking_id, with_application=moves_application)  # held: `load` finds it
     booking = load(Booking, booking_id)
     session_id, day = booking.session_id, booking.session  # the day as desk_booking read it, kept for the answer
     ensure("interview_session.front_desk", booking.session)
@@ -365,7 +365,7 @@ def _desk_action(booking_id: int, action):
 @bp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])
 @allow("admin", "recruiter", "receptionist")
 def check_in(booking_id: int):
-    return _desk_action(booking_id, lambda b: front_desk.check_in(b, current_user))
+    return _desk_action(booking_id, lambda b: front_desk.check_in(b, current_user), moves_application=True)
 
 
 @bp.route("/bookings/<int:booking_id>/undo-check-in", methods=["POST"])
