@@ -19,12 +19,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from recruit.extensions import db
 from recruit.interviews import overbooking, versions
@@ -148,7 +149,7 @@ def overall_rate() -> tuple[float, float]:
     return rate.alpha, rate.beta
 
 
-def segment_for(application: Application, session: InterviewSession, slot_start: datetime, *,
+def segment_for(application: Planned, session: InterviewSession, slot_start: datetime, *,
                 confirmed: bool = False, now: datetime | None = None) -> Segment:
     lead = max((slot_start - (now or utcnow())).total_seconds() / 86400.0, 0.0)
     return Segment(application.candidate.source or "", session.kind, confirmed, lead_band(lead))
@@ -158,7 +159,7 @@ def show_probability(application: Application, session: InterviewSession, slot_s
     return current_model().probability(segment_for(application, session, slot_start))
 
 
-def show_probabilities(applications: Sequence[Application], session: InterviewSession,
+def show_probabilities(applications: Sequence[Planned], session: InterviewSession,
                        slot_start: datetime) -> dict[int, float]:
     """Each application's chance to come, by id: one model and one moment for
     the whole list, and one estimate per segment, since the planner's fifty
@@ -193,22 +194,46 @@ def selected_applications(ids: Sequence[int]) -> list[Application]:
                                    .options(joinedload(Application.vacancy).lazyload("*"))).unique())
 
 
-# What the planner weighs and writes of a ticked application: a few columns of
-# each, not the candidate's whole record and the vacancy's (a third of the page).
-TICKED_COLUMNS = (load_only(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage),
-                  joinedload(Application.candidate).load_only(Candidate.id, Candidate.full_name, Candidate.email,
-                                                              Candidate.source),
-                  joinedload(Application.vacancy).load_only(Vacancy.id, Vacancy.state).lazyload("*"))
+class TickedCandidate(NamedTuple):
+    full_name: str
+    email: str
+    source: str
 
 
-def ticked_with_bookings(ids: Sequence[int]) -> tuple[list[Application], set[int]]:
+class TickedVacancy(NamedTuple):
+    state: str
+
+
+class TickedApplication(NamedTuple):
+    """A ticked application as the planner's page reads it: the few columns
+    it weighs and writes, in the mapped Application's shape
+    (`a.candidate.full_name`), read as plain rows: fifty applications and
+    their candidates as mapped objects were a fifth of the page."""
+
+    id: int
+    candidate_id: int
+    vacancy_id: int
+    stage: str
+    candidate: TickedCandidate
+    vacancy: TickedVacancy
+
+
+Planned = Application | TickedApplication  # what the planner's services weigh: either shape
+
+
+def ticked_with_bookings(ids: Sequence[int]) -> tuple[list[TickedApplication], set[int]]:
     """The planner's ticked applications, and which of their candidates hold a
     live booking already (what `eligible` asks), in one statement."""
     live = sa.exists().where(Booking.candidate_id == Application.candidate_id,
                              Booking.state.in_(LIVE_STATES)).label("live")
-    rows = db.session.execute(sa.select(Application, live).where(Application.id.in_(list(ids)[:MAX_SELECTED]))
-                              .options(*TICKED_COLUMNS)).unique().all()
-    return [application for application, _live in rows], {a.candidate_id for a, booked in rows if booked}
+    rows = db.session.execute(
+        sa.select(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage,
+                  Candidate.full_name, Candidate.email, Candidate.source, Vacancy.state, live)
+        .join(Candidate, Candidate.id == Application.candidate_id).join(Vacancy, Vacancy.id == Application.vacancy_id)
+        .where(Application.id.in_(list(ids)[:MAX_SELECTED])).order_by(Application.id)).all()
+    ticked = [TickedApplication(row[0], row[1], row[2], row[3], TickedCandidate(row[4], row[5] or "", row[6] or ""),
+                                TickedVacancy(row[7])) for row in rows]
+    return ticked, {row[1] for row in rows if row[8]}
 
 
 def candidates_to_invite(session: InterviewSession) -> list[Application]:
@@ -224,8 +249,8 @@ def candidates_to_invite(session: InterviewSession) -> list[Application]:
 @dataclass
 class Proposal:
     session: InterviewSession
-    slots: list[list[Application]]
-    not_invited: list[Application]
+    slots: list[list[Planned]]
+    not_invited: list[Planned]
     probabilities: dict[int, float]
     base: list[int]  # seats already taken per slot when the plan was made
     metrics: overbooking.DayMetrics
@@ -240,8 +265,8 @@ class Proposal:
         return [len(slot) for slot in self.slots]
 
 
-def eligible(applications: Sequence[Application], session: InterviewSession,
-             live: set[int] | None = None) -> tuple[list[Application], list[str]]:
+def eligible(applications: Sequence[Planned], session: InterviewSession,
+             live: set[int] | None = None) -> tuple[list[Planned], list[str]]:
     """Who can be invited, and why the others cannot; `live`: the candidates
     already holding a live booking, when the caller read them with the list."""
     ok, problems = [], []
@@ -265,7 +290,7 @@ def eligible(applications: Sequence[Application], session: InterviewSession,
     return ok, problems
 
 
-def propose(session: InterviewSession, applications: Sequence[Application]) -> Proposal:
+def propose(session: InterviewSession, applications: Sequence[Planned]) -> Proposal:
     """The planner's proposal for this session from the selected candidates,
     counting the ones already invited."""
     if session.cancelled_at is not None:
@@ -289,7 +314,7 @@ def propose(session: InterviewSession, applications: Sequence[Application]) -> P
         reward=settings.interview_reward, overflow_cost=settings.interview_overflow_cost,
         booked=[booked[i] for i in future])
     by_id = {a.id: a for a in applications}
-    proposal_slots: list[list[Application]] = [[] for _ in slots]
+    proposal_slots: list[list[Planned]] = [[] for _ in slots]
     for position, keys in zip(future, plan.slots, strict=True):
         proposal_slots[position] = [by_id[k] for k in keys]
     return Proposal(session, proposal_slots, [by_id[k] for k in plan.not_invited], probabilities,

@@ -176,3 +176,32 @@ def test_model_and_report_pages(clean_app, day):
     csv_text = client.get("/interviews/reports.csv").get_data().decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Session,Day,Format,Slot,Candidate")
     assert ",No-show," in csv_text and ",Stream," in csv_text and "Person 0" in csv_text
+
+
+def test_the_planner_says_who_it_leaves_out_and_why(clean_app, day, make):
+    """Ticked with the rest: a candidate already booked, one
+    without an e-mail, one from another vacancy, one no longer in the
+    pipeline. The proposal names each with the reason and plans the others."""
+    import html
+
+    from recruit.extensions import db
+    from recruit.vacancies import candidates as candidate_services
+    from recruit.vacancies.models import Application
+
+    session_id, _booking, _token = book_one(clean_app, day)  # Person 0 holds an invitation
+    no_mail = make.candidate(day["vacancy"], full_name="Petra Nomail", email="", phone="+7 916 123 45 67")
+    elsewhere = make.candidate(make.vacancy("open", manager=day["interviewer"]), full_name="Olga Elsewhere")
+    with clean_app.app_context():
+        candidate_services.move(db.session.get(Application, day["apps"][1]), "rejected", "Not a fit")
+        db.session.commit()
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    ticked = [*day["apps"], no_mail, elsewhere]
+    response = client.get(f"/interviews/{session_id}/plan", query_string={"a": ticked})
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Person 0 already has an interview booked." in page
+    assert "Person 1 is no longer in the pipeline." in page
+    assert "Petra Nomail has no e-mail for the invitation." in page
+    assert "Olga Elsewhere applied for another vacancy." in page
+    planned = {int(a) for a in re.findall(r'name="application" value="(\d+)"', page)}
+    assert planned == set(day["apps"][2:])
