@@ -25,7 +25,6 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.orm import joinedload
 
 from recruit.extensions import db
 from recruit.interviews import overbooking, versions
@@ -187,13 +186,6 @@ MAX_SELECTED = 2000  # ids read from one plan or booking request
 PIPELINE_SHOWN = 200  # candidates offered on a day's page
 
 
-def selected_applications(ids: Sequence[int]) -> list[Application]:
-    """The applications a recruiter ticked (the first MAX_SELECTED ids), with
-    their candidates and vacancies, not the vacancies' people and templates."""
-    return list(db.session.scalars(sa.select(Application).where(Application.id.in_(list(ids)[:MAX_SELECTED]))
-                                   .options(joinedload(Application.vacancy).lazyload("*"))).unique())
-
-
 class TickedCandidate(NamedTuple):
     full_name: str
     email: str
@@ -234,6 +226,12 @@ def ticked_with_bookings(ids: Sequence[int]) -> tuple[list[TickedApplication], s
     ticked = [TickedApplication(row[0], row[1], row[2], row[3], TickedCandidate(row[4], row[5] or "", row[6] or ""),
                                 TickedVacancy(row[7])) for row in rows]
     return ticked, {row[1] for row in rows if row[8]}
+
+
+def selected_applications(ids: Sequence[int]) -> list[TickedApplication]:
+    """The applications a recruiter ticked (the first MAX_SELECTED ids), as the
+    planner's page and its booking form read them."""
+    return ticked_with_bookings(ids)[0]
 
 
 def candidates_to_invite(session: InterviewSession) -> list[Application]:
