@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -44,6 +44,44 @@ def decide(plan: OnboardingPlan, decision: str, reason: str, by: User) -> HeadDe
     return record
 
 
+class TryRecord(NamedTuple):
+    """A role-play try as the plan page lists it and the gate counts it."""
+
+    id: int
+    tried_on: date
+    passed: bool
+    players: str
+    notes: str
+
+
+class DecisionRecord(NamedTuple):
+    """A head of department's decision as the plan page lists it."""
+
+    id: int
+    decision: str
+    reason: str
+    decided_at: datetime
+
+
+_PLANS = sa.bindparam("plans", expanding=True)
+ACTIVITY_ROWS = (sa.select(ActivityEntry.plan_id, ActivityEntry.day,
+                           *[getattr(ActivityEntry, m) for m in criteria.METRICS])
+                 .where(ActivityEntry.plan_id.in_(_PLANS)))
+# One shape for three kinds of record: (kind, plan, id, day, flag, word, text, moment). The first
+# branch's column types read the rows of all three (a date, a boolean, two strings, a UTC moment).
+RECORD_ROWS = sa.union_all(
+    sa.select(sa.literal("try", sa.String).label("kind"), RolePlayTry.plan_id, RolePlayTry.id,
+              RolePlayTry.tried_on.label("day"), RolePlayTry.passed.label("flag"),
+              RolePlayTry.players.label("word"), RolePlayTry.notes.label("text"),
+              RolePlayTry.recorded_at.label("at")).where(RolePlayTry.plan_id.in_(_PLANS)),
+    sa.select(sa.literal("decision", sa.String), HeadDecision.plan_id, HeadDecision.id, sa.null(), sa.null(),
+              HeadDecision.decision, HeadDecision.reason, HeadDecision.decided_at)
+    .where(HeadDecision.plan_id.in_(_PLANS)),
+    sa.select(sa.literal("quiz", sa.String), QuizOutcome.plan_id, QuizOutcome.id, sa.null(),
+              sa.and_(QuizOutcome.passed, QuizOutcome.signed_off_at.is_not(None)), QuizOutcome.quiz_key, sa.null(),
+              QuizOutcome.signed_off_at).where(QuizOutcome.plan_id.in_(_PLANS)))
+
+
 @dataclass(frozen=True)
 class PlanFacts:
     """What every stage's gate reads from the plan as a whole: read once per
@@ -63,30 +101,35 @@ def plan_facts(plan: OnboardingPlan) -> PlanFacts:
 
 
 def plans_facts(plans: list[OnboardingPlan]) -> dict[int, PlanFacts]:
-    """The facts of every plan of a list, each kind read in one query for
-    them all (a list page of plans does not read them plan by plan)."""
+    """The facts of every plan of a list: the daily activity in one statement
+    and the role-play tries, the head's decisions and the quiz outcomes in a
+    second, as plain rows (a list page of plans does not read them plan by
+    plan, nor build an object for each row)."""
     ids = [plan.id for plan in plans]
     activity: dict[int, dict] = {plan_id: {} for plan_id in ids}
-    tries: dict[int, list[RolePlayTry]] = {plan_id: [] for plan_id in ids}
-    decisions: dict[int, list[HeadDecision]] = {plan_id: [] for plan_id in ids}
+    tries: dict[int, list[TryRecord]] = {plan_id: [] for plan_id in ids}
+    decisions: dict[int, list[DecisionRecord]] = {plan_id: [] for plan_id in ids}
     quizzes: dict[int, dict] = {plan_id: {} for plan_id in ids}
     if ids:
-        for e in db.session.scalars(sa.select(ActivityEntry).where(ActivityEntry.plan_id.in_(ids))):
-            activity[e.plan_id][e.day] = {m: getattr(e, m) for m in criteria.METRICS}
-        for t in db.session.scalars(sa.select(RolePlayTry).where(RolePlayTry.plan_id.in_(ids))
-                                    .order_by(RolePlayTry.tried_on, RolePlayTry.id)):
-            tries[t.plan_id].append(t)
-        for d in db.session.scalars(sa.select(HeadDecision).where(HeadDecision.plan_id.in_(ids))
-                                    .order_by(HeadDecision.decided_at, HeadDecision.id)):
-            decisions[d.plan_id].append(d)
-        for q in db.session.scalars(sa.select(QuizOutcome).where(QuizOutcome.plan_id.in_(ids))):
-            quizzes[q.plan_id][q.quiz_key] = bool(q.passed and q.signed_off_at)
+        for plan_id, day, *values in db.session.execute(ACTIVITY_ROWS, {"plans": ids}):
+            activity[plan_id][day] = dict(zip(criteria.METRICS, values, strict=True))
+        for kind, plan_id, record_id, day, flag, word, text, at in db.session.execute(RECORD_ROWS, {"plans": ids}):
+            if kind == "try":
+                tries[plan_id].append(TryRecord(record_id, day, bool(flag), word, text))
+            elif kind == "decision":
+                decisions[plan_id].append(DecisionRecord(record_id, word, text, at))
+            else:
+                quizzes[plan_id][word] = bool(flag)
+    for listed in tries.values():
+        listed.sort(key=lambda t: (t.tried_on, t.id))
+    for listed in decisions.values():
+        listed.sort(key=lambda d: (d.decided_at, d.id))
     today, cal = local_now().date(), calendar()
     return {plan_id: PlanFacts(today, cal, activity[plan_id], _counted_tries(tries[plan_id], decisions[plan_id]),
                                quizzes[plan_id], tries[plan_id], decisions[plan_id]) for plan_id in ids}
 
 
-def _counted_tries(tries: list[RolePlayTry], decisions: list[HeadDecision]) -> list[criteria.RolePlayFact]:
+def _counted_tries(tries: list[TryRecord], decisions: list[DecisionRecord]) -> list[criteria.RolePlayFact]:
     """The tries the gate counts: an extension gives the trainee fresh tries,
     so after one only those since the head's last decision count."""
     counted = [criteria.RolePlayFact(t.tried_on, t.passed) for t in tries]
@@ -106,12 +149,15 @@ def overrides_of(stages: list[PlanStage]) -> dict[int, dict[int, CriterionOverri
     return overrides
 
 
-def facts_for(stage: PlanStage, shared: PlanFacts | None = None) -> criteria.Facts:
+def facts_for(stage: PlanStage, shared: PlanFacts | None = None,
+              tasks: list[criteria.TaskFact] | None = None) -> criteria.Facts:
+    """The stage's facts; `tasks` when a list page has read its tasks as rows."""
     shared = shared or plan_facts(stage.plan)
     signed = frozenset({stage.sign_off.role}) if stage.sign_off else frozenset()
+    if tasks is None:
+        tasks = [criteria.TaskFact(t.title, t.required, t.done_at.date() if t.done_at else None) for t in stage.tasks]
     return criteria.Facts(
-        today=shared.today, calendar=shared.calendar, stage_start=stage.starts_on,
-        tasks=[criteria.TaskFact(t.title, t.required, t.done_at.date() if t.done_at else None) for t in stage.tasks],
+        today=shared.today, calendar=shared.calendar, stage_start=stage.starts_on, tasks=tasks,
         activity=shared.activity, role_plays=shared.role_plays, quizzes=shared.quizzes, sign_offs=signed)
 
 
@@ -137,8 +183,9 @@ def gates(plan: OnboardingPlan, shared: PlanFacts | None = None) -> dict[int, li
 
 
 def gate(stage: PlanStage, shared: PlanFacts | None = None,
-         overrides: dict[int, CriterionOverride] | None = None) -> list[GateLine]:
-    facts = facts_for(stage, shared)
+         overrides: dict[int, CriterionOverride] | None = None,
+         tasks: list[criteria.TaskFact] | None = None) -> list[GateLine]:
+    facts = facts_for(stage, shared, tasks)
     if overrides is None:
         overrides = {o.criterion_index: o for o in db.session.scalars(
             sa.select(CriterionOverride).where(CriterionOverride.stage_id == stage.id))}

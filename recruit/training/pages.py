@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -25,7 +27,7 @@ from recruit.vacancies.models import Application
 
 def plans_overview(state: str, mentor_id: int | None) -> list[OnboardingPlan]:
     """HR's list: the plans in that state (any other word: all), of that mentor, the newest first."""
-    stmt = sa.select(OnboardingPlan).order_by(OnboardingPlan.start_date.desc())
+    stmt = sa.select(OnboardingPlan).options(LISTED_PLAN).order_by(OnboardingPlan.start_date.desc())
     if state in ("active", "ready", "ended"):
         stmt = stmt.where(OnboardingPlan.state == state)
     if mentor_id:
@@ -37,6 +39,24 @@ def plans_overview(state: str, mentor_id: int | None) -> list[OnboardingPlan]:
 # joined (one statement for the stages of every plan of a list), not one for each.
 WHOLE_PLAN = orm.selectinload(OnboardingPlan.stages).options(orm.joinedload(PlanStage.tasks),
                                                              orm.joinedload(PlanStage.sign_off))
+# A plan as a list page shows it: the stages with their sign-offs; their tasks
+# are read as rows for the whole list (`TASK_ROWS`), not built as objects.
+LISTED_PLAN = orm.selectinload(OnboardingPlan.stages).options(orm.lazyload(PlanStage.tasks),
+                                                              orm.joinedload(PlanStage.sign_off))
+
+
+class TaskRow(NamedTuple):
+    stage_id: int
+    title: str
+    required: bool
+    done_at: datetime | None
+    due_on: date
+
+
+TASK_ROWS = (sa.select(PlanTask.stage_id, PlanTask.title, PlanTask.required, PlanTask.done_at, PlanTask.due_on)
+             .join(PlanStage, PlanTask.stage_id == PlanStage.id)
+             .where(PlanStage.plan_id.in_(sa.bindparam("plans", expanding=True)))
+             .order_by(PlanTask.stage_id, PlanTask.position))
 
 
 def own_plan(hire: User) -> OnboardingPlan | None:
@@ -56,7 +76,7 @@ def mentees_of(user: User) -> list[OnboardingPlan]:
     return list(db.session.scalars(sa.select(OnboardingPlan).where(
         sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id,
                OnboardingPlan.head_id == user.id), OnboardingPlan.state == "active")
-        .options(WHOLE_PLAN).order_by(OnboardingPlan.start_date)).unique())
+        .options(LISTED_PLAN).order_by(OnboardingPlan.start_date)).unique())
 
 
 def hire_application(application_id: int) -> Application | None:
@@ -64,36 +84,34 @@ def hire_application(application_id: int) -> Application | None:
     return db.session.get(Application, application_id)
 
 
-def overdue_count(plan: OnboardingPlan) -> int:
-    today = local_now().date()
-    return sum(1 for stage in plan.stages for task in stage.tasks if task.done_at is None and task.due_on < today)
-
-
 @dataclass
 class PlanSummary:
     stage: PlanStage | None
-    progress: list[tuple[str, int]]  # stage name, percent of tasks done
     overdue: int
     pending_sign_off: PlanStage | None
     activity: list[GateLine]  # the current stage's activity targets, met or not, with the figures
 
 
 def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
-    """Each plan's line on a list page; the plans' facts and their current
-    stages' overrides are read once for the whole list."""
+    """Each plan's line on a list page (plans read with `LISTED_PLAN`): their
+    tasks, facts and current stages' overrides are read once for the list."""
     current = {plan.id: current_stage(plan) for plan in plans}
+    tasks: dict[int, list[TaskRow]] = defaultdict(list)
+    if plans:
+        for row in db.session.execute(TASK_ROWS, {"plans": [plan.id for plan in plans]}):
+            tasks[row.stage_id].append(TaskRow(*row))
     facts = plans_facts(plans)
     overrides = overrides_of([stage for stage in current.values() if stage is not None])
     today = local_now().date()
     result = {}
     for plan in plans:
         stage = current[plan.id]
-        progress = [(s.name, round(100 * sum(1 for t in s.tasks if t.done_at) / len(s.tasks)) if s.tasks else
-                     (100 if s.sign_off else 0)) for s in plan.stages]
-        lines = gate(stage, facts[plan.id], overrides[stage.id]) if stage is not None else []
+        lines = gate(stage, facts[plan.id], overrides[stage.id], [
+            criteria.TaskFact(t.title, t.required, t.done_at.date() if t.done_at else None)
+            for t in tasks[stage.id]]) if stage is not None else []
         ready = stage is not None and all(line.met for line in lines if line.kind != "sign_off")
-        overdue = sum(1 for s in plan.stages for task in s.tasks if task.done_at is None and task.due_on < today)
-        result[plan.id] = PlanSummary(stage, progress, overdue, stage if ready else None,
+        overdue = sum(1 for s in plan.stages for t in tasks[s.id] if t.done_at is None and t.due_on < today)
+        result[plan.id] = PlanSummary(stage, overdue, stage if ready else None,
                                       [line for line in lines if line.kind == "activity"])
     return result
 

@@ -51,20 +51,21 @@ def overview():
     state = request.args.get("state", "active")
     mentor = request.args.get("mentor", type=db_int)
     plans = pages.plans_overview(state, mentor)
+    lines = pages.summaries(plans)
     if request.args.get("format") in ("csv", "xlsx"):
         def rows():
             for plan in plans:
-                stage = onboarding.current_stage(plan)
+                stage = lines[plan.id].stage
                 yield [plan.hire.full_name, plan.hire.email, plan.start_date.isoformat(),
                        stage.name if stage else _("all stages signed off"), plan.mentor.full_name,
-                       plan.curator.full_name, label(plan.state, "plan_state"), pages.overdue_count(plan),
+                       plan.curator.full_name, label(plan.state, "plan_state"), lines[plan.id].overdue,
                        label("yes", "training_yes_no") if plan.needs_decision else ""]
 
         return csv_download("onboarding-plans.csv", [_("New hire"), _("E-mail"), _("Started"), _("Stage"),
                                                      _("Mentor"), _("Curator"), _("State"), _("Overdue tasks"),
                                                      _("Needs a decision")], rows())
     return render_template("training/overview.html", plans=plans, state=state, mentor=mentor,
-                           mentors=[u for u, _room in onboarding.mentors_with_room()], summaries=pages.summaries(plans))
+                           mentors=[u for u, _room in onboarding.mentors_with_room()], summaries=lines)
 
 
 @bp.route("/plans/new", methods=["GET", "POST"])

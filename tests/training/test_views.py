@@ -6,6 +6,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.organisation.services import local_now
+from recruit.training import gates as gating
+from recruit.training import plans as onboarding
+from recruit.training.models import OnboardingPlan, PlanTask
+from recruit.utc import utcnow
 from tests.conftest import login
 from tests.worlds.training import hired, today
 
@@ -85,3 +92,47 @@ def _candidate_id(app, application_id):
 
     with app.app_context():
         return db.session.get(Application, application_id).candidate_id
+
+
+
+def test_the_mentees_page_counts_overdue_tasks_and_names_a_stage_ready_for_sign_off(clean_app, make):
+    mentor = make.user("mentor", email="mentor@x.test")
+    waiting = make.plan(mentor, hire_email="anna@x.test", hire_name="Anna Waiting", days_ago=20)
+    done = make.plan(mentor, hire_email="boris@x.test", hire_name="Boris Done", days_ago=20)
+    with clean_app.app_context():
+        overdue = db.session.scalar(sa.select(sa.func.count(PlanTask.id)).where(
+            PlanTask.stage.has(plan_id=waiting), PlanTask.done_at.is_(None), PlanTask.due_on < local_now().date()))
+        for task in db.session.get(OnboardingPlan, done).stages[0].tasks:  # Orientation done; the sign-off waits
+            task.done_at, task.done_by_id = utcnow(), mentor
+        db.session.commit()
+    assert overdue > 1
+    client = clean_app.test_client()
+    login(client, "mentor@x.test")
+    page = client.get("/mentees").get_data(as_text=True)
+    tiles = dict(re.findall(r'<article class="tile">\s*<h3><a [^>]*>([^<]+)</a></h3>(.*?)</article>', page, re.S))
+    assert f"{overdue} tasks overdue" in tiles["Anna Waiting"] and "ready for sign-off" not in tiles["Anna Waiting"]
+    assert "ready for sign-off" in tiles["Boris Done"] and "Orientation" in tiles["Boris Done"]
+
+
+def test_the_plan_lists_the_role_plays_as_they_happened_and_the_heads_decision(clean_app, make):
+    mentor = make.user("mentor", email="mentor@x.test")
+    head = make.user("hiring_manager", email="head@x.test")
+    plan_id = make.plan(mentor, hire_email="anna@x.test", hire_name="Anna Trying", days_ago=30, head=head)
+    with clean_app.app_context():
+        plan, day = db.session.get(OnboardingPlan, plan_id), local_now().date()
+        by = db.session.get(User, mentor)
+        onboarding.record_role_play(plan, day - timedelta(days=4), "Head of sales as the client", False,
+                                    "too fast", by)
+        onboarding.record_role_play(plan, day - timedelta(days=5), "Two seniors", False, "no closing", by)
+        gating.decide(plan, "extend", "Promising; one more week", db.session.get(User, head))
+        onboarding.record_role_play(plan, day, "Head of sales", True, "closed the deal", by)
+        db.session.commit()
+    client = clean_app.test_client()
+    login(client, "mentor@x.test")
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    tries = re.findall(r"<strong>(passed|failed)</strong> · ([^<]+?)(?: · <span class=\"muted\">([^<]+)</span>)?</p>",
+                       page)
+    assert tries == [("failed", "Two seniors", "no closing"), ("failed", "Head of sales as the client", "too fast"),
+                     ("passed", "Head of sales", "closed the deal")]
+    decision = re.search(r"Decision of [^:]+: ([^<]+)</p>", page).group(1)
+    assert "Promising; one more week" in decision and "extend" in decision.lower()
