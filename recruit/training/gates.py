@@ -139,14 +139,9 @@ def _counted_tries(tries: list[TryRecord], decisions: list[DecisionRecord]) -> l
     return counted
 
 
-def overrides_of(stages: list[PlanStage]) -> dict[int, dict[int, CriterionOverride]]:
-    """The overrides of these stages, by stage and criterion, in one query."""
-    overrides: dict[int, dict[int, CriterionOverride]] = {stage.id: {} for stage in stages}
-    if overrides:
-        for row in db.session.scalars(sa.select(CriterionOverride).where(
-                CriterionOverride.stage_id.in_(list(overrides)))):
-            overrides[row.stage_id][row.criterion_index] = row
-    return overrides
+def overrides_by_criterion(stage: PlanStage) -> dict[int, CriterionOverride]:
+    """The stage's overrides by criterion (pages load them with the stage)."""
+    return {row.criterion_index: row for row in stage.overrides}
 
 
 def facts_for(stage: PlanStage, shared: PlanFacts | None = None,
@@ -176,19 +171,15 @@ class GateLine:
 
 def gates(plan: OnboardingPlan, shared: PlanFacts | None = None) -> dict[int, list[GateLine]]:
     """Every stage's gate with the plan's facts (`shared`, when the page has
-    read them already) and overrides read once."""
+    read them already) and each stage's overrides."""
     shared = shared or plan_facts(plan)
-    overrides = overrides_of(list(plan.stages))
-    return {stage.id: gate(stage, shared, overrides[stage.id]) for stage in plan.stages}
+    return {stage.id: gate(stage, shared) for stage in plan.stages}
 
 
 def gate(stage: PlanStage, shared: PlanFacts | None = None,
-         overrides: dict[int, CriterionOverride] | None = None,
          tasks: list[criteria.TaskFact] | None = None) -> list[GateLine]:
     facts = facts_for(stage, shared, tasks)
-    if overrides is None:
-        overrides = {o.criterion_index: o for o in db.session.scalars(
-            sa.select(CriterionOverride).where(CriterionOverride.stage_id == stage.id))}
+    overrides = overrides_by_criterion(stage)
     lines = []
     for index, item in enumerate(stage.criteria):
         kind = item["kind"]
@@ -249,6 +240,7 @@ def override(stage: PlanStage, index: int, reason: str, by: User) -> CriterionOv
             db.session.flush()
     except IntegrityError as exc:
         raise TrainingError(_("That criterion is already overridden.")) from exc
+    db.session.expire(stage, ["overrides"])  # the stage's gate reads the new one
     audit.record("criterion.override", stage, actor_id=by.id, criterion=stage.criteria[index],
                  reason=reason.strip())
     return record

@@ -116,6 +116,8 @@ class PlanStage(db.Model):
     tasks: Mapped[list[PlanTask]] = relationship(
         back_populates="stage", order_by="PlanTask.position", cascade="all, delete-orphan", lazy="selectin")
     sign_off: Mapped[SignOff | None] = relationship(back_populates="stage", uselist=False, lazy="selectin")
+    overrides: Mapped[list[CriterionOverride]] = relationship(
+        back_populates="stage", order_by="CriterionOverride.criterion_index", lazy="selectin")
 
 
 class PlanTask(db.Model):
@@ -227,6 +229,8 @@ class CriterionOverride(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text)
     overridden_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     overridden_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stage: Mapped[PlanStage] = relationship(back_populates="overrides")
 
 
 @sa.event.listens_for(SignOff, "before_update")
