@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,22 +22,28 @@ from recruit.utc import utcnow
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
 
 
-def _week(when, tz) -> str:
-    year, week, _ = when.astimezone(tz).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 Outcome = tuple[str, str, bool]  # ISO week in the organisation's zone, channel, arrived
 
 
 def _outcomes() -> list[Outcome]:
     """Every arrival and no-show as (week in the organisation's zone, channel,
-    arrived), the zone and the channel's name worked out once per row."""
+    arrived). The rows come in time order, so the week is worked out once for
+    each week (until the instant its Monday ends it), not once per row."""
     tz = zone()
-    return [(_week(when, tz), channel(source), state == "arrived") for when, state, source in db.session.execute(
-        sa.select(Booking.outcome_at, Booking.state, Booking.source)
-        .where(Booking.state.in_(("arrived", "no_show")), Booking.outcome_at.is_not(None))
-        .order_by(Booking.outcome_at))]
+    unknown = channel(None)
+    outcomes: list[Outcome] = []
+    week, week_ends = "", None
+    for when, state, source in db.session.execute(
+            sa.select(Booking.outcome_at, Booking.state, Booking.source)
+            .where(Booking.state.in_(("arrived", "no_show")), Booking.outcome_at.is_not(None))
+            .order_by(Booking.outcome_at)):
+        if week_ends is None or when >= week_ends:
+            local = when.astimezone(tz)
+            year, number, weekday = local.isocalendar()
+            week = f"{year}-W{number:02d}"
+            week_ends = datetime.combine(local.date() + timedelta(days=8 - weekday), time(), tzinfo=tz)
+        outcomes.append((week, source or unknown, state == "arrived"))
+    return outcomes
 
 
 def weekly_by_source(outcomes: list[Outcome]) -> tuple[list[str], dict[str, list[tuple[float | None, int]]]]:
