@@ -48,14 +48,18 @@ def parse(session_id: str) -> tuple[int, int, int] | None:
     return user_id, version, signed_in_at
 
 
+# Built once: a statement built per call costs SQLAlchemy its cache key and
+# the ORM's options again on every request (docs/performance.md).
+SIGNED_IN_USER = (sa.select(User, OrgSettings).options(joinedload(User.role_rows), lazyload(OrgSettings.approver))
+                  .outerjoin(OrgSettings, OrgSettings.id == settings_row())
+                  .where(User.id == sa.bindparam("user_id")))
+
+
 def signed_in_user(user_id: int) -> User | None:
     """The user with their roles and the organisation's settings, in one
     statement: every signed-in request starts here and every page reads the
     settings (time zone, language, two-factor rule), which were a second one."""
-    row = db.session.execute(sa.select(User, OrgSettings).options(joinedload(User.role_rows),
-                                                                  lazyload(OrgSettings.approver))
-                             .outerjoin(OrgSettings, OrgSettings.id == settings_row())
-                             .where(User.id == user_id)).unique().one_or_none()
+    row = db.session.execute(SIGNED_IN_USER, {"user_id": user_id}).unique().one_or_none()
     if row is None:
         return None
     user, settings = row

@@ -213,16 +213,21 @@ class TickedApplication(NamedTuple):
 Planned = Application | TickedApplication  # what the planner's services weigh: either shape
 
 
+# Built once with the ids as a parameter (a statement built per request costs its cache key again).
+TICKED_ROWS = (
+    sa.select(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage,
+              Candidate.full_name, Candidate.email, Candidate.source, Vacancy.state,
+              sa.exists().where(Booking.candidate_id == Application.candidate_id,
+                                Booking.state.in_(LIVE_STATES)).label("live"))
+    .join(Candidate, Candidate.id == Application.candidate_id).join(Vacancy, Vacancy.id == Application.vacancy_id)
+    .where(Application.id.in_(sa.bindparam("ids", expanding=True))).order_by(Application.id))
+
+
 def ticked_with_bookings(ids: Sequence[int]) -> tuple[list[TickedApplication], set[int]]:
     """The planner's ticked applications, and which of their candidates hold a
     live booking already (what `eligible` asks), in one statement."""
-    live = sa.exists().where(Booking.candidate_id == Application.candidate_id,
-                             Booking.state.in_(LIVE_STATES)).label("live")
-    rows = db.session.execute(
-        sa.select(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage,
-                  Candidate.full_name, Candidate.email, Candidate.source, Vacancy.state, live)
-        .join(Candidate, Candidate.id == Application.candidate_id).join(Vacancy, Vacancy.id == Application.vacancy_id)
-        .where(Application.id.in_(list(ids)[:MAX_SELECTED])).order_by(Application.id)).all()
+    wanted = list(ids)[:MAX_SELECTED]
+    rows = db.session.execute(TICKED_ROWS, {"ids": wanted}).all() if wanted else []
     ticked = [TickedApplication(row[0], row[1], row[2], row[3], TickedCandidate(row[4], row[5] or "", row[6] or ""),
                                 TickedVacancy(row[7])) for row in rows]
     return ticked, {row[1] for row in rows if row[8]}
@@ -288,6 +293,12 @@ def eligible(applications: Sequence[Planned], session: InterviewSession,
     return ok, problems
 
 
+# The seats already held on the day's slots: one statement for the day, not one per slot.
+HELD_SEATS = (sa.select(Booking.slot_id, Booking.predicted_show)
+              .where(Booking.slot_id.in_(sa.bindparam("slots", expanding=True)),
+                     Booking.state.in_(("invited", "confirmed"))).order_by(Booking.id))
+
+
 def propose(session: InterviewSession, applications: Sequence[Planned]) -> Proposal:
     """The planner's proposal for this session from the selected candidates,
     counting the ones already invited."""
@@ -297,10 +308,7 @@ def propose(session: InterviewSession, applications: Sequence[Planned]) -> Propo
     slots = session.slots
     probabilities = show_probabilities(applications, session, slots[0].starts_at)
     held: dict[int, list[float]] = {}
-    for slot_id, predicted in db.session.execute(  # one statement for the day, not one per slot
-            sa.select(Booking.slot_id, Booking.predicted_show)
-            .where(Booking.slot_id.in_([slot.id for slot in slots]), Booking.state.in_(("invited", "confirmed")))
-            .order_by(Booking.id)):
+    for slot_id, predicted in db.session.execute(HELD_SEATS, {"slots": [slot.id for slot in slots]}):
         held.setdefault(slot_id, []).append(predicted)
     booked = [held.get(slot.id, []) for slot in slots]
     future = [i for i, slot in enumerate(slots) if slot.starts_at > utcnow()]

@@ -255,13 +255,15 @@ DAY_WITH_SLOTS = (lazyload(InterviewSession.vacancy), lazyload(InterviewSession.
                   joinedload(InterviewSession.interviewers).joinedload(SessionInterviewer.user).lazyload(User.role_rows))
 
 
+DAY_TO_PLAN = (sa.select(InterviewSession).where(InterviewSession.id == sa.bindparam("day"))
+               .options(lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
+                        joinedload(InterviewSession.slots), lazyload(InterviewSession.interviewers)))
+
+
 def day_to_plan(session_id: int) -> InterviewSession | None:
     """The day with its slots only, what the planner reads (its interviewers
-    joined would multiply the slots' rows)."""
-    return db.session.scalars(
-        sa.select(InterviewSession).where(InterviewSession.id == session_id)
-        .options(lazyload(InterviewSession.vacancy), lazyload(InterviewSession.receptionist),
-                 joinedload(InterviewSession.slots), lazyload(InterviewSession.interviewers))).unique().first()
+    joined would multiply the slots' rows); the statement is built once."""
+    return db.session.scalars(DAY_TO_PLAN, {"day": session_id}).unique().first()
 
 
 def day_with_slots(session_id: int) -> InterviewSession | None:

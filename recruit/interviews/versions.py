@@ -84,8 +84,11 @@ def new_stamp(connection, name: str) -> None:
     connection.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"value": stmt.excluded.value}))
 
 
+STAMP = sa.select(InterviewStamp.value).where(InterviewStamp.name == sa.bindparam("name"))
+
+
 def stamp(session, name: str) -> int:
-    return session.scalar(sa.select(InterviewStamp.value).where(InterviewStamp.name == name)) or 0
+    return session.scalar(STAMP, {"name": name}) or 0
 
 
 @event.listens_for(Session, "before_flush")

@@ -59,25 +59,32 @@ TASK_ROWS = (sa.select(PlanTask.stage_id, PlanTask.title, PlanTask.required, Pla
              .order_by(PlanTask.stage_id, PlanTask.position))
 
 
+# The hot pages' statements, built once with parameters (built per request, each
+# costs SQLAlchemy its cache key and the ORM's options again).
+OWN_PLAN = (sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == sa.bindparam("hire"))
+            .options(WHOLE_PLAN).order_by(OnboardingPlan.id.desc()))
+PLAN_TO_SHOW = sa.select(OnboardingPlan).where(OnboardingPlan.id == sa.bindparam("plan")).options(WHOLE_PLAN)
+_USER = sa.bindparam("user")
+MENTEES = (sa.select(OnboardingPlan)
+           .where(sa.or_(OnboardingPlan.mentor_id == _USER, OnboardingPlan.curator_id == _USER,
+                         OnboardingPlan.head_id == _USER), OnboardingPlan.state == "active")
+           .options(LISTED_PLAN).order_by(OnboardingPlan.start_date))
+
+
 def own_plan(hire: User) -> OnboardingPlan | None:
     """The new hire's latest plan (all their plans' rows are read: a hire has
     one, or a few if hired again, and a LIMIT would wrap the joins in a subquery)."""
-    return db.session.scalars(sa.select(OnboardingPlan).where(OnboardingPlan.hire_id == hire.id)
-                              .options(WHOLE_PLAN).order_by(OnboardingPlan.id.desc())).unique().first()
+    return db.session.scalars(OWN_PLAN, {"hire": hire.id}).unique().first()
 
 
 def plan_to_show(plan_id: int) -> OnboardingPlan | None:
     """A plan as its page shows it (a view's `load` then finds it without another query)."""
-    return db.session.scalars(sa.select(OnboardingPlan).where(OnboardingPlan.id == plan_id)
-                              .options(WHOLE_PLAN)).unique().first()
+    return db.session.scalars(PLAN_TO_SHOW, {"plan": plan_id}).unique().first()
 
 
 def mentees_of(user: User) -> list[OnboardingPlan]:
     """Running plans this person mentors, curates or heads, the earliest started first."""
-    return list(db.session.scalars(sa.select(OnboardingPlan).where(
-        sa.or_(OnboardingPlan.mentor_id == user.id, OnboardingPlan.curator_id == user.id,
-               OnboardingPlan.head_id == user.id), OnboardingPlan.state == "active")
-        .options(LISTED_PLAN).order_by(OnboardingPlan.start_date)).unique())
+    return list(db.session.scalars(MENTEES, {"user": user.id}).unique())
 
 
 def hire_application(application_id: int) -> Application | None:
