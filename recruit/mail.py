@@ -25,7 +25,8 @@ STALE_SENDING = timedelta(minutes=10)
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
-    __table_args__ = (sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),
+                      sa.Index("ix_outbox_related", "related_type", "related_id"))  # cancel_pending
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40), default="")

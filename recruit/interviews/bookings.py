@@ -176,13 +176,17 @@ def _lock(booking: Booking) -> Booking:
     return booking
 
 
-def read_locked(stmt: sa.Select) -> Booking | None:
-    """The booking `stmt` selects, its row taken as it is read (SELECT ... FOR
-    UPDATE OF bookings, fresh values): on PostgreSQL the desk's tap then needs
-    no second statement to take it in `_lock`. SQLite has no row locks; there
-    `_lock`'s UPDATE still takes the write lock."""
-    booking = db.session.scalars(stmt.with_for_update(of=Booking).execution_options(populate_existing=True)
-                                 ).unique().first()
+def locking(stmt: sa.Select) -> sa.Select:
+    """`stmt` taking the booking's row as it reads it, with fresh values (for `read_locked`)."""
+    return stmt.with_for_update(of=Booking).execution_options(populate_existing=True)
+
+
+def read_locked(stmt: sa.Select, params: dict | None = None) -> Booking | None:
+    """The booking a `locking` statement selects, its row taken as it is read
+    (SELECT ... FOR UPDATE OF bookings, fresh values): on PostgreSQL the desk's
+    tap then needs no second statement to take it in `_lock`. SQLite has no
+    row locks; there `_lock`'s UPDATE still takes the write lock."""
+    booking = db.session.scalars(stmt, params).unique().first()
     if booking is not None and db.session.get_bind().dialect.name == "postgresql":
         held = db.session.info.get(_LOCKED_READ)
         transaction = db.session().get_transaction()

@@ -17,7 +17,7 @@ from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews import versions  # noqa: F401  (the day's versions follow every change)
-from recruit.interviews.bookings import _advance, _lock, read_locked
+from recruit.interviews.bookings import _advance, _lock, locking, read_locked
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, InterviewSession, Scorecard
 from recruit.interviews.sessions import DAY_WITH_SLOTS
@@ -116,16 +116,20 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
     return card
 
 
+_DESK_BOOKING = sa.select(Booking).where(Booking.id == sa.bindparam("booking"))
+_WITH_DAY = (lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS))
+# Built once (a statement built per tap paid its cache key and options again).
+DESK_BOOKING = locking(_DESK_BOOKING.options(*_WITH_DAY))
+DESK_BOOKING_TO_MOVE = locking(_DESK_BOOKING.options(*_WITH_DAY, joinedload(Booking.application).options(
+    joinedload(Application.vacancy).lazyload("*"), lazyload("*"))))
+
+
 def desk_booking(booking_id: int, *, with_application: bool = False) -> Booking | None:
     """A booking tapped at the desk with its day, its slots and interviewers
     (and its application with its vacancy's state, for an action that moves
     it), in one statement, its row taken for the action; what else it points
     to is read only if the action needs it."""
-    options = [lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS)]
-    if with_application:
-        options.append(joinedload(Booking.application).options(joinedload(Application.vacancy).lazyload("*"),
-                                                                lazyload("*")))
-    return read_locked(sa.select(Booking).where(Booking.id == booking_id).options(*options))
+    return read_locked(DESK_BOOKING_TO_MOVE if with_application else DESK_BOOKING, {"booking": booking_id})
 
 
 DESK_STATES = ("invited", "confirmed", "arrived", "no_show")

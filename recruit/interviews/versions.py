@@ -55,33 +55,45 @@ def _outcome_moved(booking: Booking, new: bool, deleted: bool) -> bool:
     return bool(_values(booking, "state") & set(OUTCOMES))
 
 
+_DAYS, _BOOKINGS = InterviewSession.__table__, Booking.__table__
+# Built once with parameters: a tap at the desk runs them, and a statement built per tap paid its cache key again.
+RAISED = (sa.update(_DAYS).where(_DAYS.c.id == sa.bindparam("raised_day"))
+          .values(desk_version=_DAYS.c.desk_version + 1).returning(_DAYS.c.desk_version))
+_RAISED_DAY = RAISED.cte("day")
+RAISED_WITH_BOOKINGS = sa.select(_RAISED_DAY.c.desk_version).add_cte(
+    sa.update(_BOOKINGS).where(_BOOKINGS.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(desk_version=sa.select(_RAISED_DAY.c.desk_version).scalar_subquery())
+    .returning(_BOOKINGS.c.id).cte("marked"))
+MARKED = (sa.update(_BOOKINGS).where(_BOOKINGS.c.id.in_(sa.bindparam("ids", expanding=True)))
+          .values(desk_version=sa.bindparam("new_version")))
+
+
 def raise_day(connection, session_id: int, booking_ids: set[int]) -> int:
     """The day's next version, given to these bookings too (the day's row
     stays locked until the commit). On PostgreSQL one statement, the day's
     UPDATE and the bookings' as common table expressions: a tap at the desk
     is a handful of statements, and this was two of them."""
-    days, bookings = InterviewSession.__table__, Booking.__table__
-    raised = (sa.update(days).where(days.c.id == session_id).values(desk_version=days.c.desk_version + 1)
-              .returning(days.c.desk_version))
     if not booking_ids:
-        return connection.execute(raised).scalar() or 0
+        return connection.execute(RAISED, {"raised_day": session_id}).scalar() or 0
     ids = sorted(booking_ids)
     if connection.dialect.name == "postgresql":
-        day = raised.cte("day")
-        marked = (sa.update(bookings).where(bookings.c.id.in_(ids))
-                  .values(desk_version=sa.select(day.c.desk_version).scalar_subquery())
-                  .returning(bookings.c.id).cte("marked"))
-        return connection.execute(sa.select(day.c.desk_version).add_cte(marked)).scalar() or 0
-    version = connection.execute(raised).scalar() or 0
-    connection.execute(sa.update(bookings).where(bookings.c.id.in_(ids)).values(desk_version=version))
+        return connection.execute(RAISED_WITH_BOOKINGS, {"raised_day": session_id, "ids": ids}).scalar() or 0
+    version = connection.execute(RAISED, {"raised_day": session_id}).scalar() or 0
+    connection.execute(MARKED, {"ids": ids, "new_version": version})
     return version
+
+
+def _new_stamp_statement(insert):
+    stmt = insert(InterviewStamp.__table__).values(name=sa.bindparam("stamp_name"), value=sa.bindparam("stamp_value"))
+    return stmt.on_conflict_do_update(index_elements=["name"], set_={"value": stmt.excluded.value})
+
+
+_NEW_STAMP = {"postgresql": _new_stamp_statement(postgresql.insert), "sqlite": _new_stamp_statement(sqlite.insert)}
 
 
 def new_stamp(connection, name: str) -> None:
     """A new value for the stamp (the row is made if it is missing: an emptied table)."""
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[connection.dialect.name]
-    stmt = insert(InterviewStamp.__table__).values(name=name, value=secrets.randbits(62))
-    connection.execute(stmt.on_conflict_do_update(index_elements=["name"], set_={"value": stmt.excluded.value}))
+    connection.execute(_NEW_STAMP[connection.dialect.name], {"stamp_name": name, "stamp_value": secrets.randbits(62)})
 
 
 STAMP = sa.select(InterviewStamp.value).where(InterviewStamp.name == sa.bindparam("name"))
