@@ -13,48 +13,59 @@ from flask_babel import gettext as _
 
 from recruit.extensions import db
 from recruit.i18n import label
+from recruit.interviews import versions
 from recruit.interviews.formats import channel, percent, segment_label, week_label, week_tick
 from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.interviews.showrate import ShowRateModel
-from recruit.organisation.services import zone
+from recruit.organisation.services import get_settings, zone
 from recruit.utc import utcnow
 
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
 
 
-Outcome = tuple[str, str, bool]  # ISO week in the organisation's zone, channel, arrived
+Tally = dict[tuple[str, str], tuple[int, int]]  # (ISO week in the organisation's zone, source): (arrived, outcomes)
+
+OUTCOME_ROWS = (sa.select(Booking.outcome_at, Booking.state, Booking.source)
+                .where(Booking.state.in_(("arrived", "no_show")), Booking.outcome_at.is_not(None))
+                .order_by(Booking.outcome_at))
 
 
-def _outcomes() -> list[Outcome]:
-    """Every arrival and no-show as (week in the organisation's zone, channel,
-    arrived). The rows come in time order, so the week is worked out once for
-    each week (until the instant its Monday ends it), not once per row."""
+def _count_outcomes() -> Tally:
+    """Every arrival and no-show counted by week in the organisation's zone
+    and source. The rows come in time order, so the week is worked out once
+    for each week (until the instant its Monday ends it), not once per row."""
     tz = zone()
-    unknown = channel(None)
-    outcomes: list[Outcome] = []
+    cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     week, week_ends = "", None
-    for when, state, source in db.session.execute(
-            sa.select(Booking.outcome_at, Booking.state, Booking.source)
-            .where(Booking.state.in_(("arrived", "no_show")), Booking.outcome_at.is_not(None))
-            .order_by(Booking.outcome_at)):
+    for when, state, source in db.session.execute(OUTCOME_ROWS):
         if week_ends is None or when >= week_ends:
             local = when.astimezone(tz)
             year, number, weekday = local.isocalendar()
             week = f"{year}-W{number:02d}"
             week_ends = datetime.combine(local.date() + timedelta(days=8 - weekday), time(), tzinfo=tz)
-        outcomes.append((week, source or unknown, state == "arrived"))
-    return outcomes
-
-
-def weekly_by_source(outcomes: list[Outcome]) -> tuple[list[str], dict[str, list[tuple[float | None, int]]]]:
-    weeks = sorted({week for week, _source, _arrived in outcomes})
-    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for week, source, arrived in outcomes:
-        cell = counts[source][week]
-        cell[0] += arrived
+        cell = cells[week, source or ""]
+        cell[0] += state == "arrived"
         cell[1] += 1
-    series = {source: [((c[0] / c[1]) if (c := by_week.get(w)) and c[1] else None, c[1] if c else 0)
-                       for w in weeks] for source, by_week in counts.items()}
+    return {key: (arrived, n) for key, (arrived, n) in cells.items()}
+
+
+# Every outcome ever recorded is read for the counts: a process keeps them while
+# the outcomes' stamp (raised in the same transaction as any change of an
+# outcome, by any process: recruit/interviews/versions.py) and the zone stay put.
+_TALLY = versions.StampedCache(versions.SHOW_RATE_MODEL, _count_outcomes)
+
+
+def outcome_tally() -> Tally:
+    return _TALLY.get(db.session, str(db.engine.url), get_settings().timezone)
+
+
+def weekly_by_source(tally: Tally) -> tuple[list[str], dict[str, list[tuple[float | None, int]]]]:
+    weeks = sorted({week for week, _source in tally})
+    counts: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for (week, source), cell in tally.items():
+        counts[channel(source)][week] = cell
+    series = {name: [((c[0] / c[1]) if (c := by_week.get(w)) and c[1] else None, c[1] if c else 0)
+                     for w in weeks] for name, by_week in counts.items()}
     return weeks, series
 
 
@@ -77,42 +88,43 @@ def chart(weeks: list[str], series: dict[str, list[tuple[float | None, int]]], *
 
 
 def show_rate_page(model: ShowRateModel) -> dict[str, Any]:
-    weeks, series = weekly_by_source(_outcomes())
+    weeks, series = weekly_by_source(outcome_tally())
     segments = sorted(model.segments.items(), key=lambda item: -item[1].outcomes)
     return {"overall": model.overall, "segments": [(segment_label(s), r) for s, r in segments],
             "chart": chart(weeks, series), "weeks": weeks}
 
 
+_OVER = sa.and_(InterviewSession.cancelled_at.is_(None), InterviewSession.ends_at < sa.bindparam("now"))
+# The days that are over, in three statements whatever their number, built once.
+INTERVIEWER_HOURS = (sa.select(SessionInterviewer.starts_at, SessionInterviewer.ends_at)
+                     .join(InterviewSession, SessionInterviewer.session_id == InterviewSession.id).where(_OVER))
+ARRIVALS = (sa.select(Booking.session_id, Booking.arrived_at, Booking.seen_at, Slot.starts_at)
+            .join(InterviewSession, Booking.session_id == InterviewSession.id)
+            .outerjoin(Slot, Booking.slot_id == Slot.id).where(_OVER, Booking.state == "arrived"))
+SEATS = (sa.select(InterviewSession.id, InterviewSession.slot_minutes, sa.func.coalesce(sa.func.sum(Slot.capacity), 0))
+         .outerjoin(Slot, Slot.session_id == InterviewSession.id).where(_OVER)
+         .group_by(InterviewSession.id, InterviewSession.slot_minutes))
+
+
 def summary() -> dict[str, Any]:
-    outcomes = _outcomes()
+    tally = outcome_tally()
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for week, source, arrived in outcomes:
-        by_source[source][0] += arrived
-        by_source[source][1] += 1
+    for (week, source), (arrived, n) in tally.items():
+        by_source[channel(source)][0] += arrived
+        by_source[channel(source)][1] += n
         by_week[week][0] += arrived
-        by_week[week][1] += 1
+        by_week[week][1] += n
     weeks = sorted(by_week)
-    over = sa.and_(InterviewSession.cancelled_at.is_(None), InterviewSession.ends_at < utcnow())
-    # the days that are over, in three statements whatever their number
-    hours = sum((end - start).total_seconds() / 3600 for start, end in db.session.execute(
-        sa.select(SessionInterviewer.starts_at, SessionInterviewer.ends_at)
-        .join(InterviewSession, SessionInterviewer.session_id == InterviewSession.id).where(over)))
-    arrivals = db.session.execute(
-        sa.select(Booking.session_id, Booking.arrived_at, Booking.seen_at, Slot.starts_at)
-        .join(InterviewSession, Booking.session_id == InterviewSession.id)
-        .outerjoin(Slot, Booking.slot_id == Slot.id)
-        .where(over, Booking.state == "arrived")).all()
+    now = {"now": utcnow()}
+    hours = sum((end - start).total_seconds() / 3600 for start, end in db.session.execute(INTERVIEWER_HOURS, now))
+    arrivals = db.session.execute(ARRIVALS, now).all()
     arrived_per_day: dict[int, int] = defaultdict(int)
     for session_id, *_times in arrivals:
         arrived_per_day[session_id] += 1
     held = len(arrivals)
     idle_minutes = 0.0
-    for session_id, slot_minutes, capacity in db.session.execute(
-            sa.select(InterviewSession.id, InterviewSession.slot_minutes,
-                      sa.func.coalesce(sa.func.sum(Slot.capacity), 0))
-            .outerjoin(Slot, Slot.session_id == InterviewSession.id).where(over)
-            .group_by(InterviewSession.id, InterviewSession.slot_minutes)):
+    for session_id, slot_minutes, capacity in db.session.execute(SEATS, now):
         idle_minutes += max(capacity * slot_minutes - arrived_per_day[session_id] * slot_minutes, 0)
     waits: list[float] = []
     for _session_id, arrived_at, seen_at, slot_start in arrivals:
@@ -128,7 +140,7 @@ def summary() -> dict[str, Any]:
         "per_hour": held / hours if hours else None, "idle_minutes": idle_minutes,
         "mean_wait": statistics.fmean(waits) if waits else None,
         "p95_wait": waits[min(len(waits) - 1, int(0.95 * len(waits)))] if waits else None,
-        "outcomes": len(outcomes),
+        "outcomes": sum(by_week[w][1] for w in weeks),
     }
 
 

@@ -113,6 +113,13 @@ def _outcomes(page: str) -> int:
     return int(re.search(r"overall, from ([\d,]+) outcome", page).group(1).replace(",", ""))
 
 
+def _came(report: str) -> int:
+    """The arrivals the report's "Show-up by channel" table counts."""
+    table = report[report.index("Show-up by channel"):].split("</section>")[0]
+    return sum(int(came.replace(",", "")) for came, _invited in
+               re.findall(r'<td class="num">([\d,]+)</td><td class="num">([\d,]+)</td>', table))
+
+
 def test_an_arrival_checked_in_through_one_process_is_on_the_others_next_refresh(clean_app, two_servers):
     ids = busy_day.build(clean_app, 5)
     web_a, web_b = two_servers
@@ -129,6 +136,8 @@ def test_an_arrival_checked_in_through_one_process_is_on_the_others_next_refresh
     assert desk_b.json(state + f"?since={shown}")[1]["rows"] == []
     before = _outcomes(recruiter_b.open("/interviews/show-rates")[1])  # the model, fitted in process B
     assert _outcomes(recruiter_b.open("/interviews/show-rates")[1]) == before
+    came = _came(recruiter_b.open("/interviews/reports")[1])  # the report's counts, kept in process B
+    assert _came(recruiter_b.open("/interviews/reports")[1]) == came
 
     status, answer = desk_a.json(f"/bookings/{booking}/check-in", {}, {"X-Desk-Version": str(shown)})
     assert status == 200 and [r["id"] for r in answer["rows"]] == [booking]
@@ -141,6 +150,7 @@ def test_an_arrival_checked_in_through_one_process_is_on_the_others_next_refresh
     name = next(r["name"] for s in whole["slots"] for r in s["expected"] if r["id"] == booking)
     assert status == 200 and f"✓ {name}" in page
     assert _outcomes(recruiter_b.open("/interviews/show-rates")[1]) == before + 1  # no stale model either
+    assert _came(recruiter_b.open("/interviews/reports")[1]) == came + 1  # nor stale counts
 
     # and back: the undo through B is on A's next refresh
     status, undone = desk_b.json(f"/bookings/{booking}/undo-check-in", {}, {"X-Desk-Version": str(shown + 1)})
