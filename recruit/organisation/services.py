@@ -89,13 +89,16 @@ def local_now() -> datetime:
     return datetime.now(zone())
 
 
+HOLIDAY_ROWS = sa.select(Holiday.day, Holiday.kind)  # built once, as every hot statement
+
+
 def calendar() -> BusinessCalendar:
     """The organisation's business days, read once per request (a page asks
     for it for every plan and stage); a change of the holidays or the
     settings flushed in the request drops it (`_calendar_changed`)."""
     if has_request_context() and "business_calendar" in g:
         return g.business_calendar
-    rows = db.session.execute(sa.select(Holiday.day, Holiday.kind)).all()
+    rows = db.session.execute(HOLIDAY_ROWS).all()
     cal = BusinessCalendar.of(get_settings().working_days, [d for d, kind in rows if kind != WORKING_DAY],
                               [d for d, kind in rows if kind == WORKING_DAY])
     if has_request_context():
