@@ -7,10 +7,13 @@ catalogue fails, with the page and the words (tests/i18n/pseudo.py)."""
 from __future__ import annotations
 
 import re
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from recruit.auth.models import User
+from recruit.interviews import sessions as days
 from tests.conftest import login
 from tests.i18n import pseudo
 from tests.i18n.test_pseudo_locale import pseudo_app  # noqa: F401 - the fixture
@@ -39,7 +42,15 @@ def demo_day(pseudo_app):  # noqa: F811
                                       .order_by(InterviewSession.starts_at)).unique().all()
         stream = [s for s in sessions if s.kind == "stream"][-1]  # today's; the others are the demo's history
         group = [s for s in sessions if s.kind == "group"][-1]
-        ids = {"stream": stream.id, "group": group.id, "vacancy": stream.vacancy_id}
+        # the planner's pages need a day with slots to come, whatever the hour the suite runs at
+        # (the demo's day ends at 23:30 when it is started late in the evening)
+        planned = days.create_session(
+            kind="stream", title=stream.title, vacancy=stream.vacancy, day=stream.day + timedelta(days=1),
+            start=time(10), end=time(14), slot_minutes=stream.slot_minutes, place=stream.place,
+            interviewers=[days.InterviewerHours(i.user_id) for i in stream.interviewers],
+            created_by=db.session.get(User, stream.created_by_id))
+        db.session.commit()
+        ids = {"stream": stream.id, "group": group.id, "vacancy": stream.vacancy_id, "planned": planned.id}
     return app, data, ids
 
 
@@ -62,14 +73,14 @@ def _pages(client, ids) -> dict[str, object]:
         pages["schedule"] = client.get("/interviews/schedule", query_string={"vacancy": ids["vacancy"], "a": apps},
                                        headers=ACCEPT)
         pages["plan"] = client.get(f"/interviews/{ids['group']}/plan", query_string={"a": apps}, headers=ACCEPT)
-        plan = client.get(f"/interviews/{ids['stream']}/plan", query_string={"a": apps}, headers=ACCEPT)
+        plan = client.get(f"/interviews/{ids['planned']}/plan", query_string={"a": apps}, headers=ACCEPT)
         html = plan.get_data(as_text=True)
         picture = re.search(r'name="picture" value="([^"]+)"', html)
         last = max(int(i) for i in re.findall(r'<option value="(\d+)"', html))
         if picture:  # everybody in the day's last slot: beyond the planner's number
             form = {"application": apps, "picture": picture.group(1), "action": "evaluate",
                     **{f"slot_{a}": str(last) for a in apps}}
-            pages["plan, edited"] = client.post(f"/interviews/{ids['stream']}/book", data=form, headers=ACCEPT)
+            pages["plan, edited"] = client.post(f"/interviews/{ids['planned']}/book", data=form, headers=ACCEPT)
     return pages
 
 
