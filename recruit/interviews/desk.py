@@ -19,8 +19,7 @@ from recruit.extensions import db
 from recruit.interviews import versions  # noqa: F401  (the day's versions follow every change)
 from recruit.interviews.bookings import _advance, _lock, locking, read_locked
 from recruit.interviews.errors import InterviewError
-from recruit.interviews.models import Booking, InterviewSession, Scorecard
-from recruit.interviews.sessions import DAY_WITH_SLOTS
+from recruit.interviews.models import Booking, InterviewSession, Scorecard, SessionInterviewer, Slot
 from recruit.mail import cancel_pending
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
@@ -117,7 +116,12 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
 
 
 _DESK_BOOKING = sa.select(Booking).where(Booking.id == sa.bindparam("booking"))
-_WITH_DAY = (lazyload("*"), joinedload(Booking.session).options(*DAY_WITH_SLOTS))
+# The day with its interviewers, not its slots: both joined multiplied the row
+# by both (a day of 16 slots and 3 interviewers read 48 wide rows for one tap);
+# the answer's delta reads the slots' times with its rows instead.
+_DAY_AT_DESK = (lazyload("*"), joinedload(InterviewSession.interviewers).joinedload(SessionInterviewer.user)
+                .lazyload("*"))
+_WITH_DAY = (lazyload("*"), joinedload(Booking.session).options(*_DAY_AT_DESK))
 # Built once (a statement built per tap paid its cache key and options again).
 DESK_BOOKING = locking(_DESK_BOOKING.options(*_WITH_DAY))
 DESK_BOOKING_TO_MOVE = locking(_DESK_BOOKING.options(*_WITH_DAY, joinedload(Booking.application).options(
@@ -125,11 +129,19 @@ DESK_BOOKING_TO_MOVE = locking(_DESK_BOOKING.options(*_WITH_DAY, joinedload(Book
 
 
 def desk_booking(booking_id: int, *, with_application: bool = False) -> Booking | None:
-    """A booking tapped at the desk with its day, its slots and interviewers
-    (and its application with its vacancy's state, for an action that moves
-    it), in one statement, its row taken for the action; what else it points
-    to is read only if the action needs it."""
+    """A booking tapped at the desk with its day and interviewers (and its
+    application with its vacancy's state, for an action that moves it), in
+    one statement, its row taken for the action; what else it points to is
+    read only if the action needs it."""
     return read_locked(DESK_BOOKING_TO_MOVE if with_application else DESK_BOOKING, {"booking": booking_id})
+
+
+DESK_DAY = sa.select(InterviewSession).where(InterviewSession.id == sa.bindparam("day")).options(*_DAY_AT_DESK)
+
+
+def desk_day(session_id: int) -> InterviewSession | None:
+    """The day with its interviewers, what the screen's refresh needs besides its rows."""
+    return db.session.scalars(DESK_DAY, {"day": session_id}).first()
 
 
 DESK_STATES = ("invited", "confirmed", "arrived", "no_show")
@@ -145,14 +157,17 @@ def _clock(when: datetime) -> str:
 
 def _rows_stmt(*where):
     """The columns the screen shows of the day's bookings (and who sees whom
-    since when, for the interviewers' panel): one statement, whatever the
-    number of rows; built once (the day and the version are parameters)."""
+    since when, for the interviewers' panel, and when each slot starts, for
+    the waits): one statement, whatever the number of rows; built once (the
+    day and the version are parameters)."""
     interviewer = aliased(User)
     return (sa.select(Booking.id, Booking.slot_id, Booking.state, Booking.ever_confirmed, Booking.arrived_at,
                       Booking.seen_at, Booking.interviewer_id, Booking.desk_version, Candidate.full_name,
-                      Candidate.phone_norm, Candidate.phone, interviewer.full_name.label("interviewer"))
+                      Candidate.phone_norm, Candidate.phone, interviewer.full_name.label("interviewer"),
+                      Slot.starts_at.label("slot_starts"))
             .join(Candidate, Candidate.id == Booking.candidate_id)
             .outerjoin(interviewer, interviewer.id == Booking.interviewer_id)
+            .outerjoin(Slot, Slot.id == Booking.slot_id)
             .where(Booking.session_id == sa.bindparam("day"), *where)
             .order_by(Booking.slot_id.is_(None), Booking.slot_id, Booking.waitlist_position, Booking.id))
 
@@ -238,11 +253,12 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     `shown` is how many rows the screen should hold, so a row that left the
     day without a trace (moved to another day, erased) sends it for the
     whole day again. One statement: the day's desk rows and the changed ones,
-    from which the regions are counted."""
+    with their slots' times (the day's slots are not read), from which the
+    regions are counted."""
     now = now or utcnow()
     version = session.desk_version if version is None else version  # a change just committed knows its own
-    starts = {slot.id: slot.starts_at for slot in session.slots}
     read = db.session.execute(ROWS_SINCE, {"day": session.id, "since": since}).all()
+    starts = {row.slot_id: row.slot_starts for row in read if row.slot_id is not None}
     on_desk = [row for row in read if row.state in DESK_STATES]
     rows = []
     for row in read if since < version else ():

@@ -288,9 +288,12 @@ def _desk_page(template: str, session: InterviewSession, snapshot: dict, notice:
                            csrf=generate_csrf())
 
 
-def _desk_delta(session: InterviewSession, since: int, version: int | None = None) -> dict:
+def _desk_delta(session: InterviewSession, since: int) -> dict:
     """The screen's delta as JSON: each changed row rendered once, and the small regions."""
-    changes = front_desk.day_changes(session, since, version=version)
+    return _desk_answer(front_desk.day_changes(session, since), since)
+
+
+def _desk_answer(changes: dict, since: int) -> dict:
     urls, csrf = _desk_urls(), generate_csrf()
     row = get_template_attribute("interviews/_desk_row.html", "desk_row")
     rows = [{"id": r["id"], "slot": r["slot"], "rank": r["rank"], "html": "" if r["gone"] else str(row(r, urls, csrf))}
@@ -321,9 +324,10 @@ def desk(session_id: int):
 @allow("admin", "recruiter", "receptionist")
 def desk_state(session_id: int):
     """The day as data; with `?since=<version>`, only what changed since (the screen's refresh)."""
-    _day = days.day_with_slots(session_id)  # held: `load` finds it in the session
-    session = load(InterviewSession, session_id, "interview_session.front_desk")
     since = _since()
+    # held: `load` finds it in the session; the delta needs the day's row alone
+    _day = days.day_with_slots(session_id) if since is None else front_desk.desk_day(session_id)
+    session = load(InterviewSession, session_id, "interview_session.front_desk")
     if since is not None:
         return jsonify(_desk_delta(session, since))
     return jsonify(front_desk.day_snapshot(session))
@@ -334,23 +338,29 @@ def _desk_action(booking_id: int, action, *, moves_application: bool = False):
     booking = load(Booking, booking_id)
     session_id, day = booking.session_id, booking.session  # the day as desk_booking read it, kept for the answer
     ensure("interview_session.front_desk", booking.session)
+    as_data = request.accept_mimetypes.best == "application/json"
     since = _since()
-    notice, changed_at = None, None
+    notice, changes = None, None
     try:
         action(booking)
         db.session.flush()
-        changed_at = booking.desk_version  # the day's version this change was given
+        if as_data:
+            # what changed: since the version the screen shows (its script says which), else this change alone;
+            # read in the change's own transaction (after the commit it would take a connection again)
+            changed_at = booking.desk_version  # the day's version this change was given
+            since = changed_at - 1 if since is None else since
+            changes = front_desk.day_changes(day, since, version=changed_at)
     except InterviewError as exc:
         db.session.rollback()
         notice = str(exc)
     else:
         commit_keeping_what_was_read()
-    if request.accept_mimetypes.best == "application/json":
-        # what changed: since the version the screen shows (its script says which), else this change alone
-        session = day if changed_at else days.day_with_slots(session_id)
-        if since is None:
-            since = changed_at - 1 if changed_at else session.desk_version
-        body = _desk_delta(session, since, version=changed_at)
+    if as_data:
+        if notice:
+            day = front_desk.desk_day(session_id)
+            since = day.desk_version if since is None else since
+            changes = front_desk.day_changes(day, since)
+        body = _desk_answer(changes, since)
         if notice:
             body["error"] = {"status": 409, "message": notice}
         return jsonify(body), 409 if notice else 200
