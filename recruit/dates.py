@@ -29,6 +29,15 @@ def at_minute(moment: datetime, date_format: str = "medium") -> str:
     return f"{_day(local.date(), date_format)}, {local:%H:%M}"
 
 
+def clock(moment: datetime) -> str:
+    """'13:30' in the reader's zone, what format_time(moment, "HH:mm") writes,
+    without Babel's pattern machinery: a day's slots and a desk's rows write
+    a few dozen of these."""
+    if not has_request_context():
+        return f"{to_user_timezone(moment):%H:%M}"
+    return f"{(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(reader_zone()):%H:%M}"
+
+
 def reader_zone() -> tzinfo:
     """The request's zone as Flask-Babel chose it (read where it keeps its
     choice, so `refresh()` is followed), as a zoneinfo: a pytz zone converts

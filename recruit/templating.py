@@ -5,7 +5,7 @@ money, channels, and the organisation and user on every page."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +18,7 @@ from markupsafe import Markup
 from recruit import audit, i18n, phones
 from recruit.auth.forms import ROLE_LABELS
 from recruit.auth.permissions import can
-from recruit.dates import at_minute, reader_locale
+from recruit.dates import at_minute, clock, reader_locale
 from recruit.organisation import money
 from recruit.organisation.services import get_settings, phone_region
 from recruit.quizzes import text as question_text
@@ -69,6 +69,14 @@ def _date(value: date | None, date_format: str = "medium") -> str:
     return written[key]
 
 
+def _time(value: Any, time_format: str = "HH:mm") -> str:
+    if not value:
+        return "—"
+    if time_format == "HH:mm" and isinstance(value, datetime):
+        return clock(value)
+    return format_time(value, time_format)
+
+
 def _num(value: Any, number_format: str | None = None) -> str:
     """A number in the reader's words; a list page repeats a few values (years
     of experience, counts), so each is written once per request and language."""
@@ -116,7 +124,7 @@ def register(app: Flask) -> None:
     audit.name_details_with(lambda key: i18n.labels("audit_detail").get(key))
     app.jinja_env.filters["dt"] = lambda v, f="medium": at_minute(v, f) if v else "—"
     app.jinja_env.filters["d"] = _date
-    app.jinja_env.filters["time"] = lambda v, f="HH:mm": format_time(v, f) if v else "—"
+    app.jinja_env.filters["time"] = _time
     app.jinja_env.filters["num"] = _num
     app.jinja_env.filters["duration"] = _duration
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]

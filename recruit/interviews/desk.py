@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from recruit import audit
 from recruit.auth.models import User
+from recruit.dates import clock
 from recruit.extensions import db
 from recruit.interviews import versions  # noqa: F401  (the day's versions follow every change)
 from recruit.interviews.bookings import _advance, _lock, locking, read_locked
@@ -149,12 +149,6 @@ GROUPS = {"invited": "expected", "confirmed": "expected", "arrived": "arrived", 
 RANKS = {"expected": 0, "arrived": 1, "no_show": 2}  # a slot lists the expected first, then arrivals, then no-shows
 
 
-def _clock(when: datetime) -> str:
-    """13:30 in the reader's time zone, as format_datetime(when, "HH:mm") writes it (without Babel's
-    pattern machinery: the screen writes a few dozen of these)."""
-    return when.astimezone(get_timezone()).strftime("%H:%M")
-
-
 def _rows_stmt(*where):
     """The columns the screen shows of the day's bookings (and who sees whom
     since when, for the interviewers' panel, and when each slot starts, for
@@ -209,9 +203,9 @@ def _interviewers(session: InterviewSession, now: datetime, rows: list) -> list[
         free_from = max(busy_until or now, item.starts_at)
         interviewers.append({"id": item.user_id, "name": item.user.full_name,
                              "free": free_from <= now < item.ends_at, "done": item.ends_at <= now,
-                             "free_at": _clock(free_from), "free_at_iso": free_from.isoformat(),
+                             "free_at": clock(free_from), "free_at_iso": free_from.isoformat(),
                              "with": seen.full_name if seen and busy_until > now else "",
-                             "busy_until": _clock(busy_until) if busy_until else ""})
+                             "busy_until": clock(busy_until) if busy_until else ""})
     interviewers.sort(key=lambda i: i["free_at_iso"])
     return interviewers
 
@@ -231,7 +225,7 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
         mine = [_row(r, starts, now) for r in by_slot.get(slot.id, [])]
         slots.append({
             "id": slot.id, "index": slot.index, "starts_at": slot.starts_at.isoformat(),
-            "label": _clock(slot.starts_at), "capacity": slot.capacity,
+            "label": clock(slot.starts_at), "capacity": slot.capacity,
             "expected": [r for r in mine if GROUPS[r["state"]] == "expected"],
             "arrived": [r for r in mine if r["state"] == "arrived"],
             "no_show": [r for r in mine if r["state"] == "no_show"],
