@@ -214,12 +214,14 @@ Planned = Application | TickedApplication  # what the planner's services weigh: 
 
 
 # Built once with the ids as a parameter (a statement built per request costs its cache key again).
+# A candidate's live booking joined, not asked with EXISTS: the database holds
+# at most one (uq_bookings_one_live_per_candidate), and PostgreSQL answered
+# the EXISTS by scanning every live booking (2.4 -> 1.9 ms for fifty).
 TICKED_ROWS = (
     sa.select(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage,
-              Candidate.full_name, Candidate.email, Candidate.source, Vacancy.state,
-              sa.exists().where(Booking.candidate_id == Application.candidate_id,
-                                Booking.state.in_(LIVE_STATES)).label("live"))
+              Candidate.full_name, Candidate.email, Candidate.source, Vacancy.state, Booking.id.label("live"))
     .join(Candidate, Candidate.id == Application.candidate_id).join(Vacancy, Vacancy.id == Application.vacancy_id)
+    .outerjoin(Booking, sa.and_(Booking.candidate_id == Application.candidate_id, Booking.state.in_(LIVE_STATES)))
     .where(Application.id.in_(sa.bindparam("ids", expanding=True))).order_by(Application.id))
 
 
@@ -230,7 +232,7 @@ def ticked_with_bookings(ids: Sequence[int]) -> tuple[list[TickedApplication], s
     rows = db.session.execute(TICKED_ROWS, {"ids": wanted}).all() if wanted else []
     ticked = [TickedApplication(row[0], row[1], row[2], row[3], TickedCandidate(row[4], row[5] or "", row[6] or ""),
                                 TickedVacancy(row[7])) for row in rows]
-    return ticked, {row[1] for row in rows if row[8]}
+    return ticked, {row[1] for row in rows if row[8] is not None}
 
 
 def selected_applications(ids: Sequence[int]) -> list[TickedApplication]:
