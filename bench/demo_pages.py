@@ -100,6 +100,7 @@ def prepare(url: str) -> dict:
             "AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.candidate_id = a.candidate_id) "
             "ORDER BY a.id LIMIT :n"), {"v": vacancy, "n": PLANNED}).scalars())
         recruiter = accounts.user_by_email(PEOPLE["recruiter"])
+        planner_day = _planner_day(session, vacancy, recruiter)
         _token, raw = accounts.create_api_token(recruiter, "bench")
         hire = accounts.user_by_email(PEOPLE["hire"])
         quiz = db.session.scalar(sa.select(Quiz).join(QuizAssignment, QuizAssignment.quiz_id == Quiz.id)
@@ -113,13 +114,40 @@ def prepare(url: str) -> dict:
     assert len(planned) == PLANNED, f"only {len(planned)} candidates to plan: fill the vacancy first"
     assert positions, "the demo quiz has no essay, short or numeric question"
     return {"vacancy": vacancy, "session": session, "bookings": bookings, "candidate": candidate,
-            "planned": planned, "token": raw, "attempt": attempt_id, "positions": positions, "kinds": kinds}
+            "planned": planned, "planner_day": planner_day, "token": raw, "attempt": attempt_id,
+            "positions": positions, "kinds": kinds}
+
+
+def _planner_day(today_id: int, vacancy_id: int, recruiter) -> int:
+    """The day the planner proposes for: tomorrow, shaped as the demo's stream
+    day (8½ hours of 30-minute slots, its two interviewers, the second from
+    the fourth hour) with every slot to come. The demo's own day has only the
+    slots left of today, so a proposal for it weighed 4 slots in the evening
+    and 13 in the morning: the figure depended on the hour of the run."""
+    from datetime import time, timedelta
+
+    from recruit.extensions import db
+    from recruit.interviews import sessions
+    from recruit.interviews.models import InterviewSession
+    from recruit.organisation.services import local_now
+    from recruit.vacancies.models import Vacancy
+
+    today = db.session.get(InterviewSession, today_id)
+    first, second = [i.user_id for i in sorted(today.interviewers, key=lambda i: i.id)][:2]
+    day = sessions.create_session(
+        kind="stream", title="Bench: the planner's day", vacancy=db.session.get(Vacancy, vacancy_id),
+        day=local_now().date() + timedelta(days=1), start=time(9), end=time(17, 30), slot_minutes=30,
+        place=today.place, directions=today.directions, receptionist_id=today.receptionist_id,
+        interviewers=[sessions.InterviewerHours(first), sessions.InterviewerHours(second, time(12))],
+        created_by=recruiter)
+    db.session.flush()
+    return day.id
 
 
 def pages(ids: dict) -> list[Page]:
     """Every page and action the bench drives, the trivial page first."""
     pipeline = f"/vacancies/{ids['vacancy']}/pipeline"
-    plan = f"/interviews/{ids['session']}/plan?" + "&".join(f"a={a}" for a in ids["planned"])
+    plan = f"/interviews/{ids['planner_day']}/plan?" + "&".join(f"a={a}" for a in ids["planned"])
     attempt = f"/attempts/{ids['attempt']}"
 
     def check_in(n: int) -> tuple[Request, ...]:

@@ -197,8 +197,8 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="print the statements of one cycle of each page")
     args = parser.parse_args()
     if args.list:
-        for page in pages({"vacancy": 0, "session": 0, "bookings": [0], "planned": [], "attempt": 0, "candidate": 0,
-                           "positions": [0], "kinds": {0: "essay"}}):
+        for page in pages({"vacancy": 0, "session": 0, "bookings": [0], "planned": [], "planner_day": 0, "attempt": 0,
+                           "candidate": 0, "positions": [0], "kinds": {0: "essay"}}):
             print(f"{page.key:<12}{page.title}")
         return
 
