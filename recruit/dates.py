@@ -22,10 +22,7 @@ def at_minute(moment: datetime, date_format: str = "medium") -> str:
     and the rows of a page share their days, each written once per request (`_day`)."""
     if date_format not in NAMED:
         return format_datetime(moment, date_format)
-    if not has_request_context():
-        local = to_user_timezone(moment)
-        return f"{_day(local.date(), date_format)}, {local:%H:%M}"
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(reader_zone())
+    local = _local(moment)
     return f"{_day(local.date(), date_format)}, {local:%H:%M}"
 
 
@@ -33,9 +30,14 @@ def clock(moment: datetime) -> str:
     """'13:30' in the reader's zone, what format_time(moment, "HH:mm") writes,
     without Babel's pattern machinery: a day's slots and a desk's rows write
     a few dozen of these."""
+    return f"{_local(moment):%H:%M}"
+
+
+def _local(moment: datetime) -> datetime:
+    """The moment in the reader's zone (a naive one is UTC, as stored)."""
     if not has_request_context():
-        return f"{to_user_timezone(moment):%H:%M}"
-    return f"{(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(reader_zone()):%H:%M}"
+        return to_user_timezone(moment)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(reader_zone())
 
 
 def reader_zone() -> tzinfo:

@@ -70,6 +70,7 @@ def _date(value: date | None, date_format: str = "medium") -> str:
 
 
 def _time(value: Any, time_format: str = "HH:mm") -> str:
+    """A time of day; the usual 24-hour minute without Babel (a planner's slots write a dozen)."""
     if not value:
         return "—"
     if time_format == "HH:mm" and isinstance(value, datetime):
