@@ -12,12 +12,14 @@ on or off) ends every cookie of that person at once."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, request
 from flask_login import login_user
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from recruit.auth.models import User
 from recruit.extensions import db
@@ -48,22 +50,45 @@ def parse(session_id: str) -> tuple[int, int, int] | None:
     return user_id, version, signed_in_at
 
 
-# Built once: a statement built per call costs SQLAlchemy its cache key and
-# the ORM's options again on every request (docs/performance.md).
-SIGNED_IN_USER = (sa.select(User, OrgSettings).options(joinedload(User.role_rows), lazyload(OrgSettings.approver))
-                  .outerjoin(OrgSettings, OrgSettings.id == settings_row())
-                  .where(User.id == sa.bindparam("user_id")))
+# Values features read on every signed-in request (the stamp of a cache each
+# process keeps), registered at import by the feature that keeps them: read as
+# columns of the sign-in's own statement instead of one statement each.
+_WITH_USER: list[tuple[sa.ScalarSelect, Callable[[Session, Any], None]]] = []
+_STATEMENT: dict[int, sa.Select] = {}
+
+
+def read_with_user(column: sa.ScalarSelect, keep: Callable[[Session, Any], None]) -> None:
+    """`column` is read with the signed-in user; `keep(session, value)` gets it."""
+    _WITH_USER.append((column, keep))
+    _STATEMENT.clear()
+
+
+def _signed_in_user_statement() -> sa.Select:
+    """Built once per set of registered columns: a statement built per call
+    costs SQLAlchemy its cache key and the ORM's options again on every
+    request (docs/performance.md)."""
+    statement = _STATEMENT.get(len(_WITH_USER))
+    if statement is None:
+        statement = (sa.select(User, OrgSettings, *(column for column, _keep in _WITH_USER))
+                     .options(joinedload(User.role_rows), lazyload(OrgSettings.approver))
+                     .outerjoin(OrgSettings, OrgSettings.id == settings_row())
+                     .where(User.id == sa.bindparam("user_id")))
+        _STATEMENT[len(_WITH_USER)] = statement
+    return statement
 
 
 def signed_in_user(user_id: int) -> User | None:
-    """The user with their roles and the organisation's settings, in one
-    statement: every signed-in request starts here and every page reads the
-    settings (time zone, language, two-factor rule), which were a second one."""
-    row = db.session.execute(SIGNED_IN_USER, {"user_id": user_id}).unique().one_or_none()
+    """The user with their roles, the organisation's settings and what the
+    features read with them, in one statement: every signed-in request starts
+    here and every page reads the settings (time zone, language, two-factor
+    rule), which were a second one."""
+    row = db.session.execute(_signed_in_user_statement(), {"user_id": user_id}).unique().one_or_none()
     if row is None:
         return None
-    user, settings = row
+    user, settings, *values = row
     use_settings(settings)
+    for (_column, keep), value in zip(_WITH_USER, values, strict=True):
+        keep(db.session, value)
     return user
 
 

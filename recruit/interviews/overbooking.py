@@ -145,6 +145,9 @@ class DayPlan:
     probabilities: dict[Hashable, float] = field(default_factory=dict)
 
 
+_ONE = np.ones(1)  # nobody waiting before the first slot (read, never written)
+
+
 class _Margins:
     """Each slot's gain per unit of show-up probability, for the greedy plan.
 
@@ -164,13 +167,15 @@ class _Margins:
         self.day, self.arrivals, self.slots = day, arrivals, len(arrivals)
         self.heads = sum(len(a) - 1 for a in arrivals)  # the most who can come to the day
         self.present: list[np.ndarray] = [np.ones(1)] * self.slots
-        self._forward(0)
         self._resize()
 
     def _resize(self) -> None:
         """Value vectors as long as every head count the day can reach with
         one more candidate (what they are read at), plus room to grow; the
-        values of counts out of reach are cut off and never read."""
+        values of counts out of reach are cut off and never read. The
+        distributions present and the steps are rows of two matrices as wide
+        as that (zeros past a distribution's end), so the gains of every slot
+        are one product: a day's plan asks for them once per candidate."""
         self.size = self.heads + 2 + self.HEADROOM
         heads = np.arange(2 * self.size)
         lefts = [np.maximum(heads - c, 0) for c in self.day.capacities]
@@ -178,28 +183,34 @@ class _Margins:
                     for c, left in zip(self.day.capacities, lefts, strict=True)]
         self.left = [np.minimum(left, self.size - 1) for left in lefts]  # where the next slot's values are read
         self.waiting_values: list[np.ndarray] = [np.zeros(self.size)] * (self.slots + 1)
-        self.steps: list[np.ndarray] = [np.zeros(1)] * self.slots
+        self.width = self.size - 1  # no distribution present is longer, no step vector shorter
+        self.present_rows, self.step_rows = np.zeros((2, self.slots, self.width))
+        self._forward(0)
         self._backward(self.slots - 1)
 
     def add(self, t: int, p: float) -> None:
         self.arrivals[t] = np.convolve(self.arrivals[t], (1.0 - p, p))
         self.heads += 1
-        self._forward(t)
         if self.heads + 2 > self.size:
             self._resize()
         else:
+            self._forward(t)
             self._backward(t)
 
-    def gains(self) -> list[float]:
-        return [float(present @ steps[: len(present)]) for present, steps in zip(self.present, self.steps, strict=True)]
+    def gains(self) -> np.ndarray:
+        return np.einsum("ij,ij->i", self.present_rows, self.step_rows)
 
     def _forward(self, start: int) -> None:
-        queue = np.ones(1) if start == 0 else self._carried(start - 1)
+        queue = _ONE if start == 0 else self._carried(start - 1)
+        rows, arrivals, kept = self.present_rows, self.arrivals, self.present
         for t in range(start, self.slots):
-            self.present[t] = np.convolve(queue, self.arrivals[t])
+            present = np.convolve(queue, arrivals[t])
+            kept[t] = present
+            rows[t, : len(present)] = present  # never shorter than before: what lies past it stays 0
             queue = self._carried(t)
 
     def _carried(self, t: int) -> np.ndarray:
+        """Who is still waiting when slot t ends: its `capacity` are seen."""
         present, capacity = self.present[t], self.day.capacities[t]
         if len(present) <= capacity + 1:
             return np.array([present.sum()])
@@ -208,14 +219,15 @@ class _Margins:
         return carried
 
     def _backward(self, start: int) -> None:
-        """steps[t][n]: what one more present in slot t adds to the value from t
-        on, with n present; waiting_values[t][j]: the value from t on with j
-        waiting before it (j and t's arrivals present)."""
+        """step_rows[t][n]: what one more present in slot t adds to the value
+        from t on, with n present; waiting_values[t][j]: the value from t on
+        with j waiting before it (j and t's arrivals present)."""
+        width = self.width
         for t in range(start, -1, -1):
             arrivals = self.arrivals[t]
             length = self.size + len(arrivals) - 1
             values = self.now[t][:length] + self.waiting_values[t + 1][self.left[t][:length]]
-            self.steps[t] = values[1:] - values[:-1]
+            np.subtract(values[1: width + 1], values[:width], out=self.step_rows[t])
             self.waiting_values[t] = np.correlate(values, arrivals, "valid")
 
 
@@ -238,17 +250,21 @@ def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity:
     assigned: list[list[int]] = [[] for _ in range(slots)]
     held = [len(booked[t]) if booked else 0 for t in range(slots)]
     margins = _Margins(day, [poisson_binomial_pmf(booked[t]) if booked else np.ones(1) for t in range(slots)])
+    seats = np.array(held) if max_per_slot is not None else None
     stop_at = len(order)
     for position, index in enumerate(order):
         p = candidates[index][1]
-        open_gains = [(gain, t) for t, gain in enumerate(margins.gains())
-                      if max_per_slot is None or len(assigned[t]) + held[t] < max_per_slot]
-        best = max((gain for gain, _ in open_gains), default=0.0)
-        if p * best <= 1e-12:
+        gains = margins.gains()
+        if seats is not None:
+            gains = np.where(seats < max_per_slot, gains, -np.inf)
+        best = float(gains.max())
+        if best == -np.inf or p * best <= 1e-12:  # every slot full, or nobody adds anything
             stop_at = position
             break
-        best_slot = next(t for gain, t in open_gains if gain >= best - 1e-12)
+        best_slot = int(np.argmax(gains >= best - 1e-12))
         assigned[best_slot].append(index)
+        if seats is not None:
+            seats[best_slot] += 1
         margins.add(best_slot, p)
     keys = [[candidates[i][0] for i in slot] for slot in assigned]
     invited = {i for slot in assigned for i in slot}

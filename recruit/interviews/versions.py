@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from recruit.auth import sessions
 from recruit.interviews.models import Booking, InterviewSession, InterviewStamp, SessionInterviewer, Slot
 from recruit.vacancies.models import Candidate
 
@@ -97,10 +98,34 @@ def new_stamp(connection, name: str) -> None:
 
 
 STAMP = sa.select(InterviewStamp.value).where(InterviewStamp.name == sa.bindparam("name"))
+_READ = "interview_stamps_read"  # session.info: the stamps read in this transaction
 
 
 def stamp(session, name: str) -> int:
+    """The stamp's value in this transaction: read with the signed-in user
+    when there is one (`_keep_model_stamp`), else now."""
+    read = session.info.get(_READ)
+    if read is not None and name in read:
+        return read[name]
     return session.scalar(STAMP, {"name": name}) or 0
+
+
+def _keep_model_stamp(session: Session, value: int | None) -> None:
+    session.info.setdefault(_READ, {})[SHOW_RATE_MODEL] = value or 0
+
+
+# The planner's and the reports' pages ask for the model's stamp on every
+# request: it comes with the signed-in user instead of in a statement of its own.
+sessions.read_with_user(sa.select(InterviewStamp.value).where(InterviewStamp.name == SHOW_RATE_MODEL)
+                        .scalar_subquery(), _keep_model_stamp)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_stamps(session: Session, _transaction) -> None:
+    """A stamp read in one transaction says nothing about the next, nor about
+    what a savepoint rolled back; a flush ends a transaction of its own too,
+    so a stamp this request changed is read again."""
+    session.info.pop(_READ, None)
 
 
 @event.listens_for(Session, "before_flush")

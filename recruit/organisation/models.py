@@ -3,6 +3,7 @@ holidays, reminder offsets, data retention, the vacancy review chain."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import sqlalchemy as sa
@@ -36,6 +37,10 @@ class OrgSettings(db.Model):
     # "UA-2027": the country-years whose holidays were imported, so the yearly
     # job imports each once and never brings back a day an admin removed.
     holiday_imports: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # A new random value with every change of the holidays, in the same
+    # transaction, and for a new row: read with the signed-in user, it tells
+    # each process whether the business calendar it keeps is still the database's.
+    calendar_stamp: Mapped[int] = mapped_column(sa.BigInteger, default=lambda: secrets.randbits(62), server_default="0")
 
     approver = relationship("User", lazy="joined")
 

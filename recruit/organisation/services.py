@@ -5,6 +5,7 @@ stays editable afterwards."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from flask import g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit import audit, phones
 from recruit.extensions import db
@@ -90,17 +92,36 @@ def local_now() -> datetime:
 
 
 HOLIDAY_ROWS = sa.select(Holiday.day, Holiday.kind)  # built once, as every hot statement
+_NEW_CALENDAR_STAMP = sa.update(OrgSettings).values(calendar_stamp=sa.bindparam("stamp"))
+
+
+class _KeptCalendar:
+    """The business calendar this process built, with what it was built from
+    (the settings' calendar stamp and working week): one value, like the
+    show-rate model's cache."""
+
+    kept: tuple[tuple, BusinessCalendar] | None = None
 
 
 def calendar() -> BusinessCalendar:
-    """The organisation's business days, read once per request (a page asks
-    for it for every plan and stage); a change of the holidays or the
-    settings flushed in the request drops it (`_calendar_changed`)."""
+    """The organisation's business days. A page asks for them for every plan
+    and stage, and they change a few times a year: each process keeps the
+    calendar while the settings' calendar stamp (raised in the transaction
+    that changes a holiday, whichever process makes it) and the working week
+    stay put, and a change flushed in this request is met at once
+    (`_calendar_changed`)."""
     if has_request_context() and "business_calendar" in g:
         return g.business_calendar
-    rows = db.session.execute(HOLIDAY_ROWS).all()
-    cal = BusinessCalendar.of(get_settings().working_days, [d for d, kind in rows if kind != WORKING_DAY],
-                              [d for d, kind in rows if kind == WORKING_DAY])
+    settings = get_settings()
+    key = (settings.calendar_stamp, tuple(settings.working_days))
+    kept = _KeptCalendar.kept
+    if kept is not None and kept[0] == key:
+        cal = kept[1]
+    else:
+        rows = db.session.execute(HOLIDAY_ROWS).all()
+        cal = BusinessCalendar.of(settings.working_days, [d for d, kind in rows if kind != WORKING_DAY],
+                                  [d for d, kind in rows if kind == WORKING_DAY])
+        _KeptCalendar.kept = (key, cal)
     if has_request_context():
         g.business_calendar = cal
     return cal
@@ -108,8 +129,20 @@ def calendar() -> BusinessCalendar:
 
 @sa.event.listens_for(Session, "after_flush")
 def _calendar_changed(session: Session, _context: Any) -> None:
-    if has_request_context() and "business_calendar" in g and any(
-            isinstance(obj, Holiday | OrgSettings) for obj in (*session.new, *session.dirty, *session.deleted)):
+    """A flush that changes a holiday gives the settings a new calendar stamp
+    (random, so a stamp of a transaction rolled back is never met again);
+    one that changes the holidays or the settings drops the request's calendar."""
+    changed = [obj for obj in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(obj, Holiday | OrgSettings)]
+    if not changed:
+        return
+    if any(isinstance(obj, Holiday) for obj in changed):
+        stamp = secrets.randbits(62)
+        session.connection().execute(_NEW_CALENDAR_STAMP, {"stamp": stamp})
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, OrgSettings):
+                set_committed_value(obj, "calendar_stamp", stamp)
+    if has_request_context():
         g.pop("business_calendar", None)
 
 

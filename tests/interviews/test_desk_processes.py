@@ -6,107 +6,23 @@ outlives the database's version of it."""
 
 from __future__ import annotations
 
-import http.cookiejar
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from recruit.audit import AuditEntry
 from recruit.extensions import db
+from tests.servers import Browser, app_servers
 from tests.worlds import busy_day
 
 pytestmark = pytest.mark.pg
 
-ROOT = Path(__file__).resolve().parents[2]
-SERVER = """
-import sys
-from werkzeug.serving import run_simple
-from config import TestConfig
-
-
-class Config(TestConfig):
-    SQLALCHEMY_DATABASE_URI = sys.argv[1]
-    UPLOAD_DIR = sys.argv[3]
-
-
-from recruit.app import create_app
-
-run_simple("127.0.0.1", int(sys.argv[2]), create_app(Config), threaded=False, use_reloader=False)
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Browser:
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def open(self, path: str, data: dict | None = None, headers: dict | None = None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-    def json(self, path: str, data: dict | None = None, headers: dict | None = None):
-        status, text = self.open(path, data, {"Accept": "application/json", **(headers or {})})
-        return status, json.loads(text)
-
-    def login(self, email: str) -> None:
-        status, _text = self.open("/login", {"email": email, "password": busy_day.PASSWORD})
-        assert status == 200  # urllib follows the redirect to the home page
-
-
 @pytest.fixture
 def two_servers(clean_app, tmp_path):
-    url = clean_app.config["SQLALCHEMY_DATABASE_URI"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RECRUIT_INSTANCE_DIR": str(tmp_path)}
-    servers = []
-    for n in range(2):
-        port = _free_port()
-        log = open(tmp_path / f"server-{n}.log", "w")  # noqa: SIM115 (closed below)
-        proc = subprocess.Popen([sys.executable, "-c", SERVER, url, str(port), str(tmp_path / "uploads")], cwd=ROOT,
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
-        servers.append((proc, f"http://127.0.0.1:{port}", log))
-    try:
-        for proc, base, _log in servers:
-            for _attempt in range(300):
-                assert proc.poll() is None, (tmp_path / "server-0.log").read_text()[-3000:]
-                try:
-                    with urllib.request.urlopen(base + "/healthz", timeout=2):
-                        break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail(f"the server at {base} did not start")
-        yield [base for _proc, base, _log in servers]
-    finally:
-        for proc, _base, log in servers:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()
+    with app_servers(clean_app.config["SQLALCHEMY_DATABASE_URI"], tmp_path) as bases:
+        yield bases
 
 
 def _outcomes(page: str) -> int:
@@ -124,9 +40,9 @@ def test_an_arrival_checked_in_through_one_process_is_on_the_others_next_refresh
     ids = busy_day.build(clean_app, 5)
     web_a, web_b = two_servers
     desk_a, desk_b, recruiter_b = Browser(web_a), Browser(web_b), Browser(web_b)
-    desk_a.login(ids["desk"])
-    desk_b.login(ids["desk"])
-    recruiter_b.login(ids["recruiter"])
+    desk_a.login(ids["desk"], busy_day.PASSWORD)
+    desk_b.login(ids["desk"], busy_day.PASSWORD)
+    recruiter_b.login(ids["recruiter"], busy_day.PASSWORD)
     day, booking = ids["session"], ids["expected"][0]
     state = f"/reception/{day}/state.json"
 
@@ -168,7 +84,7 @@ def test_two_screens_tapping_the_same_arrival_at_once_check_it_in_once(clean_app
     ids = busy_day.build(clean_app, 5)
     screens = [Browser(base) for base in two_servers]
     for screen in screens:
-        screen.login(ids["desk"])
+        screen.login(ids["desk"], busy_day.PASSWORD)
     day = ids["session"]
     shown = screens[0].json(f"/reception/{day}/state.json")[1]["version"]
     taps = ids["expected"][:3]

@@ -170,3 +170,9 @@ def test_day_plan_is_the_greedy_plan(seed, headroom, monkeypatch):
 def test_equal_slots_fill_from_the_earliest():
     plan = plan_day([("only", 0.3)], slots=4, capacity=1, slot_minutes=30)
     assert plan.slots == [["only"], [], [], []]
+
+
+def test_nobody_goes_to_a_full_day_whatever_their_chance():
+    plan = plan_day([("likely", 0.5), ("never", 0.0), ("also", 0.4)], slots=1, capacity=1, slot_minutes=30,
+                    max_per_slot=1)
+    assert plan.slots == [["likely"]] and sorted(plan.not_invited) == ["also", "never"]
