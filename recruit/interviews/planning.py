@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from recruit.extensions import db
 from recruit.interviews import overbooking, versions
@@ -216,20 +217,29 @@ Planned = Application | TickedApplication  # what the planner's services weigh: 
 # Built once with the ids as a parameter (a statement built per request costs its cache key again).
 # A candidate's live booking joined, not asked with EXISTS: the database holds
 # at most one (uq_bookings_one_live_per_candidate), and PostgreSQL answered
-# the EXISTS by scanning every live booking (2.4 -> 1.9 ms for fifty).
-TICKED_ROWS = (
-    sa.select(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage,
-              Candidate.full_name, Candidate.email, Candidate.source, Vacancy.state, Booking.id.label("live"))
-    .join(Candidate, Candidate.id == Application.candidate_id).join(Vacancy, Vacancy.id == Application.vacancy_id)
-    .outerjoin(Booking, sa.and_(Booking.candidate_id == Application.candidate_id, Booking.state.in_(LIVE_STATES)))
-    .where(Application.id.in_(sa.bindparam("ids", expanding=True))).order_by(Application.id))
+# the EXISTS by scanning every live booking (2.4 -> 1.9 ms for fifty). On
+# PostgreSQL the fifty ids go as one array: an IN list is fifty parameters
+# that SQLAlchemy writes and processes on every execution (0.80 -> 0.55 ms).
+def _ticked_rows(ids_match: sa.ColumnElement[bool]) -> sa.Select:
+    return (sa.select(Application.id, Application.candidate_id, Application.vacancy_id, Application.stage,
+                      Candidate.full_name, Candidate.email, Candidate.source, Vacancy.state, Booking.id.label("live"))
+            .join(Candidate, Candidate.id == Application.candidate_id)
+            .join(Vacancy, Vacancy.id == Application.vacancy_id)
+            .outerjoin(Booking, sa.and_(Booking.candidate_id == Application.candidate_id,
+                                        Booking.state.in_(LIVE_STATES)))
+            .where(ids_match).order_by(Application.id))
+
+
+TICKED_ROWS = {"postgresql": _ticked_rows(Application.id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer)))),
+               "sqlite": _ticked_rows(Application.id.in_(sa.bindparam("ids", expanding=True)))}
 
 
 def ticked_with_bookings(ids: Sequence[int]) -> tuple[list[TickedApplication], set[int]]:
     """The planner's ticked applications, and which of their candidates hold a
     live booking already (what `eligible` asks), in one statement."""
     wanted = list(ids)[:MAX_SELECTED]
-    rows = db.session.execute(TICKED_ROWS, {"ids": wanted}).all() if wanted else []
+    statement = TICKED_ROWS[db.session.get_bind().dialect.name]
+    rows = db.session.execute(statement, {"ids": wanted}).all() if wanted else []
     ticked = [TickedApplication(row[0], row[1], row[2], row[3], TickedCandidate(row[4], row[5] or "", row[6] or ""),
                                 TickedVacancy(row[7])) for row in rows]
     return ticked, {row[1] for row in rows if row[8] is not None}
