@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from recruit import cli, emails, errors, i18n, jobs, security, templating
+from recruit import cli, emails, errors, i18n, jobs, read_only, security, templating
 from recruit import tasks as shared_tasks
 from recruit.admin import labels as admin_labels
 from recruit.admin.views import bp as admin_bp
@@ -91,6 +91,7 @@ def _set_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    read_only.end_read_only_requests(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
