@@ -166,7 +166,8 @@ class _Margins:
     def __init__(self, day: _Day, arrivals: list[np.ndarray]):
         self.day, self.arrivals, self.slots = day, arrivals, len(arrivals)
         self.heads = sum(len(a) - 1 for a in arrivals)  # the most who can come to the day
-        self.present: list[np.ndarray] = [np.ones(1)] * self.slots
+        self.reversed = [a[::-1] for a in arrivals]  # correlating with these convolves, without np.convolve's checks
+        self.carried: list[np.ndarray] = [_ONE] * self.slots  # who still waits when each slot ends
         self._resize()
 
     def _resize(self) -> None:
@@ -182,18 +183,27 @@ class _Margins:
         self.now = [self.day.reward * np.minimum(heads, c) - self.day.overflow_cost * left
                     for c, left in zip(self.day.capacities, lefts, strict=True)]
         self.left = [np.minimum(left, self.size - 1) for left in lefts]  # where the next slot's values are read
+        self.cut = [self._cut(t) for t in range(self.slots)]
         self.waiting_values: list[np.ndarray] = [np.zeros(self.size)] * (self.slots + 1)
         self.width = self.size - 1  # no distribution present is longer, no step vector shorter
         self.present_rows, self.step_rows = np.zeros((2, self.slots, self.width))
         self._forward(0)
         self._backward(self.slots - 1)
 
+    def _cut(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Slot t's values now and where the next slot's are read, for every
+        head count its arrivals can bring on top of a waiting line."""
+        length = self.size + len(self.arrivals[t]) - 1
+        return self.now[t][:length], self.left[t][:length]
+
     def add(self, t: int, p: float) -> None:
         self.arrivals[t] = np.convolve(self.arrivals[t], (1.0 - p, p))
+        self.reversed[t] = self.arrivals[t][::-1]
         self.heads += 1
         if self.heads + 2 > self.size:
             self._resize()
         else:
+            self.cut[t] = self._cut(t)
             self._forward(t)
             self._backward(t)
 
@@ -201,22 +211,17 @@ class _Margins:
         return np.einsum("ij,ij->i", self.present_rows, self.step_rows)
 
     def _forward(self, start: int) -> None:
-        queue = _ONE if start == 0 else self._carried(start - 1)
-        rows, arrivals, kept = self.present_rows, self.arrivals, self.present
+        """From slot `start` on: who is present (arrivals and those carried
+        in) and who is carried on, first come first seen."""
+        queue = _ONE if start == 0 else self.carried[start - 1]
+        rows, capacities, correlate = self.present_rows, self.day.capacities, np.correlate
         for t in range(start, self.slots):
-            present = np.convolve(queue, arrivals[t])
-            kept[t] = present
-            rows[t, : len(present)] = present  # never shorter than before: what lies past it stays 0
-            queue = self._carried(t)
-
-    def _carried(self, t: int) -> np.ndarray:
-        """Who is still waiting when slot t ends: its `capacity` are seen."""
-        present, capacity = self.present[t], self.day.capacities[t]
-        if len(present) <= capacity + 1:
-            return np.array([present.sum()])
-        carried = present[capacity:].copy()
-        carried[0] = present[: capacity + 1].sum()
-        return carried
+            present = correlate(queue, self.reversed[t], "full")
+            size, capacity = len(present), capacities[t]
+            rows[t, :size] = present  # never shorter than before: what lies past it stays 0
+            # the `capacity` seen leave; counts up to it all leave nobody waiting (the row keeps present)
+            present[min(capacity, size - 1)] = sum(present[: capacity + 1].tolist())
+            queue = self.carried[t] = present[min(capacity, size - 1):]
 
     def _backward(self, start: int) -> None:
         """step_rows[t][n]: what one more present in slot t adds to the value
@@ -224,11 +229,10 @@ class _Margins:
         with j waiting before it (j and t's arrivals present)."""
         width = self.width
         for t in range(start, -1, -1):
-            arrivals = self.arrivals[t]
-            length = self.size + len(arrivals) - 1
-            values = self.now[t][:length] + self.waiting_values[t + 1][self.left[t][:length]]
+            now, left = self.cut[t]
+            values = now + self.waiting_values[t + 1][left]
             np.subtract(values[1: width + 1], values[:width], out=self.step_rows[t])
-            self.waiting_values[t] = np.correlate(values, arrivals, "valid")
+            self.waiting_values[t] = np.correlate(values, self.arrivals[t], "valid")
 
 
 def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity: int | Sequence[int],

@@ -107,3 +107,32 @@ def test_the_planners_own_proposal_books_without_an_override(clean_app, day):
     with clean_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
             AuditEntry.action == "interview_session.plan_override")) == 0
+
+
+def test_the_slots_are_offered_in_time_order_under_the_size_of_their_panel(clean_app, day, make):
+    """The planner's choice of slot lists the times under how many interview:
+    one interviewer until noon, two after it, none of it repeated per time."""
+    from datetime import time
+
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.interviews import sessions
+    from recruit.vacancies.models import Vacancy
+
+    second = make.user("hiring_manager", email="second@x.test")
+    with clean_app.app_context():
+        session = sessions.create_session(
+            kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]), day=day["day"],
+            start=time(11), end=time(13), slot_minutes=30, place="Room",
+            interviewers=[sessions.InterviewerHours(day["interviewer"]), sessions.InterviewerHours(second, time(12))],
+            created_by=db.session.get(User, day["recruiter"]))
+        db.session.commit()
+        session_id = session.id
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    page = client.get(f"/interviews/{session_id}/plan", query_string={"a": day["apps"][:3]}).get_data(as_text=True)
+    select = page[page.index('name="slot_'):].split("</select>")[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select)
+    assert [(label, re.findall(r">(\d\d:\d\d)<", options)) for label, options in groups] == [
+        ("1 interviewer", ["11:00", "11:30"]), ("2 interviewers", ["12:00", "12:30"])]
+    assert "(1 interviewer)" not in page
