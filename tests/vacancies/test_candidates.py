@@ -105,6 +105,11 @@ def test_pipeline_filters_and_search(vacancy, ctx):
     assert len(names(source="SuperJob", city="Kazan")) == 2
     assert names(q="person 11") == ["Person 11"]
     assert names(q="P7@X.TEST") == ["Person 7"]
+    assert names(q="p1@") == ["Person 1"]
+    searched = cs.pipeline_query(vacancy, cs.PipelineFilter(q="p1@")).compile(ctx.session.get_bind())
+    assert "name_norm" not in str(searched).split("WHERE")[1] + repr(searched.params)  # an e-mail's: no name looked at
+    named = cs.pipeline_query(vacancy, cs.PipelineFilter(q="person")).compile(ctx.session.get_bind())
+    assert "name_norm" in str(named).split("WHERE")[1] + repr(named.params)
     assert names(q="9000000005") == ["Person 5"]
     assert names(stage="hired") == []
     options = candidate_search.filter_options()
