@@ -110,6 +110,20 @@ def url_by_id(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
     return lambda value: f"{head}{int(value)}{tail}"
 
 
+def options_choosing(options: Markup) -> Callable[[int | None], Markup]:
+    """A select's options written once, and for each row the same options
+    with that row's value selected (each chosen value marked once per page):
+    `{% set choose = options_choosing(options) %}` then `choose(value)`."""
+    marked: dict[int | None, Markup] = {None: options}
+
+    def choose(value: int | None) -> Markup:
+        if value not in marked:
+            marked[value] = Markup(str(options).replace(f'value="{int(value)}">', f'value="{int(value)}" selected>', 1))
+        return marked[value]
+
+    return choose
+
+
 def main_nav() -> Markup:
     """The signed-in reader's menu. It holds no one's data, only links and
     words for a set of roles in a language, so each is written once per
@@ -140,6 +154,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["phone"] = _phone
     app.jinja_env.filters["channel"] = lambda name: channels.label(name) if name else ""
     app.jinja_env.globals.update(can=can, url_by_id=url_by_id, url_parts=url_parts, main_nav=main_nav,
+                                 options_choosing=options_choosing,
                                  ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES, url_in_language=i18n.url_in,
                                  labels=i18n.labels,
                                  current_language=lambda: str(get_locale()))

@@ -305,9 +305,11 @@ def eligible(applications: Sequence[Planned], session: InterviewSession,
     return ok, problems
 
 
-# The seats already held on the day's slots: one statement for the day, not one per slot.
+# The seats already held on the day's slots: one statement for the day, not
+# one per slot, found by the day (ix_bookings_session_state), not by a list of
+# its slots' ids that SQLAlchemy writes out on every execution.
 HELD_SEATS = (sa.select(Booking.slot_id, Booking.predicted_show)
-              .where(Booking.slot_id.in_(sa.bindparam("slots", expanding=True)),
+              .where(Booking.session_id == sa.bindparam("day"), Booking.slot_id.is_not(None),
                      Booking.state.in_(("invited", "confirmed"))).order_by(Booking.id))
 
 
@@ -320,7 +322,7 @@ def propose(session: InterviewSession, applications: Sequence[Planned]) -> Propo
     slots = session.slots
     probabilities = show_probabilities(applications, session, slots[0].starts_at)
     held: dict[int, list[float]] = {}
-    for slot_id, predicted in db.session.execute(HELD_SEATS, {"slots": [slot.id for slot in slots]}):
+    for slot_id, predicted in db.session.execute(HELD_SEATS, {"day": session.id}):
         held.setdefault(slot_id, []).append(predicted)
     booked = [held.get(slot.id, []) for slot in slots]
     future = [i for i, slot in enumerate(slots) if slot.starts_at > utcnow()]
