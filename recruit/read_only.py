@@ -12,6 +12,7 @@ statement that was not a plain SELECT) still rolls back."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Engine
 from recruit.extensions import commit_keeping_what_was_read, db
 
 _READING = re.compile(r"\s*SELECT\b", re.IGNORECASE)
-_WROTE = "recruit_wrote"  # Connection.info: a statement other than a SELECT ran in this transaction
+_WROTE = "recruit_wrote"  # Connection.info: a statement other than a SELECT ran in this transaction, or failed
 
 
 @event.listens_for(Engine, "begin")
@@ -34,6 +35,14 @@ def _transaction_begins(connection, *_args: Any) -> None:
 def _note_writes(connection, _cursor, statement: str, *_args: Any) -> None:
     if not _READING.match(statement):
         connection.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "handle_error")
+def _note_errors(context) -> None:
+    """A statement the database refused: the transaction may be aborted, and
+    what follows is the rollback, as before."""
+    if context.connection is not None:
+        context.connection.info[_WROTE] = True
 
 
 def _wrote_nothing(session) -> bool:
@@ -49,9 +58,17 @@ def end_read_only_requests(app: Flask) -> None:
     @app.teardown_appcontext
     def _commit_what_only_read(exc: BaseException | None) -> None:
         session = db.session()
-        if exc is not None or not session.in_transaction() or not _wrote_nothing(session):
+        if exc is not None or not session.in_transaction():
             return
         try:
-            commit_keeping_what_was_read()  # what was read stays as it was, as after the rollback it replaces
-        except Exception:  # nothing was written: the rollback that follows loses nothing
-            session.rollback()
+            if _wrote_nothing(session):
+                commit_keeping_what_was_read()  # what was read stays as it was, as after the rollback it replaces
+        except Exception:  # a database gone, or a failed statement answered: the rollback, as before
+            _roll_back_quietly(session)
+
+
+def _roll_back_quietly(session) -> None:
+    """The error was answered already (a 503 while the database is down);
+    what closes the session next rolls back, or drops a dead connection."""
+    with contextlib.suppress(Exception):  # the session's close invalidates what cannot roll back
+        session.rollback()

@@ -90,3 +90,18 @@ def test_on_postgresql_a_page_asked_again_runs_prepared_statements(clean_app, ma
             for connection in held:
                 connection.close()
     assert prepared >= 2  # the signed-in user's statement and the page's own
+
+
+def test_a_request_whose_statement_failed_and_was_answered_ends_quietly(clean_app, make, endings):
+    """A view that answered a database error (the 503 while the database is
+    down, a refused statement) ends without an error of its own, and the
+    next request works."""
+    user_id = make.user("recruiter", email="rita@x.test")
+    endings.clear()
+    with clean_app.test_request_context("/"):
+        db.session.get(User, user_id)
+        with pytest.raises(sa.exc.DBAPIError):
+            db.session.execute(sa.text("SELECT no_such_column FROM users"))
+    assert endings == ["rollback"]
+    with clean_app.test_request_context("/"):
+        assert db.session.get(User, user_id).email == "rita@x.test"

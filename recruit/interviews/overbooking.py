@@ -157,9 +157,10 @@ class _Margins:
     last slot. One more candidate with probability p in slot t moves the
     distribution by p times its shift, so their gain is p times the
     distribution dotted with the steps of that vector. Adding someone to slot b
-    changes the distributions from b on and the value vectors up to b only: one
-    pass each way per candidate, instead of the rest of the day run again for
-    every slot tried."""
+    changes the distributions from b on and the value vectors up to b only, and
+    they are brought up to date as far as a gain asked for reads them: the
+    greedy asks only for the gains that could still be the best (`_best_slot`),
+    instead of the rest of the day run again for every slot tried."""
 
     HEADROOM = 64
 
@@ -187,6 +188,7 @@ class _Margins:
         self.waiting_values: list[np.ndarray] = [np.zeros(self.size)] * (self.slots + 1)
         self.width = self.size - 1  # no distribution present is longer, no step vector shorter
         self.present_rows, self.step_rows = np.zeros((2, self.slots, self.width))
+        self.present_stale_from, self.steps_stale_to = 0, self.slots - 1  # nothing up to date yet
         self._forward(0)
         self._backward(self.slots - 1)
 
@@ -197,6 +199,9 @@ class _Margins:
         return self.now[t][:length], self.left[t][:length]
 
     def add(self, t: int, p: float) -> None:
+        """One more candidate with probability p in slot t. The distributions
+        from t on and the steps up to t are brought up to date only when a
+        gain that needs them is asked for (`gain`)."""
         self.arrivals[t] = np.convolve(self.arrivals[t], (1.0 - p, p))
         self.reversed[t] = self.arrivals[t][::-1]
         self.heads += 1
@@ -204,35 +209,78 @@ class _Margins:
             self._resize()
         else:
             self.cut[t] = self._cut(t)
-            self._forward(t)
-            self._backward(t)
+            self.present_stale_from = min(self.present_stale_from, t)
+            self.steps_stale_to = max(self.steps_stale_to, t)
 
     def gains(self) -> np.ndarray:
+        """Every slot's gain (all brought up to date)."""
+        self._forward(self.present_stale_from)
+        self._backward(self.steps_stale_to)
         return np.einsum("ij,ij->i", self.present_rows, self.step_rows)
 
-    def _forward(self, start: int) -> None:
-        """From slot `start` on: who is present (arrivals and those carried
+    def gain(self, t: int) -> float:
+        """Slot t's gain, bringing up to date only what it is read from: the
+        distributions up to t, the steps down to t."""
+        if t >= self.present_stale_from:
+            self._forward(self.present_stale_from, t + 1)
+        if t <= self.steps_stale_to:
+            self._backward(self.steps_stale_to, t)
+        return float(self.present_rows[t] @ self.step_rows[t])
+
+    def _forward(self, start: int, stop: int | None = None) -> None:
+        """Slots start..stop-1: who is present (arrivals and those carried
         in) and who is carried on, first come first seen."""
+        stop = self.slots if stop is None else stop
         queue = _ONE if start == 0 else self.carried[start - 1]
         rows, capacities, correlate = self.present_rows, self.day.capacities, np.correlate
-        for t in range(start, self.slots):
+        for t in range(start, stop):
             present = correlate(queue, self.reversed[t], "full")
             size, capacity = len(present), capacities[t]
             rows[t, :size] = present  # never shorter than before: what lies past it stays 0
             # the `capacity` seen leave; counts up to it all leave nobody waiting (the row keeps present)
             present[min(capacity, size - 1)] = sum(present[: capacity + 1].tolist())
             queue = self.carried[t] = present[min(capacity, size - 1):]
+        self.present_stale_from = max(self.present_stale_from, stop)
 
-    def _backward(self, start: int) -> None:
-        """step_rows[t][n]: what one more present in slot t adds to the value
-        from t on, with n present; waiting_values[t][j]: the value from t on
-        with j waiting before it (j and t's arrivals present)."""
+    def _backward(self, start: int, stop: int = 0) -> None:
+        """Slots start down to stop. step_rows[t][n]: what one more present in
+        slot t adds to the value from t on, with n present;
+        waiting_values[t][j]: the value from t on with j waiting before it (j
+        and t's arrivals present)."""
         width = self.width
-        for t in range(start, -1, -1):
+        for t in range(start, stop - 1, -1):
             now, left = self.cut[t]
             values = now + self.waiting_values[t + 1][left]
             np.subtract(values[1: width + 1], values[:width], out=self.step_rows[t])
             self.waiting_values[t] = np.correlate(values, self.arrivals[t], "valid")
+        self.steps_stale_to = min(self.steps_stale_to, stop - 1)
+
+
+_NEAR = 1e-11  # a gain bound this close to the best is asked for: a tie within 1e-12 goes to the earliest slot
+
+
+def _best_slot(margins: _Margins, bounds: list[float], fresh: list[bool], full: list[bool]) -> tuple[int, float]:
+    """The earliest open slot whose gain is within 1e-12 of the best, and the
+    best (-1 and -inf when every slot is full). A slot's gain only falls as
+    candidates are added anywhere (checked on random days in
+    tests/interviews/test_overbooking.py), so the gain it had is a bound on
+    the gain it has: only the slots whose bound could still be the best are
+    asked for theirs, and the margins bring up to date only what those read."""
+    while True:
+        top, slot = -np.inf, -1
+        for t, bound in enumerate(bounds):
+            if not full[t] and bound > top:
+                top, slot = bound, t
+        if slot < 0:
+            return -1, -np.inf
+        if not fresh[slot]:
+            bounds[slot], fresh[slot] = margins.gain(slot), True
+            continue
+        near = [t for t in range(slot) if not full[t] and not fresh[t] and bounds[t] >= top - _NEAR]
+        if not near:
+            return next(t for t in range(slot + 1) if not full[t] and fresh[t] and bounds[t] >= top - 1e-12), top
+        for t in near:
+            bounds[t], fresh[t] = margins.gain(t), True
 
 
 def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity: int | Sequence[int],
@@ -252,24 +300,22 @@ def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity:
     day = _Day(_capacities(capacity, slots), slot_minutes, reward, overflow_cost)
     order = sorted(range(len(candidates)), key=lambda i: -candidates[i][1])
     assigned: list[list[int]] = [[] for _ in range(slots)]
-    held = [len(booked[t]) if booked else 0 for t in range(slots)]
+    held = [len(booked[t]) if booked else 0 for t in range(slots)]  # seats held, booked and proposed
     margins = _Margins(day, [poisson_binomial_pmf(booked[t]) if booked else np.ones(1) for t in range(slots)])
-    seats = np.array(held) if max_per_slot is not None else None
+    full = [max_per_slot is not None and held[t] >= max_per_slot for t in range(slots)]
+    bounds, fresh = [float(g) for g in margins.gains()], [True] * slots
     stop_at = len(order)
     for position, index in enumerate(order):
         p = candidates[index][1]
-        gains = margins.gains()
-        if seats is not None:
-            gains = np.where(seats < max_per_slot, gains, -np.inf)
-        best = float(gains.max())
-        if best == -np.inf or p * best <= 1e-12:  # every slot full, or nobody adds anything
+        chosen, best = _best_slot(margins, bounds, fresh, full)
+        if chosen < 0 or p * best <= 1e-12:  # every slot full, or nobody adds anything
             stop_at = position
             break
-        best_slot = int(np.argmax(gains >= best - 1e-12))
-        assigned[best_slot].append(index)
-        if seats is not None:
-            seats[best_slot] += 1
-        margins.add(best_slot, p)
+        assigned[chosen].append(index)
+        held[chosen] += 1
+        full[chosen] = max_per_slot is not None and held[chosen] >= max_per_slot
+        margins.add(chosen, p)
+        fresh = [False] * slots  # each gain known so far is a bound on the gain now
     keys = [[candidates[i][0] for i in slot] for slot in assigned]
     invited = {i for slot in assigned for i in slot}
     rest = [candidates[i][0] for i in order[stop_at:] if i not in invited] + \

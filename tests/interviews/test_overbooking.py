@@ -176,3 +176,56 @@ def test_nobody_goes_to_a_full_day_whatever_their_chance():
     plan = plan_day([("likely", 0.5), ("never", 0.0), ("also", 0.4)], slots=1, capacity=1, slot_minutes=30,
                     max_per_slot=1)
     assert plan.slots == [["likely"]] and sorted(plan.not_invited) == ["also", "never"]
+
+
+def _random_day(rng: random.Random):
+    slots = rng.randint(1, 17)
+    capacities = [rng.choice([0, 1, 1, 2, 3]) for _ in range(slots)]
+    capacities[rng.randrange(slots)] = max(1, capacities[0])
+    booked = [[rng.uniform(0.05, 0.9) for _ in range(rng.choice([0, 0, 1, 3]))] for _ in range(slots)]
+    reward, cost = rng.choice([(1.0, 0.5), (1.0, 0.1), (1.0, 2.0), (1.0, 0.0), (2.0, 0.3)])
+    return slots, capacities, booked, reward, cost
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_slots_gain_only_falls_as_candidates_are_added_anywhere(seed):
+    """What the lazy greedy rests on: the gain a slot had is a bound on its
+    gain after anyone is added to any slot (up to rounding)."""
+    rng = random.Random(seed)
+    slots, capacities, booked, reward, cost = _random_day(rng)
+    margins = overbooking._Margins(overbooking._Day(capacities, 30, reward, cost),
+                                   [poisson_binomial_pmf(b) for b in booked])
+    before = margins.gains().copy()
+    for _ in range(rng.randint(1, 60)):
+        margins.add(rng.randrange(slots), rng.uniform(0.02, 0.95))
+        after = margins.gains().copy()
+        assert max(after - before) <= 1e-12
+        before = after
+
+
+def _every_gain_each_time(pool, slots, capacities, booked, reward, cost, max_per_slot):
+    """The greedy with every slot's gain brought up to date for every candidate."""
+    day = overbooking._Day(capacities, 30, reward, cost)
+    margins = overbooking._Margins(day, [poisson_binomial_pmf(b) for b in booked])
+    chosen, held = [[] for _ in range(slots)], [len(b) for b in booked]
+    for key, p in sorted(pool, key=lambda c: -c[1]):
+        gains = [(g, t) for t, g in enumerate(margins.gains()) if max_per_slot is None or held[t] < max_per_slot]
+        best = max((g for g, _ in gains), default=0.0)
+        if p * best <= 1e-12:
+            break
+        slot = next(t for g, t in gains if g >= best - 1e-12)
+        chosen[slot].append(key)
+        held[slot] += 1
+        margins.add(slot, p)
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_lazy_plan_is_the_plan_of_every_gain_each_time(seed):
+    rng = random.Random(1000 + seed)
+    slots, capacities, booked, reward, cost = _random_day(rng)
+    pool = [(f"c{i}", rng.choice([0.18, 0.22, 0.3, rng.uniform(0.02, 0.95)])) for i in range(rng.randint(1, 80))]
+    max_per_slot = rng.choice([None, None, 4, 7])
+    plan = plan_day(pool, slots, capacities, 30, reward=reward, overflow_cost=cost, booked=booked,
+                    max_per_slot=max_per_slot)
+    assert plan.slots == _every_gain_each_time(pool, slots, capacities, booked, reward, cost, max_per_slot)
