@@ -29,3 +29,14 @@ def test_each_reader_sees_the_menu_of_their_roles_in_their_language(clean_app, m
     ukrainian = _menu(roman.get("/?lang=uk").get_data(as_text=True))
     assert len(ukrainian) == len(recruiter) and ukrainian != recruiter and "Кандидати" in ukrainian
     assert _menu(rita.get("/").get_data(as_text=True)) == recruiter  # Roman's language is his own
+
+
+def test_everyone_who_may_sit_on_a_panel_finds_my_interviews(clean_app, make):
+    from recruit.interviews.sessions import INTERVIEWER_ROLES
+
+    for role in (*INTERVIEWER_ROLES, "receptionist", "trainer", "new_hire"):
+        make.user(role, email=f"{role}@x.test")
+        client = clean_app.test_client()
+        login(client, f"{role}@x.test")
+        menu = _menu(client.get("/").get_data(as_text=True))
+        assert ("My interviews" in menu) == (role in INTERVIEWER_ROLES), (role, menu)
