@@ -86,6 +86,12 @@ def send_in(booking: Booking, interviewer_id: int, by: User) -> Booking:
     return booking
 
 
+def own_scorecard(booking: Booking, interviewer: User) -> Scorecard | None:
+    """The scorecard this interviewer saved for this booking, if any."""
+    return db.session.scalar(sa.select(Scorecard).where(Scorecard.booking_id == booking.id,
+                                                        Scorecard.interviewer_id == interviewer.id))
+
+
 def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, competence: int, adequacy: int,
                      note: str = "", next_stage: str | None = None) -> Scorecard:
     if booking.state != "arrived":
@@ -96,9 +102,7 @@ def record_scorecard(booking: Booking, interviewer: User, *, motivation: int, co
     for value in (motivation, competence, adequacy):
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise InterviewError(_("Scores run from 1 to 5."))
-    card = db.session.scalar(sa.select(Scorecard).where(Scorecard.booking_id == booking.id,
-                                                        Scorecard.interviewer_id == interviewer.id))
-    card = card or Scorecard(booking_id=booking.id, interviewer_id=interviewer.id)
+    card = own_scorecard(booking, interviewer) or Scorecard(booking_id=booking.id, interviewer_id=interviewer.id)
     card.motivation, card.competence, card.adequacy, card.note = motivation, competence, adequacy, note.strip()
     db.session.add(card)
     if booking.seen_at is None:

@@ -29,9 +29,18 @@ class SessionForm(TranslatedForm):
     receptionist_id = SelectField(_l("Receptionist"), coerce=int, choices=[])
 
 
+def _score(value: object) -> int | None:
+    return int(value) if value not in (None, "") else None  # type: ignore[call-overload]
+
+
+# No score is chosen for the interviewer: a 3 written in advance was saved as a judgement nobody made.
+_SCORES = [("", "—")] + [(i, str(i)) for i in range(1, 6)]
+_SCORED = DataRequired(message=_l("Scores run from 1 to 5."))
+
+
 class ScorecardForm(TranslatedForm):
-    motivation = SelectField(_l("Motivation"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
-    competence = SelectField(_l("Competence"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
-    adequacy = SelectField(_l("Adequacy"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)], default=3)
+    motivation = SelectField(_l("Motivation"), coerce=_score, choices=_SCORES, validators=[_SCORED])
+    competence = SelectField(_l("Competence"), coerce=_score, choices=_SCORES, validators=[_SCORED])
+    adequacy = SelectField(_l("Adequacy"), coerce=_score, choices=_SCORES, validators=[_SCORED])
     note = TextAreaField(_l("Note"), validators=[Length(max=5000, message=TOO_LONG)])
     next_stage = SelectField(_l("Next step"), choices=[])

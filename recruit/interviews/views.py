@@ -406,7 +406,7 @@ def mine():
 @allow("admin", "recruiter", "hiring_manager", "mentor")
 def scorecard(booking_id: int):
     booking = load(Booking, booking_id, "booking.score")
-    form = ScorecardForm()
+    form = ScorecardForm(obj=front_desk.own_scorecard(booking, current_user))  # the author's card, read back
     form.next_stage.choices = [("", _("Keep the stage"))] + [(s, str(STAGE_LABELS.get(s, s))) for s in STAGES[3:]] + \
         [("rejected", _("Reject"))]
     if form.validate_on_submit() and commit_or_flash(

@@ -133,6 +133,11 @@ def test_interviewer_fills_the_scorecard(clean_app, day):
     login(client, db_email(clean_app, day["interviewer"]))
     mine = client.get("/my-interviews").get_data(as_text=True)
     assert "Person 0" in mine and "Scorecard" in mine
+    blank = client.get(f"/bookings/{booking_id}/scorecard").get_data(as_text=True)
+    assert re.findall(r'<option selected value="(\d*)">', blank)[:3] == ["", "", ""]  # no score chosen for them
+    refused = client.post(f"/bookings/{booking_id}/scorecard", data={"motivation": "", "competence": 4,
+                                                                     "adequacy": "", "note": "Half done"})
+    assert refused.status_code == 200 and "Scores run from 1 to 5." in refused.get_data(as_text=True)
     response = client.post(f"/bookings/{booking_id}/scorecard", data={
         "motivation": 5, "competence": 4, "adequacy": 5, "note": "Good listener", "next_stage": "role_play"})
     assert response.status_code == 302
@@ -143,6 +148,10 @@ def test_interviewer_fills_the_scorecard(clean_app, day):
         card = db.session.scalar(sa.select(Scorecard))
         assert (card.motivation, card.competence, card.adequacy, card.note) == (5, 4, 5, "Good listener")
         assert db.session.get(Application, day["apps"][0]).stage == "role_play"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Scorecard)) == 1  # none from the refused
+    again = client.get(f"/bookings/{booking_id}/scorecard").get_data(as_text=True)
+    assert re.findall(r'<option selected value="(\d*)">', again)[:3] == ["5", "4", "5"]  # read back as saved
+    assert "Good listener" in again
 
 
 def db_email(app, user_id):
