@@ -138,6 +138,9 @@ def test_interviewer_fills_the_scorecard(clean_app, day):
     refused = client.post(f"/bookings/{booking_id}/scorecard", data={"motivation": "", "competence": 4,
                                                                      "adequacy": "", "note": "Half done"})
     assert refused.status_code == 200 and "Scores run from 1 to 5." in refused.get_data(as_text=True)
+    for forged in ({"motivation": "abc", "competence": 4, "adequacy": 5}, {"motivation": 9, "competence": 4,
+                                                                          "adequacy": 5}):
+        assert client.post(f"/bookings/{booking_id}/scorecard", data=forged).status_code == 200  # refused, no 500
     response = client.post(f"/bookings/{booking_id}/scorecard", data={
         "motivation": 5, "competence": 4, "adequacy": 5, "note": "Good listener", "next_stage": "role_play"})
     assert response.status_code == 302
