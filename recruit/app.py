@@ -25,7 +25,9 @@ from recruit.auth.services import authenticate_api_request
 from recruit.auth.sessions import load_user
 from recruit.auth.views import bp as auth_bp
 from recruit.extensions import babel, csrf, db, limiter, login_manager, migrate
+from recruit.interviews import candidate_side as interview_candidate_side
 from recruit.interviews import erasure as interview_erasure
+from recruit.interviews import evidence_views as interview_evidence_views
 from recruit.interviews import labels as interview_labels
 from recruit.interviews import tasks as interview_tasks
 from recruit.interviews.views import bp as interviews_bp
@@ -48,10 +50,11 @@ from recruit.vacancies.views import bp as vacancies_bp
 from recruit.web import DatabaseId, StrictJSONProvider
 
 # Modules whose import is their registration: routes on the API blueprint,
-# policies in the permission table, the anonymisation steps of the features
-# above vacancies. Named here so the factory says what the app is made of.
+# policies in the permission table, the anonymisation steps and candidate-page
+# parts of the features above vacancies, the interviews' evidence pages.
+# Named here so the factory says what the app is made of.
 REGISTERED_ON_IMPORT = (api_candidates, api_openapi, api_quizzes, api_vacancies, quiz_policies, training_policies,
-                        interview_erasure, training_erasure)
+                        interview_erasure, training_erasure, interview_candidate_side, interview_evidence_views)
 
 
 def create_app(config_object: str | type = "config.Config") -> Flask:

@@ -34,6 +34,12 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   });
 
+  // "Select all" ticks every box of its name in the same form (the boxes alone work without it).
+  document.querySelectorAll("[data-check-all]").forEach((all) => {
+    const boxes = () => all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`);
+    all.addEventListener("change", () => boxes().forEach((box) => { box.checked = all.checked; }));
+  });
+
   // The receptionist's screen: one-tap actions without a page load, and a refresh every 10 seconds
   // that asks only for what changed since the version the screen shows (the rows the server
   // rendered for it, and the small regions that move with the clock). A screen that cannot place

@@ -16,4 +16,5 @@ def register() -> None:
         "failed": _l("Failed"),
         "dropped": _l("Dropped"),
         "kept": _l("Kept, not sent"),
+        "scheduled": _l("Scheduled"),
     })

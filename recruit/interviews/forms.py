@@ -1,5 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from recruit.web import TranslatedForm
@@ -44,3 +55,45 @@ class ScorecardForm(TranslatedForm):
     adequacy = SelectField(_l("Adequacy"), coerce=_score, choices=_SCORES, validators=[_SCORED])
     note = TextAreaField(_l("Note"), validators=[Length(max=5000, message=TOO_LONG)])
     next_stage = SelectField(_l("Next step"), choices=[])
+
+
+def scorecard_form(criteria: list, card=None) -> ScorecardForm:
+    """The scorecard with one score per criterion of the vacancy's kit, read
+    back from the author's card when it is opened again."""
+
+    class KitScorecardForm(ScorecardForm):
+        pass
+
+    for criterion in criteria:
+        setattr(KitScorecardForm, f"kit_{criterion.id}",
+                SelectField(criterion.name, coerce=_score, choices=_SCORES, validators=[_SCORED]))
+    form = KitScorecardForm(obj=card)
+    if card is not None and not form.is_submitted():
+        given = {s.criterion_id: s.score for s in card.criteria}
+        for criterion in criteria:
+            getattr(form, f"kit_{criterion.id}").data = given.get(criterion.id)
+    return form
+
+
+def kit_scores(form: ScorecardForm, criteria: list) -> dict[int, int]:
+    return {c.id: getattr(form, f"kit_{c.id}").data for c in criteria}
+
+
+class CriterionForm(Form):
+    """One row of the kit (a plain Form: the kit's form carries the CSRF token)."""
+
+    name = StringField(_l("Criterion"), validators=[Length(max=120, message=TOO_LONG)])
+    question = TextAreaField(_l("Question to ask"), validators=[Length(max=2000, message=TOO_LONG)])
+    low = TextAreaField(_l("What a 1 looks like"), validators=[Length(max=2000, message=TOO_LONG)])
+    high = TextAreaField(_l("What a 5 looks like"), validators=[Length(max=2000, message=TOO_LONG)])
+
+
+class KitForm(TranslatedForm):
+    criteria = FieldList(FormField(CriterionForm), min_entries=1, max_entries=14)
+
+
+class DecisionForm(TranslatedForm):
+    next_step = SelectField(_l("Next step"), choices=[
+        ("", "—"), ("role_play", _l("Role-play")), ("offer", _l("Offer")), ("rejected", _l("Reject"))],
+        validators=[DataRequired(message=_l("Choose the next step."))])
+    reason = StringField(_l("Reason (for a rejection)"), validators=[Length(max=500, message=TOO_LONG)])

@@ -173,6 +173,42 @@ class Scorecard(db.Model):
 
     booking: Mapped[Booking] = relationship(lazy="joined")
     interviewer = relationship("User", lazy="joined")
+    criteria: Mapped[list[CriterionScore]] = relationship(
+        order_by="CriterionScore.position", cascade="all, delete-orphan", lazy="selectin")
+
+
+class KitCriterion(db.Model):
+    """One criterion of a vacancy's structured interview kit, with what a 1 and
+    a 5 look like, so every interviewer scores the same thing the same way."""
+
+    __tablename__ = "kit_criteria"
+    __table_args__ = (sa.UniqueConstraint("vacancy_id", "name", name="uq_kit_criteria_vacancy_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    question: Mapped[str] = mapped_column(sa.Text, default="")
+    low: Mapped[str] = mapped_column(sa.Text, default="")
+    high: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class CriterionScore(db.Model):
+    """A scorecard's score on one kit criterion. The criterion's name is kept
+    with the score, so a kit edited later does not rewrite what was judged."""
+
+    __tablename__ = "criterion_scores"
+    __table_args__ = (
+        sa.UniqueConstraint("scorecard_id", "name", name="uq_criterion_scores_card_name"),
+        sa.CheckConstraint("score BETWEEN 1 AND 5", name="criterion_score_1_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(sa.ForeignKey("scorecards.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kit_criteria.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    score: Mapped[int]
 
 
 class InterviewStamp(db.Model):

@@ -29,3 +29,16 @@ def _front_desk(user, session) -> bool:
 @policy("booking.score")
 def _score(user, booking) -> bool:
     return user.has_role("admin") or interviews_in(user, booking.session)
+
+
+@policy("interview_kit.edit")
+def _kit_edit(user, vacancy) -> bool:
+    """The recruiters and the manager who asked for the vacancy agree on what is judged."""
+    if vacancy.state in ("filled", "cancelled"):
+        return False
+    return user.has_role(*PLANNERS) or vacancy.requested_by_id == user.id
+
+
+@policy("interview_session.decide")
+def _decide(user, session) -> bool:
+    return user.has_role(*PLANNERS)

@@ -31,13 +31,10 @@ from recruit.interviews import bookings, formats, links, notifications, planning
 from recruit.interviews import desk as front_desk
 from recruit.interviews import sessions as days
 from recruit.interviews.errors import InterviewError
-from recruit.interviews.forms import ScorecardForm, SessionForm
+from recruit.interviews.forms import SessionForm
 from recruit.interviews.models import Booking, InterviewSession
-from recruit.interviews.policies import interviews_in
 from recruit.organisation.services import local_now
-from recruit.vacancies.labels import STAGE_MOVE_LABELS as STAGE_LABELS
 from recruit.vacancies.models import Vacancy
-from recruit.vacancies.pipeline import STAGES
 from recruit.web import commit_or_flash, db_int
 
 bp = Blueprint("interviews", __name__)
@@ -400,23 +397,6 @@ def mine():
     bookings = {s.id: [b for b in days.bookings_of(s) if b.state in ("invited", "confirmed", "arrived")]
                 for s in sessions}
     return render_template("interviews/mine.html", sessions=sessions, bookings=bookings)
-
-
-@bp.route("/bookings/<int:booking_id>/scorecard", methods=["GET", "POST"])
-@allow("admin", "recruiter", "hiring_manager", "mentor")
-def scorecard(booking_id: int):
-    booking = load(Booking, booking_id, "booking.score")
-    form = ScorecardForm(obj=front_desk.own_scorecard(booking, current_user))  # the author's card, read back
-    form.next_stage.choices = [("", _("Keep the stage"))] + [(s, str(STAGE_LABELS.get(s, s))) for s in STAGES[3:]] + \
-        [("rejected", _("Reject"))]
-    if form.validate_on_submit() and commit_or_flash(
-            lambda: front_desk.record_scorecard(booking, current_user, motivation=form.motivation.data,
-                                        competence=form.competence.data, adequacy=form.adequacy.data,
-                                        note=form.note.data or "", next_stage=form.next_stage.data or None),
-            _("Scorecard saved.")):
-        return redirect(url_for("interviews.mine"))
-    return render_template("interviews/scorecard.html", booking=booking, form=form,
-                           is_interviewer=interviews_in(current_user, booking.session))
 
 
 # --- the model and reports -----------------------------------------------------------------

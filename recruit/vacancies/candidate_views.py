@@ -10,18 +10,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from recruit import audit
 from recruit.auth.permissions import allow, ensure, load
 from recruit.exports import content_disposition
 from recruit.extensions import db
 from recruit.organisation.services import offered_channels
-from recruit.vacancies import candidate_search, erasure
+from recruit.vacancies import candidate_page, candidate_search, erasure
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.blueprint import STAGE_LABELS, bp, form_data
 from recruit.vacancies.channels import TRANSLATED
 from recruit.vacancies.forms import AnonymiseForm, CandidateForm, ResumeForm
 from recruit.vacancies.models import Application, Candidate, Vacancy
-from recruit.vacancies.policies import visible_applications, visible_history
+from recruit.vacancies.policies import visible_applications
 from recruit.vacancies.resumes import MIME
 from recruit.web import commit_or_flash, db_int, same_site_path
 
@@ -104,10 +103,12 @@ def candidates():
 @allow("admin", "recruiter", "hiring_manager")
 def candidate(candidate_id: int):
     person = load(Candidate, candidate_id, "candidate.view")
+    applications = visible_applications(current_user, person)
+    vacancy_ids = {a.vacancy_id for a in applications}
     return render_template("vacancies/candidate.html", candidate=person, resume_form=ResumeForm(),
-                           anonymise_form=AnonymiseForm(),
-                           applications=visible_applications(current_user, person),
-                           history=visible_history(current_user, person, audit.history("candidates", person.id)))
+                           anonymise_form=AnonymiseForm(), applications=applications,
+                           sections=candidate_page.sections(current_user, person, vacancy_ids),
+                           timeline=candidate_page.timeline(person, vacancy_ids))
 
 
 @bp.route("/candidates/<int:candidate_id>/edit", methods=["GET", "POST"])

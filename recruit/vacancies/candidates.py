@@ -122,14 +122,16 @@ class AddCounts:
     already: int = 0
 
 
-def add_rows(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], progress=None) -> AddCounts:
+def add_rows(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], progress=None, *,
+             batch_id: int | None = None) -> AddCounts:
     """Add many validated rows in the caller's transaction, with the same
     outcome as `add_row` one by one (a known e-mail or phone links the
     person with the lowest id; a row matching one added earlier in the list
     links that one; a person already in the pipeline is counted, not added
     twice), but in chunks: one look-up of known people and of applications
     per chunk, and executemany inserts, so 20,000 rows take seconds, not
-    minutes. `progress(done, total)` is called after each chunk."""
+    minutes. `progress(done, total)` is called after each chunk; `batch_id`
+    marks the applications with the import that brought them in."""
     counts = AddCounts()
     total = len(rows)
     sources = channels.canonical_many(r.source for r in rows)
@@ -168,7 +170,8 @@ def add_rows(vacancy: Vacancy, rows: list[candidate_rows.CandidateRow], progress
                 counts.already += 1
                 continue
             in_pipeline.add(cid)
-            applications.append({"vacancy_id": vacancy.id, "candidate_id": cid, "stage": "new", "furthest_stage": 0})
+            applications.append({"vacancy_id": vacancy.id, "candidate_id": cid, "stage": "new", "furthest_stage": 0,
+                                 "import_batch_id": batch_id})
             if cid in created_now:
                 counts.created += 1
                 created_now.discard(cid)

@@ -180,7 +180,7 @@ def execute(batch_id: int) -> None:
         result = candidate_rows.validate(data, batch.mapping, region=phone_region())
         if result.errors and not batch.report.get("skip_bad_rows"):
             raise CandidateImportError(_("The file has rows with errors."))
-        counts = add_rows(vacancy, result.valid, progress=jobs.report_progress)
+        counts = add_rows(vacancy, result.valid, progress=jobs.report_progress, batch_id=batch.id)
         created, linked, already = counts.created, counts.linked, counts.already
         batch.status = "done"
         batch.finished_at = utcnow()

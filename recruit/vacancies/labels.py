@@ -87,6 +87,7 @@ AUDIT_EVENT_LABELS = {
     "channel.renamed": _l("channel renamed"),
     "criterion.override": _l("criterion overridden"),
     "import.done": _l("import finished"),
+    "interview_kit.save": _l("interview kit saved"),
     "import.drop": _l("upload dropped"),
     "import.failed": _l("import failed"),
     "import.run": _l("import started"),

@@ -178,6 +178,8 @@ class Application(db.Model):
     close_reason: Mapped[str] = mapped_column(sa.Text, default="")
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the import that brought them in (no foreign key: a batch's file may be dropped, its people stay)
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)
 
     vacancy: Mapped[Vacancy] = relationship(lazy="joined")
     candidate: Mapped[Candidate] = relationship(back_populates="applications", lazy="joined")

@@ -78,14 +78,6 @@ def visible_applications(user, candidate) -> list:
     return [a for a in candidate.applications if a.vacancy.requested_by_id == user.id]
 
 
-def visible_history(user, candidate, entries: list) -> list:
-    """History entries that name a vacancy the viewer may not see are left out."""
-    if user.has_role(*STAFF):
-        return entries
-    mine = {a.vacancy_id for a in visible_applications(user, candidate)}
-    return [e for e in entries if "vacancy_id" not in (e.data or {}) or e.data["vacancy_id"] in mine]
-
-
 @policy("candidate.edit")
 def _candidate_edit(user, candidate) -> bool:
     return user.has_role(*STAFF) and candidate.anonymised_at is None

@@ -142,6 +142,12 @@ def test_interviewer_fills_the_scorecard(clean_app, day):
                                                                           "adequacy": 5}):
         assert client.post(f"/bookings/{booking_id}/scorecard", data=forged).status_code == 200  # refused, no 500
     response = client.post(f"/bookings/{booking_id}/scorecard", data={
+        "motivation": 5, "competence": 3, "adequacy": 5, "note": "Good listener", "next_stage": ""})
+    assert response.status_code == 302
+    again = client.get(f"/bookings/{booking_id}/scorecard").get_data(as_text=True)
+    assert re.findall(r'<option selected value="(\d*)">', again)[:3] == ["5", "3", "5"]  # read back as saved
+    assert "Good listener" in again
+    response = client.post(f"/bookings/{booking_id}/scorecard", data={  # its author corrects it, and decides
         "motivation": 5, "competence": 4, "adequacy": 5, "note": "Good listener", "next_stage": "role_play"})
     assert response.status_code == 302
     from recruit.interviews.models import Scorecard
@@ -152,9 +158,15 @@ def test_interviewer_fills_the_scorecard(clean_app, day):
         assert (card.motivation, card.competence, card.adequacy, card.note) == (5, 4, 5, "Good listener")
         assert db.session.get(Application, day["apps"][0]).stage == "role_play"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Scorecard)) == 1  # none from the refused
-    again = client.get(f"/bookings/{booking_id}/scorecard").get_data(as_text=True)
-    assert re.findall(r'<option selected value="(\d*)">', again)[:3] == ["5", "4", "5"]  # read back as saved
-    assert "Good listener" in again
+    locked = client.get(f"/bookings/{booking_id}/scorecard").get_data(as_text=True)
+    assert "this scorecard is kept as it was saved" in locked and "<select" not in locked and "Good listener" in locked
+    late = client.post(f"/bookings/{booking_id}/scorecard", data={
+        "motivation": 1, "competence": 1, "adequacy": 1, "note": "Changed my mind", "next_stage": "rejected"})
+    assert "can no longer be changed" in late.get_data(as_text=True)
+    with clean_app.app_context():
+        card = db.session.scalar(sa.select(Scorecard))
+        assert (card.motivation, card.note) == (5, "Good listener")  # the evidence the decision was made on
+        assert db.session.get(Application, day["apps"][0]).stage == "role_play"
 
 
 def db_email(app, user_id):

@@ -1,0 +1,88 @@
+"""The interviews' part of the candidate page, registered with
+vacancies.candidate_page: the section with every interview and its
+scorecards beside the vacancy's other candidates, and the timeline's
+interview events (bookings, confirmations, check-in, no-show, scorecards)
+and messages with their delivery."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from recruit.audit import AuditEntry
+from recruit.dates import at_minute
+from recruit.extensions import db
+from recruit.i18n import label
+from recruit.interviews import evidence
+from recruit.interviews.desk import DECIDED
+from recruit.interviews.models import Booking, Scorecard
+from recruit.mail import OutboxMessage
+from recruit.utc import utcnow
+from recruit.vacancies.candidate_page import Event, Section, actor_name, candidate_section, event_source
+from recruit.vacancies.models import Application, Candidate
+
+
+@candidate_section
+def interviews_section(user, candidate: Candidate, vacancy_ids: set[int]) -> Section | None:
+    if not vacancy_ids:
+        return None
+    interviews = evidence.interviews_of(candidate.id, vacancy_ids)
+    yardsticks = {}
+    for vacancy_id in {i.booking.application.vacancy_id for i in interviews if i.cards}:
+        cards = [c for i in interviews if i.booking.application.vacancy_id == vacancy_id for c in i.cards]
+        names = evidence.criteria_names(vacancy_id, cards)
+        averages, others = evidence.vacancy_averages(vacancy_id, names, besides_candidate=candidate.id)
+        yardsticks[vacancy_id] = {"names": names, "averages": averages, "others": others}
+    return Section("interviews/_candidate_interviews.html", {
+        "interviews": interviews, "yardsticks": yardsticks, "card_scores": evidence.card_scores,
+        "decided": DECIDED})
+
+
+def _booking_ids(candidate: Candidate, vacancy_ids: set[int]) -> dict[int, Booking]:
+    return {b.id: b for b in db.session.scalars(
+        sa.select(Booking).join(Application, Application.id == Booking.application_id)
+        .where(Booking.candidate_id == candidate.id, Application.vacancy_id.in_(vacancy_ids))).unique()}
+
+
+def _when(booking: Booking) -> str:
+    return at_minute(booking.slot.starts_at if booking.slot else booking.session.starts_at)
+
+
+@event_source
+def interview_events(candidate: Candidate, vacancy_ids: set[int]) -> list[Event]:
+    bookings = _booking_ids(candidate, vacancy_ids) if vacancy_ids else {}
+    if not bookings:
+        return []
+    cards = {c.id: c for c in db.session.scalars(
+        sa.select(Scorecard).where(Scorecard.booking_id.in_(list(bookings)))).unique()}
+    entries = db.session.scalars(sa.select(AuditEntry).where(sa.or_(
+        sa.and_(AuditEntry.object_type == Booking.__tablename__, AuditEntry.object_id.in_(list(bookings))),
+        sa.and_(AuditEntry.object_type == Scorecard.__tablename__, AuditEntry.object_id.in_(list(cards))),
+    )).order_by(AuditEntry.id)).unique()
+    events = []
+    for entry in entries:
+        if entry.object_type == Scorecard.__tablename__:
+            card = cards[entry.object_id]
+            scores = ", ".join(f"{name} {score}" for name, score in evidence.card_scores(card).items())
+            events.append(Event(entry.at, "scorecard", _("Scorecard from %(name)s", name=card.interviewer.full_name),
+                                scores, actor_name(entry)))
+            continue
+        booking = bookings[entry.object_id]
+        detail = f"{booking.application.vacancy.title} · {_when(booking)}"
+        if entry.action == "booking.cancel" and (entry.data or {}).get("reason"):
+            detail += f" · {entry.data['reason']}"
+        events.append(Event(entry.at, "interview", label(entry.action, "audit_event"), detail, actor_name(entry)))
+    now = utcnow()
+    for message in db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.related_type == Booking.__tablename__, OutboxMessage.related_id.in_(list(bookings)))
+            .order_by(OutboxMessage.id)):
+        scheduled = message.status == "queued" and message.next_attempt_at and message.next_attempt_at > now
+        state = "scheduled" if scheduled else message.status
+        detail = label(state, "outbox_status")
+        if scheduled:
+            detail = _("to be sent %(when)s", when=at_minute(message.next_attempt_at, "short"))
+        elif message.status == "failed" and message.last_error:
+            detail = f"{detail}: {message.last_error[:200]}"
+        events.append(Event(message.sent_at or message.created_at, "message",
+                            _("Message: %(subject)s", subject=message.subject), detail, None, state))
+    return events

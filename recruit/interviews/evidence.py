@@ -1,0 +1,146 @@
+"""The evidence a hiring decision is made from: a candidate's interviews with
+every interviewer's scorecard, the same scores for the other candidates of
+the vacancy, and the decision view of a day or a vacancy, where the next
+step is taken for several candidates at once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import mean
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from recruit.extensions import db
+from recruit.interviews import kits
+from recruit.interviews.desk import DECIDED
+from recruit.interviews.errors import InterviewError
+from recruit.interviews.models import Booking, InterviewSession, Scorecard
+from recruit.vacancies import candidates as candidate_services
+from recruit.vacancies.candidates import CandidateError
+from recruit.vacancies.models import Application
+
+CORE = (("motivation", _l("Motivation")), ("competence", _l("Competence")), ("adequacy", _l("Adequacy")))
+NEXT_STEPS = ("role_play", "offer", "rejected")
+
+
+@dataclass
+class Interview:
+    booking: Booking
+    cards: list[Scorecard]
+
+
+@dataclass
+class DecisionRow:
+    booking: Booking
+    cards: list[Scorecard]
+    scores: dict[str, float | None] = field(default_factory=dict)
+    overall: float | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.booking.application.stage in DECIDED
+
+
+def card_scores(card: Scorecard) -> dict[str, int]:
+    """A card's scores by criterion name: the three every interview gives, then the kit's."""
+    scores = {str(label): getattr(card, key) for key, label in CORE}
+    scores.update({s.name: s.score for s in card.criteria})
+    return scores
+
+
+def _cards_of(booking_ids: list[int]) -> dict[int, list[Scorecard]]:
+    cards: dict[int, list[Scorecard]] = defaultdict(list)
+    if booking_ids:
+        for card in db.session.scalars(sa.select(Scorecard).where(Scorecard.booking_id.in_(booking_ids))
+                                       .order_by(Scorecard.created_at, Scorecard.id)).unique():
+            cards[card.booking_id].append(card)
+    return cards
+
+
+def interviews_of(candidate_id: int, vacancy_ids: set[int]) -> list[Interview]:
+    """Every interview of the candidate for the vacancies the viewer may see,
+    newest first, with all the panel's scorecards."""
+    if not vacancy_ids:
+        return []
+    bookings = list(db.session.scalars(
+        sa.select(Booking).join(Application, Application.id == Booking.application_id)
+        .where(Booking.candidate_id == candidate_id, Application.vacancy_id.in_(vacancy_ids))
+        .order_by(Booking.invited_at.desc(), Booking.id.desc())).unique())
+    cards = _cards_of([b.id for b in bookings])
+    return [Interview(b, cards.get(b.id, [])) for b in bookings]
+
+
+def criteria_names(vacancy_id: int | None, cards: list[Scorecard]) -> list[str]:
+    """Column order: the core three, the vacancy's kit, then any criterion
+    only older cards have (a kit changed since)."""
+    names = [str(label) for _key, label in CORE]
+    if vacancy_id:
+        names += [c.name for c in kits.kit(vacancy_id) if c.name not in names]
+    for card in cards:
+        names += [s.name for s in card.criteria if s.name not in names]
+    return names
+
+
+def _averages(cards: list[Scorecard], names: list[str]) -> dict[str, float | None]:
+    given: dict[str, list[int]] = defaultdict(list)
+    for card in cards:
+        for name, score in card_scores(card).items():
+            given[name].append(score)
+    return {name: round(mean(given[name]), 1) if given[name] else None for name in names}
+
+
+def vacancy_averages(vacancy_id: int, names: list[str], *, besides_candidate: int) -> tuple[dict, int]:
+    """How the vacancy's other interviewed candidates scored, per criterion,
+    and how many they are: the yardstick beside one candidate's cards."""
+    cards = list(db.session.scalars(
+        sa.select(Scorecard).join(Booking, Booking.id == Scorecard.booking_id)
+        .join(Application, Application.id == Booking.application_id)
+        .where(Application.vacancy_id == vacancy_id, Booking.candidate_id != besides_candidate)).unique())
+    return _averages(cards, names), len({c.booking.candidate_id for c in cards})
+
+
+def decision_rows(*, session: InterviewSession | None = None, vacancy_id: int | None = None) -> list[DecisionRow]:
+    """The candidates who came (to the day, or for the vacancy), best average first."""
+    stmt = sa.select(Booking).where(Booking.state == "arrived").options(joinedload(Booking.application))
+    if session is not None:
+        stmt = stmt.where(Booking.session_id == session.id)
+    if vacancy_id is not None:
+        stmt = stmt.join(Application, Application.id == Booking.application_id) \
+            .where(Application.vacancy_id == vacancy_id)
+    bookings = list(db.session.scalars(stmt.order_by(Booking.arrived_at, Booking.id)).unique())
+    cards = _cards_of([b.id for b in bookings])
+    rows = []
+    for booking in bookings:
+        mine = cards.get(booking.id, [])
+        names = criteria_names(booking.application.vacancy_id, mine)
+        scores = _averages(mine, names)
+        given = [v for v in scores.values() if v is not None]
+        rows.append(DecisionRow(booking, mine, scores, round(mean(given), 1) if given else None))
+    rows.sort(key=lambda r: (r.overall is None, -(r.overall or 0)))
+    return rows
+
+
+def decide(rows: list[DecisionRow], chosen: set[int], next_step: str, reason: str) -> int:
+    """Take the next step for the chosen bookings' candidates, all or none:
+    one who cannot take it (already decided, a closed pipeline) stops the
+    lot with their name, so nobody is half moved."""
+    if next_step not in NEXT_STEPS:
+        raise InterviewError(_("Choose the next step."))
+    picked = [r for r in rows if r.booking.id in chosen]
+    if not picked:
+        raise InterviewError(_("Tick the candidates to move first."))
+    if next_step == "rejected" and not reason.strip():
+        raise InterviewError(_("Give a reason for the rejection; the candidates' history keeps it."))
+    for row in picked:
+        application = row.booking.application
+        if application.stage == next_step:
+            continue
+        try:
+            candidate_services.move(application, next_step, reason if next_step == "rejected" else "")
+        except CandidateError as exc:
+            raise InterviewError(f"{row.booking.candidate.full_name}: {exc}") from exc
+    return len(picked)
