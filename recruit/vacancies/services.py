@@ -341,5 +341,12 @@ def funnel_for(vacancy: Vacancy) -> FunnelData:
     return FunnelData(funnel.forecast(vacancy.headcount - hired, invite_rate, show_rate, hire_rate), hired, counts)
 
 
+def forecasts(vacancies: list[Vacancy], counts: dict[int, dict[str, int]]) -> dict[int, funnel.Forecast]:
+    """What each open vacancy still needs, from one reading of the rates."""
+    rates = observed_rates()
+    return {v.id: funnel.forecast(max(v.headcount - counts.get(v.id, {}).get("hired", 0), 0), *rates)
+            for v in vacancies if v.state == "open"}
+
+
 def approver():
     return get_settings().approver
