@@ -29,6 +29,7 @@ from recruit.interviews import candidate_side as interview_candidate_side
 from recruit.interviews import erasure as interview_erasure
 from recruit.interviews import evidence_views as interview_evidence_views
 from recruit.interviews import labels as interview_labels
+from recruit.interviews import pipeline_side as interview_pipeline_side
 from recruit.interviews import tasks as interview_tasks
 from recruit.interviews.views import bp as interviews_bp
 from recruit.keys import SecretKeyError, check_fallbacks, resolve
@@ -54,7 +55,8 @@ from recruit.web import DatabaseId, StrictJSONProvider
 # parts of the features above vacancies, the interviews' evidence pages.
 # Named here so the factory says what the app is made of.
 REGISTERED_ON_IMPORT = (api_candidates, api_openapi, api_quizzes, api_vacancies, quiz_policies, training_policies,
-                        interview_erasure, training_erasure, interview_candidate_side, interview_evidence_views)
+                        interview_erasure, training_erasure, interview_candidate_side, interview_evidence_views,
+                        interview_pipeline_side)
 
 
 def create_app(config_object: str | type = "config.Config") -> Flask:

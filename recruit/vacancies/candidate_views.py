@@ -14,7 +14,7 @@ from recruit.auth.permissions import allow, ensure, load
 from recruit.exports import content_disposition
 from recruit.extensions import db
 from recruit.organisation.services import offered_channels
-from recruit.vacancies import candidate_page, candidate_search, erasure
+from recruit.vacancies import candidate_page, candidate_search, erasure, pipeline_hooks
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.blueprint import STAGE_LABELS, bp, form_data
 from recruit.vacancies.channels import TRANSLATED
@@ -33,14 +33,16 @@ def pipeline(vacancy_id: int):
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
     flt = candidate_services.PipelineFilter(
         stage=request.args.get("stage") or None, source=request.args.get("source") or None,
-        city=request.args.get("city") or None, q=request.args.get("q") or None)
+        city=request.args.get("city") or None, q=request.args.get("q") or None,
+        interview=request.args.get("interview") or None)
     page = candidate_services.pipeline_page(vacancy, flt, request.args.get("page", 1, type=db_int),
                                             current_app.config["PAGE_SIZE"], counts, rows=True)
     if not page.items and page.page > 1 and page.pages:  # past the end (a bookmark, a list that shrank)
         return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id,
                                 **{**request.args.to_dict(), "page": page.pages}))
     return render_template("vacancies/pipeline.html", vacancy=vacancy, page=page, flt=flt, counts=counts,
-                           options=candidate_search.filter_options())
+                           options=candidate_search.filter_options(), row_filters=pipeline_hooks.filters(),
+                           notes=pipeline_hooks.notes_for([a.id for a in page.items]))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/board")
@@ -48,8 +50,9 @@ def pipeline(vacancy_id: int):
 def board(vacancy_id: int):
     _held, counts = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
-    return render_template("vacancies/board.html", vacancy=vacancy, columns=candidate_services.board(vacancy),
-                           counts=counts)
+    columns = candidate_services.board(vacancy)
+    return render_template("vacancies/board.html", vacancy=vacancy, columns=columns, counts=counts,
+                           notes=pipeline_hooks.notes_for([a.id for cards in columns.values() for a in cards]))
 
 
 @bp.route("/applications/<int:application_id>/move", methods=["POST"])

@@ -23,7 +23,7 @@ from recruit.extensions import db
 from recruit.i18n import label
 from recruit.organisation.services import phone_region
 from recruit.utc import utcnow
-from recruit.vacancies import candidate_inserts, candidate_rows, channels, resumes
+from recruit.vacancies import candidate_inserts, candidate_rows, channels, pipeline_hooks, resumes
 from recruit.vacancies.candidate_search import matching
 from recruit.vacancies.messages import field_label, message
 from recruit.vacancies.models import Application, Candidate, Vacancy, VacancyStageCount
@@ -236,6 +236,7 @@ class PipelineFilter:
     source: str | None = None
     city: str | None = None
     q: str | None = None
+    interview: str | None = None  # a registered row filter (pipeline_hooks), e.g. "confirmed_tomorrow"
 
 
 def pipeline_vacancy(vacancy_id: int) -> tuple[Vacancy | None, dict[str, int]]:
@@ -259,6 +260,8 @@ def _filtered(stmt: sa.Select, vacancy: Vacancy, flt: PipelineFilter) -> sa.Sele
         stmt = stmt.where(Candidate.city == flt.city)
     if flt.q and flt.q.strip():
         stmt = stmt.where(matching(flt.q))
+    if (extra := pipeline_hooks.filter_named(flt.interview)) is not None:
+        stmt = stmt.where(Application.id.in_(extra.application_ids()))
     return stmt
 
 
@@ -313,7 +316,7 @@ def pipeline_page(vacancy: Vacancy, flt: PipelineFilter, number: int, per_page: 
 
 
 def has_candidate_filter(flt: PipelineFilter) -> bool:
-    return bool(flt.source or flt.city or (flt.q and flt.q.strip()))
+    return bool(flt.source or flt.city or (flt.q and flt.q.strip()) or pipeline_hooks.filter_named(flt.interview))
 
 
 def board(vacancy: Vacancy, per_column: int = 20) -> dict[str, list[Application]]:

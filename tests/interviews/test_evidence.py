@@ -17,7 +17,6 @@ from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, KitCriterion, Scorecard
 from recruit.vacancies.models import Application, Vacancy
 from tests.conftest import login
-from tests.worlds.interviews import day  # noqa: F401  (fixture)
 
 
 def _came(app, day, count: int, *, second_interviewer: int | None = None):
@@ -72,7 +71,7 @@ def test_a_kit_is_suggested_from_the_job_description_and_saved(clean_app, make):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(KitCriterion)) == 2
 
 
-def test_the_kit_page_offers_the_suggestion_and_saves_it(clean_app, make, day):  # noqa: F811
+def test_the_kit_page_offers_the_suggestion_and_saves_it(clean_app, make, day):
     client = clean_app.test_client()
     login(client, "rec@x.test")
     page = client.get(f"/vacancies/{day['vacancy']}/interview-kit").get_data(as_text=True)
@@ -90,7 +89,7 @@ def test_the_kit_page_offers_the_suggestion_and_saves_it(clean_app, make, day): 
         assert [c.low for c in kits.kit(day["vacancy"])] == ["Gives in at once"]  # the refused change wrote nothing
 
 
-def test_the_interviewer_scores_the_kit_on_the_scorecard(clean_app, make, day):  # noqa: F811
+def test_the_interviewer_scores_the_kit_on_the_scorecard(clean_app, make, day):
     with clean_app.app_context():
         kits.save(db.session.get(Vacancy, day["vacancy"]),
                   [kits.CriterionDraft("Negotiation", "Sell me this pen", "Gives in at once", "Holds the price")],
@@ -106,7 +105,8 @@ def test_the_interviewer_scores_the_kit_on_the_scorecard(clean_app, make, day): 
                                                                        "adequacy": 4, f"kit_{criterion}": ""})
     assert unscored.status_code == 200 and "Scores run from 1 to 5." in unscored.get_data(as_text=True)
     saved = client.post(f"/bookings/{booking_id}/scorecard", data={
-        "motivation": 4, "competence": 4, "adequacy": 4, f"kit_{criterion}": 2, "note": "Gave a discount", "next_stage": ""})
+        "motivation": 4, "competence": 4, "adequacy": 4, f"kit_{criterion}": 2, "note": "Gave a discount",
+        "next_stage": ""})
     assert saved.status_code == 302
     again = client.get(f"/bookings/{booking_id}/scorecard").get_data(as_text=True)
     assert re.findall(r'<option selected value="(\d*)">', again)[:4] == ["4", "4", "4", "2"]
@@ -118,7 +118,7 @@ def test_the_interviewer_scores_the_kit_on_the_scorecard(clean_app, make, day): 
                                   motivation=3, competence=3, adequacy=3)
 
 
-def test_the_candidate_page_shows_interviews_scorecards_and_history(clean_app, make, day):  # noqa: F811
+def test_the_candidate_page_shows_interviews_scorecards_and_history(clean_app, make, day):
     colleague = make.user("mentor", email="mentor@x.test", name="Olena Mentor")
     _session, booking_ids = _came(clean_app, day, 3, second_interviewer=colleague)
     _score(clean_app, booking_ids[0], day["interviewer"], (5, 4, 3), "Strong closer")
@@ -141,7 +141,7 @@ def test_the_candidate_page_shows_interviews_scorecards_and_history(clean_app, m
     assert "Internal title" not in history
 
 
-def test_a_hiring_manager_sees_only_their_vacancys_interviews(clean_app, make, day):  # noqa: F811
+def test_a_hiring_manager_sees_only_their_vacancys_interviews(clean_app, make, day):
     other_manager = make.user("hiring_manager", email="other@x.test")
     other_vacancy = make.vacancy("open", manager=other_manager)
     _session, (booking_id,) = _came(clean_app, day, 1)
@@ -157,7 +157,7 @@ def test_a_hiring_manager_sees_only_their_vacancys_interviews(clean_app, make, d
     assert "Secret note" not in page and "checked in" not in page and "No interviews yet" in page
 
 
-def test_an_import_shows_in_the_history_with_its_file(clean_app, make, day):  # noqa: F811
+def test_an_import_shows_in_the_history_with_its_file(clean_app, make, day):
     from recruit.vacancies import imports
 
     with clean_app.app_context():
@@ -176,7 +176,7 @@ def test_an_import_shows_in_the_history_with_its_file(clean_app, make, day):  # 
     assert "Imported into" in history and "from the file hh-export.csv" in history
 
 
-def test_the_decision_view_moves_several_at_once_all_or_none(clean_app, make, day):  # noqa: F811
+def test_the_decision_view_moves_several_at_once_all_or_none(clean_app, make, day):
     session_id, booking_ids = _came(clean_app, day, 3)
     _score(clean_app, booking_ids[0], day["interviewer"], (2, 2, 2), "Weak")
     _score(clean_app, booking_ids[1], day["interviewer"], (5, 5, 4), "Hire")
@@ -219,7 +219,7 @@ def test_the_decision_view_moves_several_at_once_all_or_none(clean_app, make, da
     assert manager.get(f"/interviews/{session_id}/decisions").status_code == 403
 
 
-def test_after_the_decision_a_missing_card_may_still_be_added_but_moves_nobody(clean_app, make, day):  # noqa: F811
+def test_after_the_decision_a_missing_card_may_still_be_added_but_moves_nobody(clean_app, make, day):
     colleague = make.user("mentor", email="mentor@x.test")
     _session, (booking_id,) = _came(clean_app, day, 1, second_interviewer=colleague)
     _score(clean_app, booking_id, day["interviewer"], (5, 5, 5), next_stage="offer")

@@ -11,7 +11,6 @@ from recruit.interviews.models import Booking
 from recruit.organisation.services import local_now
 from recruit.vacancies.models import Vacancy
 from tests.conftest import login
-from tests.worlds.interviews import day  # noqa: F401  (fixture)
 
 
 def _tomorrow_with_bookings(app, day, count: int, confirmed: int):
@@ -29,7 +28,7 @@ def _tomorrow_with_bookings(app, day, count: int, confirmed: int):
         return session.id, [b.id for b in made]
 
 
-def test_the_recruiter_sees_tomorrow_with_expected_and_confirmed(clean_app, day):  # noqa: F811
+def test_the_recruiter_sees_tomorrow_with_expected_and_confirmed(clean_app, day):
     _tomorrow_with_bookings(clean_app, day, 8, 3)
     client = clean_app.test_client()
     login(client, "rec@x.test")
@@ -42,7 +41,7 @@ def test_the_recruiter_sees_tomorrow_with_expected_and_confirmed(clean_app, day)
     assert "Still 2 to hire" in page  # the vacancy's forecast
 
 
-def test_decisions_waiting_and_my_interviews_on_the_home_page(clean_app, day, make):  # noqa: F811
+def test_decisions_waiting_and_my_interviews_on_the_home_page(clean_app, day, make):
     _session, booking_ids = _tomorrow_with_bookings(clean_app, day, 2, 0)
     with clean_app.app_context():
         desk.check_in(db.session.get(Booking, booking_ids[0]), db.session.get(User, day["recruiter"]))
