@@ -274,12 +274,19 @@ def test_receptionist_on_a_phone_is_asked_before_taking_a_busy_interviewer_and_f
     find.fill("")
     expect(second).to_be_visible()
 
+    # a refresh that replaces the waiting list keeps the control she is on, and what it holds
+    second.locator("select").focus()
+    other_desk.locator(".desk-row:has-text('Front Guest 3') button:has-text('undo')").click()
+    expect(waiting).to_have_count(1, timeout=20000)
+    expect(second.locator("select")).to_be_focused()
+    assert second.locator("select option:checked").inner_text().startswith(mentor)
+
     # confirmed: Front Guest 2 goes in to the manager, Front Guest 1's interview ends
     _choose(second.locator("select"), manager)
     second.locator("button:has-text('Send in')").click()
     question.locator("button:has-text('Send Front Guest 2 in now')").click()
     expect(question).to_have_count(0)
-    expect(waiting).to_have_count(1)
+    expect(desk.locator("text=Nobody is waiting")).to_be_visible()
     expect(desk.locator("main")).to_contain_text(f"Front Guest 2 → {manager}")
     expect(desk.locator("[data-region=interviewers]")).to_contain_text("with Front Guest 2 until")
 
