@@ -43,20 +43,107 @@ document.addEventListener("DOMContentLoaded", () => {
   // The receptionist's screen: one-tap actions without a page load, and a refresh every 10 seconds
   // that asks only for what changed since the version the screen shows (the rows the server
   // rendered for it, and the small regions that move with the clock). A screen that cannot place
-  // a change (a row gone from the day without a trace) loads the whole day once.
+  // a change (a row gone from the day without a trace) loads the whole day once. A refresh keeps
+  // what the receptionist is doing: the control they are on and the interviewer chosen in each
+  // row; the search box lives outside what a refresh replaces. Only arrivals and send-ins are
+  // read aloud (the server says them), never the minutes that tick.
+  const FOLD = { "đ": "dj", "ł": "l", "ø": "o", "ı": "i", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ß": "ss",
+    "ґ": "г", "є": "е", "і": "и", "ї": "и", "ё": "е", "’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'" };
+  // recruit/search.py's fold: the page's rows carry their names folded the same way
+  const fold = (text) => Array.from(text.toLowerCase()).map((ch) => FOLD[ch] || ch).join("")
+    .replace(/й/g, "\ue000").normalize("NFKD").replace(/\p{M}/gu, "").replace(/\ue000/g, "й")
+    .replace(/\s+/g, " ").trim();
   document.querySelectorAll("[data-live-url]").forEach((desk) => {
     const live = desk.querySelector(".desk-live");
+    const ask = desk.querySelector("[data-ask]");
+    const announcer = desk.querySelector("[data-announce]");
+    const find = desk.querySelector("[data-desk-find]");
+    const none = desk.querySelector("[data-find-none]");
     const versionOf = () => {
       const regions = live.querySelector("[data-desk-version]");
       return regions ? Number(regions.dataset.deskVersion) : -1;
     };
     let version = versionOf();
+
+    // The search: a fragment of the folded name, or of one of the number's digit spellings
+    // (desk_search.py); a number typed with 00 in front is its + form.
+    const filter = () => {
+      if (!find) return;
+      const key = fold(find.value);
+      let digits = find.value.replace(/\D/g, "");
+      if (digits.startsWith("00")) digits = digits.slice(2);
+      const numbers = digits.length >= 3 ? [digits] : [];
+      let found = 0;
+      let rows = 0;
+      desk.querySelectorAll("[data-find]").forEach((row) => {
+        const dial = (row.dataset.dial || "").split(" ").filter(Boolean);
+        const match = !key || row.dataset.find.includes(key)
+          || numbers.some((n) => dial.some((form) => form.includes(n)));
+        row.hidden = !match;
+        rows += 1;
+        found += match ? 1 : 0;
+      });
+      if (none) none.hidden = !key || found > 0 || rows === 0;
+    };
+    if (find) {
+      find.addEventListener("input", filter);
+      find.form.addEventListener("submit", (event) => { event.preventDefault(); filter(); });
+      const clear = find.form.querySelector("[data-find-clear]");
+      if (clear) clear.addEventListener("click", (event) => {
+        event.preventDefault();
+        find.value = "";
+        filter();
+        find.focus();
+      });
+    }
+
+    // What a refresh must not take away: the focused control (found again by its form, kind and
+    // name, or its link) and the interviewer chosen in each waiting row.
+    const keyOf = (el) => {
+      if (!el || !live.contains(el) || el === live) return null;
+      const form = el.closest("form");
+      return [form ? form.getAttribute("action") : "", el.tagName, el.getAttribute("name") || "",
+        el.getAttribute("href") || ""].join("|");
+    };
+    const keep = () => {
+      const chosen = new Map();
+      live.querySelectorAll("form.desk-action select").forEach((select) => {
+        if (select.dataset.chosen) chosen.set(select.form.getAttribute("action"), select.value);
+      });
+      return { focus: keyOf(document.activeElement), chosen };
+    };
+    const restore = (kept) => {
+      live.querySelectorAll("form.desk-action select").forEach((select) => {
+        const value = kept.chosen.get(select.form.getAttribute("action"));
+        if (value !== undefined && Array.from(select.options).some((o) => o.value === value)) {
+          select.value = value;
+          select.dataset.chosen = "1";
+        }
+      });
+      if (kept.focus && keyOf(document.activeElement) !== kept.focus) {
+        const again = Array.from(live.querySelectorAll("a, button, select, input")).find((el) => keyOf(el) === kept.focus);
+        if (again) again.focus({ preventScroll: true });
+      }
+      filter();
+    };
+    live.addEventListener("change", (event) => {
+      if (event.target.matches("form.desk-action select")) event.target.dataset.chosen = "1";
+    });
+    const say = (text) => {
+      if (!announcer || !text) return;
+      announcer.textContent = "";
+      window.setTimeout(() => { announcer.textContent = text; }, 50);
+    };
+
     const whole = async () => {
       try {
         const response = await fetch(desk.dataset.liveUrl, { headers: { "X-Requested-With": "fetch" } });
         if (response.ok) {
-          live.innerHTML = await response.text();
+          const html = await response.text();
+          const kept = keep();
+          live.innerHTML = html;
           version = versionOf();
+          restore(kept);
         }
       } catch (err) {
         /* offline for a moment: keep the last picture */
@@ -78,22 +165,29 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     const apply = async (data) => {
       if (typeof data.version !== "number" || data.version < version) return;  // an older answer, overtaken
+      const kept = keep();
       const placed = data.rows.map(place).every(Boolean);
       Object.entries(data.regions).forEach(([name, html]) => {
         const region = live.querySelector(`[data-region="${name}"]`);
-        if (region) region.innerHTML = html;
+        if (region && region.dataset.html !== html) {  // unchanged regions are left as they are
+          region.innerHTML = html;
+          region.dataset.html = html;
+        }
       });
       live.querySelectorAll(".desk-slot").forEach((slot) => {
         slot.querySelector(".desk-empty").hidden = Boolean(slot.querySelector("[data-booking]"));
       });
       const notice = live.querySelector(".desk-notice");
       if (notice) {
-        notice.textContent = data.error ? data.error.message : "";
-        notice.hidden = !data.error;
+        const refused = data.error && !data.question;
+        notice.textContent = refused ? data.error.message : "";
+        notice.hidden = !refused;
       }
       version = data.version;
       const regions = live.querySelector("[data-desk-version]");
       if (regions) regions.dataset.deskVersion = String(version);
+      restore(kept);
+      say(data.announce);
       if (!placed || live.querySelectorAll(".desk-slot [data-booking]").length !== data.shown) await whole();
     };
     const refresh = async () => {
@@ -106,10 +200,32 @@ document.addEventListener("DOMContentLoaded", () => {
         /* offline for a moment: keep the last picture */
       }
     };
-    live.addEventListener("submit", async (event) => {
+
+    // A send-in to a busy interviewer: the server's question, asked in the page; focus goes to it,
+    // and back to the search box when it is answered or dismissed (Escape, or "Keep ... waiting").
+    const dismiss = () => {
+      if (!ask.firstElementChild) return;
+      ask.innerHTML = "";
+      if (find) find.focus();
+    };
+    const question = (html) => {
+      ask.innerHTML = html;
+      const heading = ask.querySelector("h2");
+      if (heading) heading.focus();
+    };
+    if (ask) {
+      ask.addEventListener("click", (event) => {
+        if (!event.target.closest("[data-dismiss]")) return;
+        event.preventDefault();
+        dismiss();
+      });
+      ask.addEventListener("keydown", (event) => { if (event.key === "Escape") dismiss(); });
+    }
+    desk.addEventListener("submit", async (event) => {
       const form = event.target.closest("form.desk-action");
       if (!form) return;
       event.preventDefault();
+      const asked = ask && ask.contains(form);
       form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
       try {
         const response = await fetch(form.action, {
@@ -117,13 +233,17 @@ document.addEventListener("DOMContentLoaded", () => {
           headers: { Accept: "application/json", "X-Desk-Version": String(Math.max(version, 0)) },
         });
         const type = response.headers.get("Content-Type") || "";
-        if ((response.ok || response.status === 409) && type.includes("json")) await apply(await response.json());
+        const data = (response.ok || response.status === 409) && type.includes("json") ? await response.json() : null;
+        if (data && data.question) question(data.question);
+        else if (asked) dismiss();
+        if (data) await apply(data);
         else await whole();
         if (form.isConnected) form.querySelectorAll("button").forEach((b) => { b.disabled = false; });
       } catch (err) {
         form.querySelectorAll("button").forEach((b) => { b.disabled = false; });
       }
     });
+    filter();
     window.setInterval(refresh, 10000);
   });
 

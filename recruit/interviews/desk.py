@@ -18,7 +18,8 @@ from recruit.dates import clock
 from recruit.extensions import db
 from recruit.interviews import kits, versions  # noqa: F401  (the day's versions follow every change)
 from recruit.interviews.bookings import _advance, _lock, locking, read_locked
-from recruit.interviews.errors import InterviewError
+from recruit.interviews.desk_search import dial_forms, matches
+from recruit.interviews.errors import InterviewerBusyError, InterviewError
 from recruit.interviews.models import (
     Booking,
     CriterionScore,
@@ -28,6 +29,8 @@ from recruit.interviews.models import (
     Slot,
 )
 from recruit.mail import cancel_pending
+from recruit.organisation.services import phone_region
+from recruit.search import search_key
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.models import Application, Candidate
@@ -80,17 +83,88 @@ def undo_check_in(booking: Booking, by: User) -> Booking:
     return booking
 
 
-def send_in(booking: Booking, interviewer_id: int, by: User) -> Booking:
-    """The receptionist sends a waiting arrival to an interviewer."""
+def send_in(booking: Booking, interviewer_id: int, by: User, *, ending: int | None = None) -> Booking:
+    """The receptionist sends a waiting arrival to an interviewer. One still
+    with someone is not taken from them unasked: InterviewerBusyError names who
+    they are with, and only a send-in that says it ends that very interview
+    (`ending`, that booking's id) goes ahead. The day's row is held while
+    this is decided, so two desks sending two people to one free interviewer
+    at once send one, and the other is asked."""
     _lock(booking)
     if booking.state != "arrived" or booking.seen_at is not None:
         raise InterviewError(_("Only a waiting arrival can be sent in."))
-    if interviewer_id not in {i.user_id for i in booking.session.interviewers}:
+    seat = next((i for i in booking.session.interviewers if i.user_id == interviewer_id), None)
+    if seat is None:
         raise InterviewError(_("That person does not interview today."))
-    booking.seen_at = utcnow()
+    now = utcnow()
+    db.session.execute(HOLD_DAY, {"day": booking.session_id})
+    current = _current_interview(booking.session, interviewer_id, now)
+    if current is not None and current.id != ending:
+        raise _busy(booking, seat, current)
+    booking.seen_at = now
     booking.interviewer_id = interviewer_id
-    audit.record("booking.sent_in", booking, actor_id=by.id, interviewer=interviewer_id)
+    audit.record("booking.sent_in", booking, actor_id=by.id, interviewer=interviewer_id,
+                 ended=current.id if current is not None else None)
     return booking
+
+
+# SQLite has no row locks (the statement runs without FOR UPDATE): there the
+# booking's UPDATE in `_lock` already took the database's write lock.
+HOLD_DAY = sa.select(InterviewSession.id).where(InterviewSession.id == sa.bindparam("day")).with_for_update()
+CURRENT_INTERVIEW = (sa.select(Booking.id, Booking.seen_at, Candidate.full_name)
+                     .join(Candidate, Candidate.id == Booking.candidate_id)
+                     .where(Booking.session_id == sa.bindparam("day"),
+                            Booking.interviewer_id == sa.bindparam("interviewer"), Booking.seen_at.is_not(None))
+                     .order_by(Booking.seen_at.desc(), Booking.id).limit(1))
+
+
+def _current_interview(session: InterviewSession, interviewer_id: int, now: datetime):
+    """The interviewer's latest sending-in of the day while its slot's length
+    has not run out (who the screen shows them with), else None."""
+    latest = db.session.execute(CURRENT_INTERVIEW, {"day": session.id, "interviewer": interviewer_id}).first()
+    if latest is None or latest.seen_at + timedelta(minutes=session.slot_minutes) <= now:
+        return None
+    return latest
+
+
+def _busy(booking: Booking, seat: SessionInterviewer, current) -> InterviewerBusyError:
+    name, interviewer = booking.candidate.full_name, seat.user.full_name
+    until = clock(current.seen_at + timedelta(minutes=booking.session.slot_minutes))
+    message = _("%(interviewer)s is still with %(current)s (until %(until)s). Send %(name)s in anyway? "
+                "That ends the interview with %(current)s.", interviewer=interviewer, current=current.full_name,
+                until=until, name=name)
+    return InterviewerBusyError(message, booking_id=booking.id, candidate=name, interviewer_id=seat.user_id,
+                           interviewer=interviewer, with_id=current.id, with_name=current.full_name, until=until)
+
+
+def send_in_question(session: InterviewSession, booking_id: int, interviewer_id: int,
+                     now: datetime | None = None) -> InterviewerBusyError | None:
+    """The question a send-in to a busy interviewer asks, for the screen
+    without its script (the refused send-in brings the receptionist here):
+    None when the arrival no longer waits, or the interviewer is free now."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.session_id != session.id or booking.state != "arrived" \
+            or booking.seen_at is not None:
+        return None
+    seat = next((i for i in session.interviewers if i.user_id == interviewer_id), None)
+    if seat is None:
+        return None
+    current = _current_interview(session, interviewer_id, now or utcnow())
+    return _busy(booking, seat, current) if current is not None else None
+
+
+def announcements(rows: list[dict[str, Any]]) -> list[str]:
+    """What the screen says aloud about a refresh's changed rows: arrivals
+    and send-ins only (never the clock's movements, read at every tick)."""
+    said = []
+    for row in rows:
+        if row.get("gone") or row["state"] != "arrived":
+            continue
+        if row["seen"] and row["interviewer"]:
+            said.append(_("%(name)s went in to %(interviewer)s.", name=row["name"], interviewer=row["interviewer"]))
+        elif not row["seen"]:
+            said.append(_("%(name)s has arrived.", name=row["name"]))
+    return said
 
 
 # a move past the interview is the decision: what the panel wrote then is the evidence it was made on
@@ -220,20 +294,22 @@ DESK_ROWS = _rows_stmt(Booking.state.in_(DESK_STATES))
 ROWS_SINCE = _rows_stmt(sa.or_(Booking.state.in_(DESK_STATES), Booking.desk_version > sa.bindparam("since")))
 
 
-def _row(row, starts: dict[int, datetime], now: datetime) -> dict[str, Any]:
+def _row(row, starts: dict[int, datetime], now: datetime, region: str | None = None) -> dict[str, Any]:
     wait = None
     if row.state == "arrived" and row.seen_at is None and row.arrived_at:
         since = max(row.arrived_at, starts.get(row.slot_id, row.arrived_at))
         wait = max(0, math.floor((now - since).total_seconds() / 60))
     return {"id": row.id, "name": row.full_name, "phone": row.phone_norm or row.phone, "state": row.state,
             "confirmed": row.ever_confirmed, "waiting_minutes": wait, "seen": row.seen_at is not None,
-            "interviewer": row.interviewer or "", "slot": row.slot_id}
+            "interviewer": row.interviewer or "", "slot": row.slot_id,
+            # what the screen's search compares: the folded name, the number's digit spellings
+            "find": search_key(row.full_name), "dial": dial_forms(row.phone_norm or row.phone, region)}
 
 
-def _waiting(rows: list, starts: dict[int, datetime], now: datetime) -> list[dict[str, Any]]:
+def _waiting(rows: list, starts: dict[int, datetime], now: datetime, region: str | None) -> list[dict[str, Any]]:
     waiting = sorted((r for r in rows if r.state == "arrived" and r.seen_at is None),
                      key=lambda r: (starts.get(r.slot_id, r.arrived_at), r.arrived_at))
-    return [_row(r, starts, now) for r in waiting]
+    return [_row(r, starts, now, region) for r in waiting]
 
 
 def _interviewers(session: InterviewSession, now: datetime, rows: list) -> list[dict[str, Any]]:
@@ -260,10 +336,13 @@ def _interviewers(session: InterviewSession, now: datetime, rows: list) -> list[
     return interviewers
 
 
-def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict[str, Any]:
+def day_snapshot(session: InterviewSession, now: datetime | None = None, find: str = "") -> dict[str, Any]:
     """What the receptionist's screen shows, as data: the whole day, in a
-    fixed number of statements (the page and its script's fallback)."""
-    now = now or utcnow()
+    fixed number of statements (the page and its script's fallback). With
+    `find` (the search box, sent without the script), each row says whether
+    it matches (`found`): the others stay on the page hidden, so the
+    screen's refresh keeps counting the rows it holds."""
+    now, region = now or utcnow(), phone_region()
     version = session.desk_version  # read before the rows: a change made meanwhile is sent again, never lost
     rows = db.session.execute(DESK_ROWS, {"day": session.id}).all()
     starts = {slot.id: slot.starts_at for slot in session.slots}
@@ -272,7 +351,7 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
         by_slot.setdefault(row.slot_id, []).append(row)
     slots = []
     for slot in session.slots:
-        mine = [_row(r, starts, now) for r in by_slot.get(slot.id, [])]
+        mine = [_row(r, starts, now, region) for r in by_slot.get(slot.id, [])]
         slots.append({
             "id": slot.id, "index": slot.index, "starts_at": slot.starts_at.isoformat(),
             "label": clock(slot.starts_at), "capacity": slot.capacity,
@@ -283,10 +362,17 @@ def day_snapshot(session: InterviewSession, now: datetime | None = None) -> dict
     counts = {"expected": sum(1 for r in rows if GROUPS[r.state] == "expected" and r.slot_id in starts),
               "arrived": sum(1 for r in rows if r.state == "arrived"),
               "no_show": sum(1 for r in rows if r.state == "no_show")}
+    waiting = _waiting(rows, starts, now, region)
+    find = find.strip()
+    found = 0
+    for row in (*waiting, *(r for s in slots for group in ("expected", "arrived", "no_show") for r in s[group]))\
+            if find else ():
+        row["found"] = matches(find, row["find"], row["dial"], region)
+        found += row["found"]
     return {"session": session.id, "title": session.title, "now": now.isoformat(), "version": version,
-            "slots": slots, "waiting": _waiting(rows, starts, now), "interviewers": _interviewers(session, now, rows),
+            "slots": slots, "waiting": waiting, "interviewers": _interviewers(session, now, rows),
             "counts": counts, "shown": sum(len(s["expected"]) + len(s["arrived"]) + len(s["no_show"])
-                                           for s in slots)}
+                                           for s in slots), "find": find, "found": found}
 
 
 def day_changes(session: InterviewSession, since: int, now: datetime | None = None,
@@ -299,7 +385,7 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     whole day again. One statement: the day's desk rows and the changed ones,
     with their slots' times (the day's slots are not read), from which the
     regions are counted."""
-    now = now or utcnow()
+    now, region = now or utcnow(), phone_region()
     version = session.desk_version if version is None else version  # a change just committed knows its own
     read = db.session.execute(ROWS_SINCE, {"day": session.id, "since": since}).all()
     starts = {row.slot_id: row.slot_starts for row in read if row.slot_id is not None}
@@ -308,7 +394,7 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
     for row in read if since < version else ():
         if row.desk_version <= since:
             continue
-        item = _row(row, starts, now)
+        item = _row(row, starts, now, region)
         item["gone"] = row.state not in DESK_STATES or row.slot_id not in starts
         item["group"] = GROUPS.get(row.state, "")
         item["rank"] = RANKS.get(item["group"], 0)
@@ -322,5 +408,5 @@ def day_changes(session: InterviewSession, since: int, now: datetime | None = No
         shown += in_slot
     waiting = [row for row in on_desk if row.state == "arrived" and row.seen_at is None]
     return {"session": session.id, "now": now.isoformat(), "since": since, "version": version, "rows": rows,
-            "waiting": _waiting(waiting, starts, now), "interviewers": _interviewers(session, now, on_desk),
+            "waiting": _waiting(waiting, starts, now, region), "interviewers": _interviewers(session, now, on_desk),
             "counts": counts, "shown": shown}

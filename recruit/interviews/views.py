@@ -30,7 +30,7 @@ from recruit.i18n import asked_in_url
 from recruit.interviews import bookings, formats, links, notifications, planning, reports
 from recruit.interviews import desk as front_desk
 from recruit.interviews import sessions as days
-from recruit.interviews.errors import InterviewError
+from recruit.interviews.errors import InterviewerBusyError, InterviewError
 from recruit.interviews.forms import SessionForm
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.organisation.services import local_now
@@ -280,9 +280,10 @@ def _desk_urls() -> dict[str, str]:
 _PLACEHOLDER = 987654321
 
 
-def _desk_page(template: str, session: InterviewSession, snapshot: dict, notice: str | None = None) -> str:
+def _desk_page(template: str, session: InterviewSession, snapshot: dict, notice: str | None = None,
+               question: InterviewerBusyError | None = None) -> str:
     return render_template(template, session=session, snapshot=snapshot, notice=notice, urls=_desk_urls(),
-                           csrf=generate_csrf())
+                           csrf=generate_csrf(), question=question)
 
 
 def _desk_delta(session: InterviewSession, since: int) -> dict:
@@ -298,7 +299,8 @@ def _desk_answer(changes: dict, since: int) -> dict:
     regions = {name: render_template(f"interviews/_desk_{name}.html", snapshot=changes, urls=urls, csrf=csrf)
                for name in ("counts", "waiting", "interviewers")}
     return {"version": changes["version"], "since": since, "rows": rows, "regions": regions,
-            "shown": changes["shown"], "counts": changes["counts"]}
+            "shown": changes["shown"], "counts": changes["counts"],
+            "announce": " ".join(front_desk.announcements(changes["rows"])) if since < changes["version"] else ""}
 
 
 def _since() -> int | None:
@@ -309,12 +311,17 @@ def _since() -> int | None:
 @bp.route("/reception/<int:session_id>")
 @allow("admin", "recruiter", "receptionist")
 def desk(session_id: int):
+    """The day's screen; `q` finds an arrival by name or phone, and `send` with
+    `to` asks whether to send an arrival to a busy interviewer (where a
+    refused send-in brings a screen without its script)."""
     _day = days.day_with_slots(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.front_desk")
-    snapshot = front_desk.day_snapshot(session)
+    snapshot = front_desk.day_snapshot(session, find=request.args.get("q", "")[:100])
     if request.args.get("partial"):
         return _desk_page("interviews/_desk_regions.html", session, snapshot)
-    return _desk_page("interviews/desk.html", session, snapshot)
+    send, to = request.args.get("send", 0, type=db_int), request.args.get("to", 0, type=db_int)
+    question = front_desk.send_in_question(session, send, to) if send and to else None
+    return _desk_page("interviews/desk.html", session, snapshot, question=question)
 
 
 @bp.route("/reception/<int:session_id>/state.json")
@@ -337,7 +344,7 @@ def _desk_action(booking_id: int, action, *, moves_application: bool = False):
     ensure("interview_session.front_desk", booking.session)
     as_data = request.accept_mimetypes.best == "application/json"
     since = _since()
-    notice, changes = None, None
+    notice, changes, question = None, None, None
     try:
         action(booking)
         db.session.flush()
@@ -350,8 +357,13 @@ def _desk_action(booking_id: int, action, *, moves_application: bool = False):
     except InterviewError as exc:
         db.session.rollback()
         notice = str(exc)
+        question = exc if isinstance(exc, InterviewerBusyError) else None
     else:
         commit_keeping_what_was_read()
+    if question is not None and not as_data and request.headers.get("X-Requested-With") != "fetch":
+        # without the script: the screen asks, on a page of its own address (a reload asks again, sends nothing)
+        return redirect(url_for("interviews.desk", session_id=session_id, send=question.booking_id,
+                                to=question.interviewer_id, _anchor="desk-question"))
     if as_data:
         if notice:
             day = front_desk.desk_day(session_id)
@@ -360,6 +372,10 @@ def _desk_action(booking_id: int, action, *, moves_application: bool = False):
         body = _desk_answer(changes, since)
         if notice:
             body["error"] = {"status": 409, "message": notice}
+        if question is not None:  # asked in the page, not shown as a refusal
+            body["question"] = render_template("interviews/_desk_question.html", question=question,
+                                               urls=_desk_urls(), csrf=generate_csrf(), session=day)
+            body["error"]["busy"] = True
         return jsonify(body), 409 if notice else 200
     if request.headers.get("X-Requested-With") == "fetch":  # the screen updates in place, the refusal with it
         session = days.day_with_slots(session_id)
@@ -384,8 +400,11 @@ def undo_check_in(booking_id: int):
 @bp.route("/bookings/<int:booking_id>/send-in", methods=["POST"])
 @allow("admin", "recruiter", "receptionist")
 def send_in(booking_id: int):
+    """Sends an arrival in; to an interviewer still with someone only with
+    `ending`, the booking whose interview the receptionist agreed to end."""
     interviewer = request.form.get("interviewer_id", 0, type=db_int)
-    return _desk_action(booking_id, lambda b: front_desk.send_in(b, interviewer, current_user))
+    ending = request.form.get("ending", 0, type=db_int) or None
+    return _desk_action(booking_id, lambda b: front_desk.send_in(b, interviewer, current_user, ending=ending))
 
 
 # --- interviewers ------------------------------------------------------------------------

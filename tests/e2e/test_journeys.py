@@ -146,19 +146,21 @@ def _choose(select, starts_with: str) -> None:
     select.select_option(index=next(i for i, label in enumerate(labels) if label.startswith(starts_with)))
 
 
-def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scores(as_user, tmp_path):
+def _desk_day(as_user, tmp_path, guest: str, phone: str, title: str, start: str, end: str) -> str:
+    """The recruiter imports three candidates (`guest` 1 to 3, phones `phone`
+    with the number at its end) and invites them to a stream day with the
+    manager and the mentor; the path of the day's front desk."""
     recruiter = as_user("recruiter@demo.local")
     page = recruiter.page
     page.goto("/vacancies?state=open")
     page.click(f"text={OPEN_VACANCY}")
-    rows = [f"Desk Guest {n};+7 (901) 200-00-0{n};desk.guest{n}@example.ru;Москва;1;Высшее;Referral;x;en\n"
-            for n in range(1, 4)]
-    _import(page, page.url, rows, tmp_path / "desk.csv")
-    day, start, end = _next_weekday(), "14:00", "15:00"  # clear of the demo's days (today; group day 11:00-12:30)
+    slug = guest.lower().replace(" ", ".")
+    rows = [f"{guest} {n};{phone}{n};{slug}{n}@example.ru;Москва;1;Высшее;Referral;x;en\n" for n in range(1, 4)]
+    _import(page, page.url, rows, tmp_path / f"{slug}.csv")
     page.goto("/interviews/new")
     page.select_option("#vacancy_id", label=OPEN_VACANCY)
-    page.fill("#title", "Front desk day, e2e")
-    page.fill("#day", day.isoformat())
+    page.fill("#title", title)
+    page.fill("#day", _next_weekday().isoformat())  # clear of the demo's days (today; group day 11:00-12:30)
     page.fill("#start", start)
     page.fill("#end", end)
     page.fill("#place", "Office, 12 Tverskaya St., room 5")
@@ -167,12 +169,16 @@ def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scor
     page.click("button:has-text('Plan the day')")
     session_url = page.url
     for box in page.locator("input[name=a]").all():
-        if "Desk Guest" not in box.evaluate("b => b.parentElement.textContent"):
+        if guest not in box.evaluate("b => b.parentElement.textContent"):
             box.uncheck()
     page.click("button:has-text('Propose a plan')")
     page.click("button:has-text('Send invitations')")
+    return session_url.replace("/interviews/", "/reception/")
 
-    desk_path = session_url.replace("/interviews/", "/reception/")
+
+def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scores(as_user, tmp_path):
+    desk_path = _desk_day(as_user, tmp_path, "Desk Guest", "+7 (901) 200-00-0", "Front desk day, e2e", "14:00",
+                          "15:00")
     reception = as_user("reception@demo.local", phone=True)
     desk = reception.page
     desk.goto(desk_path)
@@ -212,6 +218,87 @@ def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scor
     page.fill("input[name=q]", "Desk Guest 1")
     page.keyboard.press("Enter")
     assert "Role-play" in page.locator("table").inner_text()
+
+
+def test_receptionist_on_a_phone_is_asked_before_taking_a_busy_interviewer_and_finds_arrivals(as_user, tmp_path):
+    desk_path = _desk_day(as_user, tmp_path, "Front Guest", "+7 (901) 300-00-0", "Busy desk day, e2e", "15:30",
+                          "16:30")
+    manager, mentor = PEOPLE["manager"], PEOPLE["mentor"]
+    reception = as_user("reception@demo.local", phone=True)
+    desk = reception.page
+    desk.goto(desk_path)
+    waiting = desk.locator(".desk-list [data-waiting]")
+    for n in (1, 2):
+        desk.locator(f".desk-row:has-text('Front Guest {n}') button:has-text('Arrived')").click()
+        expect(waiting).to_have_count(n)
+    first = desk.locator(".desk-list .desk-row:has-text('Front Guest 1')")
+    _choose(first.locator("select"), manager)
+    first.locator("button:has-text('Send in')").click()
+    expect(waiting).to_have_count(1)
+
+    # the manager is with Front Guest 1: sending Front Guest 2 to them asks first, in the page
+    second = desk.locator(".desk-list .desk-row:has-text('Front Guest 2')")
+    _choose(second.locator("select"), manager)
+    second.locator("button:has-text('Send in')").click()
+    question = desk.locator("#desk-question")
+    expect(question).to_contain_text(f"{manager} is still with Front Guest 1")
+    expect(question).to_contain_text("Send Front Guest 2 in anyway? That ends the interview with Front Guest 1.")
+    expect(question.locator("h2")).to_be_focused()
+    assert reception.fits_the_screen()
+    reception.screenshot("receptionist-desk-busy-question-phone")
+    question.locator("text=Keep Front Guest 2 waiting").click()
+    expect(question).to_have_count(0)
+    expect(waiting).to_have_count(1)  # nothing was sent
+
+    # the search filters as she types; a refresh bringing a new arrival keeps her typing and her choices
+    find = desk.locator("#desk-find")
+    _choose(second.locator("select"), mentor)
+    find.click()
+    find.type("guest 2")
+    expect(desk.locator(".desk-slot .desk-row:has-text('Front Guest 1')")).to_be_hidden()
+    expect(second).to_be_visible()
+    other_desk = as_user("reception@demo.local").page
+    other_desk.goto(desk_path)
+    other_desk.locator(".desk-row:has-text('Front Guest 3') button:has-text('Arrived')").click()
+    expect(waiting).to_have_count(2, timeout=20000)  # the next refresh brought Front Guest 3, hidden by the search
+    expect(desk.locator(".desk-list .desk-row:has-text('Front Guest 3')")).to_be_hidden()
+    expect(desk.locator("[data-announce]")).to_have_text("Front Guest 3 has arrived.")
+    expect(find).to_be_focused()
+    assert find.input_value() == "guest 2" and find.evaluate("f => f.selectionStart") == len("guest 2")
+    assert second.locator("select option:checked").inner_text().startswith(mentor)
+    find.fill("+7 901 300 00 03")  # a number the way it is written on the CV
+    expect(desk.locator(".desk-list .desk-row:has-text('Front Guest 3')")).to_be_visible()
+    expect(second).to_be_hidden()
+    find.fill("nobody of that name")
+    expect(desk.locator("text=Nobody on this day matches the search.")).to_be_visible()
+    find.fill("")
+    expect(second).to_be_visible()
+
+    # a refresh that replaces the waiting list keeps the control she is on, and what it holds
+    second.locator("select").focus()
+    other_desk.locator(".desk-row:has-text('Front Guest 3') button:has-text('undo')").click()
+    expect(waiting).to_have_count(1, timeout=20000)
+    expect(second.locator("select")).to_be_focused()
+    assert second.locator("select option:checked").inner_text().startswith(mentor)
+
+    # confirmed: Front Guest 2 goes in to the manager, Front Guest 1's interview ends
+    _choose(second.locator("select"), manager)
+    second.locator("button:has-text('Send in')").click()
+    question.locator("button:has-text('Send Front Guest 2 in now')").click()
+    expect(question).to_have_count(0)
+    expect(desk.locator("text=Nobody is waiting")).to_be_visible()
+    expect(desk.locator("main")).to_contain_text(f"Front Guest 2 → {manager}")
+    expect(desk.locator("[data-region=interviewers]")).to_contain_text("with Front Guest 2 until")
+
+    # every control of the desk is a thumb's size on the phone
+    small = desk.evaluate("""() => Array.from(document.querySelectorAll(
+        '.desk a, .desk button, .desk select, .desk input:not([type=hidden])'))
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => [el.textContent.trim() || el.name || el.id, el.getBoundingClientRect()])
+        .filter(([, box]) => box.width < 44 || box.height < 44)
+        .map(([name, box]) => `${name} ${box.width}x${box.height}`)""")
+    assert small == []
+    assert reception.fits_the_screen()
 
 
 def _right_answers() -> dict[str, object]:

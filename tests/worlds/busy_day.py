@@ -52,9 +52,11 @@ def build(app, size: int, tag: str = "") -> dict:
         db.session.flush()
         came = [b for n, b in enumerate(db.session.scalars(
             sa.select(Booking).where(Booking.session_id == earlier.id).order_by(Booking.id)).unique()) if n % 2]
+        ending = None  # sent in one after the other: each ends the interview before it
         for booking in came:
             desk.check_in(booking, recruiter)
-            desk.send_in(booking, anna.id, recruiter)
+            desk.send_in(booking, anna.id, recruiter, ending=ending)
+            ending = booking.id
         tasks.mark_no_shows(now=earlier.ends_at + timedelta(hours=2))
         shift = timedelta(days=3)  # the earlier day is over
         earlier.starts_at, earlier.ends_at, earlier.day = (earlier.starts_at - shift, earlier.ends_at - shift,
