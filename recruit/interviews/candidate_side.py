@@ -14,8 +14,8 @@ from recruit.dates import at_minute
 from recruit.extensions import db
 from recruit.i18n import label
 from recruit.interviews import evidence
-from recruit.interviews.desk import DECIDED
 from recruit.interviews.models import Booking, Scorecard
+from recruit.interviews.scorecards import DECIDED
 from recruit.mail import OutboxMessage
 from recruit.utc import utcnow
 from recruit.vacancies.candidate_page import Event, Section, actor_name, candidate_section, event_source

@@ -16,9 +16,9 @@ from sqlalchemy.orm import joinedload
 
 from recruit.extensions import db
 from recruit.interviews import kits
-from recruit.interviews.desk import DECIDED
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, InterviewSession, Scorecard
+from recruit.interviews.scorecards import DECIDED
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.candidates import CandidateError
 from recruit.vacancies.models import Application

@@ -10,8 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from recruit.auth.permissions import allow, can, load
-from recruit.interviews import desk as front_desk
-from recruit.interviews import evidence, kits
+from recruit.interviews import evidence, kits, scorecards
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.forms import DecisionForm, KitForm, kit_scores, scorecard_form
 from recruit.interviews.models import Booking, InterviewSession
@@ -28,15 +27,15 @@ from recruit.web import commit_or_flash, db_int, same_site_path
 def scorecard(booking_id: int):
     booking = load(Booking, booking_id, "booking.score")
     criteria = kits.kit(booking.application.vacancy_id)
-    card = front_desk.own_scorecard(booking, current_user)
-    locked = card is not None and front_desk.decided(booking)
+    card = scorecards.own_scorecard(booking, current_user)
+    locked = card is not None and scorecards.decided(booking)
     form = scorecard_form(criteria, card)  # the author's card, read back
     form.next_stage.choices = [("", _("Keep the stage"))] + [(s, str(STAGE_LABELS.get(s, s))) for s in STAGES[3:]] + \
         [("rejected", _("Reject"))]
-    if front_desk.decided(booking):
+    if scorecards.decided(booking):
         form.next_stage.validate_choice = False  # not offered: a late card moves nobody
     if not locked and form.validate_on_submit() and commit_or_flash(
-            lambda: front_desk.record_scorecard(booking, current_user, motivation=form.motivation.data,
+            lambda: scorecards.record_scorecard(booking, current_user, motivation=form.motivation.data,
                                                 competence=form.competence.data, adequacy=form.adequacy.data,
                                                 note=form.note.data or "", next_stage=form.next_stage.data or None,
                                                 criteria=kit_scores(form, criteria)),
@@ -45,7 +44,7 @@ def scorecard(booking_id: int):
     if locked and request.method == "POST":
         flash(_("The decision is made: this scorecard can no longer be changed."), "error")
     return render_template("interviews/scorecard.html", booking=booking, form=form, criteria=criteria,
-                           card=card, locked=locked, decided=front_desk.decided(booking),
+                           card=card, locked=locked, decided=scorecards.decided(booking),
                            kit_fields=[(c, getattr(form, f"kit_{c.id}")) for c in criteria],
                            card_scores=evidence.card_scores,
                            is_interviewer=interviews_in(current_user, booking.session))

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from recruit.extensions import db
-from recruit.interviews.desk import DECIDED
 from recruit.interviews.models import Booking, InterviewSession
+from recruit.interviews.scorecards import DECIDED
 from recruit.interviews.sessions import upcoming_sessions
 from recruit.vacancies.models import Application, Vacancy
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from recruit.interviews import bookings, desk, errors, planning, tasks
+from recruit.interviews import bookings, desk, errors, planning, scorecards, tasks
 from recruit.interviews.models import Booking
 from tests.worlds.interview_day import stream
 
@@ -23,11 +23,11 @@ def test_check_in_no_show_and_the_model_learns(world, ctx):
     with pytest.raises(errors.InterviewError):
         desk.check_in(came, world["recruiter"])
     desk.send_in(came, world["anna"].id, world["recruiter"])
-    card = desk.record_scorecard(came, world["anna"], motivation=5, competence=4, adequacy=4, note="Strong",
+    card = scorecards.record_scorecard(came, world["anna"], motivation=5, competence=4, adequacy=4, note="Strong",
                                next_stage="role_play")
     assert card.id and came.application.stage == "role_play"
     with pytest.raises(errors.InterviewError, match="1 to 5"):
-        desk.record_scorecard(came, world["anna"], motivation=6, competence=4, adequacy=4)
+        scorecards.record_scorecard(came, world["anna"], motivation=6, competence=4, adequacy=4)
     ctx.session.commit()
     before = planning.current_model().overall
     later = session.ends_at + timedelta(hours=2)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.interviews import bookings, desk, evidence, kits, sessions
+from recruit.interviews import bookings, desk, evidence, kits, scorecards, sessions
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, KitCriterion, Scorecard
 from recruit.vacancies.models import Application, Vacancy
@@ -39,7 +39,7 @@ def _came(app, day, count: int, *, second_interviewer: int | None = None):
 
 def _score(app, booking_id: int, user_id: int, scores: tuple[int, int, int], note: str = "", **kw):
     with app.app_context():
-        desk.record_scorecard(db.session.get(Booking, booking_id), db.session.get(User, user_id),
+        scorecards.record_scorecard(db.session.get(Booking, booking_id), db.session.get(User, user_id),
                               motivation=scores[0], competence=scores[1], adequacy=scores[2], note=note, **kw)
         db.session.commit()
 
@@ -114,7 +114,7 @@ def test_the_interviewer_scores_the_kit_on_the_scorecard(clean_app, make, day):
         card = db.session.scalar(sa.select(Scorecard))
         assert [(s.name, s.score) for s in card.criteria] == [("Negotiation", 2)]
         with pytest.raises(InterviewError, match="Score every criterion"):
-            desk.record_scorecard(db.session.get(Booking, booking_id), db.session.get(User, day["interviewer"]),
+            scorecards.record_scorecard(db.session.get(Booking, booking_id), db.session.get(User, day["interviewer"]),
                                   motivation=3, competence=3, adequacy=3)
 
 

@@ -24,7 +24,7 @@ from recruit.audit import AuditEntry
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.interviews import bookings, desk, sessions
+from recruit.interviews import bookings, desk, scorecards, sessions
 from recruit.interviews.models import Booking, Scorecard
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
@@ -207,7 +207,7 @@ def world(ctx, clean_app):
     past = _stream("Morning day", 2, [manager], recruiter, vacancy)
     booked = bookings.book(past, [(application.id, 0)], None, recruiter).invited[0]
     desk.check_in(booked, recruiter)
-    desk.record_scorecard(booked, manager, motivation=4, competence=4, adequacy=5,
+    scorecards.record_scorecard(booked, manager, motivation=4, competence=4, adequacy=5,
                         note=f"{NAME} was strong; her phone {PHONE} works")
     ctx.session.commit()
 
