@@ -34,10 +34,21 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   });
 
+  // A bulk bar shows the fields of the chosen action only (all of them show without the script).
+  document.querySelectorAll(".bulk-choice").forEach((select) => {
+    const fields = select.form.querySelectorAll("[data-for]");
+    const sync = () => fields.forEach((f) => f.classList.toggle("hidden", f.dataset.for !== select.value));
+    select.addEventListener("change", sync);
+    sync();
+  });
+
   // "Select all" ticks every box of its name in the same form (the boxes alone work without it).
   document.querySelectorAll("[data-check-all]").forEach((all) => {
-    const boxes = () => all.form.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`);
-    all.addEventListener("change", () => boxes().forEach((box) => { box.checked = all.checked; }));
+    const form = all.form;
+    const boxes = () => document.querySelectorAll(
+      `input[type=checkbox][name="${all.dataset.checkAll}"]:not(:disabled)`);
+    const mine = () => [...boxes()].filter((box) => box.form === form);
+    all.addEventListener("change", () => mine().forEach((box) => { box.checked = all.checked; }));
   });
 
   // The receptionist's screen: one-tap actions without a page load, and a refresh every 10 seconds

@@ -95,6 +95,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "interviews.send_in": ("POST", "/bookings/{booking}/send-in", STAFF | {"receptionist"}),
     "interviews.mine": ("GET", "/my-interviews", STAFF | {"hiring_manager", "mentor"}),
     "interviews.scorecard": ("GET", "/bookings/{booking}/scorecard", {"admin", "hiring_manager"}),
+    "vacancies.bulk_action": ("POST", "/vacancies/{vacancy}/bulk", STAFF),
     "interviews.interview_kit": ("GET", "/vacancies/{vacancy}/interview-kit", VACANCY_READERS),
     "interviews.day_decisions": ("GET", "/interviews/{session}/decisions", STAFF),
     "interviews.vacancy_decisions": ("GET", "/vacancies/{vacancy}/decisions", VACANCY_READERS),

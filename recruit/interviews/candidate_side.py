@@ -17,8 +17,14 @@ from recruit.interviews import evidence
 from recruit.interviews.models import Booking, Scorecard
 from recruit.interviews.scorecards import DECIDED
 from recruit.mail import OutboxMessage
-from recruit.utc import utcnow
-from recruit.vacancies.candidate_page import Event, Section, actor_name, candidate_section, event_source
+from recruit.vacancies.candidate_page import (
+    Event,
+    Section,
+    actor_name,
+    candidate_section,
+    event_source,
+    message_event,
+)
 from recruit.vacancies.models import Application, Candidate
 
 
@@ -72,17 +78,8 @@ def interview_events(candidate: Candidate, vacancy_ids: set[int]) -> list[Event]
         if entry.action == "booking.cancel" and (entry.data or {}).get("reason"):
             detail += f" · {entry.data['reason']}"
         events.append(Event(entry.at, "interview", label(entry.action, "audit_event"), detail, actor_name(entry)))
-    now = utcnow()
     for message in db.session.scalars(sa.select(OutboxMessage).where(
             OutboxMessage.related_type == Booking.__tablename__, OutboxMessage.related_id.in_(list(bookings)))
             .order_by(OutboxMessage.id)):
-        scheduled = message.status == "queued" and message.next_attempt_at and message.next_attempt_at > now
-        state = "scheduled" if scheduled else message.status
-        detail = label(state, "outbox_status")
-        if scheduled:
-            detail = _("to be sent %(when)s", when=at_minute(message.next_attempt_at, "short"))
-        elif message.status == "failed" and message.last_error:
-            detail = f"{detail}: {message.last_error[:200]}"
-        events.append(Event(message.sent_at or message.created_at, "message",
-                            _("Message: %(subject)s", subject=message.subject), detail, None, state))
+        events.append(message_event(message))
     return events

@@ -34,6 +34,7 @@ from recruit.interviews.errors import InterviewerBusyError, InterviewError
 from recruit.interviews.forms import SessionForm
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.organisation.services import local_now
+from recruit.vacancies import bulk
 from recruit.vacancies.models import Vacancy
 from recruit.web import commit_or_flash, db_int
 
@@ -101,6 +102,8 @@ def plan(session_id: int):
     _day = days.day_to_plan(session_id)  # held: `load` finds it in the session
     session = load(InterviewSession, session_id, "interview_session.plan")
     ids = request.args.getlist("a", type=db_int)
+    if batch := request.args.get("batch", 0, type=db_int):  # a whole import, by its id (too many for a link)
+        ids = bulk.batch_application_ids(batch, session.vacancy_id)
     if not ids:
         flash(_("Select the candidates to invite first."), "info")
         return redirect(url_for("interviews.detail", session_id=session.id))
@@ -167,10 +170,14 @@ def schedule():
     """From the pipeline: the selected candidates, and a choice of day."""
     ids = request.args.getlist("a", type=db_int)
     vacancy = load(Vacancy, request.args.get("vacancy", 0, type=db_int), "vacancy.manage_candidates")
+    batch = request.args.get("batch", 0, type=db_int)
+    if batch:
+        ids = bulk.batch_application_ids(batch, vacancy.id)
     if not ids:
         flash(_("Tick the candidates to invite first."), "info")
         return redirect(url_for("vacancies.pipeline", vacancy_id=vacancy.id))
-    return render_template("interviews/schedule.html", vacancy=vacancy, ids=ids, sessions=days.days_ahead(vacancy))
+    return render_template("interviews/schedule.html", vacancy=vacancy, ids=ids, batch=batch,
+                           sessions=days.days_ahead(vacancy))
 
 
 @bp.route("/interviews/<int:session_id>/interviewers", methods=["POST"])

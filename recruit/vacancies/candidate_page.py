@@ -17,8 +17,11 @@ from flask_babel import gettext as _
 
 from recruit.audit import AuditEntry
 from recruit.auth.models import User
+from recruit.dates import at_minute
 from recruit.extensions import db
 from recruit.i18n import label
+from recruit.mail import OutboxMessage
+from recruit.utc import utcnow
 from recruit.vacancies.models import Application, Candidate, ImportBatch
 
 
@@ -115,4 +118,22 @@ def _own_events(candidate: Candidate, vacancy_ids: set[int]) -> list[Event]:
                                 _("Imported into %(vacancy)s", vacancy=application.vacancy.title),
                                 _("from the file %(name)s", name=batch.filename) if batch else "",
                                 batch.full_name if batch else None))
+    for message in db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.related_type == Application.__tablename__, OutboxMessage.related_id.in_(list(by_id)))
+            .order_by(OutboxMessage.id)):
+        events.append(message_event(message))
     return events
+
+
+def message_event(message: OutboxMessage) -> Event:
+    """A message sent to the person, with where its delivery stands."""
+    scheduled = message.status == "queued" and message.next_attempt_at is not None \
+        and message.next_attempt_at > utcnow()
+    state = "scheduled" if scheduled else message.status
+    detail = label(state, "outbox_status")
+    if scheduled:
+        detail = _("to be sent %(when)s", when=at_minute(message.next_attempt_at, "short"))
+    elif message.status == "failed" and message.last_error:
+        detail = f"{detail}: {message.last_error[:200]}"
+    return Event(message.sent_at or message.created_at, "message", _("Message: %(subject)s", subject=message.subject),
+                 detail, None, state)

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from recruit.auth.permissions import allow, ensure, load
+from recruit.auth.permissions import allow, can, ensure, load
 from recruit.exports import content_disposition
 from recruit.extensions import db
 from recruit.organisation.services import offered_channels
-from recruit.vacancies import candidate_page, candidate_search, erasure, pipeline_hooks
+from recruit.vacancies import bulk, candidate_page, candidate_search, erasure, pipeline_hooks
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.blueprint import STAGE_LABELS, bp, form_data
 from recruit.vacancies.channels import TRANSLATED
-from recruit.vacancies.forms import AnonymiseForm, CandidateForm, ResumeForm
+from recruit.vacancies.forms import AnonymiseForm, BulkForm, CandidateForm, ResumeForm
 from recruit.vacancies.models import Application, Candidate, Vacancy
 from recruit.vacancies.policies import visible_applications
 from recruit.vacancies.resumes import MIME
@@ -26,15 +27,14 @@ from recruit.web import commit_or_flash, db_int, same_site_path
 
 # --- pipeline ----------------------------------------------------------------------
 
+MAX_INVITE_LIST = 150  # ids carried in the link to the day's choice; a whole import goes by its id
+
 @bp.route("/vacancies/<int:vacancy_id>/pipeline")
 @allow("admin", "recruiter", "hiring_manager")
 def pipeline(vacancy_id: int):
     _held, counts = candidate_services.pipeline_vacancy(vacancy_id)  # held: `load` finds it
     vacancy = load(Vacancy, vacancy_id, "vacancy.candidates")
-    flt = candidate_services.PipelineFilter(
-        stage=request.args.get("stage") or None, source=request.args.get("source") or None,
-        city=request.args.get("city") or None, q=request.args.get("q") or None,
-        interview=request.args.get("interview") or None)
+    flt = _pipeline_filter(request.args)
     page = candidate_services.pipeline_page(vacancy, flt, request.args.get("page", 1, type=db_int),
                                             current_app.config["PAGE_SIZE"], counts, rows=True)
     if not page.items and page.page > 1 and page.pages:  # past the end (a bookmark, a list that shrank)
@@ -42,7 +42,9 @@ def pipeline(vacancy_id: int):
                                 **{**request.args.to_dict(), "page": page.pages}))
     return render_template("vacancies/pipeline.html", vacancy=vacancy, page=page, flt=flt, counts=counts,
                            options=candidate_search.filter_options(), row_filters=pipeline_hooks.filters(),
-                           notes=pipeline_hooks.notes_for([a.id for a in page.items]))
+                           notes=pipeline_hooks.notes_for([a.id for a in page.items]),
+                           bulk_form=BulkForm(), imports=bulk.batches(vacancy)
+                           if page.items and can("vacancy.manage_candidates", vacancy) else [])
 
 
 @bp.route("/vacancies/<int:vacancy_id>/board")
@@ -66,6 +68,71 @@ def move(application_id: int):
                               stage=STAGE_LABELS.get(application.stage, application.stage)))
     return redirect(same_site_path(request.form.get("next"),
                                    url_for("vacancies.pipeline", vacancy_id=application.vacancy_id)))
+
+
+def _pipeline_filter(values) -> candidate_services.PipelineFilter:
+    return candidate_services.PipelineFilter(
+        stage=values.get("stage") or None, source=values.get("source") or None, city=values.get("city") or None,
+        q=values.get("q") or None, interview=values.get("interview") or None)
+
+
+def _flash_outcome(outcome: bulk.Outcome, done: str) -> None:
+    if outcome.done:
+        flash(done, "success")
+    for reason, names in outcome.skipped.items():  # every one named, grouped by why
+        flash(ngettext("%(reason)s (%(num)d): %(names)s", "%(reason)s (%(num)d): %(names)s", len(names),
+                       reason=reason, names=", ".join(names)), "info")
+
+
+@bp.route("/vacancies/<int:vacancy_id>/bulk", methods=["POST"])
+@allow("admin", "recruiter")
+def bulk_action(vacancy_id: int):
+    vacancy = load(Vacancy, vacancy_id, "vacancy.manage_candidates")
+    form = BulkForm()
+    back = url_for("vacancies.pipeline", vacancy_id=vacancy.id, **{
+        k: v for k, v in request.form.items() if k in ("q", "stage", "source", "city", "interview") and v})
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(back)
+    ids = [i for i in (db_int(v) for v in request.form.getlist("a")) if i]
+
+    def act():
+        chosen = bulk.chosen(vacancy, form.scope.data, ids=ids, flt=_pipeline_filter(request.form),
+                             batch_id=form.batch.data or None)
+        if form.action.data == "move":
+            if form.target.data not in STAGE_LABELS or form.target.data == "reopen":
+                raise bulk.BulkError(_("Choose the stage."))
+            return bulk.move_many(chosen, form.target.data)
+        if form.action.data == "reject":
+            return bulk.move_many(chosen, "rejected", form.reason.data or "")
+        if form.action.data == "email":
+            return bulk.email_many(chosen, form.subject.data or "", form.body.data or "", current_user)
+        return bulk.inviting(chosen)
+
+    result = commit_or_flash(act, errors=(bulk.BulkError,))
+    if result is None:
+        return redirect(back)
+    if form.action.data == "invite":
+        invite_ids, outcome = result.value
+        _flash_outcome(outcome, "")
+        if not invite_ids:
+            return redirect(back)
+        if form.scope.data == "batch":
+            return redirect(url_for("interviews.schedule", vacancy=vacancy.id, batch=form.batch.data))
+        if len(invite_ids) > MAX_INVITE_LIST:
+            flash(_("Choose at most %(n)d candidates to invite at once, or invite one import.", n=MAX_INVITE_LIST),
+                  "error")
+            return redirect(back)
+        return redirect(url_for("interviews.schedule", vacancy=vacancy.id, a=invite_ids))
+    outcome = result.value
+    step = STAGE_LABELS.get("rejected" if form.action.data == "reject" else form.target.data, "")
+    _flash_outcome(outcome, ngettext("%(num)d e-mail queued.", "%(num)d e-mails queued.", outcome.done)
+                   if form.action.data == "email" else
+                   ngettext("%(num)d candidate moved to %(stage)s.", "%(num)d candidates moved to %(stage)s.",
+                            outcome.done, stage=step))
+    return redirect(back)
 
 
 # --- candidates --------------------------------------------------------------------

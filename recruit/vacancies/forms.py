@@ -7,6 +7,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -115,3 +116,20 @@ class ImportUploadForm(TranslatedForm):
 
 class ImportRunForm(TranslatedForm):
     skip_bad_rows = BooleanField(_l("Import only the valid rows and skip the bad ones"))
+
+
+class BulkForm(TranslatedForm):
+    """One action for many candidates of a pipeline (vacancies.bulk)."""
+
+    scope = RadioField(_l("For"), default="ticked", choices=[
+        ("ticked", _l("The ticked candidates")), ("filter", _l("Everyone matching the filter")),
+        ("batch", _l("Everyone from one import"))])
+    batch = SelectField(_l("Import"), coerce=int, choices=[], validate_choice=False)
+    action = SelectField(_l("Action"), choices=[
+        ("", "—"), ("move", _l("Move to a stage")), ("reject", _l("Reject")),
+        ("invite", _l("Invite to an interview day")), ("email", _l("Send an e-mail"))],
+        validators=[DataRequired(message=_l("Choose what to do."))])
+    target = SelectField(_l("Stage"), choices=[], validate_choice=False)
+    reason = StringField(_l("Reason"), validators=[Length(max=500, message=_l("At most %(max)d characters."))])
+    subject = StringField(_l("Subject"), validators=[Length(max=200, message=_l("At most %(max)d characters."))])
+    body = TextAreaField(_l("Text"), validators=[Length(max=10000, message=_l("At most %(max)d characters."))])

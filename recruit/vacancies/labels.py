@@ -57,6 +57,7 @@ AUDIT_EVENT_LABELS = {
     "activity.log": _l("activity logged"),
     "api_token.create": _l("API token created"),
     "api_token.revoke": _l("API token revoked"),
+    "application.bulk_email": _l("e-mail sent to several candidates"),
     "application.move": _l("moved to another stage"),
     "attempt.grade": _l("quiz attempt graded"),
     "attempt.retake_requested": _l("quiz retake requested"),

@@ -21,7 +21,7 @@ def test_recruiter_plans_proposes_and_sends(clean_app, day):
     session_id = plan_day(client, day)
     # from the pipeline: tick candidates, choose the day
     pipeline = client.get(f"/vacancies/{day['vacancy']}/pipeline").get_data(as_text=True)
-    assert 'form="schedule-form"' in pipeline
+    assert 'form="bulk-form"' in pipeline
     choose = client.get("/interviews/schedule", query_string={"vacancy": day["vacancy"], "a": day["apps"]})
     assert "Stream day" in choose.get_data(as_text=True)
     proposal = client.get(f"/interviews/{session_id}/plan", query_string={"a": day["apps"]})
