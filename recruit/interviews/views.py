@@ -259,6 +259,7 @@ def respond(token: str):
             abort(400)
         return redirect(url_for("interviews.respond", token=token))
     return render_template("interviews/respond.html", booking=booking, token=token,
+                           facts=notifications.candidate_facts(booking),
                            free=bookings.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
 
 
