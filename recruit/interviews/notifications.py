@@ -110,7 +110,8 @@ def _booking_uid(booking: Booking) -> str:
 
 def _ics_for(booking: Booking, method: str) -> dict:
     slot = booking.slot
-    details = _where(booking.session)
+    details = _("Interview for the position of %(position)s at %(company)s.", position=_position(booking),
+                company=company_name()) + "\n" + _where(booking.session)
     if call := _call_line():
         details += "\n" + call
     invitation = ics.Invitation(

@@ -268,6 +268,8 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
     _check_country_fields(country_code=country_code, timezone=timezone, locale=locale, currency=currency,
                           phone_region=phone_region, csv_separator=csv_separator)
     BusinessCalendar.of(working_days)  # validates
+    phone = None if contact_phone is None else \
+        _contact_phone(contact_phone, phone_region or get_settings().phone_region)
     if any(h <= 0 or h > 24 * 30 for h in reminder_offsets_hours):
         raise SettingsError(_("Reminder offsets are hours before the interview, between 1 and 720."))
     if retention_days < 30:
@@ -288,8 +290,8 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
         if value is not None:
             setattr(settings, field_name, value)
     settings.name = name.strip()
-    if contact_phone is not None:
-        settings.contact_phone = _contact_phone(contact_phone, settings.phone_region)
+    if phone is not None:
+        settings.contact_phone = phone
     settings.working_days = sorted(set(working_days))
     settings.reminder_offsets_hours = sorted(set(reminder_offsets_hours), reverse=True)
     settings.retention_days = retention_days
