@@ -137,6 +137,8 @@ def shown(code: str | None = None) -> dict[str, Any]:
     return {
         "country": code, "language": language, "timezone": COUNTRIES[code].timezone,
         "open_vacancy": f"{job_descriptions(language)['client_manager']['title']} — {said['cities']['main']}",
+        "position": job_descriptions(language)["client_manager"]["title"], "company": said["org_name"],
+        "group_day": said["texts"]["group_title"],
         "people": said["people"], "place": said["texts"]["place"],
         "stages": [stage["name"] for stage in spec["stages"]],
         "task": dict(zip(english, tasks, strict=True)),  # English title -> the title in the demo's language
