@@ -142,16 +142,21 @@ def _build_slots(session: InterviewSession) -> None:
 
 
 def set_interviewer_hours(session: InterviewSession, user_id: int, start: time | None, end: time | None,
-                          by: User) -> SessionInterviewer:
-    """Add an interviewer to a day, change their hours, or (both times None on
-    an existing one) take them off it; slot capacities follow."""
+                          by: User, *, remove: bool = False) -> SessionInterviewer | None:
+    """Add an interviewer to a day (no times: the whole day), change their
+    hours, or take them off it (`remove`); slot capacities follow, and their
+    calendar with them. A second click of either button changes nothing more:
+    taking off someone already off is nothing, adding someone already on
+    with the same hours is nothing."""
     if session.cancelled_at is not None:
         raise InterviewError(_("This interview day was cancelled."))
     user = db.session.get(User, user_id)
     if user is None or not user.active or not user.has_role(*INTERVIEWER_ROLES):
         raise InterviewError(_("Interviewers are active staff (recruiters, managers, mentors, admins)."))
     item = next((i for i in session.interviewers if i.user_id == user_id), None)
-    if start is None and end is None and item is not None:
+    if remove:
+        if item is None:
+            return None
         if len(session.interviewers) == 1:
             raise InterviewError(_("A day needs at least one interviewer."))
         session.interviewers.remove(item)

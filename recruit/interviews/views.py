@@ -185,7 +185,8 @@ def interviewer_hours(session_id: int):
     def change():
         start = None if remove else _parse_time(request.form.get("start", ""))
         end = None if remove else _parse_time(request.form.get("end", ""))
-        days.set_interviewer_hours(session, request.form.get("user_id", 0, type=db_int), start, end, current_user)
+        days.set_interviewer_hours(session, request.form.get("user_id", 0, type=db_int), start, end, current_user,
+                                   remove=remove)
 
     commit_or_flash(change, _("Interviewers updated; slot capacities follow."))
     return redirect(url_for("interviews.detail", session_id=session.id) + "#interviewers")

@@ -132,10 +132,15 @@ def test_an_interviewers_entry_follows_their_hours_then_goes(ctx, world, inbox):
     ctx.session.commit()
     assert len(inbox.to(boris.email)) == count  # the same hours saved again: nothing to tell
 
-    sessions.set_interviewer_hours(session, boris.id, None, None, world["recruiter"])
+    sessions.set_interviewer_hours(session, boris.id, None, None, world["recruiter"], remove=True)
     ctx.session.commit()
     event = event_of(inbox.last(boris.email), "CANCEL")
     assert str(event["uid"]) == uid and int(event["sequence"]) == 2 and str(event["status"]) == "CANCELLED"
+    count = len(inbox.to(boris.email))
+    assert sessions.set_interviewer_hours(session, boris.id, None, None, world["recruiter"], remove=True) is None
+    ctx.session.commit()
+    assert len(inbox.to(boris.email)) == count  # a second click on "remove": nothing more, nobody added back
+    assert [i.user_id for i in session.interviewers] == [anna.id]
 
     # put back on the day: a REQUEST that outranks the CANCEL the calendar has
     sessions.set_interviewer_hours(session, boris.id, time(11), None, world["recruiter"])
@@ -159,6 +164,14 @@ def test_an_interviewer_added_later_gets_their_first_entry(ctx, world, inbox):
     ctx.session.commit()
     event = event_of(inbox.last(world["boris"].email), "REQUEST")
     assert int(event["sequence"]) == 0 and event.decoded("dtend") == local_datetime(session.day, time(11))
+    # "Add interviewer" with no times, clicked twice: the whole day once, and they stay on it
+    for _click in range(2):
+        sessions.set_interviewer_hours(session, world["boris"].id, None, None, world["recruiter"])
+        ctx.session.commit()
+    whole_day = [event_of(m, "REQUEST") for m in inbox.to(world["boris"].email)[1:]]
+    assert [int(e["sequence"]) for e in whole_day] == [1]
+    assert (whole_day[0].decoded("dtstart"), whole_day[0].decoded("dtend")) == (session.starts_at, session.ends_at)
+    assert sorted(i.user_id for i in session.interviewers) == sorted([world["anna"].id, world["boris"].id])
 
 
 def test_a_day_that_is_over_sends_no_calendar(ctx, world, inbox):
@@ -362,3 +375,22 @@ def test_a_phone_nobody_can_call_is_refused(ctx):
         org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
                             reminder_offsets_hours=[24], retention_days=365, approver_id=None, contact_phone="12")
     assert org.get_settings().contact_phone == "" and org.get_settings().name != "X"  # nothing changed
+
+
+def test_remove_clicked_twice_in_the_browser_takes_the_interviewer_off_once(world, inbox, client, clean_app):
+    from recruit.extensions import db
+    from recruit.interviews.models import InterviewSession
+
+    with clean_app.app_context():
+        session_id = stream(world).id
+        db.session.commit()
+    login(client, "rec@x.test", "long-enough-pw")
+    page = client.get(f"/interviews/{session_id}").get_data(as_text=True)
+    form = {"csrf_token": csrf_token(page), "user_id": str(world["boris"].id), "action": "remove"}
+    for _click in range(2):
+        assert client.post(f"/interviews/{session_id}/interviewers", data=form).status_code == 302
+    cancels = [m for m in inbox.to(world["boris"].email) if next(m.iter_attachments()).get_param("method") == "CANCEL"]
+    assert len(cancels) == 1 and int(event_of(cancels[0], "CANCEL")["sequence"]) == 1
+    with clean_app.app_context():
+        day = db.session.get(InterviewSession, session_id)
+        assert [i.user_id for i in day.interviewers] == [world["anna"].id]
