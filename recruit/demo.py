@@ -137,6 +137,8 @@ def shown(code: str | None = None) -> dict[str, Any]:
     return {
         "country": code, "language": language, "timezone": COUNTRIES[code].timezone,
         "open_vacancy": f"{job_descriptions(language)['client_manager']['title']} — {said['cities']['main']}",
+        "position": job_descriptions(language)["client_manager"]["title"], "company": said["org_name"],
+        "group_day": said["texts"]["group_title"],
         "people": said["people"], "place": said["texts"]["place"],
         "stages": [stage["name"] for stage in spec["stages"]],
         "task": dict(zip(english, tasks, strict=True)),  # English title -> the title in the demo's language
@@ -167,7 +169,8 @@ def load(country: str | None = None, *, history_weeks: int = 12) -> bool:
         users[key] = accounts.create_user(email, said["people"][key], roles, password=DEMO_PASSWORD)
 
     settings = org.apply_country_defaults(code)  # time zone, language, currency, phone region, separator, boards
-    org.update_settings(name=said["org_name"], timezone=settings.timezone, working_days=[0, 1, 2, 3, 4],
+    org.update_settings(name=said["org_name"], contact_phone=said["contact_phone"], timezone=settings.timezone,
+                        working_days=[0, 1, 2, 3, 4],
                         reminder_offsets_hours=[24, 2], retention_days=365, approver_id=users["admin"].id)
     this_year = org.local_now().year
     for year in (this_year, this_year + 1):

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recruit import jobs
@@ -81,6 +82,8 @@ def attachment(filename: str, content_type: str, data: bytes) -> dict:
 def queue_mail(recipient: str, subject: str, body: str, *, kind: str = "", attachments: list[dict] | None = None,
                send_at: datetime | None = None, related: object | None = None) -> OutboxMessage:
     """A row now; delivery after the commit, or from `send_at` on (reminders)."""
+    if len(subject) > 200:  # the column's width: a long position and company name shorten the subject
+        subject = subject[:199] + "…"
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind,
                             attachments=attachments or [], next_attempt_at=send_at or utcnow())
     if related is not None:
@@ -185,7 +188,46 @@ def _claim(message_id: int, now: datetime) -> bool:
     return bool(claimed)
 
 
+def _content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    """"text/calendar; method=REQUEST; charset=UTF-8" -> ("text", "calendar", {"method": ..., "charset": ...})."""
+    kind, *pairs = [part.strip() for part in value.split(";")]
+    maintype, _, subtype = kind.partition("/")
+    params = {}
+    for pair in pairs:
+        key, _, item = pair.partition("=")
+        if key:
+            params[key.strip().lower()] = item.strip().strip('"')
+    return maintype, subtype, params
+
+
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def html_of(text: str) -> str:
+    """The plain body as HTML for the alternative part: the same words,
+    paragraphs and line breaks kept, links clickable."""
+    def paragraph(block: str) -> str:
+        lines = []
+        for line in block.split("\n"):
+            parts, last = [], 0
+            for found in _LINK.finditer(line):
+                parts.append(escape(line[last:found.start()]))
+                url = escape(found.group(0))
+                parts.append(Markup('<a href="{0}">{0}</a>').format(url))
+                last = found.end()
+            parts.append(escape(line[last:]))
+            lines.append(Markup("").join(parts))
+        return Markup("<p>{}</p>").format(Markup("<br>\n").join(lines))
+
+    blocks = [b for b in re.split(r"\n\s*\n", (text or "").strip()) if b.strip()]
+    return str(Markup('<!DOCTYPE html><html><body style="font-family:sans-serif;line-height:1.5">{}</body></html>')
+               .format(Markup("\n").join(paragraph(b) for b in blocks)))
+
+
 def _send_smtp(message: OutboxMessage) -> None:
+    """A calendar file goes twice, as RFC 6047 wants it for mail clients to
+    show an invitation: inline, as the third alternative beside the text and
+    its HTML, and as the .ics attachment for those that only import files."""
     cfg = current_app.config
     email = EmailMessage()
     email["From"] = cfg["MAIL_SENDER"]
@@ -193,13 +235,15 @@ def _send_smtp(message: OutboxMessage) -> None:
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}@{cfg['MAIL_SENDER'].split('@')[-1]}>"
     email.set_content(message.body)
-    for item in message.attachments or []:
-        maintype, _, subtype = item["content_type"].partition("/")
-        params = {}
-        if "; " in subtype:
-            subtype, _, extra = subtype.partition("; ")
-            key, _, value = extra.partition("=")
-            params[key] = value
+    items = [(item, *_content_type(item["content_type"])) for item in message.attachments or []]
+    calendars = [(item, params) for item, maintype, subtype, params in items
+                 if (maintype, subtype) == ("text", "calendar")]
+    if calendars:
+        email.add_alternative(html_of(message.body), subtype="html")
+        for item, params in calendars[:1]:
+            email.add_alternative(base64.b64decode(item["data"]), maintype="text", subtype="calendar",
+                                  params={**params, "charset": params.get("charset", "UTF-8")})
+    for item, maintype, subtype, params in items:
         email.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype,
                              filename=item["filename"], params=params)
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:

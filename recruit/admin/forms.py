@@ -39,6 +39,9 @@ class CodeSelectField(SelectField):
 
 class SettingsForm(TranslatedForm):
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=120)])
+    contact_phone = StringField(_l("Phone for candidates"), validators=[Length(max=40)],
+                                description=_l("Named in every invitation, reminder and on the candidate's page: "
+                                               "whom to call with a question or when lost on the way."))
     timezone = CodeSelectField(_l("Time zone"), choices=[], unknown=_l("Not a valid choice: unknown time zone."))
     working_days = MultiCheckboxField(_l("Working week"), coerce=int, choices=WEEKDAYS,
                                       validators=[DataRequired(message=_l("Choose at least one working day."))])

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
-from recruit import audit
+from recruit import audit, phones
 from recruit.admin import outbox as outbox_services
 from recruit.admin import services as admin_services
 from recruit.admin.forms import (
@@ -116,7 +116,8 @@ def _ask_an_admin_for_the_country() -> None:
 
 def _settings_form(current) -> SettingsForm:
     form = SettingsForm(data=None if request.method == "POST" else {
-        "name": current.name, "timezone": current.timezone, "working_days": current.working_days,
+        "name": current.name, "contact_phone": phones.display(current.contact_phone, current.phone_region),
+        "timezone": current.timezone, "working_days": current.working_days,
         "reminder_offsets": ", ".join(str(h) for h in current.reminder_offsets_hours),
         "retention_days": current.retention_days, "approver_id": current.approver_id or 0,
         "interview_reward": current.interview_reward, "interview_overflow_cost": current.interview_overflow_cost,
@@ -153,7 +154,8 @@ def settings():
                     show_rate_half_life_days=float(form.show_rate_half_life_days.data),
                     no_show_grace_minutes=form.no_show_grace_minutes.data, locale=form.locale.data,
                     country_code=form.country.data or None, currency=form.currency.data,
-                    phone_region=form.phone_region.data, csv_separator=form.csv_separator.data),
+                    phone_region=form.phone_region.data, csv_separator=form.csv_separator.data,
+                    contact_phone=form.contact_phone.data),
                     form.require_two_factor.data), _("Settings saved.")):
                 return redirect(url_for("admin.settings"))
     step_form = ReviewStepForm()

@@ -20,10 +20,12 @@ from recruit.extensions import db
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import HOLDS_SEAT, LIVE_STATES, Booking, InterviewSession, Slot
 from recruit.interviews.notifications import (
-    _notify_interviewers,
+    DAY_CALLED_OFF,
     _send_cancellation,
+    _send_decline_receipt,
     _send_invitation,
     _send_waitlist_notice,
+    notify_interviewers,
 )
 from recruit.interviews.planning import eligible, show_probability
 from recruit.interviews.sessions import live_bookings
@@ -226,6 +228,8 @@ def decline(booking: Booking) -> Booking:
     cancel_pending(booking, "interview.reminder")
     db.session.flush()
     audit.record("booking.decline", booking, actor_id=None, via="link")
+    if held:
+        _send_decline_receipt(booking)
     if held and booking.slot_id:
         _free_seat(booking.slot_id)
         offer_freed_seats(booking.session)
@@ -323,5 +327,5 @@ def cancel_session(session: InterviewSession, by: User, reason: str) -> None:
     session.cancelled_at = utcnow()
     for booking in live_bookings(session):
         cancel(booking, by, reason or DAY_CANCELLED, offer_waitlist=False)
-    _notify_interviewers(session, "CANCEL")
+    notify_interviewers(session, DAY_CALLED_OFF)
     audit.record("interview_session.cancel", session, actor_id=by.id, reason=reason)

@@ -83,6 +83,22 @@ class SessionInterviewer(db.Model):
     user = relationship("User", lazy="joined")
 
 
+class InterviewerCalendar(db.Model):
+    """The calendar entry an interviewer has for one day: its UID and the
+    SEQUENCE last sent. Kept apart from their hours, which go when they are
+    taken off the day, so a later REQUEST (put back on) still outranks the
+    CANCEL their calendar already has."""
+
+    __tablename__ = "interviewer_calendars"
+    __table_args__ = (sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),)
+
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("interview_sessions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(255))
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
 class Slot(db.Model):
     """A stream slot, or the one sitting of a group session. `capacity` is the
     number of interviewers (or seats); `invite_cap` is how many may hold an
@@ -137,6 +153,9 @@ class Booking(db.Model):
     ever_confirmed: Mapped[bool] = mapped_column(default=False)
     token_version: Mapped[int] = mapped_column(default=1)
     ics_sequence: Mapped[int] = mapped_column(default=0)
+    # the calendar entry's UID, written when it is first sent: the candidate's calendar matches every
+    # update and cancellation to it, even after the installation's address (EXTERNAL_URL) changed
+    ics_uid: Mapped[str | None] = mapped_column(sa.String(255))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,7 +18,7 @@ from recruit.extensions import db
 from recruit.interviews import overbooking
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession, SessionInterviewer, Slot
-from recruit.interviews.notifications import _notify_interviewers
+from recruit.interviews.notifications import ADDED, HOURS, REMOVED, notify_interviewer, notify_interviewers
 from recruit.interviews.planning import overall_rate
 from recruit.organisation.services import get_settings, zone
 from recruit.utc import utcnow
@@ -117,7 +117,7 @@ def create_session(*, kind: str, title: str, vacancy: Vacancy | None, day: date,
     _build_slots(session)
     audit.record("interview_session.create", session, actor_id=created_by.id, kind=kind,
                  day=day.isoformat(), interviewers=[h.user_id for h in interviewers])
-    _notify_interviewers(session, "REQUEST")
+    notify_interviewers(session, ADDED)
     return session
 
 
@@ -142,24 +142,33 @@ def _build_slots(session: InterviewSession) -> None:
 
 
 def set_interviewer_hours(session: InterviewSession, user_id: int, start: time | None, end: time | None,
-                          by: User) -> SessionInterviewer:
-    """Add an interviewer to a day, change their hours, or (both times None on
-    an existing one) take them off it; slot capacities follow."""
+                          by: User, *, remove: bool = False) -> SessionInterviewer | None:
+    """Add an interviewer to a day (no times: the whole day), change their
+    hours, or take them off it (`remove`); slot capacities follow, and their
+    calendar with them. A second click of either button changes nothing more:
+    taking off someone already off is nothing, adding someone already on
+    with the same hours is nothing."""
     if session.cancelled_at is not None:
         raise InterviewError(_("This interview day was cancelled."))
     user = db.session.get(User, user_id)
     if user is None or not user.active or not user.has_role(*INTERVIEWER_ROLES):
         raise InterviewError(_("Interviewers are active staff (recruiters, managers, mentors, admins)."))
     item = next((i for i in session.interviewers if i.user_id == user_id), None)
-    if start is None and end is None and item is not None:
+    if remove:
+        if item is None:
+            return None
         if len(session.interviewers) == 1:
             raise InterviewError(_("A day needs at least one interviewer."))
         session.interviewers.remove(item)
         db.session.flush()
         _refresh_capacities(session)
         audit.record("interview_session.interviewer_removed", session, actor_id=by.id, user=user_id)
+        notify_interviewer(session, user, REMOVED, item.starts_at, item.ends_at)
         return item
     work_start, work_end = _free_hours(user, session.day, start, end, session.starts_at, session.ends_at, session.id)
+    if item is not None and (item.starts_at, item.ends_at) == (work_start, work_end):
+        return item  # the same hours saved again: nothing changed, nothing to tell
+    change = ADDED if item is None else HOURS
     if item is None:
         item = SessionInterviewer(user_id=user.id, starts_at=work_start, ends_at=work_end)
         session.interviewers.append(item)
@@ -169,6 +178,7 @@ def set_interviewer_hours(session: InterviewSession, user_id: int, start: time |
     _refresh_capacities(session)
     audit.record("interview_session.interviewer_hours", session, actor_id=by.id, user=user_id,
                  start=work_start.isoformat(), end=work_end.isoformat())
+    notify_interviewer(session, user, change, work_start, work_end)
     return item
 
 

@@ -189,7 +189,8 @@ def interviewer_hours(session_id: int):
     def change():
         start = None if remove else _parse_time(request.form.get("start", ""))
         end = None if remove else _parse_time(request.form.get("end", ""))
-        days.set_interviewer_hours(session, request.form.get("user_id", 0, type=db_int), start, end, current_user)
+        days.set_interviewer_hours(session, request.form.get("user_id", 0, type=db_int), start, end, current_user,
+                                   remove=remove)
 
     commit_or_flash(change, _("Interviewers updated; slot capacities follow."))
     return redirect(url_for("interviews.detail", session_id=session.id) + "#interviewers")
@@ -263,6 +264,7 @@ def respond(token: str):
             abort(400)
         return redirect(url_for("interviews.respond", token=token))
     return render_template("interviews/respond.html", booking=booking, token=token,
+                           facts=notifications.candidate_facts(booking),
                            free=bookings.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
 
 

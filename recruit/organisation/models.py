@@ -23,6 +23,8 @@ class OrgSettings(db.Model):
     country: Mapped[str | None] = mapped_column(sa.String(2))
     currency: Mapped[str] = mapped_column(sa.String(3), default="EUR", server_default="EUR")
     phone_region: Mapped[str] = mapped_column(sa.String(2), default="UA", server_default="UA")
+    # whom candidates call about their interview (E.164), named in every message and on their page
+    contact_phone: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     csv_separator: Mapped[str] = mapped_column(sa.String(1), default=",", server_default=",")
     working_days: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [0, 1, 2, 3, 4])
     reminder_offsets_hours: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [24, 2])

@@ -202,8 +202,20 @@ def _check_country_fields(*, country_code: str | None, timezone: str | None, loc
         raise SettingsError(_("Exports can be separated by a semicolon, a comma or a tab."))
 
 
+def _contact_phone(value: str, region: str) -> str:
+    """The candidates' number in E.164 ("" for none), read in the organisation's phone region."""
+    if not value.strip():
+        return ""
+    try:
+        return phones.to_e164(value, region)
+    except phones.PhoneError as exc:
+        raise SettingsError(_("“%(phone)s” is not a phone number candidates can call; write it as on a business "
+                              "card, e.g. +380 44 123 4567.", phone=value.strip())) from exc
+
+
 def _snapshot(settings: OrgSettings) -> dict[str, Any]:
     return {"name": settings.name, "country": settings.country, "retention_days": settings.retention_days,
+            "contact_phone": settings.contact_phone,
             **{f: getattr(settings, f) for f in COUNTRY_FIELDS}}
 
 
@@ -247,7 +259,7 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
                     interview_overflow_cost: float | None = None, show_rate_half_life_days: float | None = None,
                     no_show_grace_minutes: int | None = None, locale: str | None = None,
                     country_code: str | None = None, currency: str | None = None, phone_region: str | None = None,
-                    csv_separator: str | None = None) -> OrgSettings:
+                    csv_separator: str | None = None, contact_phone: str | None = None) -> OrgSettings:
     """None leaves a field as it is. The first time a country is chosen, its
     defaults fill the country fields the form left unchanged."""
     currency = currency.strip().upper() if currency is not None else None
@@ -256,6 +268,8 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
     _check_country_fields(country_code=country_code, timezone=timezone, locale=locale, currency=currency,
                           phone_region=phone_region, csv_separator=csv_separator)
     BusinessCalendar.of(working_days)  # validates
+    phone = None if contact_phone is None else \
+        _contact_phone(contact_phone, phone_region or get_settings().phone_region)
     if any(h <= 0 or h > 24 * 30 for h in reminder_offsets_hours):
         raise SettingsError(_("Reminder offsets are hours before the interview, between 1 and 720."))
     if retention_days < 30:
@@ -276,6 +290,8 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
         if value is not None:
             setattr(settings, field_name, value)
     settings.name = name.strip()
+    if phone is not None:
+        settings.contact_phone = phone
     settings.working_days = sorted(set(working_days))
     settings.reminder_offsets_hours = sorted(set(reminder_offsets_hours), reverse=True)
     settings.retention_days = retention_days

@@ -127,18 +127,86 @@ def test_recruiter_imports_plans_an_overbooked_day_and_the_candidate_confirms(as
     assert "invit" in recruiter.flash().lower()
 
     first_invited = next(f"e2e.candidate{n + 1}@example.ru" for n, c in enumerate(chosen) if c)
-    invitation = mail.wait_for(first_invited, "Invitation to an interview")
+    invitation = mail.wait_for(first_invited, "Invitation: interview for")
     assert any(part.get_content_type() == "text/calendar" for part in invitation.iter_attachments())
+    assert SHOWN["position"] in invitation["subject"] and SHOWN["company"] in invitation["subject"]
     link = next(url for url in mail.links(invitation) if "/b/" in url)
 
     candidate = as_user.anonymous()
     candidate.page.goto(link)
-    assert "Stream day, e2e" in candidate.page.locator("main").inner_text()
+    main = candidate.page.locator("main").inner_text()
+    assert SHOWN["position"] in main and SHOWN["company"] in main and "Office 3, Tverskaya 1" in main
+    assert "Stream day, e2e" not in main  # the recruiters' name for the day stays inside
     candidate.screenshot("candidate-invitation")
     candidate.page.click("button:has-text('I will come')")
     assert "confirmed" in candidate.page.locator("main").inner_text().lower()
     forged = candidate.page.goto(link + "x")
     assert forged.status == 410 and "I will come" not in candidate.page.content()
+
+
+def _calendar_of(message):
+    """The interviewer's calendar file as their mail client files it (the .ics attachment)."""
+    from icalendar import Calendar
+
+    (attached,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    calendar = Calendar.from_ical(attached.get_content())
+    (event,) = calendar.walk("VEVENT")
+    return str(calendar["method"]), event
+
+
+def _next_mail(mail, address: str, seen: int, timeout: float = 30.0):
+    import time as clock
+
+    deadline = clock.time() + timeout
+    while clock.time() < deadline:
+        found = mail.messages_to(address)
+        if len(found) > seen:
+            return found[seen]
+        clock.sleep(0.2)
+    raise AssertionError(f"no new mail to {address} within {timeout} s")
+
+
+def test_admin_changes_an_interviewers_hours_and_their_calendar_follows(as_user, mail):
+    """The demo's group day (two days ahead, 11:00-12:30, the hiring manager
+    interviewing): the admin gives the manager other hours twice in the
+    browser; each time the manager receives the same calendar entry (UID)
+    with the new start and end and a higher SEQUENCE, so their calendar moves
+    the entry instead of adding a second one."""
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(SHOWN["timezone"])
+    manager = "manager@demo.local"
+    earlier = [_calendar_of(m) for m in mail.messages_to(manager)
+               if any(p.get_content_type() == "text/calendar" for p in m.iter_attachments())]
+    admin = as_user("admin@demo.local")
+    page = admin.page
+    page.goto("/interviews")
+    page.click(f"text={SHOWN['group_day']}")
+    row = page.locator("#interviewers tr", has_text=PEOPLE["manager"])
+    events = []
+    for start, end in (("11:30", "12:30"), ("11:00", "12:00")):
+        seen = len(mail.messages_to(manager))
+        row.locator("input[name=start]").fill(start)
+        row.locator("input[name=end]").fill(end)
+        row.locator("button.button").click()
+        assert "Interviewers updated" in admin.flash()
+        method, event = _calendar_of(_next_mail(mail, manager, seen))
+        assert method == "REQUEST"
+        assert event.decoded("dtstart").astimezone(zone).time() == time.fromisoformat(start)
+        assert event.decoded("dtend").astimezone(zone).time() == time.fromisoformat(end)
+        events.append(event)
+    first, second = events
+    uid = str(first["uid"])
+    assert uid.startswith("session-") and uid.endswith("@127.0.0.1")  # the installation's own address
+    assert str(second["uid"]) == uid and int(second["sequence"]) == int(first["sequence"]) + 1
+    assert first.decoded("dtstart").date() == second.decoded("dtstart").date()
+    same_entry = [e for _method, e in earlier if str(e["uid"]) == uid]
+    assert same_entry, "the demo's day sent the manager no calendar entry when it was planned"
+    assert int(first["sequence"]) > max(int(e["sequence"]) for e in same_entry)
+    assert same_entry[0].decoded("dtstart").date() == first.decoded("dtstart").date()  # the same day, moved
+    page.reload()
+    assert row.locator("input[name=start]").input_value() == "11:00"
 
 
 def _choose(select, starts_with: str) -> None:

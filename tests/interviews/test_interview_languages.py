@@ -103,20 +103,22 @@ def test_the_invitation_reminders_and_ics_are_in_the_candidates_language(clean_a
     uk_day = format_date(day["day"], "full", locale="uk")
     assert uk_day in letter.subject and uk_day in letter.body  # the date written the Ukrainian way
     assert format_date(day["day"], "full", locale="ru") not in letter.subject  # not the recruiter's language
-    subject = _msgstr("uk", "Invitation to an interview on %(when)s")
+    subject = _msgstr("uk", "Invitation: interview for %(position)s at %(company)s, %(when)s")
     if subject:
         when = re.escape(uk_day) + r", 10:30 \(.+\)"
-        assert re.fullmatch(re.escape(subject).replace(re.escape("%(when)s"), when), letter.subject), letter.subject
+        pattern = re.escape(subject).replace(re.escape("%(when)s"), when).replace(
+            re.escape("%(position)s"), "Client manager").replace(re.escape("%(company)s"), ".+")
+        assert re.fullmatch(pattern, letter.subject), letter.subject
     event = _event(letter)
     assert event["summary"].params["LANGUAGE"] == "uk" and event["description"].params["LANGUAGE"] == "uk"
-    summary = _msgstr("uk", "Interview: %(title)s")
-    if summary:
-        assert str(event["summary"]) == summary % {"title": "Day"}
+    summary = _msgstr("uk", "Interview: %(position)s, %(company)s")
+    if summary:  # the position and the company, never the day's internal title
+        assert str(event["summary"]) == summary % {"position": "Client manager", "company": "Our company"}
     reminders = _messages(clean_app, "interview.reminder", email)
     assert reminders and all(uk_day in r.subject for r in reminders)
-    reminder = _msgstr("uk", "Reminder: your interview on %(when)s")
+    reminder = _msgstr("uk", "Reminder: interview for %(position)s at %(company)s, %(when)s")
     if reminder:
-        assert all(r.subject.startswith(reminder.split("%(when)s")[0]) for r in reminders)
+        assert all(r.subject.startswith(reminder.split("%(position)s")[0] + "Client manager") for r in reminders)
 
 
 def test_the_interviewer_reads_their_invitation_in_their_own_language(clean_app, day):
@@ -175,9 +177,9 @@ def test_the_waiting_list_notice_is_in_the_candidates_language(clean_app, day):
     (notice,) = _messages(clean_app, "interview.waitlist", second)
     ka_day = format_date(day["day"], "full", locale="ka")
     assert ka_day in notice.body
-    subject = _msgstr("ka", "You are on the waiting list for an interview")
+    subject = _msgstr("ka", "Waiting list: interview for %(position)s at %(company)s")
     if subject:
-        assert notice.subject == subject
+        assert notice.subject == subject % {"position": "Client manager", "company": "Our company"}
 
 
 def test_the_candidates_page_speaks_their_language_and_keeps_their_choice(clean_app, day):
@@ -219,9 +221,9 @@ def test_the_candidates_page_speaks_their_language_and_keeps_their_choice(clean_
     update = _messages(clean_app, "interview.invitation", email)[-1]
     assert format_date(day["day"], "full", locale="ro") in update.subject
     assert _event(update)["summary"].params["LANGUAGE"] == "ro"
-    subject = _msgstr("ro", "Updated: your interview on %(when)s")
+    subject = _msgstr("ro", "Updated: interview for %(position)s at %(company)s, %(when)s")
     if subject:
-        assert update.subject.startswith(subject.split("%(when)s")[0])
+        assert update.subject.startswith(subject.split("%(position)s")[0] + "Client manager")
     # a link replaced by a newer one: the "link expired" page still speaks Romanian
     with clean_app.app_context():
         db.session.scalar(sa.select(Booking)).token_version += 1

@@ -25,7 +25,7 @@ def test_invitation_carries_ics_and_reminders(world, ctx):
     calendar = Calendar.from_ical(base64.b64decode(invitation.attachments[0]["data"]))
     assert str(calendar["method"]) == "REQUEST"
     (event,) = calendar.walk("VEVENT")
-    assert str(event["uid"]) == f"booking-{booking.id}@recruit" and int(event["sequence"]) == 0
+    assert str(event["uid"]) == f"booking-{booking.id}@recruit.test" and int(event["sequence"]) == 0
     assert event.decoded("dtstart") == session.slots[1].starts_at
     reminders = ctx.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind.startswith(
         "interview.reminder"))).all()

@@ -50,10 +50,10 @@ def test_interviewer_hours_change_slot_capacity(world, ctx):
     assert [s.capacity for s in session.slots] == [1, 1, 2, 2]
     sessions.set_interviewer_hours(session, world["boris"].id, time(10), time(12), world["recruiter"])
     assert [s.capacity for s in session.slots] == [2, 2, 2, 2]
-    sessions.set_interviewer_hours(session, world["anna"].id, None, None, world["recruiter"])
+    sessions.set_interviewer_hours(session, world["anna"].id, None, None, world["recruiter"], remove=True)
     assert [s.capacity for s in session.slots] == [1, 1, 1, 1]
     with pytest.raises(errors.InterviewError, match="at least one interviewer"):
-        sessions.set_interviewer_hours(session, world["boris"].id, None, None, world["recruiter"])
+        sessions.set_interviewer_hours(session, world["boris"].id, None, None, world["recruiter"], remove=True)
     other = stream(world, title="Other", start=time(11, 30), end=time(13),
                     interviewers=[sessions.InterviewerHours(world["anna"].id)])  # Anna is free again
     with pytest.raises(errors.InterviewError, match="already interviews"):
