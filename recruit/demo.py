@@ -23,13 +23,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.demo_quizzes import QUIZ_KEY, gift_path, load_quizzes, quiz_content
 from recruit.extensions import db
 from recruit.i18n import LANGUAGES
-from recruit.interviews import bookings, planning, sessions
+from recruit.interviews import bookings, desk, kits, planning, scorecards, sessions
 from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.organisation import holiday_import
 from recruit.organisation import services as org
@@ -202,6 +203,7 @@ def load(country: str | None = None, *, history_weeks: int = 12) -> bool:
         "position": client.title, "department": department, "city": cities["draft"], "headcount": 1,
         "salary_min": pay["draft"][0], "salary_max": pay["draft"][1]}, users["manager"])
 
+    _interview_kit(open_vacancy, users["recruiter"], language)
     _candidates(open_vacancy, said, settings.phone_region)
     db.session.flush()
     _interview_history(users, client, said, history_weeks)
@@ -383,6 +385,28 @@ def _interview_history(users, template, said: dict[str, Any], weeks: int = 12) -
     db.session.flush()
 
 
+def _interview_kit(vacancy, by, language: str) -> None:
+    """The open vacancy's kit, as the product suggests it from the job description."""
+    with force_locale(language):
+        kits.save(vacancy, kits.suggested(vacancy), by)
+
+
+def _scored_arrivals(stream, interviewer, receptionist_side, said: dict[str, Any]) -> None:
+    """The stream day's first arrivals, checked in and scored by the interviewer,
+    so the day's decision view has evidence to decide from."""
+    notes = said["texts"]["scorecard_notes"]
+    criteria = kits.kit(stream.vacancy_id)
+    booked = sorted((b for b in db.session.scalars(sa.select(Booking).where(Booking.session_id == stream.id))
+                     .unique() if b.slot is not None), key=lambda b: (b.slot.starts_at, b.id))
+    # the first slots' candidates (early, when the demo starts before the day does)
+    for n, booking in enumerate(booked[:3]):
+        desk.check_in(booking, receptionist_side)
+        high = 5 - n * 2 if n < 2 else 2
+        scorecards.record_scorecard(booking, interviewer, motivation=max(high, 1), competence=max(high - n, 1),
+                                    adequacy=4 - n, note=notes[n % len(notes)],
+                                    criteria={c.id: max(1, min(5, high + (i % 2))) for i, c in enumerate(criteria)})
+
+
 def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
     """A stream day today (for the front desk) and a group day later this week."""
     texts = said["texts"]
@@ -413,6 +437,7 @@ def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
         if application.stage == "new":
             candidate_services.move(application, "invited")
     db.session.flush()
+    _scored_arrivals(stream, manager, recruiter, said)
     later = today + timedelta(days=2)
     group = sessions.create_session(
         kind="group", title=texts["group_title"], vacancy=vacancy, day=later, start=time(11),

@@ -173,3 +173,25 @@ def test_the_demos_shape_is_kept(country, db):
                         "timur.zaitsev@demo.local": "graded"}
     shown = demo.shown(country)
     assert shown["open_vacancy"].endswith(" — " + demo.profile(country)["cities"]["main"])
+
+
+def test_the_stream_day_has_scorecards_to_decide_from_in_the_countrys_words(country, db):
+    from recruit.interviews import evidence, kits
+    from recruit.interviews.models import InterviewSession
+    from recruit.vacancies.models import Vacancy
+
+    from recruit.organisation.services import local_now
+
+    stream = db.session.scalar(sa.select(InterviewSession).where(  # today's, at the front desk
+        InterviewSession.kind == "stream", InterviewSession.day == local_now().date()))
+    rows = evidence.decision_rows(session=stream)
+    assert len(rows) == 3 and all(len(r.cards) == 1 for r in rows)
+    assert [r.overall for r in rows] == sorted((r.overall for r in rows), reverse=True)  # the best first
+    notes = {r.cards[0].note for r in rows}
+    assert notes == set(demo.profile(country)["texts"]["scorecard_notes"])
+    vacancy = db.session.get(Vacancy, stream.vacancy_id)
+    kit = kits.kit(vacancy.id)
+    assert len(kit) >= 3 and all(c.low and c.high for c in kit)
+    if COUNTRIES[country].language != "en":
+        assert kit[0].name != "Sales experience"  # the kit speaks the organisation's language
+    assert all(len(r.cards[0].criteria) == len(kit) for r in rows)
