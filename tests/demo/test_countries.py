@@ -178,9 +178,8 @@ def test_the_demos_shape_is_kept(country, db):
 def test_the_stream_day_has_scorecards_to_decide_from_in_the_countrys_words(country, db):
     from recruit.interviews import evidence, kits
     from recruit.interviews.models import InterviewSession
-    from recruit.vacancies.models import Vacancy
-
     from recruit.organisation.services import local_now
+    from recruit.vacancies.models import Vacancy
 
     stream = db.session.scalar(sa.select(InterviewSession).where(  # today's, at the front desk
         InterviewSession.kind == "stream", InterviewSession.day == local_now().date()))

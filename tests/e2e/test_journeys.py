@@ -276,6 +276,11 @@ def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scor
     page.select_option("#motivation", "5")
     page.select_option("#competence", "4")
     page.select_option("#adequacy", "5")
+    kit = page.locator("select[name^=kit_]")
+    assert kit.count() >= 3  # the vacancy's interview kit, with what a 1 and a 5 look like beside each
+    expect(page.locator(".kit-anchors").first).to_be_visible()
+    for n in range(kit.count()):
+        kit.nth(n).select_option("4")
     page.fill("#note", "Clear speech, asked about the client base.")
     page.select_option("#next_stage", "role_play")
     page.click("button:has-text('Save scorecard')")
@@ -286,6 +291,62 @@ def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scor
     page.fill("input[name=q]", "Desk Guest 1")
     page.keyboard.press("Enter")
     assert "Role-play" in page.locator("table").inner_text()
+
+
+def test_recruiter_invites_a_whole_import_then_decides_from_the_scorecards(as_user, tmp_path):
+    recruiter = as_user("recruiter@demo.local")
+    page = recruiter.page
+    page.goto("/vacancies?state=open")
+    page.click(f"text={OPEN_VACANCY}")
+    vacancy_url = page.url
+    rows = [f"Batch Guest {n};+7 (902) 400-00-0{n};batch.guest{n}@example.ru;Москва;2;Высшее;HeadHunter;x;en\n"
+            for n in range(1, 5)]
+    _import(page, vacancy_url, rows, tmp_path / "batch-guests.csv")
+    page.goto("/interviews/new")
+    page.select_option("#vacancy_id", label=OPEN_VACANCY)
+    page.fill("#title", "Batch day, e2e")
+    page.fill("#day", _next_weekday(3).isoformat())
+    page.fill("#start", "09:00")
+    page.fill("#end", "10:00")
+    page.fill("#place", "Office, 12 Tverskaya St., room 5")
+    page.select_option("#interviewers", label=[PEOPLE["mentor"]])
+    page.click("button:has-text('Plan the day')")
+
+    page.goto(vacancy_url)
+    page.click("text=Candidate pipeline")
+    bar = page.locator("#bulk-form")
+    bar.locator("input[name=scope][value=batch]").check()
+    batch = bar.locator("select[name=batch]")
+    assert "batch-guests.csv (4)" in batch.locator("option:checked").inner_text()  # the newest import first
+    bar.locator("select[name=action]").select_option("invite")
+    expect(bar.locator("[data-for=email]").first).to_be_hidden()  # only the chosen action's fields show
+    recruiter.screenshot("recruiter-bulk-bar")
+    bar.locator("button:has-text('Apply')").click()
+    assert "Invite 4 candidates to" in page.locator("h1").inner_text()
+    page.click("a.tile:has-text('Batch day, e2e')")
+    chosen = [s.input_value() for s in page.locator("select[name^=slot_]").all()]
+    assert len(chosen) == 4 and any(chosen)  # the whole file, nobody else
+    page.click("button:has-text('Send invitations')")
+    assert "invit" in recruiter.flash().lower()
+    day_text = page.locator("main").inner_text()
+    assert "Batch Guest 1" in day_text and "Desk Guest" not in day_text
+
+    page.goto(vacancy_url)
+    page.click("a:has-text('Decisions')")
+    table = page.locator("table.decisions tbody tr")
+    assert table.count() >= 3  # the demo's arrivals, scored by the interviewer
+    best = table.first
+    name = best.locator("th a").inner_text()
+    recruiter.screenshot("recruiter-decisions")
+    best.locator("input[name=booking]").check()
+    page.select_option("#next_step", "role_play")
+    page.click("fieldset.decide-bar button:has-text('Apply')")
+    assert "1 candidate moved to" in recruiter.flash()
+    page.click(f"table.decisions a:has-text('{name}')")
+    interviews = page.locator("section.candidate-interviews").inner_text()
+    assert PEOPLE["manager"] in interviews and "Others for this vacancy" in interviews
+    history = page.locator("ol.events").inner_text()
+    assert "Scorecard from" in history and "checked in" in history
 
 
 def test_receptionist_on_a_phone_is_asked_before_taking_a_busy_interviewer_and_finds_arrivals(as_user, tmp_path):
