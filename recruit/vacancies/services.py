@@ -133,6 +133,8 @@ def update_vacancy(vacancy: Vacancy, data: dict[str, Any], user=None, *,
     by `user`, and returned; the rest of the edit applies at once."""
     merged = {name: getattr(vacancy, name) for name in VACANCY_FIELDS}
     merged.update({k: v for k, v in data.items() if k in VACANCY_FIELDS})
+    # a figure left empty on the form is none (the columns hold a number, not NULL)
+    merged.update({name: 0 for name in ("salary_min", "salary_max", "min_experience_years") if merged[name] is None})
     _check_vacancy_data(merged)
     merged = _with_language(merged)
     changed = {name: (getattr(vacancy, name), merged[name]) for name in VACANCY_FIELDS
