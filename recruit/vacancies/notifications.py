@@ -14,6 +14,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from recruit import audit
 from recruit.auth.models import User
 from recruit.auth.services import users_with_role
 from recruit.i18n import in_language, reader_language
@@ -24,9 +25,14 @@ from recruit.vacancies.models import Vacancy, VacancyAmendment, VacancyReview
 
 Words = Callable[[User], str]
 
-# the fields an amendment changes, as the vacancy form names them
-FIELD_WORDS = {"headcount": _l("Headcount"), "pay_level": _l("Pay level"), "salary_min": _l("Salary from"),
-               "salary_max": _l("Salary to")}
+# the vacancy's fields as its form and page name them, in the form's order
+FIELD_WORDS = {
+    "position": _l("Position"), "department": _l("Department"), "city": _l("City"), "headcount": _l("Headcount"),
+    "pay_level": _l("Pay level"), "salary_min": _l("Salary from"), "salary_max": _l("Salary to"),
+    "education": _l("Education"), "min_experience_years": _l("Minimum experience, years"), "skills": _l("Skills"),
+    "duties": _l("Duties"), "kpis": _l("KPIs"), "target_start": _l("Target start date"),
+    "language": _l("Candidates' language"),
+}
 
 
 def approvers() -> list[User]:
@@ -79,16 +85,32 @@ def submitted(vacancy: Vacancy, actor: User, comment: str, *, again: bool) -> No
         ready_for_approval(vacancy, actor, comment)
         return
     if again:
+        changed = changed_since_sent_back(vacancy)
         _send(_reviewers(vacancy.reviews), actor, "vacancy.resubmitted", vacancy,
               lambda p: _("Changed, please review again: %(title)s", title=title),
               lambda p: _("%(who)s changed the vacancy “%(title)s” and sends it for review again. "
                           "Your step: %(steps)s.", who=actor.full_name, title=title,
-                          steps=_steps_of(p, vacancy.reviews)), comment=comment)
+                          steps=_steps_of(p, vacancy.reviews)), comment=comment,
+              lines=lambda: [_("What changed: %(fields)s", fields=", ".join(str(FIELD_WORDS[f]) for f in changed))]
+              if changed else [])
     else:
         _send(_reviewers(vacancy.reviews), actor, "vacancy.submitted", vacancy,
               lambda p: _("Please review: %(title)s", title=title),
               lambda p: _("%(who)s asks you to review the vacancy “%(title)s”. Your step: %(steps)s.",
                           who=actor.full_name, title=title, steps=_steps_of(p, vacancy.reviews)), comment=comment)
+
+
+def changed_since_sent_back(vacancy: Vacancy) -> list[str]:
+    """The fields edited since the vacancy last went back to draft, in form
+    order: what a reviewer reads again."""
+    entries = audit.history("vacancies", vacancy.id)
+    back = max((i for i, e in enumerate(entries)
+                if e.action == "vacancy.transition" and (e.data or {}).get("to") == "draft"), default=None)
+    if back is None:
+        return []
+    edited = {name for e in entries[back + 1:] if e.action == "vacancy.update" for name in (e.data or {}).get(
+        "changed", {})}
+    return [name for name in FIELD_WORDS if name in edited]
 
 
 def ready_for_approval(vacancy: Vacancy, actor: User | None, comment: str = "") -> None:

@@ -127,12 +127,16 @@ def test_every_step_mails_the_people_it_concerns_in_their_own_language(people, c
     assert to_manager.subject == _in("uk", "Changes asked for: %(title)s", title=title)
     assert "Add the probation period" in to_manager.body and link in to_manager.body
 
+    services.update_vacancy(vacancy, {"duties": "Probation: 3 months", "headcount": 3}, people["manager"])
     mark = _last_id(ctx)
     services.transition(vacancy, "in_review", people["manager"], "Probation added")
     sent = _mail(ctx, mark)
     assert _sent(sent) == {("vacancy.resubmitted", "hr@x.test"), ("vacancy.resubmitted", "legal@x.test")}
-    assert next(m for m in sent if m.recipient == "legal@x.test").subject == \
-        _in("bg", "Changed, please review again: %(title)s", title=title)
+    to_legal = next(m for m in sent if m.recipient == "legal@x.test")
+    assert to_legal.subject == _in("bg", "Changed, please review again: %(title)s", title=title)
+    with force_locale("bg"):  # what changed since it was sent back, in the reader's words
+        changed = ", ".join([gettext("Headcount"), gettext("Duties")])
+    assert _in("bg", "What changed: %(fields)s", fields=changed) in to_legal.body
 
     services.review(vacancy, vacancy.reviews[0].id, "approved", "", people["hr"])
     mark = _last_id(ctx)
