@@ -20,9 +20,8 @@ from recruit.auth.permissions import can
 from recruit.mail import OutboxMessage, retry_due
 from recruit.organisation import services as org
 from recruit.utc import utcnow
-from recruit.vacancies import amendments
+from recruit.vacancies import amendments, services
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies import services
 from recruit.vacancies.models import VacancyAmendment, VacancyReview
 from tests.servers import SMTPRecorder, free_port
 
@@ -285,7 +284,8 @@ def test_a_new_headcount_or_pay_waits_for_approval_while_the_rest_applies(people
     assert proposed.state == "pending" and proposed.changes == {"headcount": [2, 3], "salary_max": [90000, 95000]}
     assert [r.label for r in proposed.reviews] == ["HR", "Legal"]
     assert vacancy.reviews and all(r.amendment_id is None for r in vacancy.reviews)  # the vacancy's own chain
-    assert _entries(vacancy, "vacancy.update")[-1].data["changed"] == {"duties": {"before": "", "after": "Call clients"}}
+    assert _entries(vacancy, "vacancy.update")[-1].data["changed"] == {
+        "duties": {"before": "", "after": "Call clients"}}
     assert _entries(vacancy, "vacancy.amendment_proposed")[-1].data["changed"] == {
         "headcount": {"before": 2, "after": 3}, "salary_max": {"before": 90000, "after": 95000}}
     sent = _mail(ctx, mark)
