@@ -18,12 +18,13 @@ from recruit import audit
 from recruit.auth.models import User
 from recruit.auth.services import users_with_role
 from recruit.i18n import in_language, reader_language
-from recruit.mail import absolute_url, queue_mail
+from recruit.mail import OutboxMessage, absolute_url, queue_mail
 from recruit.organisation.money import format_money
 from recruit.organisation.services import get_settings
 from recruit.vacancies.models import Vacancy, VacancyAmendment, VacancyReview
 
 Words = Callable[[User], str]
+SUBJECT_MAX = OutboxMessage.subject.type.length
 
 # the vacancy's fields as its form and page name them, in the form's order
 FIELD_WORDS = {
@@ -63,7 +64,8 @@ def _send(people: Iterable[User | None], actor: User | None, kind: str, vacancy:
             if comment:
                 parts.append(_("Comment: %(comment)s", comment=comment))
             parts.append(_("Open the vacancy: %(link)s", link=link))
-            queue_mail(person.email, subject(person), "\n\n".join(parts), kind=kind, related=vacancy)
+            # a long position and city must not overflow the subject's column (PostgreSQL refuses it)
+            queue_mail(person.email, subject(person)[:SUBJECT_MAX], "\n\n".join(parts), kind=kind, related=vacancy)
     return len(seen)
 
 

@@ -193,6 +193,14 @@ def test_without_a_language_of_their_own_people_read_the_organisations(people, c
     assert f"{_in('ro', 'Headcount')}: 2 → 3" in to_hr.body
 
 
+def test_a_long_title_still_makes_a_subject_the_outbox_keeps(people, ctx):
+    vacancy = _request(people, position="Старший менеджер з роботи з ключовими клієнтами " * 2, city="Л" * 80)
+    services.transition(vacancy, "in_review", people["manager"])
+    ctx.session.commit()
+    subjects = [m.subject for m in _mail(ctx)]
+    assert len(subjects) == 2 and all(0 < len(s) <= 200 for s in subjects)
+
+
 def test_a_double_click_on_a_review_records_and_mails_it_once(people, ctx):
     vacancy = _request(people)
     services.transition(vacancy, "in_review", people["manager"])
