@@ -102,6 +102,11 @@ def candidate_language(candidate_choice: str | None, vacancy_language: str | Non
     return first_shipped(candidate_choice, vacancy_language, organisation_default())
 
 
+def reader_language(user) -> str:
+    """What a message to a user is written in: their own choice, else the organisation's."""
+    return first_shipped(user.locale, organisation_default())
+
+
 @contextmanager
 def in_language(code: str | None):
     """Write what follows (a message, a calendar file) in another person's language."""

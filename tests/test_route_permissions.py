@@ -55,6 +55,7 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "vacancies.edit": ("GET", "/vacancies/{vacancy}/edit", STAFF),
     "vacancies.transition": ("POST", "/vacancies/{vacancy}/transition", VACANCY_READERS),
     "vacancies.review": ("POST", "/vacancies/{vacancy}/reviews/999", VACANCY_READERS),
+    "vacancies.amendment": ("POST", "/vacancies/{vacancy}/amendments/999", VACANCY_READERS),
     "vacancies.comment": ("POST", "/vacancies/{vacancy}/comments", VACANCY_READERS),
     "vacancies.pipeline": ("GET", "/vacancies/{vacancy}/pipeline", VACANCY_READERS),
     "vacancies.board": ("GET", "/vacancies/{vacancy}/board", VACANCY_READERS),

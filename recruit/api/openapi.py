@@ -43,7 +43,11 @@ def document() -> dict[str, Any]:
     }
     vacancy_patch = {**vacancy_input, "properties": {
         **{k: v for k, v in vacancy_input["properties"].items() if k != "template_id"},
-        "state": {"type": "string", "enum": list(VACANCY_STATES)}, "comment": {"type": "string"}}}
+        "state": {"type": "string", "enum": list(VACANCY_STATES)},
+        "comment": {"type": "string", "description": (
+            "Kept with a change of state; on an approved, open or on-hold vacancy also the reason for a new "
+            "headcount, pay level or salary range, which then waits for the reviews and the approval (the "
+            "vacancy keeps its approved values until it is approved)")}}}
     candidate_input = {
         "type": "object", "additionalProperties": False, "required": ["full_name"],
         "properties": {name: {"type": "number" if name == "experience_years" else "string"} for name in FIELDS},

@@ -122,7 +122,7 @@ def vacancies_update(vacancy_id: int):
     try:
         if fields:
             ensure("vacancy.edit", vacancy)
-            vacancy_services.update_vacancy(vacancy, fields)
+            vacancy_services.update_vacancy(vacancy, fields, current_user, reason=comment)
         if target is not None and target != vacancy.state:
             vacancy_services.transition(vacancy, target, current_user, comment)
     except PermissionError as exc:

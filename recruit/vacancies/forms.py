@@ -67,6 +67,10 @@ class VacancyForm(TranslatedForm):
                            description=_l("What invitations and reminders to its candidates are written in, "
                                           "unless a candidate has their own."))
 
+    change_reason = TextAreaField(_l("Why the headcount or pay changes"), validators=[Length(max=5000)],
+                                  description=_l("A new headcount or pay goes through review and approval "
+                                                 "again; the approved values stay until it is approved."))
+
     def validate_salary_max(self, field: IntegerField) -> None:
         if (self.salary_min.data or 0) > (field.data or 0):
             raise ValidationError(_l("The upper figure must not be below the lower one."))
@@ -80,6 +84,11 @@ class TransitionForm(TranslatedForm):
 class ReviewForm(TranslatedForm):
     decision = SelectField(_l("Decision"), choices=[("approved", _l("Approve")),
                                                     ("changes_requested", _l("Ask for changes"))])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
+
+
+class AmendmentForm(TranslatedForm):
+    decision = HiddenField(validators=[DataRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
 

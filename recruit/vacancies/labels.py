@@ -2,7 +2,8 @@
 show them through the `label` filter, never the code itself.
 
 Kinds: "vacancy_state", "application_stage", "stage_move" (the stages plus
-"reopen", for the move control), "review_decision", "pay_level",
+"reopen", for the move control), "review_decision", "amendment_state" (a
+change of headcount or pay), "pay_level",
 "audit_event" (every audit action code, for the histories and the audit
 trail) and "audit_detail" (the keys of an entry's details). Vacancy
 states and review decisions read lower case, as they sit inside sentences
@@ -42,6 +43,15 @@ REVIEW_DECISION_LABELS = {
     "pending": _l("pending"),
     "approved": _l("approved"),
     "changes_requested": _l("changes requested"),
+}
+
+# a change of headcount or pay (VacancyAmendment), inside sentences ("The change is now approved.")
+AMENDMENT_STATE_LABELS = {
+    "pending": _l("waiting for approval"),
+    "approved": _l("approved"),
+    "returned": _l("sent back for changes"),
+    "declined": _l("declined"),
+    "withdrawn": _l("withdrawn"),
 }
 
 PAY_LEVEL_LABELS = {
@@ -142,6 +152,12 @@ AUDIT_EVENT_LABELS = {
     "user.two_factor_off": _l("two-factor sign-in switched off"),
     "user.two_factor_on": _l("two-factor sign-in switched on"),
     "user.update": _l("user edited"),
+    "vacancy.amendment_approved": _l("change of headcount or pay approved"),
+    "vacancy.amendment_declined": _l("change of headcount or pay declined"),
+    "vacancy.amendment_proposed": _l("change of headcount or pay proposed"),
+    "vacancy.amendment_returned": _l("change of headcount or pay sent back"),
+    "vacancy.amendment_reviewed": _l("change of headcount or pay reviewed"),
+    "vacancy.amendment_withdrawn": _l("change of headcount or pay withdrawn"),
     "vacancy.comment": _l("comment added"),
     "vacancy.create": _l("vacancy requested"),
     "vacancy.review": _l("review recorded"),
@@ -163,7 +179,7 @@ AUDIT_DETAIL_LABELS = {
     "kind": _l("kind"), "type": _l("type"), "note": _l("note"), "score": _l("score"), "passed": _l("passed"),
     "evidence": _l("evidence"), "interviewer": _l("interviewer"), "slot": _l("slot"), "to_slot": _l("new slot"),
     "day": _l("day"), "number": _l("number"), "required": _l("required"), "left": _l("left"),
-    "by_deadline": _l("by the deadline"), "kept": _l("kept"),
+    "by_deadline": _l("by the deadline"), "kept": _l("kept"), "amendment": _l("change"),
     "free_text_cleaned": _l("texts cleaned"), "audit_entries_redacted": _l("audit entries redacted"),
     "messages_dropped": _l("messages dropped"), "messages_redacted": _l("messages redacted"),
     "messages_scrubbed": _l("messages cleaned"),
@@ -189,6 +205,7 @@ def register() -> None:
     register_labels("application_stage", APPLICATION_STAGE_LABELS)
     register_labels("stage_move", STAGE_MOVE_LABELS)
     register_labels("review_decision", REVIEW_DECISION_LABELS)
+    register_labels("amendment_state", AMENDMENT_STATE_LABELS)
     register_labels("pay_level", PAY_LEVEL_LABELS)
     register_labels("audit_event", AUDIT_EVENT_LABELS)
     register_labels("audit_detail", AUDIT_DETAIL_LABELS)

@@ -74,8 +74,10 @@ class Vacancy(db.Model):
     template: Mapped[JobTemplate | None] = relationship(lazy="joined")
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
     approved_by = relationship("User", foreign_keys=[approved_by_id], lazy="joined")
+    # the vacancy's own review chain; an amendment's reviews are the amendment's
     reviews: Mapped[list[VacancyReview]] = relationship(
-        back_populates="vacancy", order_by="VacancyReview.position", cascade="all, delete-orphan")
+        primaryjoin="and_(Vacancy.id == VacancyReview.vacancy_id, VacancyReview.amendment_id.is_(None))",
+        order_by="VacancyReview.position", cascade="all, delete-orphan")
     comments: Mapped[list[VacancyComment]] = relationship(
         back_populates="vacancy", order_by="VacancyComment.id", cascade="all, delete-orphan")
 
@@ -93,6 +95,9 @@ class VacancyReview(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    # set for a review of a change to headcount or pay (VacancyAmendment)
+    amendment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("vacancy_amendments.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(sa.String(80))
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -100,8 +105,50 @@ class VacancyReview(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    vacancy: Mapped[Vacancy] = relationship(back_populates="reviews")
+    vacancy: Mapped[Vacancy] = relationship(viewonly=True)
+    amendment: Mapped[VacancyAmendment | None] = relationship(back_populates="reviews")
     reviewer = relationship("User", lazy="joined")
+
+
+# What an approved vacancy cannot change without the approval again: the
+# positions the budget pays for and what it pays them.
+AMENDED_FIELDS = ("headcount", "pay_level", "salary_min", "salary_max")
+AMENDMENT_STATES = ("pending", "approved", "returned", "declined", "withdrawn")
+
+
+class VacancyAmendment(db.Model):
+    """A change of headcount or pay to an approved vacancy, reviewed and
+    approved the way the vacancy was; until it is approved the vacancy keeps
+    (and recruits on) its approved values. `changes` is {field: [before, after]}."""
+
+    __tablename__ = "vacancy_amendments"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("state", AMENDMENT_STATES), name="valid_amendment_state"),
+        # one change waits at a time: a second would be reviewed against values that may never hold
+        sa.Index("uq_vacancy_amendments_pending", "vacancy_id", unique=True,
+                 sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vacancy_id: Mapped[int] = mapped_column(sa.ForeignKey("vacancies.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    state: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    vacancy: Mapped[Vacancy] = relationship()
+    requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
+    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")
+    reviews: Mapped[list[VacancyReview]] = relationship(
+        back_populates="amendment", order_by="VacancyReview.position", cascade="all, delete-orphan")
+
+    def after(self, name: str) -> Any:
+        """The value a field takes when the change is approved (its current one if unchanged)."""
+        return self.changes[name][1] if name in self.changes else getattr(self.vacancy, name)
 
 
 class VacancyComment(db.Model):

@@ -19,6 +19,16 @@ def is_reviewer(user, vacancy: Vacancy) -> bool:
     ) > 0
 
 
+def sent_back_by(user) -> sa.ColumnElement[bool]:
+    """SQL: the vacancy is back in draft because this reviewer asked for
+    changes. They may follow it (read and comment) until it is sent again,
+    when a fresh review chain replaces their step; other drafts stay the
+    requester's."""
+    return Vacancy.id.in_(sa.select(VacancyReview.vacancy_id).where(
+        VacancyReview.reviewer_id == user.id, VacancyReview.amendment_id.is_(None),
+        VacancyReview.decision == "changes_requested"))
+
+
 def is_approver(user) -> bool:
     settings = get_settings()
     if settings.approver_id is None:
@@ -31,7 +41,8 @@ def _view(user, vacancy: Vacancy) -> bool:
     if user.has_role("admin") or vacancy.requested_by_id == user.id:
         return True
     if vacancy.state == "draft":
-        return False
+        return bool(db.session.scalar(sa.select(sa.func.count(Vacancy.id)).where(
+            Vacancy.id == vacancy.id, sent_back_by(user))))
     return bool(user.has_role("recruiter") or is_reviewer(user, vacancy) or is_approver(user))
 
 

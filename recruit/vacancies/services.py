@@ -14,27 +14,26 @@ from sqlalchemy import orm
 from recruit import audit
 from recruit.extensions import db
 from recruit.i18n import label, shipped
-from recruit.organisation.services import get_settings, local_now, review_steps
-from recruit.vacancies import funnel
+from recruit.organisation.services import get_settings, local_now
+from recruit.vacancies import amendments, funnel, notifications
+from recruit.vacancies.errors import VacancyError
 from recruit.vacancies.labels import PAY_LEVEL_LABELS
 from recruit.vacancies.models import (
     Application,
     JobTemplate,
     Vacancy,
+    VacancyAmendment,
     VacancyComment,
     VacancyReview,
     VacancyStageCount,
 )
 from recruit.vacancies.pipeline import CLOSED, STAGE_INDEX, VACANCY_TRANSITIONS, can_transition
-from recruit.vacancies.policies import is_approver
+from recruit.vacancies.policies import is_approver, sent_back_by
+from recruit.vacancies.review_steps import decide, new_chain
 
 PAY_LEVELS = PAY_LEVEL_LABELS  # 1 to 4, with their words (recruit/vacancies/labels.py)
 VACANCY_FIELDS = ("position", "department", "city", "headcount", "pay_level", "salary_min", "salary_max",
                   "education", "min_experience_years", "skills", "duties", "kpis", "target_start", "language")
-
-
-class VacancyError(ValueError):
-    pass
 
 
 # --- templates -----------------------------------------------------------------
@@ -126,25 +125,41 @@ def request_vacancy(template: JobTemplate | None, data: dict[str, Any], requeste
     return vacancy
 
 
-def update_vacancy(vacancy: Vacancy, data: dict[str, Any]) -> Vacancy:
+def update_vacancy(vacancy: Vacancy, data: dict[str, Any], user=None, *,
+                   reason: str = "") -> VacancyAmendment | None:
+    """Saves an edit; the audit keeps each changed field's old and new value.
+    On an approved vacancy a new headcount or pay does not apply: it becomes a
+    change to approve (recruit.vacancies.amendments), with `reason`, proposed
+    by `user`, and returned; the rest of the edit applies at once."""
     merged = {name: getattr(vacancy, name) for name in VACANCY_FIELDS}
     merged.update({k: v for k, v in data.items() if k in VACANCY_FIELDS})
+    # a figure left empty on the form is none (the columns hold a number, not NULL)
+    merged.update({name: 0 for name in ("salary_min", "salary_max", "min_experience_years") if merged[name] is None})
     _check_vacancy_data(merged)
     merged = _with_language(merged)
-    changed = {}
-    for name in VACANCY_FIELDS:
-        if getattr(vacancy, name) != merged[name]:
-            changed[name] = str(merged[name])
-            setattr(vacancy, name, merged[name])
-    if changed:
+    changed = {name: (getattr(vacancy, name), merged[name]) for name in VACANCY_FIELDS
+               if getattr(vacancy, name) != merged[name]}
+    held = amendments.needs_amendment(vacancy, changed)
+    proposed = None
+    if held:
+        if user is None:
+            raise PermissionError("amend")
+        proposed = amendments.propose(vacancy, held, reason, user)
+    applied = {name: change for name, change in changed.items() if name not in held}
+    for name, (_before, after) in applied.items():
+        setattr(vacancy, name, after)
+    if applied:
         db.session.flush()
-        audit.record("vacancy.update", vacancy, changed=changed)
-    return vacancy
+        audit.record("vacancy.update", vacancy, actor_id=user.id if user is not None else None,
+                     changed=amendments.before_after(applied))
+    return proposed
 
 
 def _who_may_transition(vacancy: Vacancy, target: str, user) -> bool:
     owner = vacancy.requested_by_id == user.id
     staff = user.has_role("admin", "recruiter")
+    if vacancy.state == "draft":  # the requester's until it is sent (a reviewer may follow it, not move it)
+        return owner or user.has_role("admin")
     if target == "in_review":
         return owner or user.has_role("admin")
     if target == "draft":
@@ -167,11 +182,9 @@ def transition(vacancy: Vacancy, target: str, user, comment: str = "") -> Vacanc
                              source=label(source, "vacancy_state"), target=label(target, "vacancy_state")))
     if not _who_may_transition(vacancy, target, user):
         raise PermissionError(target)
+    again = target == "in_review" and bool(vacancy.reviews)  # it was reviewed before: a resubmission
     if target == "in_review":
-        vacancy.reviews = [
-            VacancyReview(label=step.label, reviewer_id=step.reviewer_id, position=step.position)
-            for step in review_steps()
-        ]
+        vacancy.reviews = new_chain()
     if target == "approved":
         pending = [r.label for r in vacancy.reviews if r.decision != "approved"]
         if pending:
@@ -184,39 +197,47 @@ def transition(vacancy: Vacancy, target: str, user, comment: str = "") -> Vacanc
             raise VacancyError(ngettext("Only %(num)d of %(headcount)d is hired; say why it is filled anyway.",
                                         "Only %(num)d of %(headcount)d are hired; say why it is filled anyway.",
                                         hired, headcount=vacancy.headcount))
+    if target in ("filled", "cancelled"):
+        amendments.close_with_vacancy(vacancy, user)
     vacancy.state = target
-    if comment.strip():
-        db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=target, body=comment.strip()))
+    comment = comment.strip()
+    if comment:
+        db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=target, body=comment))
     db.session.flush()
-    audit.record("vacancy.transition", vacancy, actor_id=user.id,
-                 **{"from": source, "to": target, "comment": comment.strip()})
+    audit.record("vacancy.transition", vacancy, actor_id=user.id, **{"from": source, "to": target, "comment": comment})
+    if target == "in_review":
+        notifications.submitted(vacancy, user, comment, again=again)
+    elif target == "draft":
+        notifications.withdrawn(vacancy, user, comment)
+    elif target == "approved":
+        notifications.approved(vacancy, user, comment)
+    else:
+        notifications.state_changed(vacancy, source, user, comment)
     return vacancy
 
 
 def review(vacancy: Vacancy, review_id: int, decision: str, comment: str, user) -> VacancyReview:
+    """A reviewer's step, on the vacancy or on a change of its headcount or pay.
+    Asking for changes sends the vacancy back to its requester's draft."""
+    item = db.session.get(VacancyReview, review_id)
+    if item is not None and item.vacancy_id == vacancy.id and item.amendment_id is not None:
+        return amendments.review(item, decision, comment, user)
     if vacancy.state != "in_review":
         raise VacancyError(_("This vacancy is not in review."))
-    item = db.session.get(VacancyReview, review_id)
     if item is None or item.vacancy_id != vacancy.id:
         raise VacancyError(_("No such review step."))
-    if item.reviewer_id != user.id:
-        raise PermissionError("review")
-    if decision not in ("approved", "changes_requested"):
-        raise VacancyError(_("Approve, or ask for changes."))
-    if decision == "changes_requested" and not comment.strip():
-        raise VacancyError(_("Say which changes are needed."))
-    item.decision = decision
-    item.comment = comment.strip()
-    item.decided_at = local_now()
-    if comment.strip():
+    comment = decide(item, decision, comment, user)
+    if comment:
         db.session.add(VacancyComment(vacancy=vacancy, author_id=user.id, state=vacancy.state,
-                                      body=f"[{item.label}] {comment.strip()}"))
-    audit.record("vacancy.review", vacancy, actor_id=user.id, step=item.label, decision=decision,
-                 comment=comment.strip())
+                                      body=f"[{item.label}] {comment}"))
+    audit.record("vacancy.review", vacancy, actor_id=user.id, step=item.label, decision=decision, comment=comment)
     if decision == "changes_requested":
         vacancy.state = "draft"
         audit.record("vacancy.transition", vacancy, actor_id=user.id, **{"from": "in_review", "to": "draft",
                                                         "comment": f"{item.label}: changes requested"})
+        notifications.changes_asked(vacancy, item, user, comment)
+    else:
+        notifications.step_approved(vacancy, item, user, comment)
     db.session.flush()
     return item
 
@@ -243,6 +264,7 @@ def visible_vacancies(user, state: str | None = None) -> sa.Select:
         clauses.append(Vacancy.state != "draft")
     clauses.append(sa.and_(Vacancy.state != "draft", Vacancy.id.in_(
         sa.select(VacancyReview.vacancy_id).where(VacancyReview.reviewer_id == user.id))))
+    clauses.append(sa.and_(Vacancy.state == "draft", sent_back_by(user)))
     return stmt.where(sa.or_(*clauses))
 
 
@@ -258,7 +280,8 @@ def template_or_none(template_id: int | None) -> JobTemplate | None:
 
 
 def awaiting_me(user) -> list[Vacancy]:
-    """Vacancies in review waiting for this user's review or approval."""
+    """Vacancies in review, or with a change of headcount or pay, waiting for
+    this user's review or approval."""
     stmt = sa.select(Vacancy).where(Vacancy.state == "in_review").options(orm.selectinload(Vacancy.reviews))
     result = []
     for vacancy in db.session.scalars(stmt):
@@ -266,7 +289,7 @@ def awaiting_me(user) -> list[Vacancy]:
         ready = all(r.decision == "approved" for r in vacancy.reviews)
         if mine or (ready and is_approver(user)):
             result.append(vacancy)
-    return result
+    return result + [v for v in amendments.waiting_for(user) if v not in result]
 
 
 def allowed_transitions(vacancy: Vacancy, user) -> list[str]:

@@ -15,12 +15,20 @@ from recruit import audit
 from recruit.auth.permissions import ANY_ROLE, allow, load
 from recruit.extensions import db
 from recruit.i18n import label
+from recruit.vacancies import amendments as vacancy_amendments
 
 # the candidate and import pages: imported for their routes, which join bp
 from recruit.vacancies import candidate_views, import_views  # noqa: F401
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.blueprint import bp, form_data
-from recruit.vacancies.forms import CommentForm, ReviewForm, TemplateForm, TransitionForm, VacancyForm
+from recruit.vacancies.forms import (
+    AmendmentForm,
+    CommentForm,
+    ReviewForm,
+    TemplateForm,
+    TransitionForm,
+    VacancyForm,
+)
 from recruit.vacancies.models import JobTemplate, Vacancy
 from recruit.vacancies.pipeline import VACANCY_STATES
 from recruit.web import commit_or_flash, db_int
@@ -91,7 +99,8 @@ def detail(vacancy_id: int):
         "vacancies/detail.html", vacancy=vacancy, funnel=funnel, history=audit.history("vacancies", vacancy.id),
         transitions=vacancy_services.allowed_transitions(vacancy, current_user), my_reviews=my_reviews,
         transition_form=TransitionForm(), review_form=ReviewForm(), comment_form=CommentForm(),
-        approver=vacancy_services.approver())
+        approver=vacancy_services.approver(), change=vacancy_amendments.for_page(vacancy, current_user),
+        amendment_form=AmendmentForm())
 
 
 @bp.route("/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
@@ -99,10 +108,15 @@ def detail(vacancy_id: int):
 def edit(vacancy_id: int):
     vacancy = load(Vacancy, vacancy_id, "vacancy.edit")
     form = VacancyForm(obj=vacancy)
-    if form.validate_on_submit() and commit_or_flash(lambda: vacancy_services.update_vacancy(vacancy, form_data(form)),
-                                                     _("Vacancy saved.")):
+    if form.validate_on_submit() and (saved := commit_or_flash(
+            lambda: vacancy_services.update_vacancy(vacancy, form_data(form), current_user,
+                                                    reason=form.change_reason.data or ""))):
+        flash(_("Saved. The new headcount or pay waits for review and approval; until then the approved "
+                "values stay.") if saved.value else _("Vacancy saved."), "success")
         return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
-    return render_template("vacancies/edit.html", form=form, template=vacancy.template, vacancy=vacancy)
+    return render_template("vacancies/edit.html", form=form, template=vacancy.template, vacancy=vacancy,
+                           amends=vacancy.state in vacancy_amendments.APPROVED_STATES,
+                           change=vacancy_amendments.pending(vacancy))
 
 
 @bp.route("/vacancies/<int:vacancy_id>/transition", methods=["POST"])
@@ -127,7 +141,24 @@ def review(vacancy_id: int, review_id: int):
     if form.validate_on_submit():
         commit_or_flash(lambda: vacancy_services.review(vacancy, review_id, form.decision.data,
                                                         form.comment.data or "", current_user),
-                        _("Your review is recorded."))
+                        _("Your review is recorded; the people it concerns are told by e-mail."))
+    # a reviewer who sent the vacancy back still sees it (policies.sent_back_by)
+    return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
+
+
+@bp.route("/vacancies/<int:vacancy_id>/amendments/<int:amendment_id>", methods=["POST"])
+@allow(ANY_ROLE)
+def amendment(vacancy_id: int, amendment_id: int):
+    """The approver approves or declines a change of headcount or pay; its proposer may withdraw it."""
+    vacancy = load(Vacancy, vacancy_id, "vacancy.view")
+    form = AmendmentForm()
+    if not form.validate_on_submit():
+        flash(_("Choose what to do with the change."), "error")
+    else:
+        commit_or_flash(lambda: vacancy_amendments.settle(vacancy, amendment_id, form.decision.data,
+                                                  form.comment.data or "", current_user),
+                        lambda: _("The change is now %(state)s.",
+                                  state=label(form.decision.data, "amendment_state")))
     return redirect(url_for("vacancies.detail", vacancy_id=vacancy.id))
 
 

@@ -8,7 +8,7 @@ from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.vacancies import candidates as candidate_services
-from recruit.vacancies.models import Application
+from recruit.vacancies.models import Application, Vacancy, VacancyAmendment
 
 pytestmark = pytest.mark.pg
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -74,6 +74,22 @@ def test_manager_creates_and_submits_a_vacancy(api, make):
     assert response.status_code == 403  # no edits once in review
     listed = api.call("GET", "/vacancies?state=in_review", token).get_json()["items"]
     assert [v["id"] for v in listed] == [vacancy_id]
+
+
+def test_a_new_headcount_through_the_api_waits_for_approval_with_its_reason(api, make, clean_app):
+    vacancy_id = make.vacancy("open", headcount=2)
+    _, token = api.token_for("recruiter")
+    refused = api.call("PATCH", f"/vacancies/{vacancy_id}", token, json={"headcount": 3})
+    assert refused.status_code == 422 and "Say why" in refused.get_json()["error"]["message"]
+    response = api.call("PATCH", f"/vacancies/{vacancy_id}", token,
+                        json={"headcount": 3, "duties": "Call clients", "comment": "A second shop opens"})
+    assert response.status_code == 200
+    assert response.get_json()["headcount"] == 2 and response.get_json()["duties"] == "Call clients"
+    with clean_app.app_context():
+        change = db.session.scalar(db.select(VacancyAmendment))
+        assert (change.state, change.changes, change.reason) == ("pending", {"headcount": [2, 3]},
+                                                                 "A second shop opens")
+        assert db.session.get(Vacancy, vacancy_id).headcount == 2
 
 
 @pytest.mark.parametrize("body, field", [

@@ -18,7 +18,7 @@ OPEN_VACANCY = SHOWN["open_vacancy"]
 TASK = SHOWN["task"]
 
 
-def test_hiring_manager_requests_and_approvers_approve(as_user):
+def test_hiring_manager_requests_and_approvers_approve(as_user, mail):
     manager = as_user("manager@demo.local")
     page = manager.page
     manager.screenshot("hiring-manager-home")
@@ -32,7 +32,24 @@ def test_hiring_manager_requests_and_approvers_approve(as_user):
     page.click("button:has-text('Send for review')")
     assert "in review" in manager.flash()
 
+    # the reviewer is asked by e-mail, follows its link, and asks for changes: they stay on the vacancy
+    asked = mail.wait_for("recruiter@demo.local", "Account manager, e2e")
+    link = next(url for url in mail.links(asked) if url.rstrip("/").endswith(vacancy_url.rsplit("/", 1)[-1]))
     hr = as_user("recruiter@demo.local")
+    hr.page.goto(link)
+    hr.page.select_option("#decision", "changes_requested")
+    hr.page.fill("#comment", "Name the city, e2e")
+    hr.page.click("button:has-text('Record my review')")
+    assert "Your review is recorded" in hr.flash()
+    assert "Account manager, e2e" in hr.page.locator("h1").inner_text()  # the vacancy, not a 403
+    assert "Name the city, e2e" in hr.page.locator("main").inner_text()
+
+    # the requester hears of it, sends it again, and the reviewer approves
+    sent_back = mail.wait_for("manager@demo.local", "Account manager, e2e")
+    assert "Name the city, e2e" in mail.text(sent_back)
+    page.reload()
+    page.click("button:has-text('Send for review')")
+    assert "in review" in manager.flash()
     hr.page.goto(vacancy_url)
     hr.page.select_option("#decision", "approved")
     hr.page.click("button:has-text('Record my review')")

@@ -17,6 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
+from recruit.auth.services import user_by_email
+from recruit.demo import DEMO_PASSWORD
+from recruit.extensions import db
+from recruit.vacancies import services
+from recruit.vacancies.models import Vacancy
 from tests.conftest import login
 from tests.i18n import pseudo
 
@@ -166,3 +171,32 @@ def test_the_pseudo_catalogue_catches_an_unmarked_word():
     assert pseudo.unmarked_words("⟦Hello, ⟦dear⟧ %s⟧ 12") == []
     assert pseudo.unmarked_words("⟦Booked⟧: no show") == ["no", "show"]
     assert pseudo.visible_text('<p title="Close">x<script>var a="b"</script></p>') == ["Close", "x"]
+
+
+def _unmarked(client, url: str, data: set[str]) -> list[str]:
+    response = client.get(url, headers={"Accept-Language": pseudo.PSEUDO_LOCALE})
+    assert response.status_code == 200, url
+    return sorted({f"{word!r} in {text.strip()[:80]!r}" for text in pseudo.visible_text(response.get_data(as_text=True))
+                   for word in pseudo.unmarked_words(text) if word.lower() not in data})
+
+
+def test_a_change_of_headcount_or_pay_waiting_passes_through_the_catalogue(pseudo_app):
+    """The demo has no change waiting: one is proposed, and the vacancy's page
+    (table, reviews, decisions), its edit page and the home page are read by
+    the reviewer who is asked and by the approver."""
+    app, data = pseudo_app
+    reason = "Second shop opens"
+    with app.app_context():
+        vacancy = db.session.scalar(sa.select(Vacancy).where(Vacancy.state == "open").order_by(Vacancy.id))
+        services.update_vacancy(vacancy, {"headcount": vacancy.headcount + 1, "salary_max": vacancy.salary_max + 500},
+                                user_by_email("recruiter@demo.local"), reason=reason)
+        db.session.commit()
+        vacancy_id = vacancy.id
+    findings = {}
+    for who in ("recruiter", "admin"):
+        client = app.test_client()
+        login(client, f"{who}@demo.local", DEMO_PASSWORD)
+        for url in (f"/vacancies/{vacancy_id}", f"/vacancies/{vacancy_id}/edit", "/"):
+            if problems := _unmarked(client, url, data | pseudo.words_of([reason])):
+                findings[f"{who} {url}"] = problems
+    assert not findings, f"interface text outside the catalogue: {findings}"
