@@ -94,7 +94,7 @@ def test_confirmed_by_phone_confirms_like_the_candidates_own_link(world, ctx):
 
 
 def test_the_show_rate_model_counts_a_phone_confirmation_as_a_confirmation(world, ctx):
-    session, result = booked_day(world, ctx)
+    _session, result = booked_day(world, ctx)
     by_phone, not_reached = result.invited[0], result.invited[1]
     call(by_phone, "confirmed", world["recruiter"])
     call(not_reached, "no_answer", world["recruiter"])
@@ -155,7 +155,7 @@ def test_every_attempt_is_kept_and_the_progress_counts_the_last(world, ctx):
 
 
 def test_call_back_needs_a_time_before_the_interview(world, ctx):
-    session, result = booked_day(world, ctx)
+    _session, result = booked_day(world, ctx)
     booking = result.invited[0]
     with pytest.raises(InterviewError, match="when to call back"):
         call(booking, "call_back", world["recruiter"])
@@ -169,7 +169,7 @@ def test_call_back_needs_a_time_before_the_interview(world, ctx):
 
 
 def test_a_double_tap_records_one_call(world, ctx):
-    session, result = booked_day(world, ctx)
+    _session, result = booked_day(world, ctx)
     booking = result.invited[0]
     mark = tap()
     first = calls.record_call(booking, "confirmed", world["recruiter"], tap=mark, seen=0)
@@ -182,7 +182,7 @@ def test_a_double_tap_records_one_call(world, ctx):
 
 
 def test_a_form_shown_before_someone_elses_call_is_refused_with_their_call(world, ctx):
-    session, result = booked_day(world, ctx)
+    _session, result = booked_day(world, ctx)
     booking = result.invited[0]
     other = accounts.create_user("olga@x.test", "Olga Recruiter", ["recruiter"], password="long-enough-pw")
     calls.record_call(booking, "no_answer", other, tap=tap(), seen=0)
@@ -196,7 +196,7 @@ def test_a_form_shown_before_someone_elses_call_is_refused_with_their_call(world
 
 
 def test_what_cannot_be_recorded_is_refused_and_writes_nothing(world, ctx):
-    session, result = booked_day(world, ctx)
+    _session, result = booked_day(world, ctx)
     booking, waiting = result.invited[0], result.waitlisted[0]
     with pytest.raises(InterviewError, match="waiting list"):
         call(waiting, "confirmed", world["recruiter"])
@@ -233,7 +233,7 @@ def test_call_back_at_is_the_next_time_the_callers_clock_shows_it():
 
 
 def test_anonymising_a_candidate_erases_what_the_callers_wrote(world, ctx):
-    session, result = booked_day(world, ctx)
+    _session, result = booked_day(world, ctx)
     booking = result.invited[0]
     call(booking, "no_answer", world["recruiter"], note="his wife said he is at the dentist")
     ctx.session.commit()
