@@ -457,10 +457,14 @@ def _tomorrows_call_round(users, vacancy, said: dict[str, Any], region: str) -> 
         start=time(10), end=time(12), slot_minutes=30, place=texts["place"], directions=texts["directions"],
         receptionist_id=users["reception"].id, interviewers=[sessions.InterviewerHours(users["mentor"].id)],
         created_by=recruiter)
-    applications = []
+    applications, names = [], set()
     for n, phone in enumerate(_demo_phones(region, 12)):
+        name = _history_name(rng, said["names"])
+        while name in names:  # two people of one name on one list read as a mistake
+            name = _history_name(rng, said["names"])
+        names.add(name)
         added = candidate_services.add_candidate(vacancy, {
-            "full_name": _history_name(rng, said["names"]), "email": f"call{n}@example.org", "phone": phone,
+            "full_name": name, "email": f"call{n}@example.org", "phone": phone,
             "source": rng.choice(list(said["channels"])), "city": said["cities"]["main"],
             "experience_years": rng.choice((0.5, 1, 2, 3))})
         if added.application is not None:

@@ -63,7 +63,8 @@ def _formats() -> dict:
 def index():
     everything = current_user.has_role("admin", "recruiter", "receptionist")
     sessions = days.upcoming_sessions(interviewer=None if everything else current_user)
-    return render_template("interviews/index.html", sessions=sessions)
+    return render_template("interviews/index.html", sessions=sessions,
+                           tomorrow=local_now().date() + timedelta(days=1))
 
 
 def _session_form() -> SessionForm:

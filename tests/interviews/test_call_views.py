@@ -171,3 +171,18 @@ def test_the_day_page_puts_the_call_round_first_the_day_before(clean_app, eve, m
         later_id = later.id
     page = client.get(f"/interviews/{later_id}").get_data(as_text=True)
     assert f'href="/interviews/{later_id}/calls">Call list' in page and "Tomorrow: call everyone" not in page
+    # the list of days offers tomorrow's call list at once, not the later day's
+    index = client.get("/interviews").get_data(as_text=True)
+    assert f'/interviews/{eve["session"]}/calls' in index and f"/interviews/{later_id}/calls" not in index
+
+
+def test_a_settled_line_keeps_its_form_folded(clean_app, eve):
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    page = client.get(f"/interviews/{eve['session']}/calls").get_data(as_text=True)
+    client.post(f"/bookings/{eve['first']}/calls", data={**_form(page, eve["first"]), "outcome": "confirmed"})
+    page = client.get(f"/interviews/{eve['session']}/calls").get_data(as_text=True)
+    line = re.search(rf'<article[^>]*id="call-{eve["first"]}".*?</article>', page, re.S).group(0)
+    assert "Record another call" in line  # a reminder call is still one tap away, folded
+    other = re.search(rf'<article[^>]*id="call-{eve["second"]}".*?</article>', page, re.S).group(0)
+    assert "Record another call" not in other and "Confirmed by phone" in other
