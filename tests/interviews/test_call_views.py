@@ -186,3 +186,18 @@ def test_a_settled_line_keeps_its_form_folded(clean_app, eve):
     assert "Record another call" in line  # a reminder call is still one tap away, folded
     other = re.search(rf'<article[^>]*id="call-{eve["second"]}".*?</article>', page, re.S).group(0)
     assert "Record another call" not in other and "Confirmed by phone" in other
+
+
+def test_declined_on_the_phone_gives_the_seat_to_the_waiting_list(clean_app, eve):
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    page = client.get(f"/interviews/{eve['session']}/calls").get_data(as_text=True)
+    assert "Their seat goes to the waiting list." in page  # the one outcome that asks before it acts
+    page = client.post(f"/bookings/{eve['first']}/calls", data={**_form(page, eve["first"]), "outcome": "declined"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Person 1: declined; the seat goes to the waiting list." in page
+    assert "Declined: <b>1</b>" in page and "Called 1 of 3" in page
+    with clean_app.app_context():
+        assert db.session.get(Booking, eve["first"]).state == "declined"
+        waiting = db.session.get(Booking, eve["waiting"])
+        assert waiting.state == "invited" and waiting.slot_id == db.session.get(Booking, eve["first"]).slot_id
