@@ -132,12 +132,13 @@ def record_call(booking: Booking, outcome: str, by: User, *, tap: str, seen: int
     name = booking.candidate.full_name
     last = db.session.scalars(sa.select(CallAttempt).where(CallAttempt.booking_id == booking.id)
                               .order_by(CallAttempt.called_at.desc(), CallAttempt.id.desc()).limit(1)).first()
-    if (last.id if last else 0) != seen:
+    if last is None and seen:  # a call this page never showed, and none was made: not our form
+        raise InterviewError(_("This form is out of date; the call list is shown again."))
+    if last is not None and last.id != seen:
         raise InterviewError(_("%(who)s has just recorded a call with %(name)s: %(outcome)s, %(when)s. "
                              "Record yours again if your call ended differently.",
-                             who=last.called_by.full_name if last and last.called_by else _("Someone"), name=name,
-                             outcome=label(last.outcome, "call_outcome") if last else "—",
-                             when=at_minute(last.called_at) if last else "—"))
+                             who=last.called_by.full_name if last.called_by else _("Someone"), name=name,
+                             outcome=label(last.outcome, "call_outcome"), when=at_minute(last.called_at)))
     if booking.session.cancelled_at is not None:
         raise InterviewError(_("This interview day was cancelled."))
     if booking.state not in LIVE_STATES:

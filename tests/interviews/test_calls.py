@@ -204,6 +204,8 @@ def test_what_cannot_be_recorded_is_refused_and_writes_nothing(world, ctx):
         call(booking, "maybe", world["recruiter"])
     with pytest.raises(InterviewError, match="out of date"):
         call(booking, "no_answer", world["recruiter"], tap="short")
+    with pytest.raises(InterviewError, match="out of date"):  # a call this page cannot have shown
+        call(booking, "no_answer", world["recruiter"], seen=123456)
     with pytest.raises(InterviewError, match="at most 200"):
         call(booking, "no_answer", world["recruiter"], note="x" * 201)
     bookings.decline(booking)  # the candidate's own link, after the page was shown
