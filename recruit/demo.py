@@ -21,16 +21,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import force_locale
 
+from recruit import phones
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.demo_quizzes import QUIZ_KEY, gift_path, load_quizzes, quiz_content
 from recruit.extensions import db
 from recruit.i18n import LANGUAGES
-from recruit.interviews import bookings, desk, kits, planning, scorecards, sessions
+from recruit.interviews import bookings, calls, desk, kits, planning, scorecards, sessions
 from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.organisation import holiday_import
 from recruit.organisation import services as org
@@ -208,6 +210,7 @@ def load(country: str | None = None, *, history_weeks: int = 12) -> bool:
     db.session.flush()
     _interview_history(users, client, said, history_weeks)
     _interview_days(users, open_vacancy, said)
+    _tomorrows_call_round(users, open_vacancy, said, settings.phone_region)
     template = onboarding_template(language)
     _onboarding(users, template, said)
     load_quizzes(users, language)
@@ -447,3 +450,72 @@ def _interview_days(users, vacancy, said: dict[str, Any]) -> None:
     if rest:
         proposal = planning.propose(group, rest)
         bookings.book(group, [(a.id, 0) for a in proposal.slots[0]], proposal.base, recruiter)
+
+
+def _demo_phones(region: str, count: int) -> list[str]:
+    """Mobile numbers of the region as its job boards write them (national
+    format), each one a valid number: the country's example mobile with its
+    last digits changed."""
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    digits = phonenumbers.national_significant_number(example)
+    found: list[str] = []
+    for n in range(10 * count):
+        candidate = f"+{example.country_code}{digits[:-3]}{(314 + 37 * n) % 1000:03d}"
+        try:
+            phones.to_e164(candidate, region)
+        except phones.PhoneError:
+            continue
+        found.append(phones.display(candidate, region))
+        if len(found) == count:
+            break
+    return found
+
+
+def _tomorrows_call_round(users, vacancy, said: dict[str, Any], region: str) -> None:
+    """Tomorrow's stream day, overbooked from the learned show-up rates, with
+    two on its waiting list and the recruiters' call round under way: the day
+    before is when they call (DOMAIN.md §2), so some calls are recorded
+    already (confirmed by phone, no answer twice, call back this evening,
+    declined, which handed the seat to the waiting list)."""
+    rng = random.Random(1605)  # nosec B311: repeatable demo data
+    texts = said["texts"]
+    recruiter, admin = users["recruiter"], users["admin"]
+    stream = sessions.create_session(
+        kind="stream", title=texts["stream_title"], vacancy=vacancy, day=org.local_now().date() + timedelta(days=1),
+        start=time(10), end=time(12), slot_minutes=30, place=texts["place"], directions=texts["directions"],
+        receptionist_id=users["reception"].id, interviewers=[sessions.InterviewerHours(users["mentor"].id)],
+        created_by=recruiter)
+    applications, names = [], set()
+    for n, phone in enumerate(_demo_phones(region, 12)):
+        name = _history_name(rng, said["names"])
+        while name in names:  # two people of one name on one list read as a mistake
+            name = _history_name(rng, said["names"])
+        names.add(name)
+        added = candidate_services.add_candidate(vacancy, {
+            "full_name": name, "email": f"call{n}@example.org", "phone": phone,
+            "source": rng.choice(list(said["channels"])), "city": said["cities"]["main"],
+            "experience_years": rng.choice((0.5, 1, 2, 3))})
+        if added.application is not None:
+            candidate_services.move(added.application, "screened")
+            applications.append(added.application)
+    invited, waiting = applications[:-2], applications[-2:]
+    proposal = planning.propose(stream, invited)
+    bookings.book(stream, [(a.id, i) for i, slot in enumerate(proposal.slots) for a in slot], proposal.base, recruiter)
+    # booked from a picture with the first slot still empty: it is full now, so they wait
+    bookings.book(stream, [(a.id, 0) for a in waiting], [0] * len(stream.slots), recruiter)
+    db.session.flush()
+    rows = [r for r in calls.call_list(stream) if r.booking.state == "invited"]
+    evening = org.local_now().replace(hour=19, minute=0, second=0, microsecond=0)
+    evening = evening if evening > org.local_now() else org.local_now() + timedelta(hours=1)
+    plan = [(0, "confirmed", recruiter, texts["call_confirmed"], None), (1, "no_answer", recruiter, "", None),
+            (1, "no_answer", admin, "", None), (2, "call_back", recruiter, texts["call_back"], evening),
+            (3, "declined", admin, texts["call_declined"], None), (4, "confirmed", admin, "", None)]
+    seen: dict[int, int] = {}
+    for index, outcome, by, note, call_back_at in plan:
+        if index >= len(rows):
+            continue
+        booking = rows[index].booking
+        attempt = calls.record_call(booking, outcome, by, tap=f"demo-call-round-{len(seen):04d}-{index}",
+                                    seen=seen.get(booking.id, 0), note=note, call_back_at=call_back_at)
+        seen[booking.id] = attempt.id
+    db.session.flush()

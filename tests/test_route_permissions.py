@@ -87,6 +87,8 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "interviews.interviewer_hours": ("POST", "/interviews/{session}/interviewers", STAFF),
     "interviews.cancel_session": ("POST", "/interviews/{other_session}/cancel", STAFF),
     "interviews.cancel_booking": ("POST", "/bookings/{booking}/cancel", STAFF),
+    "interviews.call_list": ("GET", "/interviews/{session}/calls", STAFF),
+    "interviews.record_call": ("POST", "/bookings/{booking}/calls", STAFF),
     "interviews.respond": ("GET", "/b/{booking_token}", "public"),
     "interviews.reception": ("GET", "/reception", STAFF | {"receptionist"}),
     "interviews.desk": ("GET", "/reception/{session}", STAFF | {"receptionist"}),

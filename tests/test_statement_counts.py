@@ -7,7 +7,7 @@ row, a look-up per stage)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.interviews import bookings, calls, sessions
 from recruit.mail import queue_mail
 from recruit.organisation.services import local_now
 from recruit.quizzes.attempts import save_answer, start_attempt, submit
@@ -392,6 +393,41 @@ def test_quiz_reports_and_lists(clean_app, client, make, page):
                 make.quiz(*_questions(3), title=f"Quiz {i}", key=f"quiz-{i}")
 
     _grow(clean_app, FEW_PLANS, MANY_PLANS, url, lambda: statements_for(clean_app, client, url), more)
+
+
+# --- interviews -------------------------------------------------------------------------
+
+def _call_round(app, vacancy_id: int, applications: list[int], callers: list[int], start: time) -> int:
+    """Tomorrow's group day with these candidates booked, each called once or
+    twice by different recruiters: the call list's rows, their calls and callers."""
+    with app.app_context():
+        people = [db.session.get(User, c) for c in callers]
+        session = sessions.create_session(
+            kind="group", title="Calls", vacancy=db.session.get(Vacancy, vacancy_id),
+            day=(local_now() + timedelta(days=1)).date(), start=start, end=time(start.hour + 1), seats=3, place="Hall",
+            interviewers=[sessions.InterviewerHours(callers[0])], created_by=people[0])
+        booked = bookings.book(session, [(a, 0) for a in applications], None, people[0]).invited
+        for n, booking in enumerate(booked):
+            first = calls.record_call(booking, "no_answer", people[n % 3], tap=f"statements-tap-{n:06d}-a", seen=0)
+            if n % 2:
+                calls.record_call(booking, ("confirmed", "call_back", "declined")[n % 3], people[(n + 1) % 3],
+                                  tap=f"statements-tap-{n:06d}-b", seen=first.id, note=f"note {n}",
+                                  call_back_at=utcnow() + timedelta(hours=2))
+        db.session.commit()
+        return session.id
+
+
+def test_call_list(clean_app, client, make, pipelines):
+    few, many = pipelines
+    callers = [make.user("recruiter", name=f"Caller {n}") for n in range(3)]
+    _sign_in(client, clean_app, callers[0])
+    with clean_app.app_context():
+        apps = {v: list(db.session.scalars(sa.select(Application.id).where(Application.vacancy_id == v)))
+                for v in (few, many)}
+    few_day = _call_round(clean_app, few, apps[few], callers, time(10))
+    many_day = _call_round(clean_app, many, apps[many], callers, time(12))
+    assert_flat(clean_app, client, "/interviews/<id>/calls", f"/interviews/{few_day}/calls",
+                f"/interviews/{many_day}/calls")
 
 
 # --- admin ----------------------------------------------------------------------------

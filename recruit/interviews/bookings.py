@@ -203,8 +203,11 @@ _COLUMNS = [(attr.key, attr.columns[0]) for attr in sa.inspect(Booking).column_a
 _RELATIONS = [rel.key for rel in sa.inspect(Booking).relationships]
 
 
-def confirm(booking: Booking) -> Booking:
-    """A second click (or a click on a second device) confirms nothing more."""
+def confirm(booking: Booking, by: User | None = None, *, via: str = "link") -> Booking:
+    """The candidate's yes, from their link or said on the phone to a
+    recruiter (`by`, via "phone"): the same state and `ever_confirmed`, so the
+    show-rate model counts both alike. A second click (or a click on a second
+    device) confirms nothing more."""
     _lock(booking)
     if booking.state == "confirmed":
         return booking
@@ -213,11 +216,13 @@ def confirm(booking: Booking) -> Booking:
     booking.state = "confirmed"
     booking.ever_confirmed = True
     booking.responded_at = utcnow()
-    audit.record("booking.confirm", booking, actor_id=None, via="link")
+    audit.record("booking.confirm", booking, actor_id=by.id if by else None, via=via)
     return booking
 
 
-def decline(booking: Booking) -> Booking:
+def decline(booking: Booking, by: User | None = None, *, via: str = "link") -> Booking:
+    """The candidate's no, from their link or on the phone (`by`, via
+    "phone"): the seat is freed and offered to the waiting list either way."""
     _lock(booking)
     if booking.state not in LIVE_STATES:
         raise InterviewError(_("This invitation is already closed."))
@@ -227,7 +232,7 @@ def decline(booking: Booking) -> Booking:
     booking.waitlist_position = None
     cancel_pending(booking, "interview.reminder")
     db.session.flush()
-    audit.record("booking.decline", booking, actor_id=None, via="link")
+    audit.record("booking.decline", booking, actor_id=by.id if by else None, via=via)
     if held:
         _send_decline_receipt(booking)
     if held and booking.slot_id:

@@ -2,7 +2,8 @@
 candidates' erasure hooks (vacancies never imports interviews): live bookings
 are cancelled without another word to the person, so their seat is freed and
 the waitlist moves up; scorecard notes go (the scores stay, for the funnel and
-the show-rate model); the bookings' messages are handed to the outbox
+the show-rate model); the notes of the day-before calls go (the calls stay,
+for the round's numbers); the bookings' messages are handed to the outbox
 erasure, and the bookings' and scorecards' audit entries lose their free text.
 
 The interviewers' calendar invitations are for their working hours of the
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 
 from recruit.extensions import db
 from recruit.interviews import bookings as booking_room
+from recruit.interviews import calls
 from recruit.interviews.models import LIVE_STATES, Booking, Scorecard
 from recruit.vacancies.erasure import Erasure, erasure_step
 
@@ -37,4 +39,7 @@ def erase_interviews(erasure: Erasure) -> None:
             card.note = ""
             erasure.count("scorecard_notes_erased")
     erasure.objects += [("scorecards", c.id) for c in cards]
+    erased = calls.erase_notes([b.id for b in bookings])
+    if erased:
+        erasure.count("call_notes_erased", erased)
     db.session.flush()

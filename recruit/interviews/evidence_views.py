@@ -11,11 +11,11 @@ from flask_login import current_user
 
 from recruit.auth.permissions import allow, can, load
 from recruit.interviews import evidence, kits, scorecards
+from recruit.interviews.blueprint import bp
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.forms import DecisionForm, KitForm, kit_scores, scorecard_form
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.interviews.policies import interviews_in
-from recruit.interviews.views import bp
 from recruit.vacancies.labels import STAGE_MOVE_LABELS as STAGE_LABELS
 from recruit.vacancies.models import Vacancy
 from recruit.vacancies.pipeline import STAGES

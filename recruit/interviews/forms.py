@@ -4,6 +4,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -11,7 +12,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from recruit.web import TranslatedForm
 
@@ -97,3 +98,19 @@ class DecisionForm(TranslatedForm):
         ("", "—"), ("role_play", _l("Role-play")), ("offer", _l("Offer")), ("rejected", _l("Reject"))],
         validators=[DataRequired(message=_l("Choose the next step."))])
     reason = StringField(_l("Reason (for a rejection)"), validators=[Length(max=500, message=TOO_LONG)])
+
+
+class CallForm(TranslatedForm):
+    """One call of the day-before round: the outcome is the button tapped;
+    `tap` marks this form once (a double tap records one call) and `seen` is
+    the last call the page showed (someone else's call since is not
+    overwritten)."""
+
+    outcome = SelectField(_l("Outcome"), choices=[("confirmed", _l("Confirmed by phone")), ("declined", _l("Declined")),
+                                                 ("no_answer", _l("No answer")), ("call_back", _l("Call back"))],
+                          validators=[DataRequired(message=_l("Choose how the call ended."))])
+    note = StringField(_l("Note"), validators=[Length(max=200, message=TOO_LONG)])
+    call_back = StringField(_l("Call back at"), validators=[
+        Optional(), Regexp(r"^\d{1,2}:\d{2}$", message=_l("Times look like 13:30."))])
+    tap = HiddenField(validators=[DataRequired(message=_l("This form is out of date; the call list is shown again."))])
+    seen = IntegerField(validators=[Optional()], default=0)

@@ -7,7 +7,8 @@ The kinds:
 - `interview_lead_band`: how far ahead an invitation went out (showrate.LEAD_BANDS),
   one part of a show-rate segment;
 - `interview_confirmed`: whether the candidate confirmed ("yes"/"no"), the other
-  yes/no part of a segment."""
+  yes/no part of a segment;
+- `call_outcome`: how a call of the day-before round ended (models.CALL_OUTCOMES)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ CONFIRMED = {
     "no": _l("not confirmed"),
 }
 
+CALL_OUTCOME = {
+    "confirmed": _l("Confirmed by phone"),
+    "declined": _l("Declined"),
+    "no_answer": _l("No answer"),
+    "call_back": _l("Call back"),
+}
+
 
 def register() -> None:
     """Called by create_app."""
@@ -50,3 +58,4 @@ def register() -> None:
     register_labels("interview_session_kind", SESSION_KIND)
     register_labels("interview_lead_band", LEAD_BAND)
     register_labels("interview_confirmed", CONFIRMED)
+    register_labels("call_outcome", CALL_OUTCOME)

@@ -20,6 +20,8 @@ SESSION_KINDS = ("stream", "group")
 BOOKING_STATES = ("waitlisted", "invited", "confirmed", "declined", "arrived", "no_show", "cancelled")
 LIVE_STATES = ("waitlisted", "invited", "confirmed")
 HOLDS_SEAT = ("invited", "confirmed", "arrived")
+# what a recruiter's call the day before ends in (interviews/calls.py)
+CALL_OUTCOMES = ("confirmed", "declined", "no_answer", "call_back")
 
 
 class InterviewSession(db.Model):
@@ -228,6 +230,33 @@ class CriterionScore(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(sa.String(120))
     score: Mapped[int]
+
+
+class CallAttempt(db.Model):
+    """One call to a booked candidate in the round before the day. Every
+    attempt is kept, not only the last: a third "no answer" says more than
+    one, and who called when is what the next caller asks. `tap` is the
+    form's one-time mark, so a double tap (or the same form sent twice from
+    a bad connection) records one call."""
+
+    __tablename__ = "call_attempts"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("outcome", CALL_OUTCOMES), name="valid_outcome"),
+        sa.CheckConstraint("outcome <> 'call_back' OR call_back_at IS NOT NULL", name="call_back_has_time"),
+        sa.UniqueConstraint("booking_id", "tap", name="uq_call_attempts_booking_tap"),
+        sa.Index("ix_call_attempts_booking_called", "booking_id", "called_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(sa.ForeignKey("bookings.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(sa.String(12))
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    call_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    called_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    tap: Mapped[str] = mapped_column(sa.String(32))
+
+    called_by = relationship("User", lazy="joined")
 
 
 class InterviewStamp(db.Model):

@@ -26,6 +26,12 @@ def _front_desk(user, session) -> bool:
     return user.has_role(*PLANNERS, "receptionist")
 
 
+@policy("interview_session.call_round")
+def _call_round(user, session) -> bool:
+    """The day-before calls: those who plan days, as they see candidates' numbers."""
+    return user.has_role(*PLANNERS)
+
+
 @policy("booking.score")
 def _score(user, booking) -> bool:
     return user.has_role("admin") or interviews_in(user, booking.session)

@@ -1,13 +1,12 @@
 """Interview days: planning and sending invitations, the candidate's signed
 link, the receptionist's screen, the interviewer's list and scorecard, the
-show-rate model and reports."""
+show-rate model and reports. The day-before call round is call_views.py."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 from flask import (
-    Blueprint,
     abort,
     flash,
     g,
@@ -27,9 +26,19 @@ from recruit.auth.permissions import allow, can, ensure, load, public
 from recruit.exports import csv_download
 from recruit.extensions import commit_keeping_what_was_read, db
 from recruit.i18n import asked_in_url
-from recruit.interviews import bookings, formats, links, notifications, planning, reports
+from recruit.interviews import (
+    bookings,
+    call_views,  # noqa: F401  (the call round's routes)
+    calls,
+    formats,
+    links,
+    notifications,
+    planning,
+    reports,
+)
 from recruit.interviews import desk as front_desk
 from recruit.interviews import sessions as days
+from recruit.interviews.blueprint import bp
 from recruit.interviews.errors import InterviewerBusyError, InterviewError
 from recruit.interviews.forms import SessionForm
 from recruit.interviews.models import Booking, InterviewSession
@@ -38,7 +47,6 @@ from recruit.vacancies import bulk
 from recruit.vacancies.models import Vacancy
 from recruit.web import commit_or_flash, db_int
 
-bp = Blueprint("interviews", __name__)
 STAFF_ROLES = ("admin", "recruiter", "receptionist", "hiring_manager", "mentor")
 
 
@@ -53,7 +61,8 @@ def _formats() -> dict:
 def index():
     everything = current_user.has_role("admin", "recruiter", "receptionist")
     sessions = days.upcoming_sessions(interviewer=None if everything else current_user)
-    return render_template("interviews/index.html", sessions=sessions)
+    return render_template("interviews/index.html", sessions=sessions,
+                           tomorrow=local_now().date() + timedelta(days=1))
 
 
 def _session_form() -> SessionForm:
@@ -91,9 +100,12 @@ def detail(session_id: int):
     session = load(InterviewSession, session_id, "interview_session.view")
     bookings = days.bookings_of(session)
     plans = can("interview_session.plan", session)
+    calling = can("interview_session.call_round", session) and session.cancelled_at is None
     return render_template("interviews/detail.html", session=session, by_slot=days.bookings_by_slot(bookings),
                            pipeline=planning.candidates_to_invite(session) if plans else [],
-                           staff=days.possible_interviewers() if plans else [], counts=days.state_counts(bookings))
+                           staff=days.possible_interviewers() if plans else [], counts=days.state_counts(bookings),
+                           call_round=calls.progress(calls.call_list(session)) if calling else None,
+                           eve=session.day == local_now().date() + timedelta(days=1))
 
 
 @bp.route("/interviews/<int:session_id>/plan")

@@ -74,6 +74,7 @@ AUDIT_EVENT_LABELS = {
     "attempt.sign_off": _l("quiz attempt signed off"),
     "attempt.start": _l("quiz attempt started"),
     "attempt.submit": _l("quiz attempt submitted"),
+    "booking.call": _l("call recorded"),
     "booking.cancel": _l("interview booking cancelled"),
     "booking.check_in": _l("checked in"),
     "booking.check_in_undone": _l("check-in undone"),
@@ -182,7 +183,8 @@ AUDIT_DETAIL_LABELS = {
     "by_deadline": _l("by the deadline"), "kept": _l("kept"), "amendment": _l("change"),
     "free_text_cleaned": _l("texts cleaned"), "audit_entries_redacted": _l("audit entries redacted"),
     "messages_dropped": _l("messages dropped"), "messages_redacted": _l("messages redacted"),
-    "messages_scrubbed": _l("messages cleaned"),
+    "messages_scrubbed": _l("messages cleaned"), "outcome": _l("outcome"),
+    "call_notes_erased": _l("call notes erased"),
 }
 
 

@@ -166,7 +166,7 @@ def test_the_demos_shape_is_kept(country, db):
     plans = list(db.session.scalars(sa.select(OnboardingPlan)))
     assert sorted(p.state for p in plans) == ["active"] * 4 + ["ready"]
     assert sorted(len([s for s in p.stages if s.sign_off]) for p in plans) == [0, 1, 2, 3, 4]
-    assert sorted(s.kind for s in sessions.upcoming_sessions()) == ["group", "stream"]
+    assert sorted(s.kind for s in sessions.upcoming_sessions()) == ["group", "stream", "stream"]
     assert planning.current_model().overall.outcomes > 40
     attempts = {a.user.email: a.state for a in db.session.scalars(sa.select(Attempt)).unique()}
     assert attempts == {"roman.belov@demo.local": "submitted", "sofia.markova@demo.local": "graded",
@@ -194,3 +194,28 @@ def test_the_stream_day_has_scorecards_to_decide_from_in_the_countrys_words(coun
     if COUNTRIES[country].language != "en":
         assert kit[0].name != "Sales experience"  # the kit speaks the organisation's language
     assert all(len(r.cards[0].criteria) == len(kit) for r in rows)
+
+def test_tomorrows_stream_day_has_its_call_round_under_way(country, db):
+    """Overbooked, a waiting list, national phone numbers to tap, and some
+    calls recorded already (one of them a phone confirmation the show-rate
+    model counts, one a decline that gave the seat to the waiting list)."""
+    from recruit.interviews import calls, sessions
+    from recruit.organisation.services import local_now
+
+    tomorrow = [s for s in sessions.upcoming_sessions() if s.day > local_now().date() and s.kind == "stream"]
+    assert len(tomorrow) == 1 and (tomorrow[0].day - local_now().date()).days == 1
+    day = tomorrow[0]
+    assert sum(s.booked for s in day.slots) > sum(s.capacity for s in day.slots)  # overbooked
+    rows = calls.call_list(day)
+    progress = calls.progress(rows)
+    assert progress.total >= 10 and 0 < progress.called < progress.total
+    assert progress.confirmed >= 2 and progress.no_answer == 1 and progress.call_back == 1 and progress.declined == 1
+    assert any(r.booking.state == "waitlisted" for r in rows)
+    region = COUNTRIES[country].phone_region
+    for row in rows:
+        number = phonenumbers.parse(row.booking.candidate.phone_norm)
+        assert phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) == region
+    by_phone = [r.booking for r in rows if r.last and r.last.outcome == "confirmed"]
+    assert by_phone and all(b.state == "confirmed" and b.ever_confirmed for b in by_phone)
+    texts = demo.profile(country)["texts"]
+    assert {r.last.note for r in rows if r.last} >= {texts["call_confirmed"], texts["call_back"]}

@@ -574,6 +574,58 @@ def test_curator_signs_readiness(as_user):
     curator.screenshot("curator-plan-ready")
 
 
+def _called(page) -> tuple[int, int]:
+    heading = page.locator("#call-progress-head").inner_text()
+    called, total = re.search(r"Called (\d+) of (\d+)", heading).groups()
+    return int(called), int(total)
+
+
+def _count(page, name: str) -> int:
+    badge = page.locator(f".call-counts .badge:has-text('{name}')").inner_text()
+    return int(re.search(r"(\d+)", badge).group(1))
+
+
+def test_recruiter_calls_tomorrows_candidates_from_a_phone(as_user):
+    """The day before: the demo's overbooked stream day of tomorrow, its call
+    list on a phone, one tap per call, and the progress moving with each."""
+    recruiter = as_user("recruiter@demo.local", phone=True)
+    page = recruiter.page
+    page.goto("/interviews")
+    page.locator("a.button:has-text('Call list')").first.click()
+    assert page.locator("h1").inner_text() == "Call list"
+    called, total = _called(page)
+    no_answer = _count(page, "No answer")
+    assert 0 < called < total  # the demo's round is under way
+    assert recruiter.fits_the_screen()
+    recruiter.screenshot("recruiter-call-list-phone")
+
+    fresh = page.locator("article.call-row:has-text('Not called yet')")
+    first = fresh.first
+    name, line_id = first.locator("h2").inner_text(), first.get_attribute("id")
+    assert first.locator("a[href^='tel:+']").count() == 1  # a tap dials the number shown nationally
+    confirm = first.locator("button:has-text('Confirmed by phone')")
+    assert confirm.bounding_box()["height"] >= 44
+    confirm.click()
+    assert f"{name}: confirmed by phone." in recruiter.flash()
+    assert _called(page) == (called + 1, total)
+    line = page.locator(f"#{line_id}")
+    expect(line.locator(".badge.booking-confirmed")).to_be_visible()
+    assert "Last call: Confirmed by phone" in line.inner_text()
+
+    second = page.locator("article.call-row:has-text('Not called yet')").first
+    other, other_id = second.locator("h2").inner_text(), second.get_attribute("id")
+    second.locator("button:has-text('No answer')").click()
+    assert f"{other}: no answer." in recruiter.flash()
+    assert _called(page) == (called + 2, total)
+    assert _count(page, "No answer") == no_answer + 1
+    assert int(page.locator("progress.progress").get_attribute("value")) == called + 2
+
+    page.click("a:has-text('Still to call')")
+    assert page.locator(f"#{other_id}").count() == 1  # no answer: still to call
+    assert page.locator(f"#{line_id}").count() == 0  # confirmed: off the list of those still to call
+    assert recruiter.fits_the_screen()
+
+
 MAIN_PAGES = [("admin@demo.local", "/", False), ("manager@demo.local", "/", False),
               ("recruiter@demo.local", "/vacancies/1/pipeline", False), ("reception@demo.local", "/reception", True),
               ("mentor@demo.local", "/mentees", False), ("trainer@demo.local", "/grading", False),

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from recruit.auth.models import User
 from recruit.interviews import sessions as days
+from recruit.organisation.services import local_now
 from tests.conftest import login
 from tests.i18n import pseudo
 from tests.i18n.test_pseudo_locale import pseudo_app  # noqa: F401 - the fixture
@@ -40,17 +41,21 @@ def demo_day(pseudo_app):  # noqa: F811
     with app.app_context():
         sessions = db.session.scalars(sa.select(InterviewSession).where(InterviewSession.cancelled_at.is_(None))
                                       .order_by(InterviewSession.starts_at)).unique().all()
-        stream = [s for s in sessions if s.kind == "stream"][-1]  # today's; the others are the demo's history
+        today = local_now().date()
+        # today's; the others are the demo's history and tomorrow's day (its call round)
+        stream = [s for s in sessions if s.kind == "stream" and s.day == today][-1]
+        tomorrow = next(s for s in sessions if s.kind == "stream" and s.day == today + timedelta(days=1))
         group = [s for s in sessions if s.kind == "group"][-1]
         # the planner's pages need a day with slots to come, whatever the hour the suite runs at
-        # (the demo's day ends at 23:30 when it is started late in the evening)
+        # (the demo's day ends at 23:30 when it is started late in the evening); clear of tomorrow's
         planned = days.create_session(
-            kind="stream", title=stream.title, vacancy=stream.vacancy, day=stream.day + timedelta(days=1),
+            kind="stream", title=stream.title, vacancy=stream.vacancy, day=stream.day + timedelta(days=3),
             start=time(10), end=time(14), slot_minutes=stream.slot_minutes, place=stream.place,
             interviewers=[days.InterviewerHours(i.user_id) for i in stream.interviewers],
             created_by=db.session.get(User, stream.created_by_id))
         db.session.commit()
-        ids = {"stream": stream.id, "group": group.id, "vacancy": stream.vacancy_id, "planned": planned.id}
+        ids = {"stream": stream.id, "group": group.id, "vacancy": stream.vacancy_id, "planned": planned.id,
+               "tomorrow": tomorrow.id}
     return app, data, ids
 
 
@@ -62,7 +67,8 @@ def _pages(client, ids) -> dict[str, object]:
     pages = {}
     for path in ("/interviews", f"/interviews/{ids['stream']}", f"/interviews/{ids['group']}", "/interviews/new",
                  "/interviews/show-rates", "/interviews/reports", f"/reception/{ids['stream']}",
-                 f"/reception/{ids['stream']}?partial=1", "/my-interviews"):
+                 f"/reception/{ids['stream']}?partial=1", "/my-interviews", f"/interviews/{ids['tomorrow']}",
+                 f"/interviews/{ids['tomorrow']}/calls", f"/interviews/{ids['tomorrow']}/calls?show=to_call"):
         pages[path] = client.get(path, headers=ACCEPT)
     with client.application.app_context():
         booked = sa.select(Booking.application_id).where(Booking.state.in_(LIVE_STATES))
