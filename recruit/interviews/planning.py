@@ -184,7 +184,6 @@ def calibration() -> float | None:
 # --- the proposal -----------------------------------------------------------------------
 
 MAX_SELECTED = 2000  # ids read from one plan or booking request
-PIPELINE_SHOWN = 200  # candidates offered on a day's page
 
 
 class TickedCandidate(NamedTuple):
@@ -249,16 +248,6 @@ def selected_applications(ids: Sequence[int]) -> list[TickedApplication]:
     """The applications a recruiter ticked (the first MAX_SELECTED ids), as the
     planner's page and its booking form read them."""
     return ticked_with_bookings(ids)[0]
-
-
-def candidates_to_invite(session: InterviewSession) -> list[Application]:
-    """The day's vacancy's new and screened applications, the screened first."""
-    if not session.vacancy_id:
-        return []
-    return list(db.session.scalars(
-        sa.select(Application).where(Application.vacancy_id == session.vacancy_id,
-                                     Application.stage.in_(("new", "screened")))
-        .order_by(Application.stage.desc(), Application.id).limit(PIPELINE_SHOWN)).unique())
 
 
 @dataclass

@@ -33,6 +33,7 @@ from recruit.interviews import (
     formats,
     links,
     notifications,
+    picker,
     planning,
     reports,
 )
@@ -102,7 +103,10 @@ def detail(session_id: int):
     plans = can("interview_session.plan", session)
     calling = can("interview_session.call_round", session) and session.cancelled_at is None
     return render_template("interviews/detail.html", session=session, by_slot=days.bookings_by_slot(bookings),
-                           pipeline=planning.candidates_to_invite(session) if plans else [],
+                           picker=picker.picker(session, picker.PickerFilter(
+                               request.args.get("vacancy", 0, type=db_int) or None,
+                               request.args.get("stage") or None,
+                               request.args.get("batch", 0, type=db_int) or None)) if plans else None,
                            staff=days.possible_interviewers() if plans else [], counts=days.state_counts(bookings),
                            call_round=calls.progress(calls.call_list(session)) if calling else None,
                            eve=session.day == local_now().date() + timedelta(days=1))

@@ -9,7 +9,7 @@ import pytest
 
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.interviews import planning, sessions
+from recruit.interviews import picker, planning, sessions
 from recruit.organisation.services import local_now
 from recruit.vacancies.models import Application, Vacancy
 from tests.conftest import login
@@ -38,10 +38,12 @@ def test_the_day_offers_its_vacancys_new_and_screened_candidates(clean_app, day)
         session = db.session.get(sessions.InterviewSession, day["session"])
         db.session.get(Application, day["apps"][0]).stage = "rejected"
         db.session.flush()
-        offered = [a.id for a in planning.candidates_to_invite(session)]
+        offered = [a.id for a in picker.picker(session, picker.PickerFilter()).ready]
         assert sorted(offered) == sorted(day["apps"][1:])
         session.vacancy_id = None
-        assert planning.candidates_to_invite(session) == []
+        assert picker.picker(session, picker.PickerFilter()).ready == []  # a day for any vacancy: choose one first
+        chosen = picker.picker(session, picker.PickerFilter(vacancy_id=day["vacancy"]))
+        assert sorted(a.id for a in chosen.ready) == sorted(day["apps"][1:])
         db.session.rollback()
 
 
