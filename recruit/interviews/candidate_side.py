@@ -14,7 +14,7 @@ from recruit.dates import at_minute
 from recruit.extensions import db
 from recruit.i18n import label
 from recruit.interviews import evidence
-from recruit.interviews.models import Booking, Scorecard
+from recruit.interviews.models import Booking, CallAttempt, Scorecard
 from recruit.interviews.scorecards import DECIDED
 from recruit.mail import OutboxMessage
 from recruit.vacancies.candidate_page import (
@@ -78,6 +78,15 @@ def interview_events(candidate: Candidate, vacancy_ids: set[int]) -> list[Event]
         if entry.action == "booking.cancel" and (entry.data or {}).get("reason"):
             detail += f" · {entry.data['reason']}"
         events.append(Event(entry.at, "interview", label(entry.action, "audit_event"), detail, actor_name(entry)))
+    for call in db.session.scalars(sa.select(CallAttempt).where(CallAttempt.booking_id.in_(list(bookings)))
+                                   .order_by(CallAttempt.id)):
+        detail = label(call.outcome, "call_outcome")
+        if call.call_back_at is not None:
+            detail += f" · {at_minute(call.call_back_at, 'short')}"
+        if call.note:
+            detail += f" · {call.note}"
+        events.append(Event(call.called_at, "call", _("Phone call"), detail,
+                            call.called_by.full_name if call.called_by else None))
     for message in db.session.scalars(sa.select(OutboxMessage).where(
             OutboxMessage.related_type == Booking.__tablename__, OutboxMessage.related_id.in_(list(bookings)))
             .order_by(OutboxMessage.id)):

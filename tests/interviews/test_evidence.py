@@ -232,3 +232,24 @@ def test_after_the_decision_a_missing_card_may_still_be_added_but_moves_nobody(c
     with clean_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Scorecard)) == 2
         assert db.session.get(Application, day["apps"][0]).stage == "offer"
+
+
+def test_the_call_round_shows_in_the_candidates_history(clean_app, day):
+    from recruit.interviews import calls
+
+    with clean_app.app_context():
+        session = sessions.create_session(kind="stream", title="Day", vacancy=db.session.get(Vacancy, day["vacancy"]),
+                                          day=day["day"], start=time(10), end=time(12), place="Room",
+                                          interviewers=[sessions.InterviewerHours(day["interviewer"])],
+                                          created_by=db.session.get(User, day["recruiter"]))
+        booking = bookings.book(session, [(day["apps"][0], 0)], None, db.session.get(User, day["recruiter"])).invited[0]
+        calls.record_call(booking, "no_answer", db.session.get(User, day["recruiter"]),
+                          tap="0123456789abcdef0123456789abcdef", seen=0,
+                          note="Voicemail full")
+        db.session.commit()
+        candidate_id = booking.candidate_id
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    history = client.get(f"/candidates/{candidate_id}").get_data(as_text=True)
+    history = history[history.index("<h2>History</h2>"):]
+    assert "Phone call" in history and "No answer" in history and "Voicemail full" in history
