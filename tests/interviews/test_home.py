@@ -35,7 +35,7 @@ def test_the_recruiter_sees_tomorrow_with_expected_and_confirmed(clean_app, day)
     page = client.get("/").get_data(as_text=True)
     tomorrow = page[page.index("<h2>Tomorrow</h2>"):]
     assert "Tomorrow&#39;s stream" in tomorrow and "8 booked" in tomorrow and "3 confirmed" in tomorrow
-    assert "expected to come" in tomorrow
+    assert "expected to come" in tomorrow and "Call list: Tomorrow&#39;s stream" in tomorrow
     today = page[page.index("<h2>Today</h2>"):page.index("<h2>Tomorrow</h2>")]
     assert "No interview day today." in today and "Plan an interview day" in today
     assert "Still 2 to hire" in page  # the vacancy's forecast
