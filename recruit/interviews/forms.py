@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from recruit.web import TranslatedForm
+from recruit.interviews.hiring_report import Filters
+from recruit.web import TranslatedForm, db_int
 
 # wtforms fills in %(max)d
 TOO_LONG = _l("At most %(max)d characters.")
@@ -44,3 +45,46 @@ class ScorecardForm(TranslatedForm):
     adequacy = SelectField(_l("Adequacy"), coerce=_score, choices=_SCORES, validators=[_SCORED])
     note = TextAreaField(_l("Note"), validators=[Length(max=5000, message=TOO_LONG)])
     next_stage = SelectField(_l("Next step"), choices=[])
+
+
+def _chosen_id(value: object) -> int | None:
+    """A choice of a vacancy or an interviewer: "" is "all"; anything else must be an id."""
+    if value in (None, "", "0"):
+        return None
+    return db_int(str(value))
+
+
+def _plausible_day(form, field) -> None:
+    if field.data is not None and not FIRST_REPORT_YEAR <= field.data.year <= LAST_REPORT_YEAR:
+        raise ValidationError(_l("Choose a day between %(first)s and %(last)s.", first=FIRST_REPORT_YEAR,
+                                 last=LAST_REPORT_YEAR))
+
+
+FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 2000, 2100
+
+
+class ReportFilterForm(TranslatedForm):
+    """The reports' filters, read from the page's GET parameters: every one
+    optional, each refused on its own with a message while the others apply."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    start = DateField(_l("From"), validators=[Optional(), _plausible_day])
+    end = DateField(_l("To"), validators=[Optional(), _plausible_day])
+    vacancy = SelectField(_l("Vacancy"), coerce=_chosen_id, choices=[], validate_choice=True)
+    interviewer = SelectField(_l("Interviewer"), coerce=_chosen_id, choices=[], validate_choice=True)
+    channel = SelectField(_l("Channel"), choices=[], validate_choice=True)
+
+    def validate_end(self, field) -> None:
+        if field.data and self.start.data and not self.start.errors and field.data < self.start.data:
+            raise ValidationError(_l("The period ends before it starts: choose a later end."))
+
+    def filters(self) -> Filters:
+        """The filters that are valid (a refused field narrows nothing)."""
+        def valid(name: str):
+            item = self[name]
+            return None if item.errors else item.data or None
+
+        return Filters(start=valid("start"), end=valid("end"), vacancy_id=valid("vacancy"),
+                       interviewer_id=valid("interviewer"), channel=valid("channel"))

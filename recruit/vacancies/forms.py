@@ -11,7 +11,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from recruit.i18n import LANGUAGES
 from recruit.web import TranslatedForm
@@ -115,3 +124,24 @@ class ImportUploadForm(TranslatedForm):
 
 class ImportRunForm(TranslatedForm):
     skip_bad_rows = BooleanField(_l("Import only the valid rows and skip the bad ones"))
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def _finite(form, field) -> None:
+    """NaN and infinity parse as decimals; they are not amounts (and cannot be compared)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Enter an amount of zero or more."))
+
+
+class ChannelCostForm(TranslatedForm):
+    """A channel's cost for one month, in the organisation's currency."""
+
+    channel = SelectField(_l("Channel"), choices=[], validate_choice=True)
+    month = StringField(_l("Month"), validators=[
+        DataRequired(message=_l("Choose the month.")),
+        Regexp(MONTH_PATTERN, message=_l("Give the month as year and month, e.g. 2026-03."))])
+    amount = DecimalField(_l("Amount"), places=2, validators=[
+        InputRequired(message=_l("Enter an amount of zero or more.")), _finite,
+        NumberRange(min=0, max=999999999999, message=_l("Enter an amount of zero or more."))])

@@ -1,0 +1,265 @@
+"""The figures a head of recruiting reads: per source channel the funnel
+(résumés -> invited -> came -> offered -> hired), the show-up rate, the
+median days from application to hire and the cost per hire; per vacancy
+the weeks to fill at the current pace; per interviewer the share of the
+interviews they held that have their scorecard.
+
+The funnel follows the applications received in the period (a cohort):
+what became of them, whenever it happened. Each table is one statement
+whatever the number of rows, so the page stays fast on a large database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from recruit.auth.models import User
+from recruit.extensions import db
+from recruit.interviews.models import Booking, InterviewSession, Scorecard, SessionInterviewer
+from recruit.interviews.pace import PACE_WINDOW_WEEKS, Pace, cost_per_hire, median_days, share
+from recruit.organisation.services import zone
+from recruit.utc import utcnow
+from recruit.vacancies import channel_costs, channels
+from recruit.vacancies.models import Application, Candidate, Vacancy
+from recruit.vacancies.pipeline import STAGE_INDEX
+
+OPEN_STATES = ("open", "on_hold")
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the report is narrowed to; None: not narrowed. The days are the
+    organisation's, both included."""
+
+    start: date | None = None
+    end: date | None = None
+    vacancy_id: int | None = None
+    interviewer_id: int | None = None
+    channel: str | None = None
+
+    def since(self) -> datetime | None:
+        return None if self.start is None else datetime.combine(self.start, time(), tzinfo=zone())
+
+    def until(self) -> datetime | None:
+        """The first instant after the period: the next day's midnight there."""
+        return None if self.end is None else datetime.combine(self.end + DAY, time(), tzinfo=zone())
+
+    @property
+    def costs_apply(self) -> bool:
+        """A channel's cost is for all its candidates: divided by one vacancy's
+        or one interviewer's hires it would read as a cost per hire it is not."""
+        return self.vacancy_id is None and self.interviewer_id is None
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as the page's GET parameters (the exports' links)."""
+        args = {"start": self.start.isoformat() if self.start else "", "end": self.end.isoformat() if self.end else "",
+                "vacancy": str(self.vacancy_id or ""), "interviewer": str(self.interviewer_id or ""),
+                "channel": self.channel or ""}
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass
+class ChannelFunnel:
+    channel: str
+    resumes: int = 0
+    invited: int = 0
+    came: int = 0
+    no_show: int = 0
+    offered: int = 0
+    hired: int = 0
+    days_to_hire: list[float] = field(default_factory=list)
+    cost: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return channels.label(self.channel) if self.channel else ""
+
+    @property
+    def show_up(self) -> float | None:
+        """Of those whose interview came due (arrived or no-show): cancelled in advance is no no-show."""
+        return share(self.came, self.came + self.no_show)
+
+    @property
+    def median_days_to_hire(self) -> float | None:
+        return median_days(self.days_to_hire)
+
+    @property
+    def cost_per_hire(self) -> dict[str, Decimal]:
+        return cost_per_hire(self.cost, self.hired)
+
+    def stages(self) -> list[tuple[str, int]]:
+        return [("resumes", self.resumes), ("invited", self.invited), ("came", self.came),
+                ("offered", self.offered), ("hired", self.hired)]
+
+
+@dataclass(frozen=True)
+class VacancyPace:
+    vacancy_id: int
+    position: str
+    city: str
+    pace: Pace
+
+
+@dataclass(frozen=True)
+class InterviewerRate:
+    interviewer_id: int
+    name: str
+    held: int
+    scored: int
+
+    @property
+    def rate(self) -> float | None:
+        return share(self.scored, self.held)
+
+    @property
+    def missing(self) -> int:
+        return self.held - self.scored
+
+
+def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _applications(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    """The applications the funnel counts: received in the period, of the vacancy,
+    from the channel, interviewed by the interviewer."""
+    where: list[sa.ColumnElement[bool]] = []
+    if (since := filters.since()) is not None:
+        where.append(Application.created_at >= since)
+    if (until := filters.until()) is not None:
+        where.append(Application.created_at < until)
+    if filters.vacancy_id is not None:
+        where.append(Application.vacancy_id == filters.vacancy_id)
+    if filters.channel is not None:
+        where.append(Candidate.source == filters.channel)
+    if filters.interviewer_id is not None:
+        where.append(sa.exists().where(Booking.application_id == Application.id,
+                                       Booking.interviewer_id == filters.interviewer_id))
+    return where
+
+
+def _booked(*states: str) -> sa.ColumnElement[bool]:
+    stmt = sa.exists().where(Booking.application_id == Application.id)
+    return stmt.where(Booking.state.in_(states)) if states else stmt
+
+
+def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
+    """One row per channel, the most résumés first, the channels' costs
+    joined (a channel that cost money and brought nobody is listed too)."""
+    far = Application.furthest_stage
+    came = sa.or_(far >= STAGE_INDEX["interviewed"], _booked("arrived"))
+    where = _applications(filters)
+    rows = db.session.execute(
+        sa.select(Candidate.source, sa.func.count(Application.id),
+                  _count(sa.or_(far >= STAGE_INDEX["invited"], _booked())), _count(came),
+                  _count(sa.and_(sa.not_(came), _booked("no_show"))), _count(far >= STAGE_INDEX["offer"]),
+                  _count(Application.stage == "hired"))
+        .join(Candidate, Application.candidate_id == Candidate.id).where(*where).group_by(Candidate.source))
+    funnels = {source or "": ChannelFunnel(source or "", *(int(n) for n in counts)) for source, *counts in rows}
+    hires = db.session.execute(
+        sa.select(Candidate.source, Application.created_at, Application.stage_changed_at)
+        .join(Candidate, Application.candidate_id == Candidate.id).where(*where, Application.stage == "hired"))
+    for source, applied, hired in hires:
+        funnels[source or ""].days_to_hire.append(max((hired - applied) / DAY, 0.0))
+    if filters.costs_apply:
+        for name, cost in channel_costs.costs_by_channel(filters.start, filters.end).items():
+            if filters.channel is None or filters.channel == name:
+                funnels.setdefault(name, ChannelFunnel(name)).cost = cost
+    return sorted(funnels.values(), key=lambda f: (-f.resumes, f.label.casefold()))
+
+
+def totals(funnels: list[ChannelFunnel]) -> ChannelFunnel:
+    """All channels as one funnel (the chart's bars), costs summed per currency."""
+    total = ChannelFunnel("")
+    for row in funnels:
+        for name, value in row.stages():
+            setattr(total, name, getattr(total, name) + value)
+        total.no_show += row.no_show
+        total.days_to_hire += row.days_to_hire
+        for code, amount in row.cost.items():
+            total.cost[code] = total.cost.get(code, Decimal(0)) + amount
+    return total
+
+
+def vacancy_paces(filters: Filters, now: datetime | None = None) -> list[VacancyPace]:
+    """The open vacancies (or the one filtered), each with its hires so far and
+    over the last weeks: the current pace, whatever the period chosen."""
+    recent = (now or utcnow()) - timedelta(weeks=PACE_WINDOW_WEEKS)
+    hired = Application.stage == "hired"
+    stmt = (sa.select(Vacancy.id, Vacancy.position, Vacancy.city, Vacancy.headcount, _count(hired),
+                      _count(sa.and_(hired, Application.stage_changed_at >= recent)))
+            .outerjoin(Application, Application.vacancy_id == Vacancy.id)
+            .group_by(Vacancy.id, Vacancy.position, Vacancy.city, Vacancy.headcount)
+            .order_by(Vacancy.position, Vacancy.id))
+    if filters.vacancy_id is not None:
+        stmt = stmt.where(Vacancy.id == filters.vacancy_id)
+    else:
+        stmt = stmt.where(Vacancy.state.in_(OPEN_STATES))
+    return [VacancyPace(vid, position, city, Pace(headcount, int(n), int(recent_n), PACE_WINDOW_WEEKS))
+            for vid, position, city, headcount, n, recent_n in db.session.execute(stmt)]
+
+
+def _held(filters: Filters, now: datetime) -> list[sa.ColumnElement[bool]]:
+    """Interviews held on days that are over: the candidate came and was seen by someone."""
+    where = [Booking.state == "arrived", Booking.interviewer_id.is_not(None), InterviewSession.ends_at < now]
+    if filters.start is not None:
+        where.append(InterviewSession.day >= filters.start)
+    if filters.end is not None:
+        where.append(InterviewSession.day <= filters.end)
+    if filters.vacancy_id is not None:
+        where.append(InterviewSession.vacancy_id == filters.vacancy_id)
+    if filters.interviewer_id is not None:
+        where.append(Booking.interviewer_id == filters.interviewer_id)
+    if filters.channel is not None:
+        where.append(Booking.source == filters.channel)
+    return where
+
+
+def scorecard_rates(filters: Filters, now: datetime | None = None) -> list[InterviewerRate]:
+    """Per interviewer: the interviews they held and how many have their own
+    scorecard (another interviewer's card does not count for them)."""
+    own = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == Booking.interviewer_id)
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name, sa.func.count(Booking.id), _count(own))
+        .join(InterviewSession, Booking.session_id == InterviewSession.id)
+        .join(User, Booking.interviewer_id == User.id)
+        .where(*_held(filters, now or utcnow())).group_by(User.id, User.full_name))
+    rates = [InterviewerRate(uid, name, int(held), int(scored)) for uid, name, held, scored in rows]
+    return sorted(rates, key=lambda r: (r.rate if r.rate is not None else 1.0, r.name.casefold()))
+
+
+@dataclass(frozen=True)
+class Choices:
+    vacancies: list[tuple[int, str]]
+    interviewers: list[tuple[int, str]]
+    channels: list[str]
+
+
+def filter_choices() -> Choices:
+    """What the filter form offers: the vacancies, the people who have sat on
+    a panel, the channels candidates came from."""
+    vacancies = db.session.execute(sa.select(Vacancy.id, Vacancy.position, Vacancy.city)
+                                   .where(Vacancy.state != "draft").order_by(Vacancy.position, Vacancy.id))
+    interviewers = db.session.execute(
+        sa.select(User.id, User.full_name).where(User.id.in_(sa.select(SessionInterviewer.user_id)))
+        .order_by(User.full_name, User.id))
+    return Choices([(vid, f"{position}, {city}" if city else position) for vid, position, city in vacancies],
+                   [(uid, name) for uid, name in interviewers], channels.sources_in_use())
+
+
+@dataclass(frozen=True)
+class HiringReport:
+    filters: Filters
+    funnels: list[ChannelFunnel]
+    total: ChannelFunnel
+    paces: list[VacancyPace]
+    rates: list[InterviewerRate]
+
+
+def hiring_report(filters: Filters, now: datetime | None = None) -> HiringReport:
+    funnels = channel_funnels(filters)
+    return HiringReport(filters, funnels, totals(funnels), vacancy_paces(filters, now), scorecard_rates(filters, now))
