@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -58,7 +59,7 @@ def set_cost() -> Response | tuple[str, int]:
     done = commit_or_flash(lambda: channel_costs.set_cost(form.channel.data, month, form.amount.data, current_user),
                            lambda: _("%(channel)s cost %(amount)s in %(month)s.", channel=channels.label(
                                form.channel.data), amount=format_money(form.amount.data, whole=False),
-                               month=form.month.data))
+                               month=format_date(month, "LLLL yyyy")))
     return redirect(url_for("channels.index", _anchor="costs")) if done else _page(form, 400)
 
 
