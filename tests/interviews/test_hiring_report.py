@@ -200,7 +200,7 @@ def test_the_button_reminds_each_interviewer_once_in_their_language_with_the_lin
     sent = _reminders(clean_app)
     assert len(sent) == 1
     recipient, subject, body = sent[0]
-    assert recipient == "anna@x.test" and subject == "1 анкету оцінювання треба заповнити"
+    assert recipient == "anna@x.test" and subject == "1 оцінювальний лист треба заповнити"
     assert f"/bookings/{hiring['bookings'][1]}/scorecard" in body and "HH Candidate 1" in body
     assert f"/bookings/{hiring['bookings'][0]}/scorecard" not in body  # that one she filled in
     again = client.post("/interviews/reports/scorecard-reminders", follow_redirects=True)  # a double click
