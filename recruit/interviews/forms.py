@@ -74,7 +74,7 @@ class ReportFilterForm(TranslatedForm):
     end = DateField(_l("To"), validators=[Optional(), _plausible_day])
     vacancy = SelectField(_l("Vacancy"), coerce=_chosen_id, choices=[], validate_choice=True)
     interviewer = SelectField(_l("Interviewer"), coerce=_chosen_id, choices=[], validate_choice=True)
-    channel = SelectField(_l("Channel"), choices=[], validate_choice=True)
+    channel = SelectField(_l("Channel"), choices=[], default="", validate_choice=True)
 
     def validate_end(self, field) -> None:
         if field.data and self.start.data and not self.start.errors and field.data < self.start.data:

@@ -137,28 +137,35 @@ def _applications(filters: Filters) -> list[sa.ColumnElement[bool]]:
     if filters.channel is not None:
         where.append(Candidate.source == filters.channel)
     if filters.interviewer_id is not None:
-        where.append(sa.exists().where(Booking.application_id == Application.id,
-                                       Booking.interviewer_id == filters.interviewer_id))
+        where.append(Application.id.in_(sa.select(Booking.application_id)
+                                        .where(Booking.interviewer_id == filters.interviewer_id)))
     return where
 
 
-def _booked(*states: str) -> sa.ColumnElement[bool]:
-    stmt = sa.exists().where(Booking.application_id == Application.id)
-    return stmt.where(Booking.state.in_(states)) if states else stmt
+def _bookings_per_application() -> sa.Subquery:
+    """Per application: booked at all, ever arrived, ever a no-show. One pass
+    over the bookings joined to the applications (there is no index on a
+    booking's application: an EXISTS per application read them all each time)."""
+    return (sa.select(Booking.application_id.label("application_id"),
+                      sa.func.max(sa.case((Booking.state == "arrived", 1), else_=0)).label("arrived"),
+                      sa.func.max(sa.case((Booking.state == "no_show", 1), else_=0)).label("no_show"))
+            .group_by(Booking.application_id).subquery("booked"))
 
 
 def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
     """One row per channel, the most résumés first, the channels' costs
     joined (a channel that cost money and brought nobody is listed too)."""
     far = Application.furthest_stage
-    came = sa.or_(far >= STAGE_INDEX["interviewed"], _booked("arrived"))
+    booked = _bookings_per_application()
+    came = sa.or_(far >= STAGE_INDEX["interviewed"], booked.c.arrived == 1)
     where = _applications(filters)
     rows = db.session.execute(
         sa.select(Candidate.source, sa.func.count(Application.id),
-                  _count(sa.or_(far >= STAGE_INDEX["invited"], _booked())), _count(came),
-                  _count(sa.and_(sa.not_(came), _booked("no_show"))), _count(far >= STAGE_INDEX["offer"]),
+                  _count(sa.or_(far >= STAGE_INDEX["invited"], booked.c.application_id.is_not(None))), _count(came),
+                  _count(sa.and_(sa.not_(came), booked.c.no_show == 1)), _count(far >= STAGE_INDEX["offer"]),
                   _count(Application.stage == "hired"))
-        .join(Candidate, Application.candidate_id == Candidate.id).where(*where).group_by(Candidate.source))
+        .join(Candidate, Application.candidate_id == Candidate.id)
+        .outerjoin(booked, booked.c.application_id == Application.id).where(*where).group_by(Candidate.source))
     funnels = {source or "": ChannelFunnel(source or "", *(int(n) for n in counts)) for source, *counts in rows}
     hires = db.session.execute(
         sa.select(Candidate.source, Application.created_at, Application.stage_changed_at)

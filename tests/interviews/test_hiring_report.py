@@ -138,6 +138,7 @@ def test_a_filter_not_understood_is_named_and_left_out(clean_app, hiring, query,
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert field_message in page and "Some filters were not understood and are left out" in page
+    assert page.count('class="field-error"') == 1  # the other filters are fine
     assert "Résumés 14, Invited 7" in page  # nothing narrowed by the refused field
 
 
