@@ -10,6 +10,7 @@ whatever the number of rows, so the page stays fast on a large database."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -159,19 +160,29 @@ def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
     booked = _bookings_per_application()
     came = sa.or_(far >= STAGE_INDEX["interviewed"], booked.c.arrived == 1)
     where = _applications(filters)
-    rows = db.session.execute(
-        sa.select(Candidate.source, sa.func.count(Application.id),
-                  _count(sa.or_(far >= STAGE_INDEX["invited"], booked.c.application_id.is_not(None))), _count(came),
-                  _count(sa.and_(sa.not_(came), booked.c.no_show == 1)), _count(far >= STAGE_INDEX["offer"]),
-                  _count(Application.stage == "hired"))
-        .join(Candidate, Application.candidate_id == Candidate.id)
-        .outerjoin(booked, booked.c.application_id == Application.id).where(*where).group_by(Candidate.source))
-    funnels = {source or "": ChannelFunnel(source or "", *(int(n) for n in counts)) for source, *counts in rows}
-    hires = db.session.execute(
-        sa.select(Candidate.source, Application.created_at, Application.stage_changed_at)
-        .join(Candidate, Application.candidate_id == Candidate.id).where(*where, Application.stage == "hired"))
-    for source, applied, hired in hires:
-        funnels[source or ""].days_to_hire.append(max((hired - applied) / DAY, 0.0))
+    zero = sa.literal(0, sa.Integer)
+    # The hires (for the median time to hire) and the counts in one statement: the hires first, so
+    # the columns take the moments' type; a count row has no moments, a hire row no counts.
+    hires = (sa.select(Candidate.source, sa.literal(1, sa.Integer), zero, zero, zero, zero, zero, zero,
+                       Application.created_at, Application.stage_changed_at)
+             .join(Candidate, Application.candidate_id == Candidate.id).where(*where, Application.stage == "hired"))
+    counts = (sa.select(Candidate.source, zero, sa.func.count(Application.id),
+                        _count(sa.or_(far >= STAGE_INDEX["invited"], booked.c.application_id.is_not(None))),
+                        _count(came), _count(sa.and_(sa.not_(came), booked.c.no_show == 1)),
+                        _count(far >= STAGE_INDEX["offer"]), _count(Application.stage == "hired"),
+                        sa.null(), sa.null())
+              .join(Candidate, Application.candidate_id == Candidate.id)
+              .outerjoin(booked, booked.c.application_id == Application.id).where(*where)
+              .group_by(Candidate.source))
+    funnels: dict[str, ChannelFunnel] = {}
+    days: dict[str, list[float]] = defaultdict(list)
+    for source, is_hire, *numbers, applied, hired in db.session.execute(sa.union_all(hires, counts)):
+        if is_hire:
+            days[source or ""].append(max((hired - applied) / DAY, 0.0))
+        else:
+            funnels[source or ""] = ChannelFunnel(source or "", *(int(n) for n in numbers))
+    for source, found in days.items():
+        funnels[source].days_to_hire = found
     if filters.costs_apply:
         for name, cost in channel_costs.costs_by_channel(filters.start, filters.end).items():
             if filters.channel is None or filters.channel == name:
@@ -246,16 +257,31 @@ class Choices:
     channels: list[str]
 
 
+def _choices_statement() -> sa.CompoundSelect:
+    """The vacancies, the people who have sat on a panel and the channels
+    candidates came from, in one statement (kind, id, name, city)."""
+    sources = channels.SOURCES_IN_USE.bindparams(limit=5000).columns(value=sa.String).subquery("sources")
+    empty = sa.literal("", sa.String)
+    return sa.union_all(
+        sa.select(sa.literal("v", sa.String), Vacancy.id, Vacancy.position, Vacancy.city)
+        .where(Vacancy.state != "draft"),
+        sa.select(sa.literal("i", sa.String), User.id, User.full_name, empty)
+        .where(User.id.in_(sa.select(SessionInterviewer.user_id))),
+        sa.select(sa.literal("c", sa.String), sa.null(), sources.c.value, empty))
+
+
+CHOICES = _choices_statement()  # built once: it has no parameter of the request
+
+
 def filter_choices() -> Choices:
-    """What the filter form offers: the vacancies, the people who have sat on
-    a panel, the channels candidates came from."""
-    vacancies = db.session.execute(sa.select(Vacancy.id, Vacancy.position, Vacancy.city)
-                                   .where(Vacancy.state != "draft").order_by(Vacancy.position, Vacancy.id))
-    interviewers = db.session.execute(
-        sa.select(User.id, User.full_name).where(User.id.in_(sa.select(SessionInterviewer.user_id)))
-        .order_by(User.full_name, User.id))
+    """What the filter form offers, sorted as a person looks for them."""
+    found: dict[str, list[tuple[int | None, str, str]]] = defaultdict(list)
+    for kind, item_id, name, city in db.session.execute(CHOICES):
+        found[kind].append((item_id, name, city))
+    vacancies = sorted(found["v"], key=lambda v: (v[1].casefold(), v[0]))
     return Choices([(vid, f"{position}, {city}" if city else position) for vid, position, city in vacancies],
-                   [(uid, name) for uid, name in interviewers], channels.sources_in_use())
+                   [(uid, name) for uid, name, _city in sorted(found["i"], key=lambda u: (u[1].casefold(), u[0]))],
+                   sorted((name for _id, name, _city in found["c"]), key=lambda n: channels.label(n).casefold()))
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def first_of_month(day: date) -> date:
 def set_cost(channel_name: str, month: date, amount: Decimal, actor: User | None) -> ChannelCost:
     """The channel's cost for `month`, in the organisation's currency: a
     month entered again is corrected, not added to. Flushes; the caller commits."""
+    channels.alias_map()  # the built-in channels exist (a database emptied by hand)
     channel = channel_named(channel_name)
     if channel is None:
         raise ChannelError(_("Choose a channel."))
@@ -53,7 +54,7 @@ def set_cost(channel_name: str, month: date, amount: Decimal, actor: User | None
     amount = amount.quantize(Decimal("0.01"))
     cost = db.session.scalar(sa.select(ChannelCost).where(ChannelCost.channel_id == channel.id,
                                                           ChannelCost.month == month, ChannelCost.currency == code)
-                             .with_for_update())
+                             .with_for_update(of=ChannelCost))
     before = None if cost is None else str(cost.amount)
     if cost is None:
         cost = ChannelCost(channel_id=channel.id, month=month, currency=code, amount=amount)

@@ -273,4 +273,4 @@ class ChannelCost(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    channel: Mapped[SourceChannel] = relationship(lazy="joined")
+    channel: Mapped[SourceChannel] = relationship()
