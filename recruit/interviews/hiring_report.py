@@ -11,6 +11,7 @@ whatever the number of rows, so the page stays fast on a large database."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -54,6 +55,16 @@ class Filters:
         """A channel's cost is for all its candidates: divided by one vacancy's
         or one interviewer's hires it would read as a cost per hire it is not."""
         return self.vacancy_id is None and self.interviewer_id is None
+
+    @property
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are set: the statements are built once per shape, the values are parameters."""
+        return (self.start is not None, self.end is not None, self.vacancy_id is not None,
+                self.interviewer_id is not None, self.channel is not None)
+
+    def params(self) -> dict[str, object]:
+        return {"since": self.since(), "until": self.until(), "start_day": self.start, "end_day": self.end,
+                "vacancy": self.vacancy_id, "interviewer": self.interviewer_id, "channel": self.channel}
 
     def as_args(self) -> dict[str, str]:
         """The filters as the page's GET parameters (the exports' links)."""
@@ -125,22 +136,35 @@ def _count(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def _applications(filters: Filters) -> list[sa.ColumnElement[bool]]:
+def _applications(shape: tuple[bool, ...]) -> list[sa.ColumnElement[bool]]:
     """The applications the funnel counts: received in the period, of the vacancy,
     from the channel, interviewed by the interviewer."""
+    start, end, vacancy, interviewer, channel = shape
     where: list[sa.ColumnElement[bool]] = []
-    if (since := filters.since()) is not None:
-        where.append(Application.created_at >= since)
-    if (until := filters.until()) is not None:
-        where.append(Application.created_at < until)
-    if filters.vacancy_id is not None:
-        where.append(Application.vacancy_id == filters.vacancy_id)
-    if filters.channel is not None:
-        where.append(Candidate.source == filters.channel)
-    if filters.interviewer_id is not None:
+    if start:
+        where.append(Application.created_at >= sa.bindparam("since"))
+    if end:
+        where.append(Application.created_at < sa.bindparam("until"))
+    if vacancy:
+        where.append(Application.vacancy_id == sa.bindparam("vacancy"))
+    if channel:
+        where.append(Candidate.source == sa.bindparam("channel"))
+    if interviewer:
         where.append(Application.id.in_(sa.select(Booking.application_id)
-                                        .where(Booking.interviewer_id == filters.interviewer_id)))
+                                        .where(Booking.interviewer_id == sa.bindparam("interviewer"))))
     return where
+
+
+_BUILT: dict[tuple, sa.Executable] = {}
+
+
+def _built(name: str, shape: tuple, build: Callable[[tuple], sa.Executable]) -> sa.Executable:
+    """A statement built once per process and filter shape: building one (and
+    its cache key) cost as much as running it on a few thousand rows."""
+    stmt = _BUILT.get((name, shape))
+    if stmt is None:
+        stmt = _BUILT[(name, shape)] = build(shape)
+    return stmt
 
 
 def _bookings_per_application() -> sa.Subquery:
@@ -153,16 +177,15 @@ def _bookings_per_application() -> sa.Subquery:
             .group_by(Booking.application_id).subquery("booked"))
 
 
-def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
-    """One row per channel, the most résumés first, the channels' costs
-    joined (a channel that cost money and brought nobody is listed too)."""
+def _funnel_statement(shape: tuple[bool, ...]) -> sa.CompoundSelect:
+    """The hires (for the median time to hire) and the counts per channel in one
+    statement: the hires first, so the columns take the moments' type; a count
+    row has no moments, a hire row no counts."""
     far = Application.furthest_stage
     booked = _bookings_per_application()
     came = sa.or_(far >= STAGE_INDEX["interviewed"], booked.c.arrived == 1)
-    where = _applications(filters)
+    where = _applications(shape)
     zero = sa.literal(0, sa.Integer)
-    # The hires (for the median time to hire) and the counts in one statement: the hires first, so
-    # the columns take the moments' type; a count row has no moments, a hire row no counts.
     hires = (sa.select(Candidate.source, sa.literal(1, sa.Integer), zero, zero, zero, zero, zero, zero,
                        Application.created_at, Application.stage_changed_at)
              .join(Candidate, Application.candidate_id == Candidate.id).where(*where, Application.stage == "hired"))
@@ -174,9 +197,16 @@ def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
               .join(Candidate, Application.candidate_id == Candidate.id)
               .outerjoin(booked, booked.c.application_id == Application.id).where(*where)
               .group_by(Candidate.source))
+    return sa.union_all(hires, counts)
+
+
+def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
+    """One row per channel, the most résumés first, the channels' costs
+    joined (a channel that cost money and brought nobody is listed too)."""
     funnels: dict[str, ChannelFunnel] = {}
     days: dict[str, list[float]] = defaultdict(list)
-    for source, is_hire, *numbers, applied, hired in db.session.execute(sa.union_all(hires, counts)):
+    for source, is_hire, *numbers, applied, hired in db.session.execute(
+            _built("funnel", filters.shape, _funnel_statement), filters.params()):
         if is_hire:
             days[source or ""].append(max((hired - applied) / DAY, 0.0))
         else:
@@ -207,45 +237,55 @@ def vacancy_paces(filters: Filters, now: datetime | None = None) -> list[Vacancy
     """The open vacancies (or the one filtered), each with its hires so far and
     over the last weeks: the current pace, whatever the period chosen."""
     recent = (now or utcnow()) - timedelta(weeks=PACE_WINDOW_WEEKS)
+    stmt = _built("paces", (filters.vacancy_id is not None,), _paces_statement)
+    return [VacancyPace(vid, position, city, Pace(headcount, int(n), int(recent_n), PACE_WINDOW_WEEKS))
+            for vid, position, city, headcount, n, recent_n in db.session.execute(
+                stmt, {"recent": recent, "vacancy": filters.vacancy_id})]
+
+
+def _paces_statement(shape: tuple[bool]) -> sa.Select:
     hired = Application.stage == "hired"
     stmt = (sa.select(Vacancy.id, Vacancy.position, Vacancy.city, Vacancy.headcount, _count(hired),
-                      _count(sa.and_(hired, Application.stage_changed_at >= recent)))
+                      _count(sa.and_(hired, Application.stage_changed_at >= sa.bindparam("recent"))))
             .outerjoin(Application, Application.vacancy_id == Vacancy.id)
             .group_by(Vacancy.id, Vacancy.position, Vacancy.city, Vacancy.headcount)
             .order_by(Vacancy.position, Vacancy.id))
-    if filters.vacancy_id is not None:
-        stmt = stmt.where(Vacancy.id == filters.vacancy_id)
-    else:
-        stmt = stmt.where(Vacancy.state.in_(OPEN_STATES))
-    return [VacancyPace(vid, position, city, Pace(headcount, int(n), int(recent_n), PACE_WINDOW_WEEKS))
-            for vid, position, city, headcount, n, recent_n in db.session.execute(stmt)]
+    if shape[0]:
+        return stmt.where(Vacancy.id == sa.bindparam("vacancy"))
+    return stmt.where(Vacancy.state.in_(OPEN_STATES))
 
 
-def _held(filters: Filters, now: datetime) -> list[sa.ColumnElement[bool]]:
+def _held(shape: tuple[bool, ...]) -> list[sa.ColumnElement[bool]]:
     """Interviews held on days that are over: the candidate came and was seen by someone."""
-    where = [Booking.state == "arrived", Booking.interviewer_id.is_not(None), InterviewSession.ends_at < now]
-    if filters.start is not None:
-        where.append(InterviewSession.day >= filters.start)
-    if filters.end is not None:
-        where.append(InterviewSession.day <= filters.end)
-    if filters.vacancy_id is not None:
-        where.append(InterviewSession.vacancy_id == filters.vacancy_id)
-    if filters.interviewer_id is not None:
-        where.append(Booking.interviewer_id == filters.interviewer_id)
-    if filters.channel is not None:
-        where.append(Booking.source == filters.channel)
+    start, end, vacancy, interviewer, channel = shape
+    where = [Booking.state == "arrived", Booking.interviewer_id.is_not(None),
+             InterviewSession.ends_at < sa.bindparam("now")]
+    if start:
+        where.append(InterviewSession.day >= sa.bindparam("start_day"))
+    if end:
+        where.append(InterviewSession.day <= sa.bindparam("end_day"))
+    if vacancy:
+        where.append(InterviewSession.vacancy_id == sa.bindparam("vacancy"))
+    if interviewer:
+        where.append(Booking.interviewer_id == sa.bindparam("interviewer"))
+    if channel:
+        where.append(Booking.source == sa.bindparam("channel"))
     return where
+
+
+def _rates_statement(shape: tuple[bool, ...]) -> sa.Select:
+    own = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == Booking.interviewer_id)
+    return (sa.select(User.id, User.full_name, sa.func.count(Booking.id), _count(own))
+            .join(InterviewSession, Booking.session_id == InterviewSession.id)
+            .join(User, Booking.interviewer_id == User.id)
+            .where(*_held(shape)).group_by(User.id, User.full_name))
 
 
 def scorecard_rates(filters: Filters, now: datetime | None = None) -> list[InterviewerRate]:
     """Per interviewer: the interviews they held and how many have their own
     scorecard (another interviewer's card does not count for them)."""
-    own = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == Booking.interviewer_id)
-    rows = db.session.execute(
-        sa.select(User.id, User.full_name, sa.func.count(Booking.id), _count(own))
-        .join(InterviewSession, Booking.session_id == InterviewSession.id)
-        .join(User, Booking.interviewer_id == User.id)
-        .where(*_held(filters, now or utcnow())).group_by(User.id, User.full_name))
+    rows = db.session.execute(_built("rates", filters.shape, _rates_statement),
+                              {**filters.params(), "now": now or utcnow()})
     rates = [InterviewerRate(uid, name, int(held), int(scored)) for uid, name, held, scored in rows]
     return sorted(rates, key=lambda r: (r.rate if r.rate is not None else 1.0, r.name.casefold()))
 

@@ -92,18 +92,19 @@ def recent_costs(limit: int = RECENT_COSTS * 4) -> list[CostRow]:
     return [CostRow(*row) for row in rows]
 
 
+_COSTS = (sa.select(SourceChannel.name, ChannelCost.currency, sa.func.sum(ChannelCost.amount))
+          .join(SourceChannel, ChannelCost.channel_id == SourceChannel.id)
+          .where(ChannelCost.month >= sa.bindparam("first"), ChannelCost.month <= sa.bindparam("last"))
+          .group_by(SourceChannel.name, ChannelCost.currency))  # built once, as every statement of a page
+OPEN_START, OPEN_END = date(1900, 1, 1), date(9999, 12, 1)
+
+
 def costs_by_channel(start: date | None, end: date | None) -> dict[str, dict[str, Decimal]]:
     """{channel name: {currency: total}} over the months that touch the
     period [start, end] (either open), read in one statement."""
-    stmt = (sa.select(SourceChannel.name, ChannelCost.currency, sa.func.sum(ChannelCost.amount))
-            .join(SourceChannel, ChannelCost.channel_id == SourceChannel.id)
-            .group_by(SourceChannel.name, ChannelCost.currency))
-    if start is not None:
-        stmt = stmt.where(ChannelCost.month >= first_of_month(start))
-    if end is not None:
-        stmt = stmt.where(ChannelCost.month <= end)
+    bounds = {"first": first_of_month(start) if start else OPEN_START, "last": end or OPEN_END}
     totals: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for name, code, total in db.session.execute(stmt):
+    for name, code, total in db.session.execute(_COSTS, bounds):
         totals[name][code] = Decimal(total)
     return dict(totals)
 
