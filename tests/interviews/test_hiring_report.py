@@ -268,3 +268,16 @@ def test_the_report_needs_the_staff(clean_app, hiring):
     assert client.get("/interviews/reports/funnel.csv").status_code == 403
     assert client.post("/interviews/reports/scorecard-reminders").status_code in (400, 403)
     assert _reminders(clean_app) == []
+
+
+def test_small_counts_are_written_as_babel_writes_them_in_every_language(clean_app):
+    from babel.numbers import format_decimal
+
+    from recruit.i18n import in_language
+    from recruit.templating import _num
+
+    with clean_app.test_request_context("/"):
+        for code in ("en", "uk", "ru", "bg", "ro", "bs", "ka"):
+            with in_language(code):
+                for value in (0, 7, 42, 999, 1000, 12345):
+                    assert _num(value) == format_decimal(value, locale=code), (code, value)
