@@ -260,7 +260,7 @@ def test_the_reports_page_reads_as_many_statements_with_more_rows(clean_app, hir
         make.candidate(hiring["sales"], full_name=f"More {n}", source=("HeadHunter", "Djinni", f"Board {n}")[n % 3])
     with counting(clean_app) as many:
         assert client.get(url).status_code == 200
-    assert len(few) == len(many) and len(few) <= 16, (len(few), len(many))
+    assert len(few) == len(many) and len(few) <= 12, (len(few), len(many))
 
 
 def test_the_report_needs_the_staff(clean_app, hiring):
