@@ -487,5 +487,6 @@ def send_scorecard_reminders():
 @bp.route("/interviews/reports.csv")
 @allow("admin", "recruiter")
 def report_csv():
-    return csv_download("interviews.csv", reports.booking_header(), reports.booking_rows())
+    return csv_download("interviews.csv", reports.booking_header(),
+                        reports.booking_rows(_report_filters().filters()))
 

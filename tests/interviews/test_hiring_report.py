@@ -281,3 +281,17 @@ def test_small_counts_are_written_as_babel_writes_them_in_every_language(clean_a
             with in_language(code):
                 for value in (0, 7, 42, 999, 1000, 12345):
                     assert _num(value) == format_decimal(value, locale=code), (code, value)
+
+
+def test_the_bookings_export_follows_the_filters_too(clean_app, hiring):
+    client = _sign_in(clean_app, hiring)
+    everyone = list(csv.reader(io.StringIO(client.get("/interviews/reports.csv").get_data(as_text=True)
+                                           .lstrip("\ufeff"))))
+    assert len(everyone) == 1 + 6
+    annas = load_workbook(io.BytesIO(client.get(f"/interviews/reports.csv?format=xlsx&interviewer={hiring['anna']}")
+                                     .data), read_only=True)
+    rows = list(annas.active.iter_rows(min_row=2, values_only=True))
+    assert [(r[4], r[11]) for r in rows] == [("HH Candidate 0", "Anna Interviewer"),
+                                             ("HH Candidate 1", "Anna Interviewer")]
+    none = client.get("/interviews/reports.csv?vacancy=%d" % hiring["support"]).get_data(as_text=True)
+    assert len(none.lstrip("\ufeff").splitlines()) == 1  # the header: Support had no interview day
