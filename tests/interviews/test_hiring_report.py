@@ -293,5 +293,5 @@ def test_the_bookings_export_follows_the_filters_too(clean_app, hiring):
     rows = list(annas.active.iter_rows(min_row=2, values_only=True))
     assert [(r[4], r[11]) for r in rows] == [("HH Candidate 0", "Anna Interviewer"),
                                              ("HH Candidate 1", "Anna Interviewer")]
-    none = client.get("/interviews/reports.csv?vacancy=%d" % hiring["support"]).get_data(as_text=True)
+    none = client.get(f"/interviews/reports.csv?vacancy={hiring['support']}").get_data(as_text=True)
     assert len(none.lstrip("\ufeff").splitlines()) == 1  # the header: Support had no interview day
