@@ -83,6 +83,8 @@ def _num(value: Any, number_format: str | None = None) -> str:
     of experience, counts), so each is written once per request and language."""
     if value is None:
         return "—"
+    if number_format is None and type(value) is int and 0 <= value < 1000:
+        return str(value)  # no grouping, no sign: the same in every shipped language (Latin digits), without Babel
     if not has_request_context():
         return format_decimal(value, number_format)
     written = g.setdefault("_numbers_written", {})

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from config import TestConfig
 from tests.factories import PASSWORD, Factory
 
-pytest_plugins = ["tests.worlds.quizzes", "tests.worlds.interviews", "tests.worlds.training"]
+pytest_plugins = ["tests.worlds.quizzes", "tests.worlds.interviews", "tests.worlds.training", "tests.worlds.hiring"]
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

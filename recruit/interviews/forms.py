@@ -12,9 +12,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from recruit.web import TranslatedForm
+from recruit.interviews.hiring_report import Filters
+from recruit.web import TranslatedForm, db_int
 
 # wtforms fills in %(max)d
 TOO_LONG = _l("At most %(max)d characters.")
@@ -114,3 +115,46 @@ class CallForm(TranslatedForm):
         Optional(), Regexp(r"^\d{1,2}:\d{2}$", message=_l("Times look like 13:30."))])
     tap = HiddenField(validators=[DataRequired(message=_l("This form is out of date; the call list is shown again."))])
     seen = IntegerField(validators=[Optional()], default=0)
+
+
+def _chosen_id(value: object) -> int | None:
+    """A choice of a vacancy or an interviewer: "" is "all"; anything else must be an id."""
+    if value in (None, "", "0"):
+        return None
+    return db_int(str(value))
+
+
+def _plausible_day(form, field) -> None:
+    if field.data is not None and not FIRST_REPORT_YEAR <= field.data.year <= LAST_REPORT_YEAR:
+        raise ValidationError(_l("Choose a day between %(first)s and %(last)s.", first=FIRST_REPORT_YEAR,
+                                 last=LAST_REPORT_YEAR))
+
+
+FIRST_REPORT_YEAR, LAST_REPORT_YEAR = 2000, 2100
+
+
+class ReportFilterForm(TranslatedForm):
+    """The reports' filters, read from the page's GET parameters: every one
+    optional, each refused on its own with a message while the others apply."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    start = DateField(_l("From"), validators=[Optional(), _plausible_day])
+    end = DateField(_l("To"), validators=[Optional(), _plausible_day])
+    vacancy = SelectField(_l("Vacancy"), coerce=_chosen_id, choices=[], validate_choice=True)
+    interviewer = SelectField(_l("Interviewer"), coerce=_chosen_id, choices=[], validate_choice=True)
+    channel = SelectField(_l("Channel"), choices=[], default="", validate_choice=True)
+
+    def validate_end(self, field) -> None:
+        if field.data and self.start.data and not self.start.errors and field.data < self.start.data:
+            raise ValidationError(_l("The period ends before it starts: choose a later end."))
+
+    def filters(self) -> Filters:
+        """The filters that are valid (a refused field narrows nothing)."""
+        def valid(name: str):
+            item = self[name]
+            return None if item.errors else item.data or None
+
+        return Filters(start=valid("start"), end=valid("end"), vacancy_id=valid("vacancy"),
+                       interviewer_id=valid("interviewer"), channel=valid("channel"))

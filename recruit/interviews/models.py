@@ -268,3 +268,19 @@ class InterviewStamp(db.Model):
 
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+
+
+class ScorecardReminder(db.Model):
+    """An interviewer was reminded of the scorecard missing for an interview
+    they held. The unique pair is what makes it once per missing scorecard:
+    the nightly job, the button and a second worker all insert here first."""
+
+    __tablename__ = "scorecard_reminders"
+    __table_args__ = (
+        sa.UniqueConstraint("booking_id", "interviewer_id", name="uq_scorecard_reminders_booking_interviewer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(sa.ForeignKey("bookings.id", ondelete="CASCADE"))
+    interviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,6 +15,7 @@ from recruit.extensions import db
 from recruit.i18n import label
 from recruit.interviews import versions
 from recruit.interviews.formats import channel, percent, segment_label, week_label, week_tick
+from recruit.interviews.hiring_report import Filters
 from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.interviews.showrate import ShowRateModel
 from recruit.organisation.services import get_settings, zone
@@ -151,9 +152,22 @@ def booking_header() -> list[str]:
             _("Wait, minutes")]
 
 
-def booking_rows():
+def booking_rows(filters: Filters | None = None):
+    """Every booking, or those of the report's filters: the day in the period,
+    the day's vacancy, the interviewer who saw them, the booking's channel."""
     stmt = (sa.select(Booking).join(InterviewSession, Booking.session_id == InterviewSession.id)
             .order_by(InterviewSession.starts_at, Booking.id))
+    if filters is not None:
+        if filters.start is not None:
+            stmt = stmt.where(InterviewSession.day >= filters.start)
+        if filters.end is not None:
+            stmt = stmt.where(InterviewSession.day <= filters.end)
+        if filters.vacancy_id is not None:
+            stmt = stmt.where(InterviewSession.vacancy_id == filters.vacancy_id)
+        if filters.interviewer_id is not None:
+            stmt = stmt.where(Booking.interviewer_id == filters.interviewer_id)
+        if filters.channel is not None:
+            stmt = stmt.where(Booking.source == filters.channel)
     for booking in db.session.scalars(stmt).unique():
         wait = ""
         if booking.seen_at and booking.arrived_at and booking.slot:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from recruit import audit, jobs
 from recruit.extensions import db
+from recruit.interviews import scorecard_reminders
 from recruit.interviews.models import Booking, InterviewSession, Slot
 from recruit.mail import cancel_pending
 from recruit.organisation.services import get_settings
@@ -39,4 +40,6 @@ def mark_no_shows(now: datetime | None = None) -> int:
 
 JOBS = [
     jobs.Job("interviews.no_shows", mark_no_shows, every_seconds=300),
+    # hourly: from 08:00 in the organisation's zone, the scorecards missing from the days before
+    jobs.Job("interviews.scorecard_reminders", scorecard_reminders.remind_next_morning, every_seconds=3600),
 ]

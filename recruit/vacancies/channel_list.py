@@ -21,7 +21,7 @@ from recruit.extensions import db
 from recruit.organisation.services import offered_channels
 from recruit.search import search_key
 from recruit.vacancies import channels
-from recruit.vacancies.models import Candidate, ChannelAlias, SourceChannel
+from recruit.vacancies.models import Candidate, ChannelAlias, ChannelCost, SourceChannel
 
 BOOKINGS = sa.table("bookings", sa.column("source", sa.String))  # interviews' table, by name: see `_rewrite`
 
@@ -179,6 +179,7 @@ def merge(name: str, into: str, actor: User | None) -> Merged:
         keys, old = {a.key for a in source.aliases}, source.name
         for alias in list(source.aliases):
             alias.channel = target
+        _move_costs(source, target)
         db.session.flush()
         db.session.delete(source)
     db.session.flush()
@@ -187,6 +188,21 @@ def merge(name: str, into: str, actor: User | None) -> Merged:
                  into=target.name, candidates=moved[0], bookings=moved[1])
     channels.forget()
     return Merged(target, old, *moved)
+
+
+def _move_costs(source: SourceChannel, target: SourceChannel) -> None:
+    """The merged channel's months (recruit.vacancies.channel_costs) are added
+    to the target's, per month and currency, before the merged channel goes."""
+    for cost in list(db.session.scalars(sa.select(ChannelCost).where(ChannelCost.channel_id == source.id))):
+        kept = db.session.scalar(sa.select(ChannelCost).where(
+            ChannelCost.channel_id == target.id, ChannelCost.month == cost.month,
+            ChannelCost.currency == cost.currency))
+        if kept is None:
+            cost.channel_id = target.id
+        else:
+            kept.amount += cost.amount
+            db.session.delete(cost)
+    db.session.flush()
 
 
 def _spellings(keys: set[str]) -> set[str]:

@@ -185,15 +185,18 @@ def _stored_aliases() -> dict[str, str]:
     return {key: name for key, name in rows}
 
 
+# The distinct candidate sources, by skipping through their index one value
+# at a time: the cost follows the number of channels, not of candidates.
+SOURCES_IN_USE = sa.text(
+    "WITH RECURSIVE v(value) AS ("
+    " SELECT min(source) FROM candidates WHERE source > ''"
+    " UNION ALL SELECT (SELECT min(source) FROM candidates WHERE source > v.value) FROM v"
+    " WHERE v.value IS NOT NULL) SELECT value FROM v WHERE value IS NOT NULL LIMIT :limit")
+
+
 def sources_in_use(limit: int = 5000) -> list[str]:
-    """The distinct candidate sources, by skipping through their index one
-    value at a time: the cost follows the number of channels, not of candidates."""
-    sql = sa.text(
-        "WITH RECURSIVE v(value) AS ("
-        " SELECT min(source) FROM candidates WHERE source > ''"
-        " UNION ALL SELECT (SELECT min(source) FROM candidates WHERE source > v.value) FROM v"
-        " WHERE v.value IS NOT NULL) SELECT value FROM v WHERE value IS NOT NULL LIMIT :limit")
-    return list(db.session.scalars(sql, {"limit": limit}))
+    """The distinct candidate sources (`SOURCES_IN_USE`)."""
+    return list(db.session.scalars(SOURCES_IN_USE, {"limit": limit}))
 
 
 def new_channel(name: str, spellings: Iterable[str] = ()) -> SourceChannel:

@@ -12,7 +12,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from recruit.i18n import LANGUAGES
 from recruit.web import TranslatedForm
@@ -142,3 +151,24 @@ class BulkForm(TranslatedForm):
     reason = StringField(_l("Reason"), validators=[Length(max=500, message=_l("At most %(max)d characters."))])
     subject = StringField(_l("Subject"), validators=[Length(max=200, message=_l("At most %(max)d characters."))])
     body = TextAreaField(_l("Text"), validators=[Length(max=10000, message=_l("At most %(max)d characters."))])
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def _finite(form, field) -> None:
+    """NaN and infinity parse as decimals; they are not amounts (and cannot be compared)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Enter an amount of zero or more."))
+
+
+class ChannelCostForm(TranslatedForm):
+    """A channel's cost for one month, in the organisation's currency."""
+
+    channel = SelectField(_l("Channel"), choices=[], validate_choice=True)
+    month = StringField(_l("Month"), validators=[
+        DataRequired(message=_l("Choose the month.")),
+        Regexp(MONTH_PATTERN, message=_l("Give the month as year and month, e.g. 2026-03."))])
+    amount = DecimalField(_l("Amount"), places=2, validators=[
+        InputRequired(message=_l("Enter an amount of zero or more.")), _finite,
+        NumberRange(min=0, max=999999999999, message=_l("Enter an amount of zero or more."))])

@@ -97,6 +97,8 @@ AUDIT_EVENT_LABELS = {
     "channel.alias_removed": _l("channel spelling removed"),
     "channel.merged": _l("channels merged"),
     "channel.renamed": _l("channel renamed"),
+    "channel.cost_set": _l("channel cost entered"),
+    "channel.cost_removed": _l("channel cost removed"),
     "criterion.override": _l("criterion overridden"),
     "import.done": _l("import finished"),
     "interview_kit.save": _l("interview kit saved"),

@@ -4,6 +4,7 @@ applications (a candidate in one vacancy's pipeline) and CSV import batches."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -298,3 +299,27 @@ class ChannelAlias(db.Model):
     channel_id: Mapped[int] = mapped_column(sa.ForeignKey("source_channels.id", ondelete="CASCADE"), index=True)
 
     channel: Mapped[SourceChannel] = relationship(back_populates="aliases")
+
+
+class ChannelCost(db.Model):
+    """What a source channel cost in one month (a job board's package, an
+    agency's invoice), in the currency it was paid in: the reports divide a
+    period's cost by the channel's hires. One amount per channel, month and
+    currency, so entering a month again corrects it instead of adding to it."""
+
+    __tablename__ = "channel_costs"
+    __table_args__ = (
+        sa.UniqueConstraint("channel_id", "month", "currency", name="uq_channel_costs_channel_month_currency"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+        sa.Index("ix_channel_costs_month", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(sa.ForeignKey("source_channels.id", ondelete="CASCADE"))
+    month: Mapped[date]  # the first day of the month
+    amount: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    channel: Mapped[SourceChannel] = relationship()

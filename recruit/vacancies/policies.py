@@ -92,3 +92,9 @@ def visible_applications(user, candidate) -> list:
 @policy("candidate.edit")
 def _candidate_edit(user, candidate) -> bool:
     return user.has_role(*STAFF) and candidate.anonymised_at is None
+
+
+@policy("channel.cost")
+def _channel_cost(user, _obj=None) -> bool:
+    """What a channel costs is the admins' to enter (recruiters see the cost per hire in the reports)."""
+    return user.has_role("admin")
