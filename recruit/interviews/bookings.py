@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import LazyString, format_datetime, ngettext
@@ -59,25 +60,31 @@ def _free_seat(slot_id: int) -> None:
 
 
 def book(session: InterviewSession, assignment: Sequence[tuple[int, int]], base: Sequence[int] | None,
-         by: User, *, planned: Sequence[int] | None = None, override_reason: str = "") -> BookingResult:
+         by: User, *, planned: Sequence[int] | None = None, override_reason: str = "",
+         waitlist: Sequence[int] = ()) -> BookingResult:
     """Invite each (application id, slot index). The plan raises a slot's cap to
     what was booked when the plan was made plus what it assigns there, so two
     recruiters planning from the same picture cannot both fill the same seats:
     whoever comes second finds the slot full and their candidates join the
     waitlist in order. With the planner's numbers (`planned`, from the signed
     picture) a slot's cap rises by at most the planner's number, unless the
-    recruiter overrides the planner with a reason (audited)."""
+    recruiter overrides the planner with a reason (audited). `waitlist`: the
+    application ids the recruiter puts on the day's waiting list from the
+    planner (no slot of their own: a freed seat anywhere on the day is offered
+    to them in turn), told so by e-mail."""
     if session.cancelled_at is not None:
         raise InterviewError(_("This interview day was cancelled."))
     result = BookingResult()
     slots = {slot.index: slot for slot in session.slots}
     if any(index not in slots for _app_id, index in assignment):
         raise InterviewError(_("No such slot."))
+    wanted = [a for a, _ in assignment] + [a for a in waitlist if a not in {a for a, _ in assignment}]
     applications = {a.id: a for a in db.session.scalars(
-        sa.select(Application).where(Application.id.in_([a for a, _ in assignment]))).unique()}
+        sa.select(Application).where(Application.id.in_(wanted))).unique()}
     ok, problems = eligible(list(applications.values()), session)
     result.skipped.extend(problems)
     allowed = {a.id for a in ok}
+    to_waitlist = [applications[a] for a in dict.fromkeys(waitlist) if a in allowed]
     now = utcnow()
     todo = []
     for app_id, index in assignment:
@@ -135,10 +142,34 @@ def book(session: InterviewSession, assignment: Sequence[tuple[int, int]], base:
             result.waitlisted.append(booking)
         audit.record("booking.create", booking, actor_id=by.id, state=booking.state, slot=index,
                      predicted_show=round(booking.predicted_show, 3))
+    for application in to_waitlist:
+        _put_on_waitlist(session, application, by, result, now)
     db.session.flush()
     for slot in session.slots:
         db.session.refresh(slot)
     return result
+
+
+def _put_on_waitlist(session: InterviewSession, application: Application, by: User, result: BookingResult,
+                     now: datetime) -> None:
+    """A waiting-list place on the day without a slot of its own, chosen by the recruiter."""
+    try:
+        with db.session.begin_nested():
+            booking = Booking(
+                session_id=session.id, slot_id=None, candidate_id=application.candidate_id,
+                application_id=application.id, state="waitlisted", waitlist_position=_next_waitlist_position(session),
+                predicted_show=show_probability(application, session, session.starts_at),
+                source=application.candidate.source or "",
+                lead_days=max((session.starts_at - now).total_seconds() / 86400.0, 0.0), created_by_id=by.id)
+            db.session.add(booking)
+            db.session.flush()
+    except IntegrityError:
+        result.skipped.append(_("%(name)s already has an interview booked.", name=application.candidate.full_name))
+        return
+    _send_waitlist_notice(booking)
+    result.waitlisted.append(booking)
+    audit.record("booking.create", booking, actor_id=by.id, state="waitlisted", slot=None,
+                 predicted_show=round(booking.predicted_show, 3), chosen_by="recruiter")
 
 
 def _next_waitlist_position(session: InterviewSession) -> int:

@@ -7,7 +7,9 @@ The kinds:
 - `interview_lead_band`: how far ahead an invitation went out (showrate.LEAD_BANDS),
   one part of a show-rate segment;
 - `interview_confirmed`: whether the candidate confirmed ("yes"/"no"), the other
-  yes/no part of a segment."""
+  yes/no part of a segment;
+- PLANNING_PREFERENCE: the planner's five steps (preferences.STEPS), from
+  idle interviewers to waiting candidates."""
 
 from __future__ import annotations
 
@@ -41,6 +43,16 @@ LEAD_BAND = {
 CONFIRMED = {
     "yes": _l("confirmed"),
     "no": _l("not confirmed"),
+}
+
+
+# preferences.STEPS, in the recruiter's words: what the planner is told to spare
+PLANNING_PREFERENCE = {
+    1: _l("Keep interviewers busy"),
+    2: _l("Mostly keep interviewers busy"),
+    3: _l("Balance busy interviewers and short waits"),
+    4: _l("Mostly keep waits short"),
+    5: _l("Never keep candidates waiting"),
 }
 
 
