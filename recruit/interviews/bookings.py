@@ -24,6 +24,7 @@ from recruit.interviews.notifications import (
     _notify_interviewers,
     _send_cancellation,
     _send_invitation,
+    _send_waitlist_cancellation,
     _send_waitlist_notice,
 )
 from recruit.interviews.planning import eligible, show_probability
@@ -264,19 +265,25 @@ def decline(booking: Booking) -> Booking:
 
 
 def cancel(booking: Booking, by: User | None, reason: str | LazyString = "", *, offer_waitlist: bool = True,
-           notify: bool = True) -> Booking:
+           notify: bool = True, whole_day: bool = False) -> Booking:
     """Called off in advance by the company: not a no-show. `notify=False`
-    (anonymisation) writes nothing more to the candidate; `by` None is the system."""
+    (anonymisation) writes nothing more to the candidate; `by` None is the
+    system. When the whole day is called off (`whole_day`), those on its
+    waiting list are told too, and everyone is offered another open day
+    through their link when there is one."""
     _lock(booking)
     if booking.state not in LIVE_STATES:
         raise InterviewError(_("This booking is already closed."))
-    held = booking.state in HOLDS_SEAT
+    held, waiting = booking.state in HOLDS_SEAT, booking.state == "waitlisted"
     booking.state = "cancelled"
     booking.waitlist_position = None
     cancel_pending(booking, "interview.reminder")
     db.session.flush()
+    other_day = whole_day and notify and (held or waiting) and bool(free_slots(booking))
     if held and notify:
-        _send_cancellation(booking, reason)
+        _send_cancellation(booking, reason, other_day=other_day)
+    elif waiting and notify and whole_day:
+        _send_waitlist_cancellation(booking, reason, other_day=other_day)
     audit.record("booking.cancel", booking, actor_id=by.id if by else None, reason=str(reason))
     if held and booking.slot_id:
         _free_seat(booking.slot_id)
@@ -320,6 +327,41 @@ def reschedule(booking: Booking, slot_id: int) -> Booking:
     return booking
 
 
+def may_choose_another_day(booking: Booking) -> bool:
+    """A booking called off with its whole day: its candidate may pick a
+    time on another open day from their link."""
+    return booking.state == "cancelled" and booking.session.cancelled_at is not None
+
+
+def choose_another_day(booking: Booking, slot_id: int) -> Booking:
+    """The candidate of a cancelled day takes a free time on another open
+    day: the same booking, moved and invited again (its history stays in
+    the audit trail), with a new calendar invitation."""
+    _lock(booking)
+    if not may_choose_another_day(booking):
+        raise InterviewError(_("This invitation can no longer be moved."))
+    target = next((s for s in free_slots(booking) if s.id == slot_id), None)
+    if target is None:
+        raise InterviewError(_("That time has just been taken; choose another."))
+    try:
+        with db.session.begin_nested():
+            if not _take_seat(target.id):
+                raise InterviewError(_("That time has just been taken; choose another."))
+            booking.slot_id, booking.session_id = target.id, target.session_id
+            booking.state = "invited"
+            booking.ics_sequence += 1
+            booking.responded_at = utcnow()
+            db.session.flush()
+    except IntegrityError as exc:  # another live booking of theirs (one per candidate)
+        raise InterviewError(_("You already have another interview booked.")) from exc
+    db.session.refresh(booking)
+    if booking.application is not None:
+        _advance(booking.application, "invited")
+    audit.record("booking.another_day", booking, actor_id=None, via="link", to_slot=target.id)
+    _send_invitation(booking, updated=True)
+    return booking
+
+
 def offer_freed_seats(session: InterviewSession) -> list[Booking]:
     """Waitlisted candidates, in order, take seats that free up: their own slot
     if it has room, otherwise the earliest later slot with room."""
@@ -353,6 +395,6 @@ def cancel_session(session: InterviewSession, by: User, reason: str) -> None:
         return
     session.cancelled_at = utcnow()
     for booking in live_bookings(session):
-        cancel(booking, by, reason or DAY_CANCELLED, offer_waitlist=False)
+        cancel(booking, by, reason or DAY_CANCELLED, offer_waitlist=False, whole_day=True)
     _notify_interviewers(session, "CANCEL")
     audit.record("interview_session.cancel", session, actor_id=by.id, reason=reason)

@@ -91,7 +91,14 @@ def _send_waitlist_notice(booking: Booking) -> None:
                    kind="interview.waitlist", related=booking)
 
 
-def _send_cancellation(booking: Booking, reason: str | LazyString) -> None:
+def _another_day(booking: Booking, other_day: bool) -> str:
+    """The closing lines of a cancelled day's message: the link to pick another day, when there is one."""
+    if other_day:
+        return "\n\n" + _("You can choose a time on another day here:\n%(link)s", link=booking_link(booking))
+    return ""
+
+
+def _send_cancellation(booking: Booking, reason: str | LazyString, *, other_day: bool = False) -> None:
     """`reason` is what the recruiter typed (sent as it is) or a lazy string
     of ours, read here in the candidate's language."""
     booking.ics_sequence += 1
@@ -99,8 +106,20 @@ def _send_cancellation(booking: Booking, reason: str | LazyString) -> None:
         queue_mail(booking.candidate.email, _("Cancelled: your interview on %(when)s", when=_when(booking)),
                    _("Hello %(name)s,\n\nYour interview for “%(title)s” on %(when)s is cancelled. %(reason)s",
                      name=booking.candidate.full_name, title=booking.session.title, when=_when(booking),
-                     reason=str(reason)), kind="interview.cancel", attachments=[_ics_for(booking, "CANCEL")],
-                   related=booking)
+                     reason=str(reason)) + _another_day(booking, other_day),
+                   kind="interview.cancel", attachments=[_ics_for(booking, "CANCEL")], related=booking)
+
+
+def _send_waitlist_cancellation(booking: Booking, reason: str | LazyString, *, other_day: bool = False) -> None:
+    """A day called off tells its waiting list too: they were waiting for a place on it."""
+    with in_language(candidate_language_of(booking)):
+        queue_mail(booking.candidate.email,
+                   _("Cancelled: the interview day on %(day)s", day=in_letter(booking.session.starts_at)),
+                   _("Hello %(name)s,\n\nYou were on the waiting list for the interview day “%(title)s” on "
+                     "%(day)s. The day is cancelled. %(reason)s",
+                     name=booking.candidate.full_name, title=booking.session.title,
+                     day=in_letter(booking.session.starts_at), reason=str(reason)) + _another_day(booking, other_day),
+                   kind="interview.waitlist_cancel", related=booking)
 
 
 def _notify_interviewers(session: InterviewSession, method: str) -> None:

@@ -286,11 +286,15 @@ def respond(token: str):
         elif action == "reschedule":
             commit_or_flash(lambda: bookings.reschedule(booking, request.form.get("slot_id", 0, type=db_int)),
                             _("Moved. A new calendar invitation is on its way."))
+        elif action == "another_day":
+            commit_or_flash(lambda: bookings.choose_another_day(booking, request.form.get("slot_id", 0, type=db_int)),
+                            _("You are invited on the day you chose. A calendar invitation is on its way."))
         else:
             abort(400)
         return redirect(url_for("interviews.respond", token=token))
+    movable = booking.state in ("invited", "confirmed") or bookings.may_choose_another_day(booking)
     return render_template("interviews/respond.html", booking=booking, token=token,
-                           free=bookings.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
+                           free=bookings.free_slots(booking) if movable else [])
 
 
 # --- the front desk ------------------------------------------------------------------
