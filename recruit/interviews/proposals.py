@@ -55,14 +55,25 @@ def slot_views(session: InterviewSession, future: Sequence[int], held: Sequence[
 def explanation(views: Sequence[SlotView], probabilities: Mapping[int, float], not_invited: int) -> str:
     """One or two sentences on the plan, from its own numbers: how many of
     these candidates come, and so how many are invited per interviewer and
-    slot."""
+    slot; when every ticked candidate is invited, that the day could take
+    more; when some are not, what becomes of them."""
     invited = [probabilities[a.id] for view in views for a in view.rows]
     if not invited:
         return _("Nobody more is proposed: the slots to come hold as many invitations as the day can take.")
     chance = sum(invited) / len(invited)
+    one_in = round(1 / chance) if chance > 0 else 0
+    if not not_invited:  # the candidates ran out before the day did
+        if one_in <= 1:
+            return ngettext("Nearly all of these candidates come: the %(num)d ticked is invited, and the day "
+                            "could take more.",
+                            "Nearly all of these candidates come: all %(num)d ticked are invited, and the day "
+                            "could take more.", len(invited))
+        return ngettext("About 1 in %(one_in)d of these candidates comes: the %(num)d ticked is invited, and the "
+                        "day could take more.",
+                        "About 1 in %(one_in)d of these candidates comes: all %(num)d ticked are invited, and the "
+                        "day could take more.", len(invited), one_in=one_in)
     seats = sum(view.capacity for view in views if view.rows) or 1
     per_seat = max(1, round(len(invited) / seats))
-    one_in = round(1 / chance) if chance > 0 else 0
     if one_in <= 1:
         first = ngettext("Nearly all of these candidates come, so %(num)d is invited for each interviewer and slot.",
                          "Nearly all of these candidates come, so %(num)d are invited for each interviewer and slot.",
@@ -72,12 +83,9 @@ def explanation(views: Sequence[SlotView], probabilities: Mapping[int, float], n
                          "interviewer and slot.",
                          "About 1 in %(one_in)d of these candidates comes, so %(num)d are invited for each "
                          "interviewer and slot.", per_seat, one_in=one_in)
-    if not_invited:
-        second = ngettext("%(num)d more would mostly wait: they stay uninvited, or join the waiting list.",
-                          "%(num)d more would mostly wait: they stay uninvited, or join the waiting list.",
-                          not_invited)
-        return f"{first} {second}"
-    return first
+    second = ngettext("%(num)d more would mostly wait: they stay uninvited, or join the waiting list.",
+                      "%(num)d more would mostly wait: they stay uninvited, or join the waiting list.", not_invited)
+    return f"{first} {second}"
 
 
 def page_data(session: InterviewSession, views: Sequence[SlotView], held: Sequence[Sequence[float]],

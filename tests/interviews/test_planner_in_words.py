@@ -5,6 +5,7 @@ another open day through its link."""
 
 import html
 import re
+from dataclasses import replace
 from datetime import time
 
 import pytest
@@ -25,19 +26,24 @@ pytestmark = pytest.mark.pg
 
 def test_the_sentence_says_how_many_come_and_how_many_are_invited_per_interviewer(world, ctx):
     session = stream(world)
-    proposal = planning.propose(session, world["apps"], 2)
+    proposal = planning.propose(session, world["apps"], 5)  # "never keep waiting": not all thirty
     views, rest = proposals.slot_views(session, proposal.future, proposal.held, proposal.assignment,
                                        world["apps"], proposal.probabilities)
     assert [v.index for v in views] == [0, 1, 2, 3] and [len(v.rows) for v in views] == proposal.planned
     assert views[0].expected == pytest.approx(sum(proposal.probabilities[a.id] for a in views[0].rows))
+    assert rest  # more than the day holds at this preference
     sentence = proposals.explanation(views, proposal.probabilities, len(rest))
     invited = [proposal.probabilities[a.id] for v in views for a in v.rows]
     one_in = round(len(invited) / sum(invited))
     per_seat = round(len(invited) / sum(v.capacity for v in views if v.rows))
     assert f"About 1 in {one_in} of these candidates comes, so {per_seat} are invited for each " \
-           "interviewer and slot." in sentence
-    few = proposals.explanation(views[:1], {a.id: 0.9 for a in world["apps"]}, 0)
-    assert few.startswith("Nearly all of these candidates come")
+           f"interviewer and slot. {len(rest)} more would mostly wait" in sentence
+    everyone = proposals.explanation(views, proposal.probabilities, 0)
+    assert f"comes: all {len(invited)} ticked are invited, and the day could take more." in everyone
+    likely = {a.id: 0.9 for a in world["apps"]}
+    assert proposals.explanation(views[:1], likely, 2).startswith("Nearly all of these candidates come, so")
+    one = proposals.explanation([replace(views[0], rows=views[0].rows[:1])], likely, 0)
+    assert one == "Nearly all of these candidates come: the 1 ticked is invited, and the day could take more."
     assert proposals.explanation([], proposal.probabilities, 3).startswith("Nobody more is proposed")
 
 
@@ -123,15 +129,15 @@ def test_the_plan_page_shows_the_day_slot_by_slot_with_its_sentence_and_data(cle
     session_id = plan_day(client, day)
     page = html.unescape(client.get(f"/interviews/{session_id}/plan", query_string={"a": day["apps"]})
                          .get_data(as_text=True))
-    assert "of these candidates comes, so" in page
+    assert "About 1 in 5 of these candidates comes: all 12 ticked are invited, and the day could take more." in page
     assert page.count('<tbody data-slot="') == 5  # four slots, then those not invited
     assert "expected arrivals:" in page and "data-plan-data" in page
     assert 'id="preference"' in page and 'value="2" selected' in page
-    ticked = re.findall(r'name="invite" value="(\d+)" id="invite_\d+" checked', page)
+    ticked = re.findall(r'name="invite" value="(\d+)" id="invite_\d+" aria-describedby="invite-hint" checked', page)
     assert len(ticked) > 4  # overbooked
     never = html.unescape(client.get(f"/interviews/{session_id}/plan",
                                      query_string={"a": day["apps"], "preference": 5}).get_data(as_text=True))
-    assert len(re.findall(r'name="invite" value="\d+" id="invite_\d+" checked', never)) < len(ticked)
+    assert len(re.findall(r'name="invite" value="\d+" id="invite_\d+" aria-describedby="invite-hint" checked', never)) < len(ticked)
     assert 'name="preference" value="5"' in never
 
 
