@@ -52,6 +52,28 @@ def slot_views(session: InterviewSession, future: Sequence[int], held: Sequence[
     return views, rest
 
 
+def capacity_labels(session: InterviewSession, views: Sequence[SlotView]) -> dict[int, str]:
+    """"2 interviewers" (a stream) or "8 seats" (a group) for each capacity
+    the day's slots have: written once per capacity, not once per slot."""
+    if session.kind == "stream":
+        return {c: ngettext("%(num)d interviewer", "%(num)d interviewers", c) for c in {v.capacity for v in views}}
+    return {c: ngettext("%(num)d seat", "%(num)d seats", c) for c in {v.capacity for v in views}}
+
+
+def rest_choices(rest: Sequence, choices: Mapping[int, str], waitlisted: set[int]) -> dict[int, tuple]:
+    """For each application assigned to no slot, (its choice, ticked): the
+    waiting list unless the recruiter chose "not now" or a slot and left it
+    unticked, ticked when the recruiter ticked it onto the waiting list."""
+    result: dict[int, tuple] = {}
+    for application in rest:
+        sent = choices.get(application.id)
+        if sent in (None, WAITLIST):
+            result[application.id] = (WAITLIST, sent == WAITLIST and application.id in waitlisted)
+        else:
+            result[application.id] = (int(sent) if sent.isdigit() else None, False)
+    return result
+
+
 def explanation(views: Sequence[SlotView], probabilities: Mapping[int, float], not_invited: int) -> str:
     """One or two sentences on the plan, from its own numbers: how many of
     these candidates come, and so how many are invited per interviewer and

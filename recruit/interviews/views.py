@@ -133,7 +133,9 @@ def _plan_page(session, applications, assignment, choices, probabilities, metric
                            preference=preference, preference_labels=PLANNING_PREFERENCE,
                            explanation=proposals.explanation(views, probabilities, len(rest)),
                            data=proposals.page_data(session, views, held, probabilities, preference),
-                           ids=[a.id for a in applications], ticked=set(waitlist), beyond=beyond, edited=edited)
+                           rest_choices=proposals.rest_choices(rest, choices, set(waitlist)),
+                           capacity_labels=proposals.capacity_labels(session, views),
+                           ids=[a.id for a in applications], beyond=beyond, edited=edited)
 
 
 def _hand_plan(session, applications) -> tuple[dict[int, int], list[int], dict[int, str]]:
