@@ -13,10 +13,11 @@ import sqlalchemy as sa
 
 from recruit.auth.models import User
 from recruit.extensions import db
-from recruit.interviews import bookings, links, planning, proposals
+from recruit.interviews import bookings, links, planning, proposals, sessions
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import Booking, InterviewSession, Slot
 from recruit.mail import OutboxMessage
+from recruit.vacancies.models import Vacancy
 from tests.conftest import login
 from tests.worlds.interview_day import days_ahead, stream
 from tests.worlds.interviews import plan_day
@@ -172,10 +173,34 @@ def test_the_candidate_of_a_cancelled_day_picks_another_day_from_the_link(clean_
     with clean_app.app_context():
         session = db.session.get(InterviewSession, session_id)
         recruiter = db.session.get(User, day["recruiter"])
-        booking = bookings.book(session, [], None, recruiter, waitlist=[day["apps"][0]]).waitlisted[0]
-        token = links.booking_token(booking)
+        waiting = bookings.book(session, [], None, recruiter, waitlist=[day["apps"][0]]).waitlisted[0]
+        invited = bookings.book(session, [(day["apps"][1], 0)], None, recruiter).invited[0]
+        tokens = links.booking_token(waiting), links.booking_token(invited)
         db.session.commit()
+        waiting_id = waiting.id
     client.post(f"/interviews/{session_id}/cancel", data={"reason": ""})
     candidate = clean_app.test_client()
-    page = html.unescape(candidate.get(f"/b/{token}").get_data(as_text=True))
-    assert "is cancelled" in page and "No other day is open for now." in page
+    page = html.unescape(candidate.get(f"/b/{tokens[0]}").get_data(as_text=True))
+    assert "is cancelled" in page and "No other day is open for now." in page and "another_day" not in page
+    with clean_app.app_context():  # another day of the vacancy opens
+        other = sessions.create_session(
+            kind="stream", title="Second day", vacancy=db.session.get(Vacancy, day["vacancy"]), day=day["day"],
+            start=time(15), end=time(16), place="Room", interviewers=[sessions.InterviewerHours(day["interviewer"])],
+            created_by=db.session.get(User, day["recruiter"]))
+        db.session.commit()
+        slot_id, other_id = other.slots[1].id, other.id
+    page = html.unescape(candidate.get(f"/b/{tokens[0]}").get_data(as_text=True))
+    assert "Choose another day" in page and f'value="{slot_id}"' in page
+    assert "Choose another day" in candidate.get(f"/b/{tokens[1]}").get_data(as_text=True)  # and the invited one
+    done = html.unescape(candidate.post(f"/b/{tokens[0]}", data={"action": "another_day", "slot_id": slot_id},
+                                        follow_redirects=True).get_data(as_text=True))
+    assert "You are invited on the day you chose." in done and "I will come" in done
+    refused = html.unescape(candidate.post(f"/b/{tokens[0]}", data={"action": "another_day", "slot_id": slot_id},
+                                           follow_redirects=True).get_data(as_text=True))
+    assert "can no longer be moved" in refused  # a second click moves nothing more
+    with clean_app.app_context():
+        moved = db.session.get(Booking, waiting_id)
+        assert (moved.state, moved.session_id, moved.slot_id) == ("invited", other_id, slot_id)
+        mail = db.session.scalars(sa.select(OutboxMessage.subject).where(
+            OutboxMessage.recipient == moved.candidate.email, OutboxMessage.kind == "interview.invitation")).all()
+        assert len(mail) == 1 and mail[0].startswith("Updated: your interview on")
