@@ -344,7 +344,7 @@ def propose(session: InterviewSession, applications: Sequence[Planned], preferen
     if session.cancelled_at is not None:
         raise InterviewError(_("This interview day was cancelled."))
     step = chosen_preference(preference)
-    weights = preferences.weights(step)
+    weights = preferences.weights_for(session.kind, step)
     slots = session.slots
     probabilities = show_probabilities(applications, session, slots[0].starts_at)
     booked = held_seats(session)
@@ -368,7 +368,7 @@ def evaluate_assignment(session: InterviewSession, assignment: dict[int, list[fl
     """The day's expectations for a hand-edited plan (slot index ->
     probabilities), as the planner weighs its own: the slots to come, with
     the candidates already invited to them."""
-    weights = preferences.weights(chosen_preference(preference))
+    weights = preferences.weights_for(session.kind, chosen_preference(preference))
     held, future = held_seats(session), slots_to_come(session)
     if not future:
         raise InterviewError(_("Every slot of this day has started."))

@@ -53,3 +53,8 @@ GROUP_FLOOR = 4
 def group_weights(step: int | None) -> Weights:
     """The weights a group sitting's cap is planned with."""
     return STEPS[max(valid(step) or DEFAULT, GROUP_FLOOR)]
+
+
+def weights_for(kind: str, step: int | None) -> Weights:
+    """The weights a day of this kind ("stream" or "group") is planned with at a step."""
+    return group_weights(step) if kind == "group" else weights(step)

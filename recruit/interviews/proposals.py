@@ -116,7 +116,7 @@ def page_data(session: InterviewSession, views: Sequence[SlotView], held: Sequen
     edits it: each slot to come (capacity, chances of those invited before),
     each candidate's chance, the weights, and how the page's language writes
     numbers."""
-    weights = preferences.weights(preference)
+    weights = preferences.weights_for(session.kind, preference)
     symbols = Locale.parse(str(reader_locale())).number_symbols.get("latn", {})
     return {
         "slots": [{"index": v.index, "capacity": v.capacity, "held": list(held[v.index])} for v in views],

@@ -124,7 +124,7 @@ def create_session(*, kind: str, title: str, vacancy: Vacancy | None, day: date,
 def _build_slots(session: InterviewSession) -> None:
     if session.kind == "group":
         alpha, beta = overall_rate()
-        weights = preferences.group_weights(get_settings().planning_preference)
+        weights = preferences.weights_for("group", get_settings().planning_preference)
         cap = overbooking.plan_invites(session.seats, alpha, beta, reward=weights.reward,
                                        overflow_cost=weights.overflow_cost)
         session.slots.append(Slot(index=0, starts_at=session.starts_at, ends_at=session.ends_at,

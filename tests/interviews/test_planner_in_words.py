@@ -204,3 +204,10 @@ def test_the_candidate_of_a_cancelled_day_picks_another_day_from_the_link(clean_
         mail = db.session.scalars(sa.select(OutboxMessage.subject).where(
             OutboxMessage.recipient == moved.candidate.email, OutboxMessage.kind == "interview.invitation")).all()
         assert len(mail) == 1 and mail[0].startswith("Updated: your interview on")
+
+
+def test_a_group_sitting_is_never_planned_busier_than_step_4(world, ctx):
+    group = stream(world, kind="group", seats=4, slot_minutes=0)
+    busy, floor = planning.propose(group, world["apps"], 1), planning.propose(group, world["apps"], 4)
+    assert busy.planned == floor.planned and 4 < floor.planned[0] < 30  # overbooked, not flooded
+    assert planning.propose(group, world["apps"], 5).planned[0] < floor.planned[0]
