@@ -1,4 +1,4 @@
-"""planning preference: org_settings.planning_preference
+"""planning preference: org_settings.planning_preference; bookings.cancelled_with_day
 
 The planner's two abstract weights (value of an interview held, cost of a
 candidate waiting one slot) give way to a preference in words, a step of
@@ -6,6 +6,10 @@ recruit.interviews.preferences.STEPS, which sets them. Every organisation
 starts on the new default (step 2): the old default weights left about a
 third of the interviewers' time idle at a show-up of 1 in 5. Downgrading
 writes back the weights of the step chosen.
+
+A booking called off with its whole day is marked so (cancelled_with_day):
+its candidate may pick a time on another open day from their link, where
+one a recruiter cancelled for that person may not.
 
 Revision ID: c16e00000001
 Revises: c14000000007
@@ -30,9 +34,13 @@ def upgrade():
         batch.add_column(sa.Column("planning_preference", sa.Integer(), nullable=False, server_default="2"))
         batch.drop_column("interview_overflow_cost")
         batch.drop_column("interview_reward")
+    # add_column / drop_column, not a batch: a batch rebuild of `bookings` on SQLite would lose the WHERE of
+    # its partial unique index (one live booking per candidate), as c13e00000005 says
+    op.add_column("bookings", sa.Column("cancelled_with_day", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
+    op.drop_column("bookings", "cancelled_with_day")  # ALTER TABLE ... DROP COLUMN, no rebuild (SQLite 3.35+)
     with op.batch_alter_table("org_settings") as batch:
         batch.add_column(sa.Column("interview_reward", sa.Double(), server_default="1.0", nullable=False))
         batch.add_column(sa.Column("interview_overflow_cost", sa.Double(), server_default="0.5", nullable=False))

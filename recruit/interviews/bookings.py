@@ -276,6 +276,7 @@ def cancel(booking: Booking, by: User | None, reason: str | LazyString = "", *, 
         raise InterviewError(_("This booking is already closed."))
     held, waiting = booking.state in HOLDS_SEAT, booking.state == "waitlisted"
     booking.state = "cancelled"
+    booking.cancelled_with_day = whole_day
     booking.waitlist_position = None
     cancel_pending(booking, "interview.reminder")
     db.session.flush()
@@ -330,7 +331,7 @@ def reschedule(booking: Booking, slot_id: int) -> Booking:
 def may_choose_another_day(booking: Booking) -> bool:
     """A booking called off with its whole day: its candidate may pick a
     time on another open day from their link."""
-    return booking.state == "cancelled" and booking.session.cancelled_at is not None
+    return booking.state == "cancelled" and booking.cancelled_with_day
 
 
 def choose_another_day(booking: Booking, slot_id: int) -> Booking:
@@ -349,6 +350,7 @@ def choose_another_day(booking: Booking, slot_id: int) -> Booking:
                 raise InterviewError(_("That time has just been taken; choose another."))
             booking.slot_id, booking.session_id = target.id, target.session_id
             booking.state = "invited"
+            booking.cancelled_with_day = False
             booking.ics_sequence += 1
             booking.responded_at = utcnow()
             db.session.flush()

@@ -211,3 +211,20 @@ def test_a_group_sitting_is_never_planned_busier_than_step_4(world, ctx):
     busy, floor = planning.propose(group, world["apps"], 1), planning.propose(group, world["apps"], 4)
     assert busy.planned == floor.planned and 4 < floor.planned[0] < 30  # overbooked, not flooded
     assert planning.propose(group, world["apps"], 5).planned[0] < floor.planned[0]
+
+
+def test_only_those_cancelled_with_their_day_may_choose_another(world, ctx):
+    session = stream(world)
+    stream(world, title="Another day", day=days_ahead(5), start=time(14), end=time(15))
+    result = bookings.book(session, [(world["apps"][0].id, 0), (world["apps"][1].id, 1)], None, world["recruiter"])
+    ctx.session.commit()
+    by_hand, with_day = result.invited
+    bookings.cancel(by_hand, world["recruiter"], "Not for this role.")
+    bookings.cancel_session(session, world["recruiter"], "")
+    ctx.session.commit()
+    assert not bookings.may_choose_another_day(by_hand) and bookings.may_choose_another_day(with_day)
+    with pytest.raises(InterviewError, match="no longer be moved"):
+        bookings.choose_another_day(by_hand, bookings.free_slots(with_day)[0].id)
+    mails = ctx.session.scalars(sa.select(OutboxMessage.body).where(OutboxMessage.kind == "interview.cancel",
+                                                                   OutboxMessage.recipient == "c0@x.test")).all()
+    assert mails and all("another day" not in body for body in mails)  # the recruiter's own cancellation
