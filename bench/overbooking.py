@@ -8,7 +8,10 @@ candidate would come if invited). Policies:
   ours          the ShowRateModel (per channel, recency-weighted) + the day planner
   oracle        the day planner with the true rates
 
-    .venv/bin/python bench/overbooking.py [--days 80] [--seed 7]
+    .venv/bin/python bench/overbooking.py [--days 80] [--seed 7] [--preference 2]
+
+The planner's weights are those of a preference step (interviews/preferences.py;
+the product's default unless --preference says otherwise).
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from recruit.interviews import preferences
 from recruit.interviews.overbooking import plan_day
 from recruit.interviews.showrate import Outcome, Segment, ShowRateModel
 
 SLOTS, CAPACITY, SLOT_MINUTES = 16, 2, 30
-REWARD, OVERFLOW_COST = 1.0, 0.5
+REWARD, OVERFLOW_COST = preferences.weights(preferences.DEFAULT)
 CHANNELS = {  # name: (rate at the start, rate at the end, share of candidates)
     "HeadHunter": (0.20, 0.15, 0.35), "SuperJob": (0.12, 0.20, 0.2), "Avito": (0.10, 0.08, 0.15),
     "Referral": (0.70, 0.55, 0.1), "Company site": (0.35, 0.45, 0.2),
@@ -139,11 +143,16 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=80)
     parser.add_argument("--pool", type=int, default=150, help="candidates available per day")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--preference", type=int, default=preferences.DEFAULT, choices=sorted(preferences.STEPS),
+                        help="the planner's step, 1 (keep interviewers busy) to 5 (never keep candidates waiting)")
     args = parser.parse_args()
+    global REWARD, OVERFLOW_COST
+    REWARD, OVERFLOW_COST = preferences.weights(args.preference)
     started = time.perf_counter()
     tallies = run(args.days, args.seed, args.pool)
     hours = args.days * SLOTS * CAPACITY * SLOT_MINUTES / 60
-    print(f"{args.days} stream days, {SLOTS} slots x {CAPACITY} interviewers, {args.pool} candidates a day "
+    print(f"{args.days} stream days, {SLOTS} slots x {CAPACITY} interviewers, {args.pool} candidates a day, "
+          f"preference {args.preference} (a wait costs {OVERFLOW_COST:g} of an interview) "
           f"({time.perf_counter() - started:.1f} s)\n")
     print(f"{'policy':<14}{'interviews/h':>14}{'idle min':>11}{'mean wait':>11}{'p95 wait':>10}{'value':>10}"
           f"{'show rate':>11}")

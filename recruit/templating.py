@@ -118,11 +118,12 @@ def options_choosing(options: Markup) -> Callable[[int | None], Markup]:
     `{% set choose = options_choosing(options) %}` then `choose(value)`."""
     marked: dict[int | None, Markup] = {None: options}
 
-    def choose(value: int | None) -> Markup:
+    def choose(value: int | str | None) -> Markup:
         if value not in marked:
-            number = int(value)  # a number, and `options` the template's own escaped markup
-            marked[value] = Markup(  # nosec B704: escaped markup with a number's option marked selected
-                str(options).replace(f'value="{number}">', f'value="{number}" selected>', 1))
+            # a number or a short word of letters, and `options` the template's own escaped markup
+            code = value if isinstance(value, str) and value.isalpha() and len(value) <= 8 else int(value)
+            marked[value] = Markup(  # nosec B704: escaped markup with one option marked selected
+                str(options).replace(f'value="{code}">', f'value="{code}" selected>', 1))
         return marked[value]
 
     return choose

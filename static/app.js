@@ -338,6 +338,91 @@ document.addEventListener("DOMContentLoaded", () => {
     tick();
   });
 
+  // The planner's page: the day's figures follow the recruiter's ticks and moves, computed
+  // with the server's formulas (overbooking.evaluate_day) from the data it hands over; the
+  // server computes them again on submit. A moved candidate's row goes under their slot.
+  document.querySelectorAll("form[data-plan]").forEach((form) => {
+    const data = JSON.parse(form.querySelector("[data-plan-data]").textContent);
+    const bySlot = new Map(data.slots.map((slot) => [String(slot.index), slot]));
+    const written = (x, digits) => {
+      const [whole, part] = x.toFixed(digits).split(".");
+      const sign = whole.startsWith("-") ? "-" : "";
+      const digitsOnly = sign ? whole.slice(1) : whole;
+      const grouped = digitsOnly.length > 3 ? digitsOnly.replace(/\B(?=(\d{3})+(?!\d))/g, data.group) : digitsOnly;
+      return sign + grouped + (part ? data.decimal + part : "");
+    };
+    const convolve = (a, b) => {
+      const out = new Array(a.length + b.length - 1).fill(0);
+      a.forEach((x, i) => b.forEach((y, j) => { out[i + j] += x * y; }));
+      return out;
+    };
+    const pmf = (chances) => chances.reduce((acc, p) => convolve(acc, [1 - p, p]), [1]);
+    const step = (queue, arrivals, capacity) => {
+      const present = convolve(queue, arrivals);
+      const served = present.reduce((sum, p, k) => sum + p * Math.min(k, capacity), 0);
+      const carried = [present.slice(0, capacity + 1).reduce((a, b) => a + b, 0), ...present.slice(capacity + 1)];
+      return [served, carried];
+    };
+    const mean = (dist) => dist.reduce((sum, p, k) => sum + p * k, 0);
+    const evaluate = (perSlot) => {
+      let queue = [1], clean = [1], held = 0, waiting = 0, served;
+      const last = data.slots.length - 1;
+      data.slots.forEach((slot, t) => {
+        const arrivals = pmf(perSlot[t]);
+        [served, queue] = step(queue, arrivals, slot.capacity);
+        held += served;
+        waiting += mean(queue);
+        [, clean] = step(clean, arrivals, slot.capacity);
+        if (t < last) clean = clean.slice(0, data.slots[t + 1].capacity + 1);
+      });
+      const seats = data.slots.reduce((sum, slot) => sum + slot.capacity, 0);
+      return {
+        interviews_held: held, idle_minutes: (seats - held) * data.slotMinutes,
+        waiting_minutes: waiting * data.slotMinutes, unseen: data.slots.length ? mean(queue) : 0,
+        p_wait_over_one_slot: data.slots.length > 1 ? Math.max(0, 1 - clean.reduce((a, b) => a + b, 0)) : 0,
+      };
+    };
+    const shown = {
+      interviews_held: (x) => written(x, 1), idle_minutes: (x) => written(x, 0),
+      waiting_minutes: (x) => written(x, 0), unseen: (x) => written(x, 1),
+      p_wait_over_one_slot: (x) => data.percent.replace("{}", written(100 * x, 1)),
+    };
+    const update = () => {
+      const perSlot = data.slots.map((slot) => [...slot.held]);
+      form.querySelectorAll("tr[data-application]").forEach((row) => {
+        const slot = bySlot.get(row.querySelector("select").value);
+        if (slot && row.querySelector(".tick").checked) {
+          perSlot[data.slots.indexOf(slot)].push(data.chances[row.dataset.application]);
+        }
+      });
+      const figures = evaluate(perSlot);
+      Object.entries(shown).forEach(([name, write]) => {
+        const place = document.querySelector(`[data-metric="${name}"]`);
+        if (place) place.textContent = write(figures[name]);
+      });
+      data.slots.forEach((slot, t) => {
+        const place = form.querySelector(`tbody[data-slot="${slot.index}"] [data-arrivals]`);
+        if (place) place.textContent = written(perSlot[t].reduce((a, b) => a + b, 0), 1);
+      });
+      const note = document.querySelector("[data-edited]");
+      if (note) note.hidden = false;
+    };
+    form.addEventListener("change", (event) => {
+      const row = event.target.closest("tr[data-application]");
+      if (!row) return;
+      if (event.target.tagName === "SELECT") {
+        const value = event.target.value;
+        const tick = row.querySelector(".tick");
+        if (bySlot.has(value)) tick.checked = true;
+        if (value === "") tick.checked = false;
+        const home = form.querySelector(`tbody[data-slot="${bySlot.has(value) ? value : ""}"]`);
+        if (home && row.parentElement !== home) home.appendChild(row);
+        event.target.focus();
+      }
+      update();
+    });
+  });
+
   document.querySelectorAll("[data-progress-url]").forEach((box) => {
     const bar = box.querySelector("progress");
     const text = box.querySelector(".progress-text");

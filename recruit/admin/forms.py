@@ -8,11 +8,13 @@ from babel.numbers import get_currency_name
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from recruit.auth.forms import MultiCheckboxField
 from recruit.i18n import LANGUAGES
+from recruit.interviews.labels import PLANNING_PREFERENCE
+from recruit.interviews.preferences import DEFAULT as DEFAULT_PREFERENCE
 from recruit.organisation.countries import COUNTRIES, OTHER
 from recruit.organisation.models import DAY_OFF, WORKING_DAY
 from recruit.web import TranslatedForm
@@ -50,10 +52,10 @@ class SettingsForm(TranslatedForm):
     retention_days = IntegerField(_l("Keep rejected candidates for (days)"),
                                   validators=[DataRequired(), NumberRange(min=30, max=3650)])
     approver_id = SelectField(_l("Final approver of vacancies"), coerce=int, choices=[])
-    interview_reward = DecimalField(_l("Value of an interview held"), places=2, default=1,
-                                    validators=[DataRequired(), NumberRange(min=0.01, max=100)])
-    interview_overflow_cost = DecimalField(_l("Cost of a candidate waiting one slot"), places=2, default=0.5,
-                                           validators=[InputRequired(), NumberRange(min=0, max=100)])
+    planning_preference = SelectField(_l("The planner's preference"), coerce=int, default=DEFAULT_PREFERENCE,
+                                      choices=list(PLANNING_PREFERENCE.items()),
+                                      description=_l("The day planner starts from it; a recruiter may choose "
+                                                     "another step for one proposal."))
     show_rate_half_life_days = IntegerField(_l("Show-up history half-life (days)"), default=60,
                                             validators=[DataRequired(), NumberRange(min=7, max=730)])
     no_show_grace_minutes = IntegerField(_l("No-show after the slot plus (minutes)"), default=30,

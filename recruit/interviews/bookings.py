@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import LazyString, format_datetime, ngettext
@@ -24,6 +25,7 @@ from recruit.interviews.notifications import (
     _send_cancellation,
     _send_decline_receipt,
     _send_invitation,
+    _send_waitlist_cancellation,
     _send_waitlist_notice,
     notify_interviewers,
 )
@@ -61,25 +63,31 @@ def _free_seat(slot_id: int) -> None:
 
 
 def book(session: InterviewSession, assignment: Sequence[tuple[int, int]], base: Sequence[int] | None,
-         by: User, *, planned: Sequence[int] | None = None, override_reason: str = "") -> BookingResult:
+         by: User, *, planned: Sequence[int] | None = None, override_reason: str = "",
+         waitlist: Sequence[int] = ()) -> BookingResult:
     """Invite each (application id, slot index). The plan raises a slot's cap to
     what was booked when the plan was made plus what it assigns there, so two
     recruiters planning from the same picture cannot both fill the same seats:
     whoever comes second finds the slot full and their candidates join the
     waitlist in order. With the planner's numbers (`planned`, from the signed
     picture) a slot's cap rises by at most the planner's number, unless the
-    recruiter overrides the planner with a reason (audited)."""
+    recruiter overrides the planner with a reason (audited). `waitlist`: the
+    application ids the recruiter puts on the day's waiting list from the
+    planner (no slot of their own: a freed seat anywhere on the day is offered
+    to them in turn), told so by e-mail."""
     if session.cancelled_at is not None:
         raise InterviewError(_("This interview day was cancelled."))
     result = BookingResult()
     slots = {slot.index: slot for slot in session.slots}
     if any(index not in slots for _app_id, index in assignment):
         raise InterviewError(_("No such slot."))
+    wanted = [a for a, _ in assignment] + [a for a in waitlist if a not in {a for a, _ in assignment}]
     applications = {a.id: a for a in db.session.scalars(
-        sa.select(Application).where(Application.id.in_([a for a, _ in assignment]))).unique()}
+        sa.select(Application).where(Application.id.in_(wanted))).unique()}
     ok, problems = eligible(list(applications.values()), session)
     result.skipped.extend(problems)
     allowed = {a.id for a in ok}
+    to_waitlist = [applications[a] for a in dict.fromkeys(waitlist) if a in allowed]
     now = utcnow()
     todo = []
     for app_id, index in assignment:
@@ -137,10 +145,34 @@ def book(session: InterviewSession, assignment: Sequence[tuple[int, int]], base:
             result.waitlisted.append(booking)
         audit.record("booking.create", booking, actor_id=by.id, state=booking.state, slot=index,
                      predicted_show=round(booking.predicted_show, 3))
+    for application in to_waitlist:
+        _put_on_waitlist(session, application, by, result, now)
     db.session.flush()
     for slot in session.slots:
         db.session.refresh(slot)
     return result
+
+
+def _put_on_waitlist(session: InterviewSession, application: Application, by: User, result: BookingResult,
+                     now: datetime) -> None:
+    """A waiting-list place on the day without a slot of its own, chosen by the recruiter."""
+    try:
+        with db.session.begin_nested():
+            booking = Booking(
+                session_id=session.id, slot_id=None, candidate_id=application.candidate_id,
+                application_id=application.id, state="waitlisted", waitlist_position=_next_waitlist_position(session),
+                predicted_show=show_probability(application, session, session.starts_at),
+                source=application.candidate.source or "",
+                lead_days=max((session.starts_at - now).total_seconds() / 86400.0, 0.0), created_by_id=by.id)
+            db.session.add(booking)
+            db.session.flush()
+    except IntegrityError:
+        result.skipped.append(_("%(name)s already has an interview booked.", name=application.candidate.full_name))
+        return
+    _send_waitlist_notice(booking)
+    result.waitlisted.append(booking)
+    audit.record("booking.create", booking, actor_id=by.id, state="waitlisted", slot=None,
+                 predicted_show=round(booking.predicted_show, 3), chosen_by="recruiter")
 
 
 def _next_waitlist_position(session: InterviewSession) -> int:
@@ -242,19 +274,26 @@ def decline(booking: Booking, by: User | None = None, *, via: str = "link") -> B
 
 
 def cancel(booking: Booking, by: User | None, reason: str | LazyString = "", *, offer_waitlist: bool = True,
-           notify: bool = True) -> Booking:
+           notify: bool = True, whole_day: bool = False) -> Booking:
     """Called off in advance by the company: not a no-show. `notify=False`
-    (anonymisation) writes nothing more to the candidate; `by` None is the system."""
+    (anonymisation) writes nothing more to the candidate; `by` None is the
+    system. When the whole day is called off (`whole_day`), those on its
+    waiting list are told too, and everyone is offered another open day
+    through their link when there is one."""
     _lock(booking)
     if booking.state not in LIVE_STATES:
         raise InterviewError(_("This booking is already closed."))
-    held = booking.state in HOLDS_SEAT
+    held, waiting = booking.state in HOLDS_SEAT, booking.state == "waitlisted"
     booking.state = "cancelled"
+    booking.cancelled_with_day = whole_day
     booking.waitlist_position = None
     cancel_pending(booking, "interview.reminder")
     db.session.flush()
+    other_day = whole_day and notify and (held or waiting) and bool(free_slots(booking))
     if held and notify:
-        _send_cancellation(booking, reason)
+        _send_cancellation(booking, reason, other_day=other_day)
+    elif waiting and notify and whole_day:
+        _send_waitlist_cancellation(booking, reason, other_day=other_day)
     audit.record("booking.cancel", booking, actor_id=by.id if by else None, reason=str(reason))
     if held and booking.slot_id:
         _free_seat(booking.slot_id)
@@ -298,6 +337,42 @@ def reschedule(booking: Booking, slot_id: int) -> Booking:
     return booking
 
 
+def may_choose_another_day(booking: Booking) -> bool:
+    """A booking called off with its whole day: its candidate may pick a
+    time on another open day from their link."""
+    return booking.state == "cancelled" and booking.cancelled_with_day
+
+
+def choose_another_day(booking: Booking, slot_id: int) -> Booking:
+    """The candidate of a cancelled day takes a free time on another open
+    day: the same booking, moved and invited again (its history stays in
+    the audit trail), with a new calendar invitation."""
+    _lock(booking)
+    if not may_choose_another_day(booking):
+        raise InterviewError(_("This invitation can no longer be moved."))
+    target = next((s for s in free_slots(booking) if s.id == slot_id), None)
+    if target is None:
+        raise InterviewError(_("That time has just been taken; choose another."))
+    try:
+        with db.session.begin_nested():
+            if not _take_seat(target.id):
+                raise InterviewError(_("That time has just been taken; choose another."))
+            booking.slot_id, booking.session_id = target.id, target.session_id
+            booking.state = "invited"
+            booking.cancelled_with_day = False
+            booking.ics_sequence += 1
+            booking.responded_at = utcnow()
+            db.session.flush()
+    except IntegrityError as exc:  # another live booking of theirs (one per candidate)
+        raise InterviewError(_("You already have another interview booked.")) from exc
+    db.session.refresh(booking)
+    if booking.application is not None:
+        _advance(booking.application, "invited")
+    audit.record("booking.another_day", booking, actor_id=None, via="link", to_slot=target.id)
+    _send_invitation(booking, updated=True)
+    return booking
+
+
 def offer_freed_seats(session: InterviewSession) -> list[Booking]:
     """Waitlisted candidates, in order, take seats that free up: their own slot
     if it has room, otherwise the earliest later slot with room."""
@@ -331,6 +406,6 @@ def cancel_session(session: InterviewSession, by: User, reason: str) -> None:
         return
     session.cancelled_at = utcnow()
     for booking in live_bookings(session):
-        cancel(booking, by, reason or DAY_CANCELLED, offer_waitlist=False)
+        cancel(booking, by, reason or DAY_CANCELLED, offer_waitlist=False, whole_day=True)
     notify_interviewers(session, DAY_CALLED_OFF)
     audit.record("interview_session.cancel", session, actor_id=by.id, reason=reason)

@@ -8,7 +8,9 @@ The kinds:
   one part of a show-rate segment;
 - `interview_confirmed`: whether the candidate confirmed ("yes"/"no"), the other
   yes/no part of a segment;
-- `call_outcome`: how a call of the day-before round ended (models.CALL_OUTCOMES)."""
+- `call_outcome`: how a call of the day-before round ended (models.CALL_OUTCOMES).
+- PLANNING_PREFERENCE: the planner's five steps (preferences.STEPS), from
+  idle interviewers to waiting candidates."""
 
 from __future__ import annotations
 
@@ -49,6 +51,16 @@ CALL_OUTCOME = {
     "declined": _l("Declined"),
     "no_answer": _l("No answer"),
     "call_back": _l("Call back"),
+}
+
+
+# preferences.STEPS, in the recruiter's words: what the planner is told to spare
+PLANNING_PREFERENCE = {
+    1: _l("Keep interviewers busy"),
+    2: _l("Mostly keep interviewers busy"),
+    3: _l("Balance busy interviewers and short waits"),
+    4: _l("Mostly keep waits short"),
+    5: _l("Never keep candidates waiting"),
 }
 
 

@@ -167,6 +167,8 @@ class Booking(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # the day's desk_version when this booking last changed: the screen asks for the rows past its version
     desk_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # called off with its whole day (not by a recruiter for this one person): its candidate may pick another day
+    cancelled_with_day: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     session: Mapped[InterviewSession] = relationship(lazy="joined")
     slot: Mapped[Slot | None] = relationship(lazy="joined")

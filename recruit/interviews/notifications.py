@@ -173,19 +173,40 @@ def _send_waitlist_notice(booking: Booking) -> None:
                    kind="interview.waitlist", related=booking)
 
 
-def _send_cancellation(booking: Booking, reason: str | LazyString) -> None:
+def _another_day(booking: Booking, other_day: bool) -> str:
+    """The closing lines of a cancelled day's message: the link to pick another day, when there is one."""
+    if other_day:
+        return "\n\n" + _("You can choose a time on another day here:\n%(link)s", link=booking_link(booking))
+    return ""
+
+
+def _send_cancellation(booking: Booking, reason: str | LazyString, *, other_day: bool = False) -> None:
     """`reason` is what the recruiter typed (sent as it is) or a lazy string
     of ours, read here in the candidate's language."""
     booking.ics_sequence += 1
     with in_language(candidate_language_of(booking)):
         about = _about(booking)
         body = _("Hello %(name)s,\n\nYour interview for the position of %(position)s at %(company)s on %(when)s "
-                 "is cancelled. %(reason)s", **about, reason=str(reason))
+                 "is cancelled. %(reason)s", **about, reason=str(reason)) + _another_day(booking, other_day)
         if call := _call_line():
             body += "\n\n" + call
         queue_mail(booking.candidate.email, _("Cancelled: interview for %(position)s at %(company)s, %(when)s",
                                               **about),
                    body, kind="interview.cancel", attachments=[_ics_for(booking, "CANCEL")], related=booking)
+
+
+def _send_waitlist_cancellation(booking: Booking, reason: str | LazyString, *, other_day: bool = False) -> None:
+    """A day called off tells its waiting list too: they were waiting for a place on it."""
+    with in_language(candidate_language_of(booking)):
+        about = {**_about(booking), "day": in_letter(booking.session.starts_at)}
+        body = _("Hello %(name)s,\n\nYou were on the waiting list for an interview for the position of "
+                 "%(position)s at %(company)s on %(day)s. The day is cancelled. %(reason)s",
+                 **about, reason=str(reason)) + _another_day(booking, other_day)
+        if call := _call_line():
+            body += "\n\n" + call
+        queue_mail(booking.candidate.email,
+                   _("Cancelled: interviews for %(position)s at %(company)s on %(day)s", **about),
+                   body, kind="interview.waitlist_cancel", related=booking)
 
 
 def _send_decline_receipt(booking: Booking) -> None:

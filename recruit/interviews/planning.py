@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -28,7 +28,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from recruit.extensions import db
-from recruit.interviews import overbooking, versions
+from recruit.interviews import overbooking, preferences, versions
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession
 from recruit.interviews.showrate import Outcome, Segment, ShowRateModel, brier_score, lead_band
@@ -90,23 +90,24 @@ def beyond_plan(picture: Picture, assignment: dict[int, int]) -> dict[int, tuple
             if assigned > planned}
 
 
-def picture_for(session: InterviewSession, token: str | None, applications: Sequence) -> tuple[Picture, str]:
+def picture_for(session: InterviewSession, token: str | None, applications: Sequence,
+                preference: int | None = None) -> tuple[Picture, str]:
     """The picture a booking comes back with, with its signed token; without
     a valid one, the picture as things stand (InterviewError if there is none)."""
     picture = read(session, token)
     if picture is not None:
         return picture, token or ""
-    picture = picture_now(session, applications)
+    picture = picture_now(session, applications, preference)
     return picture, sign(session, picture.base, picture.planned)
 
 
-def picture_now(session: InterviewSession, applications: Sequence) -> Picture:
+def picture_now(session: InterviewSession, applications: Sequence, preference: int | None = None) -> Picture:
     """For a booking that arrives without a picture (an old page, a hand-made
     request): the planner's proposal for these candidates as things stand."""
     ok, _problems = eligible(list(applications), session)
     if not ok:
         return Picture([slot.booked for slot in session.slots], [0] * len(session.slots))
-    proposal = propose(session, ok)
+    proposal = propose(session, ok, preference)
     return Picture(proposal.base, proposal.planned)
 
 
@@ -258,6 +259,9 @@ class Proposal:
     probabilities: dict[int, float]
     base: list[int]  # seats already taken per slot when the plan was made
     metrics: overbooking.DayMetrics
+    preference: int = preferences.DEFAULT  # the step it was made at
+    held: list[list[float]] = field(default_factory=list)  # per slot: the chances of those invited before
+    future: list[int] = field(default_factory=list)  # the slots to come (indexes)
 
     @property
     def assignment(self) -> dict[int, int]:
@@ -302,41 +306,64 @@ HELD_SEATS = (sa.select(Booking.slot_id, Booking.predicted_show)
                      Booking.state.in_(("invited", "confirmed"))).order_by(Booking.id))
 
 
-def propose(session: InterviewSession, applications: Sequence[Planned]) -> Proposal:
-    """The planner's proposal for this session from the selected candidates,
-    counting the ones already invited."""
-    if session.cancelled_at is not None:
-        raise InterviewError(_("This interview day was cancelled."))
-    settings = get_settings()
-    slots = session.slots
-    probabilities = show_probabilities(applications, session, slots[0].starts_at)
+def held_seats(session: InterviewSession) -> list[list[float]]:
+    """Per slot of the day, the show-up chances of the candidates already
+    invited there (the seats a plan adds to)."""
     held: dict[int, list[float]] = {}
     for slot_id, predicted in db.session.execute(HELD_SEATS, {"day": session.id}):
         held.setdefault(slot_id, []).append(predicted)
-    booked = [held.get(slot.id, []) for slot in slots]
-    future = [i for i, slot in enumerate(slots) if slot.starts_at > utcnow()]
+    return [held.get(slot.id, []) for slot in session.slots]
+
+
+def slots_to_come(session: InterviewSession) -> list[int]:
+    """The indexes of the slots not yet started: the only ones a plan fills and weighs."""
+    now = utcnow()
+    return [i for i, slot in enumerate(session.slots) if slot.starts_at > now]
+
+
+def chosen_preference(step: object) -> int:
+    """The recruiter's step for this plan, else the organisation's."""
+    return preferences.valid(step) or preferences.valid(get_settings().planning_preference) or preferences.DEFAULT
+
+
+def propose(session: InterviewSession, applications: Sequence[Planned], preference: int | None = None) -> Proposal:
+    """The planner's proposal for this session from the selected candidates,
+    counting the ones already invited, at the recruiter's preference (the
+    organisation's when None)."""
+    if session.cancelled_at is not None:
+        raise InterviewError(_("This interview day was cancelled."))
+    step = chosen_preference(preference)
+    weights = preferences.weights_for(session.kind, step)
+    slots = session.slots
+    probabilities = show_probabilities(applications, session, slots[0].starts_at)
+    booked = held_seats(session)
+    future = slots_to_come(session)
     if not future:
         raise InterviewError(_("Every slot of this day has started."))
     plan = overbooking.plan_day(
         [(a.id, probabilities[a.id]) for a in applications], slots=len(future),
         capacity=[slots[i].capacity for i in future], slot_minutes=session.slot_minutes,
-        reward=settings.interview_reward, overflow_cost=settings.interview_overflow_cost,
-        booked=[booked[i] for i in future])
+        reward=weights.reward, overflow_cost=weights.overflow_cost, booked=[booked[i] for i in future])
     by_id = {a.id: a for a in applications}
     proposal_slots: list[list[Planned]] = [[] for _ in slots]
     for position, keys in zip(future, plan.slots, strict=True):
         proposal_slots[position] = [by_id[k] for k in keys]
     return Proposal(session, proposal_slots, [by_id[k] for k in plan.not_invited], probabilities,
-                    [slot.booked for slot in slots], plan.metrics)
+                    [slot.booked for slot in slots], plan.metrics, step, booked, future)
 
 
-def evaluate_assignment(session: InterviewSession, assignment: dict[int, list[float]]) -> overbooking.DayMetrics:
-    """The day's expectations for a hand-edited plan (slot index -> probabilities)."""
-    settings = get_settings()
-    probabilities = [assignment.get(slot.index, []) for slot in session.slots]
-    return overbooking.evaluate_day(probabilities, [slot.capacity for slot in session.slots],
-                                    session.slot_minutes, reward=settings.interview_reward,
-                                    overflow_cost=settings.interview_overflow_cost)
+def evaluate_assignment(session: InterviewSession, assignment: dict[int, list[float]],
+                        preference: int | None = None) -> overbooking.DayMetrics:
+    """The day's expectations for a hand-edited plan (slot index ->
+    probabilities), as the planner weighs its own: the slots to come, with
+    the candidates already invited to them."""
+    weights = preferences.weights_for(session.kind, chosen_preference(preference))
+    held, future = held_seats(session), slots_to_come(session)
+    if not future:
+        raise InterviewError(_("Every slot of this day has started."))
+    return overbooking.evaluate_day([held[i] + assignment.get(i, []) for i in future],
+                                    [session.slots[i].capacity for i in future], session.slot_minutes,
+                                    reward=weights.reward, overflow_cost=weights.overflow_cost)
 
 
 @dataclass(frozen=True)
@@ -345,12 +372,12 @@ class HandPlan:
     metrics: overbooking.DayMetrics
 
 
-def evaluate_hand_plan(session: InterviewSession, applications: Sequence[Application],
-                       assignment: dict[int, int]) -> HandPlan:
+def evaluate_hand_plan(session: InterviewSession, applications: Sequence[Planned],
+                       assignment: dict[int, int], preference: int | None = None) -> HandPlan:
     """Each candidate's show-up probability and the day's expectations for a
     hand-edited plan (application id -> slot index)."""
     probabilities = show_probabilities(applications, session, session.slots[0].starts_at)
     per_slot: dict[int, list[float]] = {}
     for app_id, index in assignment.items():
         per_slot.setdefault(index, []).append(probabilities[app_id])
-    return HandPlan(probabilities, evaluate_assignment(session, per_slot))
+    return HandPlan(probabilities, evaluate_assignment(session, per_slot, preference))

@@ -15,7 +15,7 @@ from recruit import audit
 from recruit.auth.models import User
 from recruit.auth.services import active_people, person_with_role
 from recruit.extensions import db
-from recruit.interviews import overbooking
+from recruit.interviews import overbooking, preferences
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession, SessionInterviewer, Slot
 from recruit.interviews.notifications import ADDED, HOURS, REMOVED, notify_interviewer, notify_interviewers
@@ -124,9 +124,9 @@ def create_session(*, kind: str, title: str, vacancy: Vacancy | None, day: date,
 def _build_slots(session: InterviewSession) -> None:
     if session.kind == "group":
         alpha, beta = overall_rate()
-        settings = get_settings()
-        cap = overbooking.plan_invites(session.seats, alpha, beta, reward=settings.interview_reward,
-                                       overflow_cost=settings.interview_overflow_cost)
+        weights = preferences.weights_for("group", get_settings().planning_preference)
+        cap = overbooking.plan_invites(session.seats, alpha, beta, reward=weights.reward,
+                                       overflow_cost=weights.overflow_cost)
         session.slots.append(Slot(index=0, starts_at=session.starts_at, ends_at=session.ends_at,
                                   capacity=session.seats, invite_cap=cap, booked=0))
         db.session.flush()

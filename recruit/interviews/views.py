@@ -36,6 +36,8 @@ from recruit.interviews import (
     notifications,
     picker,
     planning,
+    preferences,
+    proposals,
     report_tables,
     reports,
     scorecard_reminders,
@@ -45,6 +47,7 @@ from recruit.interviews import sessions as days
 from recruit.interviews.blueprint import bp
 from recruit.interviews.errors import InterviewerBusyError, InterviewError
 from recruit.interviews.forms import ReportFilterForm, SessionForm
+from recruit.interviews.labels import PLANNING_PREFERENCE
 from recruit.interviews.models import Booking, InterviewSession
 from recruit.interviews.pace import PACE_WINDOW_WEEKS, SCORECARD_TARGET
 from recruit.organisation.services import local_now
@@ -134,14 +137,49 @@ def plan(session_id: int):
     if not ok:
         return redirect(url_for("interviews.detail", session_id=session.id))
     try:
-        proposal = planning.propose(session, ok)
+        proposal = planning.propose(session, ok, preferences.valid(request.args.get("preference")))
     except InterviewError as exc:
         flash(str(exc), "error")
         return redirect(url_for("interviews.detail", session_id=session.id))
     picture = planning.sign(session, proposal.base, proposal.planned)
-    return render_template("interviews/plan.html", session=session, applications=ok, assignment=proposal.assignment,
-                           probabilities=proposal.probabilities, metrics=proposal.metrics, picture=picture,
-                           beyond={}, edited=False)
+    return _plan_page(session, ok, proposal.assignment, {}, proposal.probabilities, proposal.metrics, picture,
+                      proposal.preference, proposal.held, proposal.future, beyond={}, edited=False, waitlist=())
+
+
+def _plan_page(session, applications, assignment, choices, probabilities, metrics, picture, preference, held,
+               future, *, beyond, edited, waitlist):
+    """The planner's page: the day slot by slot, the sentence, the figures and the script's data."""
+    views, rest = proposals.slot_views(session, future, held, assignment, applications, probabilities)
+    return render_template("interviews/plan.html", session=session, views=views, rest=rest, choices=choices,
+                           assignment=assignment, probabilities=probabilities, metrics=metrics, picture=picture,
+                           preference=preference, preference_labels=PLANNING_PREFERENCE,
+                           explanation=proposals.explanation(views, probabilities, len(rest)),
+                           data=proposals.page_data(session, views, held, probabilities, preference),
+                           rest_choices=proposals.rest_choices(rest, choices, set(waitlist)),
+                           capacity_labels=proposals.capacity_labels(session, views),
+                           ids=[a.id for a in applications], beyond=beyond, edited=edited)
+
+
+def _hand_plan(session, applications) -> tuple[dict[int, int], list[int], dict[int, str]]:
+    """The plan as the form sends it: application id -> slot index, the ids
+    put on the waiting list, and each row's choice as sent. A form with tick
+    boxes (`ticks`) invites only the ticked rows; a form without them (an
+    older page) is read by its slot choices alone."""
+    slot_count = len(session.slots)
+    ticked = set(request.form.getlist("invite", type=db_int)) if request.form.get("ticks") else None
+    assignment: dict[int, int] = {}
+    waitlist: list[int] = []
+    choices: dict[int, str] = {}
+    for application in applications:
+        raw = request.form.get(f"slot_{application.id}", "")
+        choices[application.id] = raw[:4]
+        if ticked is not None and application.id not in ticked:
+            continue
+        if raw == proposals.WAITLIST:
+            waitlist.append(application.id)
+        elif raw.lstrip("-").isdigit() and 0 <= int(raw) < slot_count:
+            assignment[application.id] = int(raw)
+    return assignment, waitlist, choices
 
 
 @bp.route("/interviews/<int:session_id>/book", methods=["POST"])
@@ -150,28 +188,25 @@ def book(session_id: int):
     session = load(InterviewSession, session_id, "interview_session.plan")
     ids = request.form.getlist("application", type=db_int)
     applications = planning.selected_applications(ids)
-    assignment: dict[int, int] = {}
-    slot_count = len(session.slots)
-    for application in applications:
-        raw = request.form.get(f"slot_{application.id}", "")
-        if raw.lstrip("-").isdigit() and 0 <= int(raw) < slot_count:
-            assignment[application.id] = int(raw)
+    assignment, waitlist, choices = _hand_plan(session, applications)
+    preference = planning.chosen_preference(request.form.get("preference"))
     try:
-        picture, token = planning.picture_for(session, request.form.get("picture", ""), applications)
+        picture, token = planning.picture_for(session, request.form.get("picture", ""), applications, preference)
+        beyond = planning.beyond_plan(picture, assignment)
+        if request.form.get("action") == "evaluate" or not (assignment or waitlist):
+            if not (assignment or waitlist):
+                flash(_("Nobody is assigned to a slot."), "error")
+            hand_plan = planning.evaluate_hand_plan(session, applications, assignment, preference)
+            return _plan_page(session, applications, assignment, choices, hand_plan.probabilities,
+                              hand_plan.metrics, token, preference, planning.held_seats(session),
+                              planning.slots_to_come(session), beyond=beyond, edited=True, waitlist=waitlist)
     except InterviewError as exc:
         flash(str(exc), "error")
         return redirect(url_for("interviews.detail", session_id=session.id))
-    beyond = planning.beyond_plan(picture, assignment)
-    if request.form.get("action") == "evaluate" or not assignment:
-        if not assignment:
-            flash(_("Nobody is assigned to a slot."), "error")
-        hand_plan = planning.evaluate_hand_plan(session, applications, assignment)
-        return render_template("interviews/plan.html", session=session, applications=applications,
-                               assignment=assignment, probabilities=hand_plan.probabilities,
-                               metrics=hand_plan.metrics, picture=token, beyond=beyond, edited=True)
     booked = commit_or_flash(
         lambda: bookings.book(session, sorted(assignment.items(), key=lambda item: item[1]), picture.base, current_user,
-                        planned=picture.planned, override_reason=request.form.get("override_reason", "")[:500]))
+                              planned=picture.planned, override_reason=request.form.get("override_reason", "")[:500],
+                              waitlist=waitlist))
     if not booked:
         return redirect(url_for("interviews.detail", session_id=session.id))
     result = booked.value
@@ -280,12 +315,16 @@ def respond(token: str):
         elif action == "reschedule":
             commit_or_flash(lambda: bookings.reschedule(booking, request.form.get("slot_id", 0, type=db_int)),
                             _("Moved. A new calendar invitation is on its way."))
+        elif action == "another_day":
+            commit_or_flash(lambda: bookings.choose_another_day(booking, request.form.get("slot_id", 0, type=db_int)),
+                            _("You are invited on the day you chose. A calendar invitation is on its way."))
         else:
             abort(400)
         return redirect(url_for("interviews.respond", token=token))
+    movable = booking.state in ("invited", "confirmed") or bookings.may_choose_another_day(booking)
     return render_template("interviews/respond.html", booking=booking, token=token,
                            facts=notifications.candidate_facts(booking),
-                           free=bookings.free_slots(booking) if booking.state in ("invited", "confirmed") else [])
+                           free=bookings.free_slots(booking) if movable else [])
 
 
 # --- the front desk ------------------------------------------------------------------

@@ -30,8 +30,8 @@ class OrgSettings(db.Model):
     reminder_offsets_hours: Mapped[list[int]] = mapped_column(sa.JSON, default=lambda: [24, 2])
     retention_days: Mapped[int] = mapped_column(default=365)
     approver_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    interview_reward: Mapped[float] = mapped_column(default=1.0, server_default="1.0")
-    interview_overflow_cost: Mapped[float] = mapped_column(default=0.5, server_default="0.5")
+    # the planner's preference, a step of interviews.preferences.STEPS (idle interviewers 1 .. waiting candidates 5)
+    planning_preference: Mapped[int] = mapped_column(default=2, server_default="2")
     show_rate_half_life_days: Mapped[float] = mapped_column(default=60.0, server_default="60.0")
     no_show_grace_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     # Admins and recruiters must sign in with a second factor (recruit/auth/two_factor.py).

@@ -255,8 +255,8 @@ def apply_country_defaults(code: str | None = None) -> OrgSettings:
 
 
 def update_settings(*, name: str, timezone: str, working_days: list[int], reminder_offsets_hours: list[int],
-                    retention_days: int, approver_id: int | None, interview_reward: float | None = None,
-                    interview_overflow_cost: float | None = None, show_rate_half_life_days: float | None = None,
+                    retention_days: int, approver_id: int | None, planning_preference: int | None = None,
+                    show_rate_half_life_days: float | None = None,
                     no_show_grace_minutes: int | None = None, locale: str | None = None,
                     country_code: str | None = None, currency: str | None = None, phone_region: str | None = None,
                     csv_separator: str | None = None, contact_phone: str | None = None) -> OrgSettings:
@@ -274,8 +274,8 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
         raise SettingsError(_("Reminder offsets are hours before the interview, between 1 and 720."))
     if retention_days < 30:
         raise SettingsError(_("Keep rejected candidates for at least 30 days."))
-    if interview_reward is not None and (interview_reward <= 0 or (interview_overflow_cost or 0) < 0):
-        raise SettingsError(_("An interview is worth more than nothing, and waiting costs zero or more."))
+    if planning_preference is not None and planning_preference not in range(1, 6):
+        raise SettingsError(_("Choose one of the planner's five preferences."))
     settings = get_settings()
     before = _snapshot(settings)
     submitted = {"timezone": timezone, "locale": locale, "currency": currency, "phone_region": phone_region,
@@ -296,10 +296,8 @@ def update_settings(*, name: str, timezone: str, working_days: list[int], remind
     settings.reminder_offsets_hours = sorted(set(reminder_offsets_hours), reverse=True)
     settings.retention_days = retention_days
     settings.approver_id = approver_id
-    if interview_reward is not None:
-        settings.interview_reward = interview_reward
-    if interview_overflow_cost is not None:
-        settings.interview_overflow_cost = interview_overflow_cost
+    if planning_preference is not None:
+        settings.planning_preference = planning_preference
     if show_rate_half_life_days is not None:
         settings.show_rate_half_life_days = show_rate_half_life_days
     if no_show_grace_minutes is not None:

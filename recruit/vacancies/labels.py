@@ -74,6 +74,7 @@ AUDIT_EVENT_LABELS = {
     "attempt.sign_off": _l("quiz attempt signed off"),
     "attempt.start": _l("quiz attempt started"),
     "attempt.submit": _l("quiz attempt submitted"),
+    "booking.another_day": _l("another day chosen after a day was cancelled"),
     "booking.call": _l("call recorded"),
     "booking.cancel": _l("interview booking cancelled"),
     "booking.check_in": _l("checked in"),

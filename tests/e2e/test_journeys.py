@@ -136,14 +136,14 @@ def test_recruiter_imports_plans_an_overbooked_day_and_the_candidate_confirms(as
     page.select_option("#interviewers", label=[PEOPLE["manager"]])
     page.click("button:has-text('Plan the day')")
     page.click("button:has-text('Propose a plan')")
-    chosen = [s.input_value() for s in page.locator("select[name^=slot_]").all()]
-    invited = [c for c in chosen if c]
-    assert len(invited) > 2, chosen  # one interviewer, two slots: the planner overbooks from show-up rates
+    invited = [row.locator("label").inner_text()  # the ticked rows, each under its slot
+               for row in page.locator("tr[data-application]:has(.tick:checked)").all()]
+    assert len(invited) > 2, invited  # one interviewer, two slots: the planner overbooks from show-up rates
     recruiter.screenshot("recruiter-plan")
     page.click("button:has-text('Send invitations')")
     assert "invit" in recruiter.flash().lower()
 
-    first_invited = next(f"e2e.candidate{n + 1}@example.ru" for n, c in enumerate(chosen) if c)
+    first_invited = f"e2e.candidate{invited[0].rsplit(' ', 1)[1]}@example.ru"  # "Тестова Анна 3" -> candidate3
     invitation = mail.wait_for(first_invited, "Invitation: interview for")
     assert any(part.get_content_type() == "text/calendar" for part in invitation.iter_attachments())
     assert SHOWN["position"] in invitation["subject"] and SHOWN["company"] in invitation["subject"]
@@ -224,6 +224,59 @@ def test_admin_changes_an_interviewers_hours_and_their_calendar_follows(as_user,
     assert same_entry[0].decoded("dtstart").date() == first.decoded("dtstart").date()  # the same day, moved
     page.reload()
     assert row.locator("input[name=start]").input_value() == "11:00"
+
+
+PLAN_FIGURES = ("interviews_held", "idle_minutes", "waiting_minutes", "p_wait_over_one_slot", "unseen")
+
+
+def _plan_figures(page) -> dict[str, str]:
+    """The day's figures and each slot's expected arrivals, as the planner's page shows them."""
+    shown = {name: page.locator(f"[data-metric={name}]").inner_text() for name in PLAN_FIGURES}
+    for slot in page.locator("tbody[data-slot]:has([data-arrivals])").all():
+        shown[f"slot {slot.get_attribute('data-slot')}"] = slot.locator("[data-arrivals]").inner_text()
+    return shown
+
+
+def test_recruiter_edits_the_proposal_and_the_figures_follow_as_the_server_computes_them(as_user, tmp_path):
+    recruiter = as_user("recruiter@demo.local")
+    page = recruiter.page
+    page.goto("/vacancies?state=open")
+    page.click(f"text={OPEN_VACANCY}")
+    rows = [f"Plan Guest {n};+7 (902) 300-00-{n:02d};plan.guest{n}@example.ru;Москва;1;Высшее;"
+            f"{('HeadHunter', 'SuperJob', 'Referral')[n % 3]};x;en\n" for n in range(1, 25)]
+    _import(page, page.url, rows, tmp_path / "planner.csv")
+    page.goto("/interviews/new")
+    page.select_option("#kind", "stream")
+    page.select_option("#vacancy_id", label=OPEN_VACANCY)
+    page.fill("#title", "Planner day, e2e")
+    page.fill("#day", _next_weekday().isoformat())
+    page.fill("#start", "16:00")  # clear of the other journeys' days (10:00-11:00, 14:00-15:00)
+    page.fill("#end", "18:00")
+    page.fill("#slot_minutes", "30")
+    page.fill("#place", "Office 3, Tverskaya 1")
+    page.select_option("#interviewers", label=[PEOPLE["manager"], PEOPLE["mentor"]])
+    page.click("button:has-text('Plan the day')")
+    page.click("button:has-text('Propose a plan')")
+    assert "of these candidates come" in page.locator(".plan-explanation").inner_text()
+    proposed = _plan_figures(page)
+    expect(page.locator("[data-edited]")).to_be_hidden()
+
+    # untick the first proposed candidate, move the second to the last slot, tick one not invited
+    rows = page.locator("tr[data-application]:has(.tick:checked)")
+    rows.nth(0).locator(".tick").uncheck()
+    moved = rows.nth(1).get_attribute("data-application")
+    last_slot = page.locator("tbody[data-slot]:has([data-arrivals])").last.get_attribute("data-slot")
+    page.select_option(f"select[name=slot_{moved}]", last_slot)
+    expect(page.locator(f"tbody[data-slot='{last_slot}'] tr[data-application='{moved}']")).to_have_count(1)
+    expect(page.locator("[data-edited]")).to_be_visible()
+    in_page = _plan_figures(page)
+    assert in_page != proposed, in_page  # the figures followed the edits without a page load
+    recruiter.screenshot("recruiter-plan-edited")
+
+    page.click("button:has-text('Recalculate')")  # the server computes the same plan again
+    expect(page.locator("text=Figures for your edited plan.")).to_be_visible()
+    assert _plan_figures(page) == in_page
+    expect(page.locator(f"tbody[data-slot='{last_slot}'] tr[data-application='{moved}']")).to_have_count(1)
 
 
 def _choose(select, starts_with: str) -> None:

@@ -5,7 +5,7 @@ from math import isclose
 
 import pytest
 
-from recruit.interviews import overbooking
+from recruit.interviews import overbooking, preferences
 from recruit.interviews.overbooking import (
     beta_binomial_pmf,
     evaluate_day,
@@ -229,3 +229,37 @@ def test_the_lazy_plan_is_the_plan_of_every_gain_each_time(seed):
     plan = plan_day(pool, slots, capacities, 30, reward=reward, overflow_cost=cost, booked=booked,
                     max_per_slot=max_per_slot)
     assert plan.slots == _every_gain_each_time(pool, slots, capacities, booked, reward, cost, max_per_slot)
+
+
+# --- the preference in words (preferences.py) --------------------------------------------
+
+def _demo_like_day(step):
+    """The demo's stream day: 8½ hours of 30-minute slots, one interviewer from
+    the start and a second from the fourth hour, and plenty of candidates
+    around the demo's show-up of 1 in 5 (its channels' rates differ)."""
+    capacities = [1] * 6 + [2] * 11
+    pool = [(n, (0.14, 0.18, 0.2, 0.22, 0.26)[n % 5]) for n in range(400)]
+    weights = preferences.weights(step)
+    plan = plan_day(pool, len(capacities), capacities, 30, reward=weights.reward,
+                    overflow_cost=weights.overflow_cost)
+    return plan, sum(capacities) * 30
+
+
+def test_the_default_preference_holds_the_planned_interviews_at_1_in_5():
+    plan, minutes = _demo_like_day(preferences.DEFAULT)
+    assert plan.metrics.idle_minutes < 0.10 * minutes  # interviewers idle under a tenth of their time
+    old, _minutes = _demo_like_day(4)  # the old default weights (a wait worth half an interview)
+    assert old.metrics.idle_minutes > 0.25 * minutes
+    one_interviewer = [len(slot) for slot in plan.slots[1:6]]
+    assert all(4 <= n <= 6 for n in one_interviewer), one_interviewer  # about 5 per interviewer, as practice says
+
+
+def test_each_step_towards_never_waiting_invites_fewer_and_keeps_waits_shorter():
+    figures = [_demo_like_day(step)[0].metrics for step in sorted(preferences.STEPS)]
+    idle = [m.idle_minutes for m in figures]
+    waits = [m.waiting_minutes for m in figures]
+    assert idle == sorted(idle) and waits == sorted(waits, reverse=True)
+    assert preferences.weights(None) == preferences.weights(99) == preferences.STEPS[preferences.DEFAULT]
+    assert [preferences.valid(v) for v in ("3", 3, True, "x", 0, "5 ")] == [3, 3, None, None, None, 5]
+    assert preferences.group_weights(1) == preferences.STEPS[preferences.GROUP_FLOOR]  # nobody waits for a group
+    assert preferences.group_weights(5) == preferences.STEPS[5]

@@ -12,7 +12,7 @@ from recruit.organisation import services as org
 from recruit.organisation.services import get_settings
 
 BASE = {"name": "Acme", "timezone": "Europe/Kyiv", "working_days": [0, 1, 2, 3, 4], "reminder_offsets": "24, 2",
-        "retention_days": 365, "approver_id": 0, "interview_reward": "1", "interview_overflow_cost": "0.5",
+        "retention_days": 365, "approver_id": 0, "planning_preference": "2",
         "show_rate_half_life_days": 60, "no_show_grace_minutes": 30}
 
 

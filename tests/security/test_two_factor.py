@@ -197,7 +197,7 @@ def _require(clean_app, make, required: bool):
     admin = clean_app.test_client()
     login(admin, "boss@x.test")
     data = {"name": "Org", "timezone": "Europe/Moscow", "working_days": [0, 1, 2, 3, 4], "reminder_offsets": "24",
-            "retention_days": 365, "approver_id": 0, "interview_reward": "1", "interview_overflow_cost": "0.5",
+            "retention_days": 365, "approver_id": 0, "planning_preference": "2",
             "show_rate_half_life_days": 60, "no_show_grace_minutes": 30}
     if required:
         data["require_two_factor"] = "y"

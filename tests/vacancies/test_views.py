@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from recruit.extensions import db
+from recruit.interviews import preferences
 from recruit.interviews.overbooking import plan_invites
 from recruit.organisation import services as org
 from recruit.vacancies.models import Application, ImportBatch
@@ -287,8 +288,8 @@ def test_settings_change_the_time_zone_of_displayed_times(clean_app, make):
     login(client, "a@x.test")
     response = client.post("/admin/settings", data={
         "name": "Far East Sales", "timezone": "Asia/Vladivostok", "working_days": [0, 1, 2, 3, 4, 5],
-        "reminder_offsets": "24, 2", "retention_days": 180, "approver_id": 0, "interview_reward": "1",
-        "interview_overflow_cost": "2.5", "show_rate_half_life_days": 30, "no_show_grace_minutes": 15})
+        "reminder_offsets": "24, 2", "retention_days": 180, "approver_id": 0, "planning_preference": "5",
+        "show_rate_half_life_days": 30, "no_show_grace_minutes": 15})
     assert response.status_code == 302
     page = client.get("/admin/users").get_data(as_text=True)
     assert "Times shown in Asia/Vladivostok" in page and "Far East Sales" in page
@@ -297,7 +298,7 @@ def test_settings_change_the_time_zone_of_displayed_times(clean_app, make):
     assert "Not a valid choice" in bad.get_data(as_text=True)
     bad = client.post("/admin/settings", data={"name": "X", "timezone": "UTC", "working_days": [0],
                                                "reminder_offsets": "soon", "retention_days": 180, "approver_id": 0,
-                                               "interview_reward": "1", "interview_overflow_cost": "0.5",
+                                               "planning_preference": "2",
                                                "show_rate_half_life_days": 60, "no_show_grace_minutes": 30})
     assert "whole hours" in bad.get_data(as_text=True)
     client.post("/admin/settings/holidays", data={"day": "2027-01-07", "name": "Christmas"})
@@ -308,10 +309,12 @@ def test_settings_change_the_time_zone_of_displayed_times(clean_app, make):
         settings = org.get_settings()
         assert settings.timezone == "Asia/Vladivostok" and settings.retention_days == 180
         assert settings.working_days == [0, 1, 2, 3, 4, 5]
-        assert (settings.interview_overflow_cost, settings.show_rate_half_life_days) == (2.5, 30.0)
+        assert (settings.planning_preference, settings.show_rate_half_life_days) == (5, 30.0)
         assert settings.no_show_grace_minutes == 15
-        # a dearer wait makes the planner invite fewer per place
-        assert plan_invites(1, 20, 80, overflow_cost=2.5) < plan_invites(1, 20, 80, overflow_cost=0.5)
+        # "never keep candidates waiting" makes the planner invite fewer per place than the default
+        never, default = preferences.weights(5), preferences.weights(preferences.DEFAULT)
+        assert plan_invites(1, 20, 80, overflow_cost=never.overflow_cost) < \
+            plan_invites(1, 20, 80, overflow_cost=default.overflow_cost)
         assert [h.name for h in org.holidays()] == ["Christmas"]
         assert org.calendar().add_business_days(date(2027, 1, 6), 1) == date(2027, 1, 8)
 
