@@ -355,7 +355,8 @@ def test_the_admin_sets_the_phone_candidates_call(make, client, clean_app):
         data = {"csrf_token": csrf_token(html), "name": current.name, "timezone": current.timezone,
                 "working_days": [str(d) for d in current.working_days], "reminder_offsets": "24, 2",
                 "retention_days": str(current.retention_days), "approver_id": "0",
-                "planning_preference": str(current.planning_preference), "show_rate_half_life_days": "60", "no_show_grace_minutes": "30",
+                "planning_preference": str(current.planning_preference), "show_rate_half_life_days": "60",
+                "no_show_grace_minutes": "30",
                 "locale": current.locale, "currency": current.currency, "phone_region": "UA",
                 "csv_separator": current.csv_separator, "country": current.country or ""}
     bad = client.post("/admin/settings", data={**data, "contact_phone": "call us"})
