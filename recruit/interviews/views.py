@@ -123,9 +123,10 @@ def plan(session_id: int):
         flash(_("Select the candidates to invite first."), "info")
         return redirect(url_for("interviews.detail", session_id=session.id))
     applications, live = planning.ticked_with_bookings(ids)
-    ok, problems = planning.eligible(applications, session, live)
-    for problem in problems[:10]:
-        flash(problem, "info")
+    ok, groups = planning.left_out(applications, session, live)
+    for reason, names in groups.items():  # every one named, grouped by why
+        flash(ngettext("%(reason)s (%(num)d): %(names)s", "%(reason)s (%(num)d): %(names)s", len(names),
+                       reason=reason, names=", ".join(names)), "info")
     if not ok:
         return redirect(url_for("interviews.detail", session_id=session.id))
     try:

@@ -223,9 +223,35 @@ def test_the_planner_says_who_it_leaves_out_and_why(clean_app, day, make):
     ticked = [*day["apps"], no_mail, elsewhere]
     response = client.get(f"/interviews/{session_id}/plan", query_string={"a": ticked})
     page = html.unescape(response.get_data(as_text=True))
-    assert "Person 0 already has an interview booked." in page
-    assert "Person 1 is no longer in the pipeline." in page
-    assert "Petra Nomail has no e-mail for the invitation." in page
-    assert "Olga Elsewhere applied for another vacancy." in page
+    assert "Already has an interview booked (1): Person 0" in page
+    assert "No longer in the pipeline (1): Person 1" in page
+    assert "No e-mail for the invitation (1): Petra Nomail" in page
+    assert "Applied for another vacancy (1): Olga Elsewhere" in page
     planned = {int(a) for a in re.findall(r'name="application" value="(\d+)"', page)}
     assert planned == set(day["apps"][2:])
+
+
+def test_the_planner_names_every_one_it_leaves_out_not_ten(clean_app, day):
+    import html
+    from datetime import time
+
+    from recruit.auth.models import User
+    from recruit.extensions import db
+    from recruit.interviews import bookings, sessions
+    from recruit.vacancies.models import Vacancy
+
+    with clean_app.app_context():
+        recruiter = db.session.get(User, day["recruiter"])
+        first, second = (sessions.create_session(
+            kind="stream", title=title, vacancy=db.session.get(Vacancy, day["vacancy"]), day=day["day"],
+            start=time(start), end=time(start + 2), place="Room",
+            interviewers=[sessions.InterviewerHours(day["interviewer"])], created_by=recruiter)
+            for title, start in (("First", 9), ("Second", 14)))
+        bookings.book(first, [(a, n % 4) for n, a in enumerate(day["apps"][:11])], None, recruiter)
+        db.session.commit()
+        second_id = second.id
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    page = html.unescape(client.get(f"/interviews/{second_id}/plan", query_string={"a": day["apps"]})
+                         .get_data(as_text=True))
+    assert "Already has an interview booked (11): " + ", ".join(f"Person {n}" for n in range(11)) in page
