@@ -206,3 +206,20 @@ def login_as(client, make, clean_app):
         return user_id
 
     return _login
+
+
+@pytest.fixture
+def smtp(clean_app):
+    """A real SMTP server on loopback for the test, recording what it is sent."""
+    from aiosmtpd.controller import Controller
+
+    from tests.servers import SMTPRecorder, free_port
+
+    recorder = SMTPRecorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    clean_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield recorder
+    clean_app.config.update(MAIL_SERVER="")
+    controller.stop()

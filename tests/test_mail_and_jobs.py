@@ -14,20 +14,6 @@ from tests.servers import SMTPRecorder, free_port, start_redis
 pytestmark = pytest.mark.pg
 
 
-@pytest.fixture
-def smtp(clean_app):
-    from aiosmtpd.controller import Controller
-
-    recorder = SMTPRecorder()
-    port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    clean_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield recorder
-    clean_app.config.update(MAIL_SERVER="")
-    controller.stop()
-
-
 def test_mail_is_delivered_over_smtp(ctx, smtp):
     message = queue_mail("new.hire@example.test", "Welcome", "Your account is ready.")
     ctx.session.commit()

@@ -27,27 +27,13 @@ from recruit.interviews.sessions import local_datetime
 from recruit.organisation import services as org
 from recruit.organisation.services import SettingsError
 from tests.conftest import csrf_token, login
-from tests.servers import SMTPRecorder, free_port
+from tests.servers import SMTPRecorder
 from tests.worlds.interview_day import stream
 
 pytestmark = pytest.mark.pg
 
 TITLE = "Internal: Tuesday batch B"  # the recruiters' own name for the day
 PHONE = "+380 44 228 15 40"
-
-
-@pytest.fixture
-def smtp(clean_app):
-    from aiosmtpd.controller import Controller
-
-    recorder = SMTPRecorder()
-    port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    clean_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield recorder
-    clean_app.config.update(MAIL_SERVER="")
-    controller.stop()
 
 
 class Inbox:

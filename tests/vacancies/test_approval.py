@@ -23,7 +23,6 @@ from recruit.utc import utcnow
 from recruit.vacancies import amendments, services
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.models import VacancyAmendment, VacancyReview
-from tests.servers import SMTPRecorder, free_port
 
 pytestmark = pytest.mark.pg
 
@@ -209,20 +208,6 @@ def test_a_double_click_on_a_review_records_and_mails_it_once(people, ctx):
     with pytest.raises(services.VacancyError, match="already recorded"):
         services.review(vacancy, vacancy.reviews[0].id, "changes_requested", "on second thought", people["hr"])
     assert _mail(ctx, mark) == [] and vacancy.state == "in_review"
-
-
-@pytest.fixture
-def smtp(clean_app):
-    from aiosmtpd.controller import Controller
-
-    recorder = SMTPRecorder()
-    port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    clean_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield recorder
-    clean_app.config.update(MAIL_SERVER="")
-    controller.stop()
 
 
 def test_the_mail_goes_over_smtp_and_a_refusing_server_loses_nothing(people, ctx, smtp):
