@@ -15,7 +15,7 @@ from recruit.auth.permissions import allow, can
 from recruit.extensions import db
 from recruit.i18n import label
 from recruit.tabular import reports
-from recruit.vacancies import candidate_rows
+from recruit.vacancies import candidate_rows, pipeline_hooks
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.messages import message as import_message
 from recruit.vacancies.models import Application, Candidate, Vacancy
@@ -71,7 +71,11 @@ def candidates_list():
     stage = request.args.get("stage")
     if stage and stage not in ALL_STAGES:
         raise ApiError(400, _("stage must be one of %(codes)s.", codes=", ".join(ALL_STAGES)))
-    flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"),
+    interview = request.args.get("interview")
+    if interview and pipeline_hooks.filter_named(interview) is None:
+        raise ApiError(400, _("interview must be one of %(codes)s.",
+                              codes=", ".join(f.key for f in pipeline_hooks.filters())))
+    flt = candidate_services.PipelineFilter(stage=stage, q=request.args.get("q"), interview=interview or None,
                                             source=request.args.get("source"), city=request.args.get("city"))
     number, size = page_asked()
     page = candidate_services.pipeline_page(vacancy, flt, number, size, counts, with_applications=True)

@@ -10,6 +10,7 @@ from flask import jsonify
 from recruit.api.common import bp
 from recruit.auth.permissions import public
 from recruit.i18n import LANGUAGES
+from recruit.vacancies import pipeline_hooks
 from recruit.vacancies.candidate_rows import FIELDS
 from recruit.vacancies.pipeline import ALL_STAGES, VACANCY_STATES
 
@@ -118,6 +119,8 @@ def document() -> dict[str, Any]:
                     {"name": "vacancy_id", "in": "query", "required": True, "schema": {"type": "integer"}},
                     {"name": "stage", "in": "query", "schema": {"type": "string", "enum": list(ALL_STAGES)}},
                     {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "interview", "in": "query", "description": "an interview filter of the pipeline",
+                     "schema": {"type": "string", "enum": [f.key for f in pipeline_hooks.filters()]}},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
                     "responses": {"200": _ok({"type": "object"}), **ERRORS}},

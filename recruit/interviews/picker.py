@@ -79,7 +79,8 @@ def picker(session: InterviewSession, flt: PickerFilter) -> Picker:
             .options(orm.lazyload(Application.vacancy)))
     if flt.batch_id:
         stmt = stmt.where(Application.import_batch_id == flt.batch_id)
-    applications = list(db.session.scalars(stmt.order_by(Application.stage.desc(), Application.id)
+    # the screened first, then the newest: what the recruiter just imported is on top
+    applications = list(db.session.scalars(stmt.order_by(Application.stage.desc(), Application.id.desc())
                                            .limit(SHOWN + 1)).unique())
     found.more = len(applications) > SHOWN
     applications = applications[:SHOWN]

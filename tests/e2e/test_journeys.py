@@ -413,9 +413,9 @@ def test_recruiter_invites_a_whole_import_then_decides_from_the_scorecards(as_us
     page.click("fieldset.decide-bar button:has-text('Apply')")
     assert "1 candidate moved to" in recruiter.flash()
     page.click(f"table.decisions a:has-text('{name}')")
-    interviews = page.locator("section.candidate-interviews").inner_text()
+    interviews = page.locator("section.candidate-interviews").text_content()  # as written, not as styled
     assert PEOPLE["manager"] in interviews and "Others for this vacancy" in interviews
-    history = page.locator("ol.events").inner_text()
+    history = page.locator("ol.events").text_content()
     assert "Scorecard from" in history and "checked in" in history
 
 

@@ -47,7 +47,7 @@ def test_the_booked_are_listed_apart_and_never_ticked(clean_app, day):
     page = client.get(f"/interviews/{this}").get_data(as_text=True)
     ticked = _ticked(page)
     assert len(ticked) == 8 and not {"Person 0", "Person 1", "Person 2", "Person 3"} & set(ticked)
-    assert "Booked for another day (2)" in page and "Person 0, Person 1" in page
+    assert "Booked for another day (2)" in page and ("Person 1, Person 0" in page or "Person 0, Person 1" in page)
     assert "Already invited to this day (1)" in page and "No e-mail for the invitation (1)" in page
     screened = client.get(f"/interviews/{this}?stage=screened").get_data(as_text=True)
     assert _ticked(screened) == [] and "Booked for another day (2)" in screened

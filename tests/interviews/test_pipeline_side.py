@@ -79,3 +79,23 @@ def test_the_next_interview_wins_over_a_past_one(clean_app, day):
     page = client.get(f"/vacancies/{day['vacancy']}/pipeline").get_data(as_text=True)
     row = re.search(r">Person 0</a>.*?</tr>", page, re.S).group(0)
     assert "Next:" in row and "Invited" in row and "No-show" not in row
+
+
+def test_the_api_filters_the_pipeline_by_interview(clean_app, day):
+    from recruit.auth import services as accounts
+
+    tomorrow = _day_on(clean_app, day, 1, day["apps"][:2], "Tomorrow")
+    with clean_app.app_context():
+        db.session.get(Booking, tomorrow[0]).state = "confirmed"
+        _token, secret = accounts.create_api_token(db.session.get(User, day["recruiter"]), "t")
+        db.session.commit()
+    client = clean_app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    found = client.get(f"/api/v1/candidates?vacancy_id={day['vacancy']}&interview=confirmed_tomorrow",
+                       headers=headers).get_json()
+    assert [item["full_name"] for item in found["items"]] == ["Person 0"] and found["total"] == 1
+    wrong = client.get(f"/api/v1/candidates?vacancy_id={day['vacancy']}&interview=soon", headers=headers)
+    assert wrong.status_code == 400 and "confirmed_tomorrow" in wrong.get_json()["error"]["message"]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    names = [p["name"] for p in spec["paths"]["/candidates"]["get"]["parameters"]]
+    assert "interview" in names

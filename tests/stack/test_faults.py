@@ -60,7 +60,7 @@ def _book(browser: Browser, base: str, session_id: int, application_ids: list[in
 
 def _delivered(stack: Stack) -> Counter:
     return Counter(rcpt for env in list(stack.smtp.messages) for rcpt in env.rcpt_tos
-                   if b"Invitation to an interview" in env.original_content)
+                   if b"Invitation: interview for" in env.original_content)
 
 
 def test_redis_stopped_and_started_again_during_a_day(stack, world):

@@ -116,7 +116,7 @@ def test_busy_day_through_two_instances(stack):
                 OutboxMessage.status != "sent"))
             return pending == 0
     wait_until(all_sent, 120, what="every invitation and waitlist notice sent", logs=stack.logs)
-    invitations = [env for env in list(stack.smtp.messages) if b"Invitation to an interview" in env.original_content]
+    invitations = [env for env in list(stack.smtp.messages) if b"Invitation: interview for" in env.original_content]
     received = Counter(rcpt for env in invitations for rcpt in env.rcpt_tos)
     assert set(received) == set(invited) and set(received.values()) == {1}, received
     notices = Counter(rcpt for env in list(stack.smtp.messages) for rcpt in env.rcpt_tos
