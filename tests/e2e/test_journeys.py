@@ -338,6 +338,13 @@ def test_receptionist_checks_in_and_moves_the_overflow_then_the_interviewer_scor
     assert reception.fits_the_screen()
     reception.screenshot("receptionist-desk-phone")
 
+    on_phone = as_user("manager@demo.local", phone=True)  # the kit in hand during the interview
+    on_phone.page.goto("/my-interviews")
+    on_phone.page.locator("tr:has-text('Desk Guest 1') a:has-text('Scorecard')").click()
+    expect(on_phone.page.locator(".kit-anchors").first).to_be_visible()
+    assert on_phone.fits_the_screen()
+    on_phone.screenshot("interviewer-scorecard-phone")
+
     interviewer = as_user("manager@demo.local")
     page = interviewer.page
     page.goto("/my-interviews")
