@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from recruit import audit
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.interviews.eligibility import eligible
 from recruit.interviews.errors import InterviewError
 from recruit.interviews.models import HOLDS_SEAT, LIVE_STATES, Booking, InterviewSession, Slot
 from recruit.interviews.notifications import (
@@ -29,7 +30,7 @@ from recruit.interviews.notifications import (
     _send_waitlist_notice,
     notify_interviewers,
 )
-from recruit.interviews.planning import eligible, show_probability
+from recruit.interviews.planning import show_probability
 from recruit.interviews.sessions import live_bookings
 from recruit.mail import cancel_pending
 from recruit.utc import utcnow

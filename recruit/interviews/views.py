@@ -27,6 +27,7 @@ from recruit.interviews import (
     call_views,  # noqa: F401  (the call round's routes)
     calls,
     desk_views,  # noqa: F401  (the front desk's routes)
+    eligibility,
     formats,
     links,
     notifications,
@@ -123,7 +124,7 @@ def plan(session_id: int):
         flash(_("Select the candidates to invite first."), "info")
         return redirect(url_for("interviews.detail", session_id=session.id))
     applications, live = planning.ticked_with_bookings(ids)
-    ok, groups = planning.left_out(applications, session, live)
+    ok, groups = eligibility.left_out(applications, session, live)
     for reason, names in groups.items():  # every one named, grouped by why
         flash(ngettext("%(reason)s (%(num)d): %(names)s", "%(reason)s (%(num)d): %(names)s", len(names),
                        reason=reason, names=", ".join(names)), "info")
