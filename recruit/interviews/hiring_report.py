@@ -22,6 +22,7 @@ from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews.models import Booking, InterviewSession, Scorecard, SessionInterviewer
 from recruit.interviews.pace import PACE_WINDOW_WEEKS, Pace, cost_per_hire, median_days, share
+from recruit.interviews.scorecards import held_by
 from recruit.organisation.services import zone
 from recruit.utc import utcnow
 from recruit.vacancies import channel_costs, channels
@@ -258,8 +259,7 @@ def _paces_statement(shape: tuple[bool]) -> sa.Select:
 def _held(shape: tuple[bool, ...]) -> list[sa.ColumnElement[bool]]:
     """Interviews held on days that are over: the candidate came and was seen by someone."""
     start, end, vacancy, interviewer, channel = shape
-    where = [Booking.state == "arrived", Booking.interviewer_id.is_not(None),
-             InterviewSession.ends_at < sa.bindparam("now")]
+    where = [Booking.state == "arrived", InterviewSession.ends_at < sa.bindparam("now")]
     if start:
         where.append(InterviewSession.day >= sa.bindparam("start_day"))
     if end:
@@ -267,17 +267,18 @@ def _held(shape: tuple[bool, ...]) -> list[sa.ColumnElement[bool]]:
     if vacancy:
         where.append(InterviewSession.vacancy_id == sa.bindparam("vacancy"))
     if interviewer:
-        where.append(Booking.interviewer_id == sa.bindparam("interviewer"))
+        where.append(SessionInterviewer.user_id == sa.bindparam("interviewer"))
     if channel:
         where.append(Booking.source == sa.bindparam("channel"))
     return where
 
 
 def _rates_statement(shape: tuple[bool, ...]) -> sa.Select:
-    own = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == Booking.interviewer_id)
+    own = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == SessionInterviewer.user_id)
     return (sa.select(User.id, User.full_name, sa.func.count(Booking.id), _count(own))
             .join(InterviewSession, Booking.session_id == InterviewSession.id)
-            .join(User, Booking.interviewer_id == User.id)
+            .join(SessionInterviewer, held_by(Booking, InterviewSession))
+            .join(User, SessionInterviewer.user_id == User.id)
             .where(*_held(shape)).group_by(User.id, User.full_name))
 
 

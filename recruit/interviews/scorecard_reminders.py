@@ -23,7 +23,15 @@ from recruit.dates import in_letter
 from recruit.extensions import db
 from recruit.i18n import in_language
 from recruit.interviews.links import user_language
-from recruit.interviews.models import Booking, InterviewSession, Scorecard, ScorecardReminder, Slot
+from recruit.interviews.models import (
+    Booking,
+    InterviewSession,
+    Scorecard,
+    ScorecardReminder,
+    SessionInterviewer,
+    Slot,
+)
+from recruit.interviews.scorecards import held_by
 from recruit.mail import absolute_url, queue_mail
 from recruit.organisation.services import zone
 from recruit.utc import utcnow
@@ -43,20 +51,21 @@ def _missing(ended_before: datetime) -> dict[int, list[tuple[int, str, datetime,
     """{interviewer: [(booking, candidate, start, day's title)]}: interviews
     held on days ended before the instant, with no scorecard from the one
     who held them and no reminder yet."""
-    own_card = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == Booking.interviewer_id)
-    reminded = sa.exists().where(ScorecardReminder.booking_id == Booking.id,
-                                 ScorecardReminder.interviewer_id == Booking.interviewer_id)
+    owes = SessionInterviewer.user_id
+    own_card = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == owes)
+    reminded = sa.exists().where(ScorecardReminder.booking_id == Booking.id, ScorecardReminder.interviewer_id == owes)
     rows = db.session.execute(
-        sa.select(Booking.interviewer_id, Booking.id, Candidate.full_name,
+        sa.select(owes, Booking.id, Candidate.full_name,
                   sa.func.coalesce(Slot.starts_at, InterviewSession.starts_at), InterviewSession.title)
         .join(InterviewSession, Booking.session_id == InterviewSession.id)
+        .join(SessionInterviewer, held_by(Booking, InterviewSession))
         .join(Candidate, Booking.candidate_id == Candidate.id)
-        .join(User, Booking.interviewer_id == User.id)
+        .join(User, owes == User.id)
         .outerjoin(Slot, Booking.slot_id == Slot.id)
         .where(Booking.state == "arrived", User.active.is_(True), InterviewSession.cancelled_at.is_(None),
                InterviewSession.ends_at < ended_before, InterviewSession.ends_at >= ended_before - LOOKBACK,
                sa.not_(own_card), sa.not_(reminded))
-        .order_by(Booking.interviewer_id, InterviewSession.starts_at, Booking.id))
+        .order_by(owes, InterviewSession.starts_at, Booking.id))
     missing: dict[int, list[tuple[int, str, datetime, str]]] = defaultdict(list)
     for interviewer_id, booking_id, candidate, starts_at, title in rows:
         missing[interviewer_id].append((booking_id, candidate, starts_at, title))

@@ -12,13 +12,21 @@ from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews import kits
 from recruit.interviews.errors import InterviewError
-from recruit.interviews.models import Booking, CriterionScore, Scorecard
+from recruit.interviews.models import Booking, CriterionScore, Scorecard, SessionInterviewer
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.pipeline import CLOSED
 
 # a move past the interview is the decision: what the panel wrote then is the evidence it was made on
 DECIDED = ("role_play", "offer", "hired", *CLOSED)
+
+
+def held_by(booking, session) -> sa.ColumnElement[bool]:
+    """The join of a booking to who held its interview (and owes its
+    scorecard): on a stream day the interviewer it was sent in to; at a
+    group sitting every interviewer of the panel, who all saw the group."""
+    return sa.and_(SessionInterviewer.session_id == booking.session_id,
+                   sa.or_(session.kind == "group", SessionInterviewer.user_id == booking.interviewer_id))
 
 
 def own_scorecard(booking: Booking, interviewer: User) -> Scorecard | None:

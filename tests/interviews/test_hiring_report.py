@@ -295,3 +295,48 @@ def test_the_bookings_export_follows_the_filters_too(clean_app, hiring):
                                              ("HH Candidate 1", "Anna Interviewer")]
     none = client.get(f"/interviews/reports.csv?vacancy={hiring['support']}").get_data(as_text=True)
     assert len(none.lstrip("\ufeff").splitlines()) == 1  # the header: Support had no interview day
+
+
+def test_at_a_group_sitting_every_interviewer_of_the_panel_owes_a_scorecard(clean_app, make):
+    from datetime import time, timedelta
+
+    from recruit.interviews import bookings, desk, hiring_report, scorecard_reminders, scorecards, sessions
+    from recruit.interviews.models import Booking
+    from recruit.organisation.services import local_now
+    from recruit.utc import utcnow
+    from recruit.vacancies.models import Vacancy
+
+    recruiter = make.user("recruiter", email="grp-rec@x.test")
+    olga = make.user("hiring_manager", email="olga@x.test", name="Olga Panel")
+    petro = make.user("mentor", email="petro@x.test", name="Petro Panel")
+    vacancy = make.vacancy("open", manager=olga)
+    apps = [make.candidate(vacancy, full_name=f"Group Guest {n}") for n in range(2)]
+    with clean_app.app_context():
+        by = db.session.get(User, recruiter)
+        sitting = sessions.create_session(
+            kind="group", title="Group", vacancy=db.session.get(Vacancy, vacancy),
+            day=local_now().date() + timedelta(days=40), start=time(10), end=time(11), seats=6, place="Room",
+            interviewers=[sessions.InterviewerHours(olga), sessions.InterviewerHours(petro)], created_by=by)
+        made = bookings.book(sitting, [(a, 0) for a in apps], None, by).invited
+        for booking in made:
+            desk.check_in(booking, by)
+        for booking in made:
+            scorecards.record_scorecard(booking, db.session.get(User, olga), motivation=4, competence=4, adequacy=4)
+        scorecards.record_scorecard(made[0], db.session.get(User, petro), motivation=3, competence=3, adequacy=3)
+        shift = timedelta(days=-45)  # the sitting was held, and is over
+        sitting.day += shift
+        sitting.starts_at += shift
+        sitting.ends_at += shift
+        for slot in sitting.slots:
+            slot.starts_at += shift
+            slot.ends_at += shift
+        db.session.commit()
+        assert all(db.session.get(Booking, b.id).interviewer_id == olga for b in made)  # the first to score
+        rates = {r.name: (r.held, r.scored) for r in hiring_report.scorecard_rates(hiring_report.Filters())}
+        assert rates == {"Olga Panel": (2, 2), "Petro Panel": (2, 1)}
+        missing = scorecard_reminders._missing(utcnow())
+        assert {uid: [b for b, *_rest in rows] for uid, rows in missing.items()} == {petro: [made[1].id]}
+        sent = scorecard_reminders.send_reminders(utcnow())
+        db.session.commit()
+        assert (sent.interviewers, sent.scorecards) == (1, 1)
+        assert scorecard_reminders._missing(utcnow()) == {}  # asked once
