@@ -137,6 +137,9 @@ class Booking(db.Model):
         sa.Index("ix_bookings_slot", "slot_id"),
         sa.Index("ix_bookings_outcomes", "state", "outcome_at"),
         sa.Index("ix_bookings_session_desk_version", "session_id", "desk_version"),
+        # a candidate's page and a pipeline page read their people's bookings in every state
+        sa.Index("ix_bookings_candidate", "candidate_id"),
+        sa.Index("ix_bookings_application", "application_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
