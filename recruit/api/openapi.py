@@ -71,7 +71,12 @@ def document() -> dict[str, Any]:
                                    "details": {}}}}},
                 "Vacancy": {"type": "object", "properties": {
                     **vacancy_input["properties"], "id": {"type": "integer"},
-                    "state": {"type": "string", "enum": list(VACANCY_STATES)}}},
+                    "state": {"type": "string", "enum": list(VACANCY_STATES)},
+                    "pending_amendment": {
+                        "type": ["object", "null"], "description": "a change of headcount or pay waiting for "
+                        "approval (read and PATCH answers; the vacancy's own values stay in force until then)",
+                        "properties": {"id": {"type": "integer"}, "reason": {"type": "string"},
+                                       "changes": {"type": "object"}}}}},
                 "VacancyInput": vacancy_input,
                 "VacancyPatch": vacancy_patch,
                 "Candidate": {"type": "object", "properties": {

@@ -12,6 +12,7 @@ from flask_login import current_user
 from recruit.api.common import EXPECTED, ApiError, bp, json_id, json_object, load, not_valid, one_of
 from recruit.auth.permissions import ANY_ROLE, allow, ensure
 from recruit.extensions import db
+from recruit.vacancies import amendments
 from recruit.vacancies import services as vacancy_services
 from recruit.vacancies.models import Vacancy
 from recruit.vacancies.pipeline import VACANCY_STATES
@@ -30,6 +31,16 @@ def _vacancy_json(v: Vacancy) -> dict[str, Any]:
         "approved_on": v.approved_on.isoformat() if v.approved_on else None,
         "created_at": v.created_at.isoformat(), "updated_at": v.updated_at.isoformat(),
     }
+
+
+def _one_vacancy_json(v: Vacancy) -> dict[str, Any]:
+    """A vacancy read or changed alone, with the change of headcount or pay
+    that waits for approval (its values are not in force until then)."""
+    waiting = amendments.pending(v)
+    return {**_vacancy_json(v), "pending_amendment": None if waiting is None else {
+        "id": waiting.id, "reason": waiting.reason,
+        "changes": {name: {"approved": before, "proposed": after} for name, (before, after) in waiting.changes.items()},
+    }}
 
 
 _VACANCY_TYPES: dict[str, tuple[type, ...]] = {
@@ -104,7 +115,7 @@ def vacancies_create():
 @bp.route("/vacancies/<int:vacancy_id>")
 @allow(ANY_ROLE)
 def vacancies_read(vacancy_id: int):
-    return jsonify(_vacancy_json(load(Vacancy, vacancy_id, "vacancy.view")))
+    return jsonify(_one_vacancy_json(load(Vacancy, vacancy_id, "vacancy.view")))
 
 
 @bp.route("/vacancies/<int:vacancy_id>", methods=["PATCH"])
@@ -130,4 +141,4 @@ def vacancies_update(vacancy_id: int):
     except vacancy_services.VacancyError as exc:
         raise ApiError(409 if target else 422, str(exc)) from exc
     db.session.commit()
-    return jsonify(_vacancy_json(vacancy))
+    return jsonify(_one_vacancy_json(vacancy))

@@ -85,6 +85,10 @@ def test_a_new_headcount_through_the_api_waits_for_approval_with_its_reason(api,
                         json={"headcount": 3, "duties": "Call clients", "comment": "A second shop opens"})
     assert response.status_code == 200
     assert response.get_json()["headcount"] == 2 and response.get_json()["duties"] == "Call clients"
+    waiting = response.get_json()["pending_amendment"]  # what was asked for, and that it is not in force yet
+    assert waiting["changes"] == {"headcount": {"approved": 2, "proposed": 3}} and waiting["reason"] == \
+        "A second shop opens"
+    assert api.call("GET", f"/vacancies/{vacancy_id}", token).get_json()["pending_amendment"]["id"] == waiting["id"]
     with clean_app.app_context():
         change = db.session.scalar(db.select(VacancyAmendment))
         assert (change.state, change.changes, change.reason) == ("pending", {"headcount": [2, 3]},
