@@ -85,9 +85,11 @@ def prepare(url: str) -> dict:
     with app.app_context():
         run = db.session.execute
         vacancy = run(sa.text("SELECT id FROM vacancies WHERE state = 'open' ORDER BY id LIMIT 1")).scalar()
-        # the demo's stream day for today is its newest stream session
-        session = run(sa.text("SELECT id FROM interview_sessions WHERE kind = 'stream' ORDER BY id DESC LIMIT 1")
-                      ).scalar()
+        # the demo's stream day for today (tomorrow's, with its call round, is newer)
+        from recruit.organisation.services import local_now
+
+        session = run(sa.text("SELECT id FROM interview_sessions WHERE kind = 'stream' AND day = :today "
+                              "ORDER BY id DESC LIMIT 1"), {"today": local_now().date()}).scalar()
         bookings = list(run(sa.text("SELECT id FROM bookings WHERE session_id = :s AND state IN ('invited', "
                                     "'confirmed') ORDER BY id"), {"s": session}).scalars())
         # a demo candidate with a booking today: applications, history, an interview

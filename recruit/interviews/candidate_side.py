@@ -7,6 +7,7 @@ and messages with their delivery."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 
 from recruit.audit import AuditEntry
@@ -25,14 +26,14 @@ from recruit.vacancies.candidate_page import (
     event_source,
     message_event,
 )
-from recruit.vacancies.models import Application, Candidate
+from recruit.vacancies.models import Candidate
 
 
 @candidate_section
 def interviews_section(user, candidate: Candidate, vacancy_ids: set[int]) -> Section | None:
     if not vacancy_ids:
         return None
-    interviews = evidence.interviews_of(candidate.id, vacancy_ids)
+    interviews = _interviews(candidate, vacancy_ids)
     yardsticks = {}
     for vacancy_id in {i.booking.application.vacancy_id for i in interviews if i.cards}:
         cards = [c for i in interviews if i.booking.application.vacancy_id == vacancy_id for c in i.cards]
@@ -44,10 +45,14 @@ def interviews_section(user, candidate: Candidate, vacancy_ids: set[int]) -> Sec
         "decided": DECIDED})
 
 
-def _booking_ids(candidate: Candidate, vacancy_ids: set[int]) -> dict[int, Booking]:
-    return {b.id: b for b in db.session.scalars(
-        sa.select(Booking).join(Application, Application.id == Booking.application_id)
-        .where(Booking.candidate_id == candidate.id, Application.vacancy_id.in_(vacancy_ids))).unique()}
+def _interviews(candidate: Candidate, vacancy_ids: set[int]) -> list[evidence.Interview]:
+    """The candidate's interviews with their cards, read once for the page's
+    section and its history (kept for the request)."""
+    key = (candidate.id, frozenset(vacancy_ids))
+    kept = g.setdefault("candidate_interviews", {})
+    if key not in kept:
+        kept[key] = evidence.interviews_of(candidate.id, vacancy_ids)
+    return kept[key]
 
 
 def _when(booking: Booking) -> str:
@@ -56,11 +61,11 @@ def _when(booking: Booking) -> str:
 
 @event_source
 def interview_events(candidate: Candidate, vacancy_ids: set[int]) -> list[Event]:
-    bookings = _booking_ids(candidate, vacancy_ids) if vacancy_ids else {}
-    if not bookings:
+    interviews = _interviews(candidate, vacancy_ids) if vacancy_ids else []
+    if not interviews:
         return []
-    cards = {c.id: c for c in db.session.scalars(
-        sa.select(Scorecard).where(Scorecard.booking_id.in_(list(bookings)))).unique()}
+    bookings = {i.booking.id: i.booking for i in interviews}
+    cards = {c.id: c for i in interviews for c in i.cards}
     entries = db.session.scalars(sa.select(AuditEntry).where(sa.or_(
         sa.and_(AuditEntry.object_type == Booking.__tablename__, AuditEntry.object_id.in_(list(bookings))),
         sa.and_(AuditEntry.object_type == Scorecard.__tablename__, AuditEntry.object_id.in_(list(cards))),

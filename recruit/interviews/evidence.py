@@ -12,12 +12,12 @@ from statistics import mean
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from recruit.extensions import db
 from recruit.interviews import kits
 from recruit.interviews.errors import InterviewError
-from recruit.interviews.models import Booking, InterviewSession, Scorecard
+from recruit.interviews.models import Booking, CriterionScore, InterviewSession, Scorecard, SessionInterviewer
 from recruit.interviews.scorecards import DECIDED
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.candidates import CandidateError
@@ -52,11 +52,24 @@ def card_scores(card: Scorecard) -> dict[str, int]:
     return scores
 
 
+# a card with its author and its criteria; its booking is the caller's already
+CARD_OPTIONS = (lazyload(Scorecard.booking), joinedload(Scorecard.interviewer).lazyload("*"),
+                selectinload(Scorecard.criteria))
+# a booking as the evidence shows it: its time, day (with the panel), interviewer and vacancy
+BOOKING_OPTIONS = (lazyload("*"), joinedload(Booking.slot).lazyload("*"),
+                   joinedload(Booking.session).options(selectinload(InterviewSession.interviewers).joinedload(
+                       SessionInterviewer.user).lazyload("*"), lazyload("*")),
+                   joinedload(Booking.interviewer).lazyload("*"),
+                   joinedload(Booking.candidate).lazyload("*"),
+                   joinedload(Booking.application).options(joinedload(Application.vacancy).lazyload("*"),
+                                                           lazyload("*")))
+
+
 def _cards_of(booking_ids: list[int]) -> dict[int, list[Scorecard]]:
     cards: dict[int, list[Scorecard]] = defaultdict(list)
     if booking_ids:
         for card in db.session.scalars(sa.select(Scorecard).where(Scorecard.booking_id.in_(booking_ids))
-                                       .order_by(Scorecard.created_at, Scorecard.id)).unique():
+                                       .options(*CARD_OPTIONS).order_by(Scorecard.created_at, Scorecard.id)):
             cards[card.booking_id].append(card)
     return cards
 
@@ -69,7 +82,7 @@ def interviews_of(candidate_id: int, vacancy_ids: set[int]) -> list[Interview]:
     bookings = list(db.session.scalars(
         sa.select(Booking).join(Application, Application.id == Booking.application_id)
         .where(Booking.candidate_id == candidate_id, Application.vacancy_id.in_(vacancy_ids))
-        .order_by(Booking.invited_at.desc(), Booking.id.desc())).unique())
+        .options(*BOOKING_OPTIONS).order_by(Booking.invited_at.desc(), Booking.id.desc())).unique())
     cards = _cards_of([b.id for b in bookings])
     return [Interview(b, cards.get(b.id, [])) for b in bookings]
 
@@ -95,17 +108,27 @@ def _averages(cards: list[Scorecard], names: list[str]) -> dict[str, float | Non
 
 def vacancy_averages(vacancy_id: int, names: list[str], *, besides_candidate: int) -> tuple[dict, int]:
     """How the vacancy's other interviewed candidates scored, per criterion,
-    and how many they are: the yardstick beside one candidate's cards."""
-    cards = list(db.session.scalars(
-        sa.select(Scorecard).join(Booking, Booking.id == Scorecard.booking_id)
-        .join(Application, Application.id == Booking.application_id)
-        .where(Application.vacancy_id == vacancy_id, Booking.candidate_id != besides_candidate)).unique())
-    return _averages(cards, names), len({c.booking.candidate_id for c in cards})
+    and how many they are: the yardstick beside one candidate's cards,
+    averaged by the database (a vacancy's history holds hundreds of cards)."""
+    others = (sa.select(Scorecard.id).join(Booking, Booking.id == Scorecard.booking_id)
+              .join(Application, Application.id == Booking.application_id)
+              .where(Application.vacancy_id == vacancy_id, Booking.candidate_id != besides_candidate))
+    core = db.session.execute(
+        sa.select(*(sa.func.avg(getattr(Scorecard, key)) for key, _label in CORE),
+                  sa.func.count(sa.distinct(Booking.candidate_id)))
+        .join(Booking, Booking.id == Scorecard.booking_id)
+        .where(Scorecard.id.in_(others))).one()
+    given: dict[str, float | None] = {str(label): core[n] for n, (_key, label) in enumerate(CORE)}
+    given.update(db.session.execute(
+        sa.select(CriterionScore.name, sa.func.avg(CriterionScore.score))
+        .where(CriterionScore.scorecard_id.in_(others)).group_by(CriterionScore.name)).all())
+    return ({name: round(float(given[name]), 1) if given.get(name) is not None else None for name in names},
+            int(core[-1] or 0))
 
 
 def decision_rows(*, session: InterviewSession | None = None, vacancy_id: int | None = None) -> list[DecisionRow]:
     """The candidates who came (to the day, or for the vacancy), best average first."""
-    stmt = sa.select(Booking).where(Booking.state == "arrived").options(joinedload(Booking.application))
+    stmt = sa.select(Booking).where(Booking.state == "arrived").options(*BOOKING_OPTIONS)
     if session is not None:
         stmt = stmt.where(Booking.session_id == session.id)
     if vacancy_id is not None:

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from recruit.extensions import db
+from recruit.i18n import label
 from recruit.interviews.models import LIVE_STATES, Booking, InterviewSession, Slot
 from recruit.organisation.services import local_now
 from recruit.utc import utcnow
@@ -24,7 +26,23 @@ class InterviewNote:
     starts_at: datetime
     state: str
     upcoming: bool
-    template: str = "interviews/_pipeline_note.html"
+
+    # what pipeline_hooks' rows show: a word, a moment, and a badge
+    @property
+    def prefix(self) -> str:
+        return _("Next:") if self.upcoming else _("Last:")
+
+    @property
+    def at(self) -> datetime:
+        return self.starts_at
+
+    @property
+    def badge(self) -> str:
+        return label(self.state, "booking_state")
+
+    @property
+    def css(self) -> str:
+        return f"booking-{self.state}"
 
 
 @row_notes

@@ -12,7 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-# a note is any object with a `template` attribute: the partial that shows it (with the note as `n`)
+# a note is any object with `prefix` (a word), `at` (a moment), `badge` (its words) and `css` (the
+# badge's class): the rows show them all alike, without a partial per row
 RowNotes = Callable[[list[int]], dict[int, Any]]
 
 
