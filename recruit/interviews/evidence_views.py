@@ -79,7 +79,7 @@ def _decision_page(rows, form, *, title: str, back: str, vacancy: Vacancy | None
     for row in rows:
         names += [n for n in row.scores if n not in names]
     if form.validate_on_submit():
-        chosen = {i for i in (db_int(v) for v in request.form.getlist("booking")) if i in manageable}
+        chosen = {i for i in request.form.getlist("booking", type=db_int) if i in manageable}
         moved = commit_or_flash(lambda: evidence.decide(rows, chosen, form.next_step.data, form.reason.data or ""),
                                 errors=(InterviewError,))
         if moved:

@@ -136,13 +136,19 @@ class ImportRunForm(TranslatedForm):
     skip_bad_rows = BooleanField(_l("Import only the valid rows and skip the bad ones"))
 
 
+def _import_id(value: object) -> int | None:
+    """An import's id, or None for anything else (the action then asks to choose one)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 class BulkForm(TranslatedForm):
     """One action for many candidates of a pipeline (vacancies.bulk)."""
 
     scope = RadioField(_l("For"), default="ticked", choices=[
         ("ticked", _l("The ticked candidates")), ("filter", _l("Everyone matching the filter")),
         ("batch", _l("Everyone from one import"))])
-    batch = SelectField(_l("Import"), coerce=int, choices=[], validate_choice=False)
+    batch = SelectField(_l("Import"), coerce=_import_id, choices=[], validate_choice=False)
     action = SelectField(_l("Action"), choices=[
         ("", "—"), ("move", _l("Move to a stage")), ("reject", _l("Reject")),
         ("invite", _l("Invite to an interview day")), ("email", _l("Send an e-mail"))],

@@ -187,6 +187,8 @@ def test_the_decision_view_moves_several_at_once_all_or_none(clean_app, make, da
     assert names.index("Person 1") < names.index("Person 0")  # the best average first
     assert "Weak" in page and "No scorecard yet" in page
     assert "Internal title" in page  # staff see the day's own name
+    forged = client.post(f"/interviews/{session_id}/decisions", data={"booking": ["x", "-1"], "next_step": "offer"})
+    assert forged.status_code == 200 and "Tick the candidates to move first." in forged.get_data(as_text=True)
     refused = client.post(f"/interviews/{session_id}/decisions", data={
         "booking": [booking_ids[0], booking_ids[2]], "next_step": "rejected", "reason": ""})
     assert "Give a reason for the rejection" in refused.get_data(as_text=True)

@@ -305,6 +305,7 @@ def test_at_a_group_sitting_every_interviewer_of_the_panel_owes_a_scorecard(clea
     from recruit.organisation.services import local_now
     from recruit.utc import utcnow
     from recruit.vacancies.models import Vacancy
+    from tests.worlds.interviews import move_day
 
     recruiter = make.user("recruiter", email="grp-rec@x.test")
     olga = make.user("hiring_manager", email="olga@x.test", name="Olga Panel")
@@ -323,13 +324,7 @@ def test_at_a_group_sitting_every_interviewer_of_the_panel_owes_a_scorecard(clea
         for booking in made:
             scorecards.record_scorecard(booking, db.session.get(User, olga), motivation=4, competence=4, adequacy=4)
         scorecards.record_scorecard(made[0], db.session.get(User, petro), motivation=3, competence=3, adequacy=3)
-        shift = timedelta(days=-45)  # the sitting was held, and is over
-        sitting.day += shift
-        sitting.starts_at += shift
-        sitting.ends_at += shift
-        for slot in sitting.slots:
-            slot.starts_at += shift
-            slot.ends_at += shift
+        move_day(sitting, timedelta(days=-45))  # the sitting was held, and is over
         db.session.commit()
         assert all(db.session.get(Booking, b.id).interviewer_id == olga for b in made)  # the first to score
         rates = {r.name: (r.held, r.scored) for r in hiring_report.scorecard_rates(hiring_report.Filters())}

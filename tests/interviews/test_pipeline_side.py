@@ -12,6 +12,7 @@ from recruit.interviews.models import Booking
 from recruit.organisation.services import local_now
 from recruit.vacancies.models import Vacancy
 from tests.conftest import login
+from tests.worlds.interviews import move_day
 
 
 def _day_on(app, day, offset: int, apps: list[int], title: str):
@@ -24,13 +25,7 @@ def _day_on(app, day, offset: int, apps: list[int], title: str):
             day=local_now().date() + timedelta(days=ahead), start=time(10), end=time(12), place="Room",
             interviewers=[sessions.InterviewerHours(day["interviewer"])], created_by=recruiter)
         made = bookings.book(session, [(a, 0) for a in apps], None, recruiter).invited
-        shift = timedelta(days=offset - ahead)
-        session.day += shift
-        session.starts_at += shift
-        session.ends_at += shift
-        for slot in session.slots:
-            slot.starts_at += shift
-            slot.ends_at += shift
+        move_day(session, timedelta(days=offset - ahead))
         db.session.commit()
         return [b.id for b in made]
 

@@ -104,3 +104,23 @@ def test_a_hiring_manager_cannot_work_in_bulk(clean_app, day):
     assert client.post(f"/vacancies/{day['vacancy']}/bulk", data={
         "scope": "filter", "action": "reject", "reason": "x"}).status_code == 403
     assert "rejected" not in _stages(clean_app, day["vacancy"]).values()
+
+
+def test_a_forged_bulk_request_is_refused_in_words_and_moves_nobody(clean_app, day):
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    url = f"/vacancies/{day['vacancy']}/bulk"
+    for forged, said in (({"scope": "ticked", "a": day["apps"][:2], "action": "move", "target": "reopen"},
+                          "Choose the stage."),
+                         ({"scope": "ticked", "a": day["apps"][:2], "action": "move", "target": "nowhere"},
+                          "Choose the stage."),
+                         ({"scope": "everyone", "action": "move", "target": "screened"}, "Not a valid choice"),
+                         ({"scope": "ticked", "a": ["x"], "action": "move", "target": "screened"},
+                          "Tick the candidates first"),
+                         ({"scope": "ticked", "a": ["-1", "99999999999"], "action": "move", "target": "screened"},
+                          "No candidate matches."),
+                         ({"scope": "batch", "batch": "abc", "action": "invite"}, "Choose the import."),
+                         ({"scope": "ticked", "a": day["apps"][:2], "action": "delete"}, "Not a valid choice")):
+        page = client.post(url, data=forged, follow_redirects=True)
+        assert page.status_code == 200 and said in page.get_data(as_text=True), forged
+    assert set(_stages(clean_app, day["vacancy"]).values()) == {"new"}

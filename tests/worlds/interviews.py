@@ -62,3 +62,14 @@ def book_one(clean_app, day, slot=1):
         token = links.booking_token(booking)
         db.session.commit()
         return session.id, booking.id, token
+
+
+def move_day(session, shift: timedelta) -> None:
+    """Move a planned day in time (a day is planned from today on; tests of
+    what happened on past days plan it ahead and move it back, as time does)."""
+    session.day += shift
+    session.starts_at += shift
+    session.ends_at += shift
+    for slot in session.slots:
+        slot.starts_at += shift
+        slot.ends_at += shift
