@@ -107,11 +107,13 @@ def ensure(action: str, obj: Any = None) -> None:
         abort(403)
 
 
-def load(model: type[T], object_id: int, action: str | None = None, *, not_found: str | None = None) -> T:
+def load(model: type[T], object_id: int, action: str | None = None, *, not_found: str | None = None,
+         options: tuple = ()) -> T:
     """The one way a view or an API endpoint gets the object its URL names:
     404 when there is none (JSON on the API, with `not_found` as its
-    message), 403 unless the policy for `action` lets the current user at it."""
-    obj = db.session.get(model, object_id)
+    message), 403 unless the policy for `action` lets the current user at it.
+    `options` load what the page shows of it in the same statement."""
+    obj = db.session.get(model, object_id, options=options)
     if obj is None:
         if _is_api():
             response = jsonify(error={"status": 404, "message": not_found or _("Not found.")})

@@ -7,10 +7,11 @@ and messages with their delivery."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from recruit.audit import AuditEntry
+from recruit.auth.models import User
 from recruit.dates import at_minute
 from recruit.extensions import db
 from recruit.i18n import label
@@ -21,38 +22,34 @@ from recruit.mail import OutboxMessage
 from recruit.vacancies.candidate_page import (
     Event,
     Section,
+    TimelinePart,
+    Viewing,
     actor_name,
     candidate_section,
     event_source,
     message_event,
 )
-from recruit.vacancies.models import Candidate
 
 
 @candidate_section
-def interviews_section(user, candidate: Candidate, vacancy_ids: set[int]) -> Section | None:
-    if not vacancy_ids:
+def interviews_section(viewing: Viewing) -> Section | None:
+    if not viewing.vacancy_ids:
         return None
-    interviews = _interviews(candidate, vacancy_ids)
+    interviews = _interviews(viewing)
     yardsticks = {}
     for vacancy_id in {i.booking.application.vacancy_id for i in interviews if i.cards}:
         cards = [c for i in interviews if i.booking.application.vacancy_id == vacancy_id for c in i.cards]
-        names = evidence.criteria_names(vacancy_id, cards)
-        averages, others = evidence.vacancy_averages(vacancy_id, names, besides_candidate=candidate.id)
-        yardsticks[vacancy_id] = {"names": names, "averages": averages, "others": others}
+        yardsticks[vacancy_id] = evidence.yardstick(vacancy_id, cards, besides_candidate=viewing.candidate.id)
     return Section("interviews/_candidate_interviews.html", {
-        "interviews": interviews, "yardsticks": yardsticks, "card_scores": evidence.card_scores,
-        "decided": DECIDED})
+        "interviews": interviews, "yardsticks": yardsticks, "decided": DECIDED})
 
 
-def _interviews(candidate: Candidate, vacancy_ids: set[int]) -> list[evidence.Interview]:
+def _interviews(viewing: Viewing) -> list[evidence.Interview]:
     """The candidate's interviews with their cards, read once for the page's
-    section and its history (kept for the request)."""
-    key = (candidate.id, frozenset(vacancy_ids))
-    kept = g.setdefault("candidate_interviews", {})
-    if key not in kept:
-        kept[key] = evidence.interviews_of(candidate.id, vacancy_ids)
-    return kept[key]
+    section and its history."""
+    if "interviews" not in viewing.kept:
+        viewing.kept["interviews"] = evidence.interviews_of(viewing.candidate.id, viewing.vacancy_ids)
+    return viewing.kept["interviews"]
 
 
 def _when(booking: Booking) -> str:
@@ -60,31 +57,43 @@ def _when(booking: Booking) -> str:
 
 
 @event_source
-def interview_events(candidate: Candidate, vacancy_ids: set[int]) -> list[Event]:
-    interviews = _interviews(candidate, vacancy_ids) if vacancy_ids else []
+def interview_events(viewing: Viewing) -> TimelinePart | None:
+    interviews = _interviews(viewing) if viewing.vacancy_ids else []
     if not interviews:
-        return []
+        return None
     bookings = {i.booking.id: i.booking for i in interviews}
-    cards = {c.id: c for i in interviews for c in i.cards}
-    entries = db.session.scalars(sa.select(AuditEntry).where(sa.or_(
-        sa.and_(AuditEntry.object_type == Booking.__tablename__, AuditEntry.object_id.in_(list(bookings))),
-        sa.and_(AuditEntry.object_type == Scorecard.__tablename__, AuditEntry.object_id.in_(list(cards))),
-    )).order_by(AuditEntry.id)).unique()
+    cards = {c.id: (c, i.scores[c.id]) for i in interviews for c in i.cards}
+
+    def events(entries: list[AuditEntry], messages: list[OutboxMessage]) -> list[Event]:
+        found = []
+        for entry in entries:
+            if entry.object_type == Scorecard.__tablename__:
+                card, scores = cards[entry.object_id]
+                found.append(Event(entry.at, "scorecard",
+                                   _("Scorecard from %(name)s", name=card.interviewer.full_name),
+                                   ", ".join(f"{name} {score}" for name, score in scores.items()),
+                                   actor_name(entry)))
+                continue
+            booking = bookings[entry.object_id]
+            detail = f"{booking.application.vacancy.title} · {_when(booking)}"
+            if entry.action == "booking.cancel" and (entry.data or {}).get("reason"):
+                detail += f" · {entry.data['reason']}"
+            found.append(Event(entry.at, "interview", label(entry.action, "audit_event"), detail,
+                               actor_name(entry)))
+        found.extend(_calls(list(bookings)))
+        found.extend(message_event(m) for m in messages)
+        return found
+
+    return TimelinePart({Booking.__tablename__: list(bookings), Scorecard.__tablename__: list(cards)}, events)
+
+
+_CALLS = (sa.select(CallAttempt).where(CallAttempt.booking_id.in_(sa.bindparam("booking_ids", expanding=True)))
+          .options(joinedload(CallAttempt.called_by).load_only(User.full_name)).order_by(CallAttempt.id))
+
+
+def _calls(booking_ids: list[int]) -> list[Event]:
     events = []
-    for entry in entries:
-        if entry.object_type == Scorecard.__tablename__:
-            card = cards[entry.object_id]
-            scores = ", ".join(f"{name} {score}" for name, score in evidence.card_scores(card).items())
-            events.append(Event(entry.at, "scorecard", _("Scorecard from %(name)s", name=card.interviewer.full_name),
-                                scores, actor_name(entry)))
-            continue
-        booking = bookings[entry.object_id]
-        detail = f"{booking.application.vacancy.title} · {_when(booking)}"
-        if entry.action == "booking.cancel" and (entry.data or {}).get("reason"):
-            detail += f" · {entry.data['reason']}"
-        events.append(Event(entry.at, "interview", label(entry.action, "audit_event"), detail, actor_name(entry)))
-    for call in db.session.scalars(sa.select(CallAttempt).where(CallAttempt.booking_id.in_(list(bookings)))
-                                   .order_by(CallAttempt.id)):
+    for call in db.session.scalars(_CALLS, {"booking_ids": booking_ids}):
         detail = label(call.outcome, "call_outcome")
         if call.call_back_at is not None:
             detail += f" · {at_minute(call.call_back_at, 'short')}"
@@ -92,8 +101,4 @@ def interview_events(candidate: Candidate, vacancy_ids: set[int]) -> list[Event]
             detail += f" · {call.note}"
         events.append(Event(call.called_at, "call", _("Phone call"), detail,
                             call.called_by.full_name if call.called_by else None))
-    for message in db.session.scalars(sa.select(OutboxMessage).where(
-            OutboxMessage.related_type == Booking.__tablename__, OutboxMessage.related_id.in_(list(bookings)))
-            .order_by(OutboxMessage.id)):
-        events.append(message_event(message))
     return events

@@ -14,10 +14,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews import kits
 from recruit.interviews.errors import InterviewError
-from recruit.interviews.models import Booking, CriterionScore, InterviewSession, Scorecard, SessionInterviewer
+from recruit.interviews.models import (
+    Booking,
+    CriterionScore,
+    InterviewSession,
+    KitCriterion,
+    Scorecard,
+    SessionInterviewer,
+)
 from recruit.interviews.scorecards import DECIDED
 from recruit.vacancies import candidates as candidate_services
 from recruit.vacancies.candidates import CandidateError
@@ -31,6 +39,7 @@ NEXT_STEPS = ("role_play", "offer", "rejected")
 class Interview:
     booking: Booking
     cards: list[Scorecard]
+    scores: dict[int, dict[str, int]] = field(default_factory=dict)  # each card's, by criterion name
 
 
 @dataclass
@@ -45,16 +54,21 @@ class DecisionRow:
         return self.booking.application.stage in DECIDED
 
 
-def card_scores(card: Scorecard) -> dict[str, int]:
+def core_names() -> list[tuple[str, str]]:
+    """The three every interview gives, in the reader's language."""
+    return [(key, str(name)) for key, name in CORE]
+
+
+def card_scores(card: Scorecard, core: list[tuple[str, str]] | None = None) -> dict[str, int]:
     """A card's scores by criterion name: the three every interview gives, then the kit's."""
-    scores = {str(label): getattr(card, key) for key, label in CORE}
+    scores = {name: getattr(card, key) for key, name in (core or core_names())}
     scores.update({s.name: s.score for s in card.criteria})
     return scores
 
 
-# a card with its author and its criteria; its booking is the caller's already
-CARD_OPTIONS = (lazyload(Scorecard.booking), joinedload(Scorecard.interviewer).lazyload("*"),
-                selectinload(Scorecard.criteria))
+# a card with its author's name and its criteria, in one statement; its booking is the caller's already
+CARD_OPTIONS = (lazyload(Scorecard.booking), joinedload(Scorecard.interviewer).load_only(User.full_name),
+                joinedload(Scorecard.criteria))
 # a booking as the evidence shows it: its time, day (with the panel), interviewer and vacancy
 BOOKING_OPTIONS = (lazyload("*"), joinedload(Booking.slot).lazyload("*"),
                    joinedload(Booking.session).options(selectinload(InterviewSession.interviewers).joinedload(
@@ -63,15 +77,32 @@ BOOKING_OPTIONS = (lazyload("*"), joinedload(Booking.slot).lazyload("*"),
                    joinedload(Booking.candidate).lazyload("*"),
                    joinedload(Booking.application).options(joinedload(Application.vacancy).lazyload("*"),
                                                            lazyload("*")))
+# a candidate's own booking, for the page that holds the person and their
+# applications already (found in the session, not read again)
+OWN_BOOKING_OPTIONS = (lazyload("*"), joinedload(Booking.slot).lazyload("*"),
+                       joinedload(Booking.session).lazyload("*"),
+                       joinedload(Booking.interviewer).load_only(User.full_name))
+
+
+_CARDS = (sa.select(Scorecard).where(Scorecard.booking_id.in_(sa.bindparam("booking_ids", expanding=True)))
+          .options(*CARD_OPTIONS).order_by(Scorecard.created_at, Scorecard.id))
 
 
 def _cards_of(booking_ids: list[int]) -> dict[int, list[Scorecard]]:
     cards: dict[int, list[Scorecard]] = defaultdict(list)
     if booking_ids:
-        for card in db.session.scalars(sa.select(Scorecard).where(Scorecard.booking_id.in_(booking_ids))
-                                       .options(*CARD_OPTIONS).order_by(Scorecard.created_at, Scorecard.id)):
+        for card in db.session.scalars(_CARDS, {"booking_ids": booking_ids}).unique():
             cards[card.booking_id].append(card)
     return cards
+
+
+# the bookings with their cards beside them, in one statement (a person has a few of each)
+_OWN_BOOKINGS = (sa.select(Booking, Scorecard).join(Application, Application.id == Booking.application_id)
+                 .outerjoin(Scorecard, Scorecard.booking_id == Booking.id)
+                 .where(Booking.candidate_id == sa.bindparam("candidate_id"),
+                        Application.vacancy_id.in_(sa.bindparam("vacancy_ids", expanding=True)))
+                 .options(*OWN_BOOKING_OPTIONS, *CARD_OPTIONS)
+                 .order_by(Booking.invited_at.desc(), Booking.id.desc(), Scorecard.created_at, Scorecard.id))
 
 
 def interviews_of(candidate_id: int, vacancy_ids: set[int]) -> list[Interview]:
@@ -79,20 +110,22 @@ def interviews_of(candidate_id: int, vacancy_ids: set[int]) -> list[Interview]:
     newest first, with all the panel's scorecards."""
     if not vacancy_ids:
         return []
-    bookings = list(db.session.scalars(
-        sa.select(Booking).join(Application, Application.id == Booking.application_id)
-        .where(Booking.candidate_id == candidate_id, Application.vacancy_id.in_(vacancy_ids))
-        .options(*BOOKING_OPTIONS).order_by(Booking.invited_at.desc(), Booking.id.desc())).unique())
-    cards = _cards_of([b.id for b in bookings])
-    return [Interview(b, cards.get(b.id, [])) for b in bookings]
+    interviews: dict[int, Interview] = {}
+    core = core_names()
+    for booking, card in db.session.execute(_OWN_BOOKINGS, {"candidate_id": candidate_id,
+                                                            "vacancy_ids": list(vacancy_ids)}).unique():
+        interview = interviews.setdefault(booking.id, Interview(booking, []))
+        if card is not None:
+            interview.cards.append(card)
+            interview.scores[card.id] = card_scores(card, core)
+    return list(interviews.values())
 
 
-def criteria_names(vacancy_id: int | None, cards: list[Scorecard]) -> list[str]:
+def criteria_names(kit_names: list[str], cards: list[Scorecard]) -> list[str]:
     """Column order: the core three, the vacancy's kit, then any criterion
     only older cards have (a kit changed since)."""
     names = [str(label) for _key, label in CORE]
-    if vacancy_id:
-        names += [c.name for c in kits.kit(vacancy_id) if c.name not in names]
+    names += [name for name in kit_names if name not in names]
     for card in cards:
         names += [s.name for s in card.criteria if s.name not in names]
     return names
@@ -106,24 +139,51 @@ def _averages(cards: list[Scorecard], names: list[str]) -> dict[str, float | Non
     return {name: round(mean(given[name]), 1) if given[name] else None for name in names}
 
 
-def vacancy_averages(vacancy_id: int, names: list[str], *, besides_candidate: int) -> tuple[dict, int]:
+_OTHERS = (sa.select(Scorecard.id).join(Booking, Booking.id == Scorecard.booking_id)
+           .join(Application, Application.id == Booking.application_id)
+           .where(Application.vacancy_id == sa.bindparam("vacancy_id"),
+                  Booking.candidate_id != sa.bindparam("candidate_id")))
+# in one statement: the vacancy's kit in order (kind 0), the core three
+# with how many candidates (kind 1), then a row per kit criterion (kind 2)
+_YARDSTICK = sa.union_all(
+    sa.select(sa.literal(0).label("kind"), KitCriterion.position.label("position"), KitCriterion.id.label("id"),
+              KitCriterion.name.label("name"), *(sa.null().label(key) for key, _label in CORE),
+              sa.null().label("others"))
+    .where(KitCriterion.vacancy_id == sa.bindparam("vacancy_id")),
+    sa.select(sa.literal(1), sa.literal(0), sa.literal(0), sa.null(),
+              *(sa.func.avg(getattr(Scorecard, key)) for key, _label in CORE),
+              sa.func.count(sa.distinct(Booking.candidate_id)))
+    .join(Booking, Booking.id == Scorecard.booking_id).where(Scorecard.id.in_(_OTHERS)),
+    sa.select(sa.literal(2), sa.literal(0), sa.literal(0), CriterionScore.name, sa.func.avg(CriterionScore.score),
+              sa.null(), sa.null(), sa.null())
+    .where(CriterionScore.scorecard_id.in_(_OTHERS)).group_by(CriterionScore.name))
+
+
+@dataclass
+class Yardstick:
+    names: list[str]  # the columns: the core three, the kit, criteria only older cards have
+    averages: dict[str, float | None]
+    others: int
+
+
+def yardstick(vacancy_id: int, cards: list[Scorecard], *, besides_candidate: int) -> Yardstick:
     """How the vacancy's other interviewed candidates scored, per criterion,
     and how many they are: the yardstick beside one candidate's cards,
     averaged by the database (a vacancy's history holds hundreds of cards)."""
-    others = (sa.select(Scorecard.id).join(Booking, Booking.id == Scorecard.booking_id)
-              .join(Application, Application.id == Booking.application_id)
-              .where(Application.vacancy_id == vacancy_id, Booking.candidate_id != besides_candidate))
-    core = db.session.execute(
-        sa.select(*(sa.func.avg(getattr(Scorecard, key)) for key, _label in CORE),
-                  sa.func.count(sa.distinct(Booking.candidate_id)))
-        .join(Booking, Booking.id == Scorecard.booking_id)
-        .where(Scorecard.id.in_(others))).one()
-    given: dict[str, float | None] = {str(label): core[n] for n, (_key, label) in enumerate(CORE)}
-    given.update(db.session.execute(
-        sa.select(CriterionScore.name, sa.func.avg(CriterionScore.score))
-        .where(CriterionScore.scorecard_id.in_(others)).group_by(CriterionScore.name)).all())
-    return ({name: round(float(given[name]), 1) if given.get(name) is not None else None for name in names},
-            int(core[-1] or 0))
+    kit: list[tuple[int, int, str]] = []
+    given: dict[str, float | None] = {}
+    others = 0
+    for row in db.session.execute(_YARDSTICK, {"vacancy_id": vacancy_id, "candidate_id": besides_candidate}):
+        if row.kind == 0:
+            kit.append((row.position, row.id, row.name))
+        elif row.kind == 1:
+            given.update({str(label): getattr(row, key) for key, label in CORE})
+            others = int(row.others or 0)
+        else:
+            given[row.name] = row.motivation
+    names = criteria_names([name for _position, _id, name in sorted(kit)], cards)
+    return Yardstick(names, {name: round(float(given[name]), 1) if given.get(name) is not None else None
+                             for name in names}, others)
 
 
 def decision_rows(*, session: InterviewSession | None = None, vacancy_id: int | None = None) -> list[DecisionRow]:
@@ -137,9 +197,13 @@ def decision_rows(*, session: InterviewSession | None = None, vacancy_id: int | 
     bookings = list(db.session.scalars(stmt.order_by(Booking.arrived_at, Booking.id)).unique())
     cards = _cards_of([b.id for b in bookings])
     rows = []
+    kit_names: dict[int, list[str]] = {}
     for booking in bookings:
         mine = cards.get(booking.id, [])
-        names = criteria_names(booking.application.vacancy_id, mine)
+        vacancy_id = booking.application.vacancy_id
+        if vacancy_id not in kit_names:
+            kit_names[vacancy_id] = [c.name for c in kits.kit(vacancy_id)]
+        names = criteria_names(kit_names[vacancy_id], mine)
         scores = _averages(mine, names)
         given = [v for v in scores.values() if v is not None]
         rows.append(DecisionRow(booking, mine, scores, round(mean(given), 1) if given else None))

@@ -30,9 +30,12 @@ class CriterionDraft:
     high: str = ""
 
 
+_KIT = (sa.select(KitCriterion).where(KitCriterion.vacancy_id == sa.bindparam("vacancy_id"))
+        .order_by(KitCriterion.position, KitCriterion.id))
+
+
 def kit(vacancy_id: int) -> list[KitCriterion]:
-    return list(db.session.scalars(sa.select(KitCriterion).where(KitCriterion.vacancy_id == vacancy_id)
-                                   .order_by(KitCriterion.position, KitCriterion.id)))
+    return list(db.session.scalars(_KIT, {"vacancy_id": vacancy_id}))
 
 
 def suggested(vacancy: Vacancy) -> list[CriterionDraft]:

@@ -172,13 +172,12 @@ def candidates():
 @bp.route("/candidates/<int:candidate_id>")
 @allow("admin", "recruiter", "hiring_manager")
 def candidate(candidate_id: int):
-    person = load(Candidate, candidate_id, "candidate.view")
+    person = load(Candidate, candidate_id, "candidate.view", options=candidate_page.PERSON)
     applications = visible_applications(current_user, person)
-    vacancy_ids = {a.vacancy_id for a in applications}
+    viewing = candidate_page.Viewing(current_user, person, {a.vacancy_id for a in applications})
     return render_template("vacancies/candidate.html", candidate=person, resume_form=ResumeForm(),
                            anonymise_form=AnonymiseForm(), applications=applications,
-                           sections=candidate_page.sections(current_user, person, vacancy_ids),
-                           timeline=candidate_page.timeline(person, vacancy_ids))
+                           sections=candidate_page.sections(viewing), timeline=candidate_page.timeline(viewing))
 
 
 @bp.route("/candidates/<int:candidate_id>/edit", methods=["GET", "POST"])

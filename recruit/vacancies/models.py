@@ -196,7 +196,8 @@ class Candidate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    applications: Mapped[list[Application]] = relationship(back_populates="candidate", cascade="all, delete-orphan")
+    applications: Mapped[list[Application]] = relationship(back_populates="candidate", cascade="all, delete-orphan",
+                                                           order_by="Application.id")
 
     @validates("full_name")
     def _keep_search_key(self, _key: str, value: str) -> str:

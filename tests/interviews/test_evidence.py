@@ -141,6 +141,41 @@ def test_the_candidate_page_shows_interviews_scorecards_and_history(clean_app, m
     assert "Internal title" not in history
 
 
+def test_the_candidate_page_compares_the_kit_in_its_order_with_the_others(clean_app, day):
+    """The kit's criteria follow the core three in the kit's order, each with
+    the vacancy's other candidates' average; a criterion dropped from the kit
+    since stays as a last row for the cards that scored it."""
+    with clean_app.app_context():
+        kit = kits.save(db.session.get(Vacancy, day["vacancy"]),
+                        [kits.CriterionDraft("Telephone manner", "", "mumbles", "warm and clear"),
+                         kits.CriterionDraft("Negotiation", "", "gives in", "holds the price"),
+                         kits.CriterionDraft("CRM", "", "never", "daily")], db.session.get(User, day["recruiter"]))
+        db.session.commit()
+        phone, talks, crm = (c.id for c in kit)
+    _session, booking_ids = _came(clean_app, day, 3)
+    _score(clean_app, booking_ids[0], day["interviewer"], (4, 4, 4), criteria={phone: 5, talks: 2, crm: 3})
+    _score(clean_app, booking_ids[1], day["interviewer"], (2, 2, 2), criteria={phone: 1, talks: 4, crm: 5})
+    _score(clean_app, booking_ids[2], day["interviewer"], (3, 3, 3), criteria={phone: 4, talks: 5, crm: 4})
+    with clean_app.app_context():  # CRM leaves the kit and the rest swap places
+        kits.save(db.session.get(Vacancy, day["vacancy"]),
+                  [kits.CriterionDraft("Negotiation", "", "gives in", "holds the price"),
+                   kits.CriterionDraft("Telephone manner", "", "mumbles", "warm and clear")],
+                  db.session.get(User, day["recruiter"]))
+        db.session.commit()
+        candidate_id = db.session.get(Booking, booking_ids[0]).candidate_id
+    client = clean_app.test_client()
+    login(client, "rec@x.test")
+    page = client.get(f"/candidates/{candidate_id}").get_data(as_text=True)
+    interviews = page[page.index("<h2>Interviews</h2>"):page.index("<h2>History</h2>")]
+    rows = re.findall(r'<th scope="row">([^<]+)</th>(.*?)</tr>', interviews, re.S)
+    assert [name for name, _cells in rows] == ["Motivation", "Competence", "Adequacy", "Negotiation",
+                                               "Telephone manner", "CRM"]
+    cells = {name: re.findall(r">(\d(?:\.\d)?)<", found) for name, found in rows}
+    assert cells["Negotiation"] == ["2", "4.5"] and cells["Telephone manner"] == ["5", "2.5"]
+    assert cells["CRM"] == ["3", "4.5"] and cells["Motivation"] == ["4", "2.5"]
+    assert "Others for this vacancy (2)" in interviews
+
+
 def test_a_hiring_manager_sees_only_their_vacancys_interviews(clean_app, make, day):
     other_manager = make.user("hiring_manager", email="other@x.test")
     other_vacancy = make.vacancy("open", manager=other_manager)
