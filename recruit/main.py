@@ -9,6 +9,8 @@ from recruit.interviews import today as today_room
 from recruit.interviews.sessions import INTERVIEWER_ROLES
 from recruit.organisation.services import local_now
 from recruit.quizzes.grading import grading_queue
+from recruit.training import pages as training_pages
+from recruit.training import readiness
 from recruit.vacancies import services as vacancy_services
 
 bp = Blueprint("main", __name__)
@@ -24,10 +26,15 @@ def home():
     recruiting = current_user.has_role("admin", "recruiter")
     today = local_now().date()
     days = today_room.days_around(today) if recruiting else ([], [])
+    trainees_at_risk = []
+    if current_user.has_role("admin", "hiring_manager", "mentor"):
+        mentees = training_pages.mentees_of(current_user)
+        trainees_at_risk = readiness.at_risk(mentees, readiness.plans_forecasts(mentees))
     return render_template("home.html", vacancies=vacancies, counts=counts,
                            awaiting=vacancy_services.awaiting_me(current_user),
                            grading_count=lambda: len(grading_queue(current_user)),
                            recruiting=recruiting, today_days=days[0], tomorrow_days=days[1],
+                           trainees_at_risk=trainees_at_risk,
                            forecasts=vacancy_services.forecasts(vacancies, counts) if recruiting else {},
                            decisions=today_room.awaiting_decision() if recruiting else [],
                            my_days=today_room.my_interviews(current_user, today=today)

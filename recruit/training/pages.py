@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -22,6 +22,7 @@ from recruit.training.models import (
     PlanTask,
 )
 from recruit.training.plans import current_stage
+from recruit.training.readiness import TargetForecast, plan_forecasts
 from recruit.vacancies.models import Application
 
 
@@ -98,6 +99,7 @@ class PlanSummary:
     overdue: int
     pending_sign_off: PlanStage | None
     activity: list[GateLine]  # the current stage's activity targets, met or not, with the figures
+    forecasts: list[TargetForecast] = field(default_factory=list)  # when each target is likely met
 
 
 def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
@@ -119,7 +121,8 @@ def summaries(plans: list[OnboardingPlan]) -> dict[int, PlanSummary]:
         ready = stage is not None and all(line.met for line in lines if line.kind != "sign_off")
         overdue = sum(1 for s in plan.stages for t in tasks[s.id] if t.done_at is None and t.due_on < today)
         result[plan.id] = PlanSummary(stage, overdue, stage if ready else None,
-                                      [line for line in lines if line.kind == "activity"])
+                                      [line for line in lines if line.kind == "activity"],
+                                      plan_forecasts(plan, facts[plan.id]))
     return result
 
 

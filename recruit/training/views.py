@@ -18,7 +18,7 @@ from recruit.extensions import db
 from recruit.i18n import label
 from recruit.organisation.services import local_now
 from recruit.training import gates as gating
-from recruit.training import pages, plan_templates, tasks
+from recruit.training import pages, plan_templates, readiness, tasks
 from recruit.training import plans as onboarding
 from recruit.training.criteria import METRICS, format_lines
 from recruit.training.errors import TrainingError
@@ -110,6 +110,7 @@ def _render_plan(plan: OnboardingPlan):
     return render_template("training/plan.html", plan=plan, gates=gates, current=onboarding.current_stage(plan),
                            roles=onboarding.responsibilities(plan, current_user), today=local_now().date(),
                            activity=pages.activity_chart(plan, facts=facts), metrics=METRICS,
+                           forecasts=readiness.plan_forecasts(plan, facts),
                            tries=facts.tries, decisions=facts.decisions)
 
 
