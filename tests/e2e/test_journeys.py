@@ -66,17 +66,21 @@ def test_hiring_manager_requests_and_approvers_approve(as_user, mail):
 
 
 def _next_weekday(days_ahead: int = 1):
-    """A working day after the organisation's today (the demo's own stream day
-    is today in its time zone and keeps its interviewers busy, whatever the hour)."""
+    """The `days_ahead`-th working day after the organisation's today (the demo's
+    own stream day is today in its time zone and keeps its interviewers busy,
+    whatever the hour). Counted in working days, so that the journeys' days stay
+    apart on a Friday too (three calendar days ahead of a Friday are all Monday)."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
     import holidays
 
-    day = datetime.now(ZoneInfo(SHOWN["timezone"])).date() + timedelta(days=days_ahead)
+    day = datetime.now(ZoneInfo(SHOWN["timezone"])).date()
     days_off = holidays.country_holidays(SHOWN["country"], years=[day.year, day.year + 1])
-    while day.weekday() >= 5 or day in days_off:
+    for _n in range(days_ahead):
         day += timedelta(days=1)
+        while day.weekday() >= 5 or day in days_off:
+            day += timedelta(days=1)
     return day
 
 
