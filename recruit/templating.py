@@ -112,21 +112,30 @@ def url_by_id(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
     return lambda value: f"{head}{int(value)}{tail}"
 
 
+class _Choosing(dict):
+    """A select's options by the value marked selected, each marked once per page."""
+
+    def __init__(self, options: Markup):
+        super().__init__({None: options})
+        self.options = options
+
+    def __missing__(self, value: int | str) -> Markup:
+        # a number or a short word of letters, and `options` the template's own escaped markup
+        code = value if isinstance(value, str) and value.isalpha() and len(value) <= 8 else int(value)
+        marked = self[value] = Markup(  # nosec B704: escaped markup with one option marked selected
+            str(self.options).replace(f'value="{code}">', f'value="{code}" selected>', 1))
+        return marked
+
+    __call__ = dict.__getitem__  # choose(value), as choose[value]
+
+
 def options_choosing(options: Markup) -> Callable[[int | None], Markup]:
     """A select's options written once, and for each row the same options
     with that row's value selected (each chosen value marked once per page):
-    `{% set choose = options_choosing(options) %}` then `choose(value)`."""
-    marked: dict[int | None, Markup] = {None: options}
-
-    def choose(value: int | str | None) -> Markup:
-        if value not in marked:
-            # a number or a short word of letters, and `options` the template's own escaped markup
-            code = value if isinstance(value, str) and value.isalpha() and len(value) <= 8 else int(value)
-            marked[value] = Markup(  # nosec B704: escaped markup with one option marked selected
-                str(options).replace(f'value="{code}">', f'value="{code}" selected>', 1))
-        return marked[value]
-
-    return choose
+    `{% set choose = options_choosing(options) %}` then `choose[value]` (a
+    look-up: a row's call through Jinja cost several times as much) or
+    `choose(value)`."""
+    return _Choosing(options)
 
 
 def main_nav() -> Markup:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from math import exp, lgamma
+from math import exp, inf, lgamma
 
 import numpy as np
 
@@ -60,8 +60,35 @@ def poisson_binomial_pmf(probabilities: Sequence[float]) -> np.ndarray:
     for p in probabilities:
         if not 0.0 <= p <= 1.0:
             raise ValueError("probabilities lie in [0, 1]")
-        pmf = np.convolve(pmf, (1.0 - p, p))
+        pmf = _convolve(pmf, np.array((1.0 - p, p)))
     return pmf
+
+
+def _convolve(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """np.convolve(a, v) of two 1-d float arrays, the same numbers by the same
+    correlation, without its conversions and checks (half its time on the
+    planner's arrays of a few numbers)."""
+    if len(v) > len(a):
+        a, v = v, a
+    return np.correlate(a, v[::-1], "full")
+
+
+_HEADS = np.arange(4096)  # 0, 1, 2, ...: head counts, cut to a distribution's length (read, never written)
+_HEADS.flags.writeable = False
+
+
+def _heads(n: int) -> np.ndarray:
+    return _HEADS[:n] if n <= len(_HEADS) else np.arange(n)
+
+
+def _carry(present: np.ndarray, capacity: int) -> np.ndarray:
+    """Who waits after a slot serves `capacity` of those present: counts up to
+    it leave nobody waiting. Written into `present`'s own memory (the caller's
+    fresh array), as np.concatenate would have written a copy."""
+    total = present[: capacity + 1].sum()
+    carried = present[min(capacity, len(present) - 1):]
+    carried[0] = total
+    return carried
 
 
 @dataclass(frozen=True)
@@ -100,38 +127,25 @@ class _Day:
         self.capacities, self.slot_minutes = capacities, slot_minutes
         self.reward, self.overflow_cost = reward, overflow_cost
 
-    @staticmethod
-    def step(queue: np.ndarray, arrivals: np.ndarray, capacity: int):
-        present = np.convolve(queue, arrivals)
-        k = np.arange(len(present))
-        served = float(present @ np.minimum(k, capacity))
-        carried = np.concatenate(([present[: capacity + 1].sum()], present[capacity + 1:]))
-        return served, carried
-
-    START = (np.ones(1), np.ones(1), 0.0, 0.0)  # queue, clean, held, waiting before the first slot
-
-    def advance(self, state: tuple, pmf: np.ndarray, t: int, last: int) -> tuple:
-        """The state after slot t from the state before it."""
-        queue, clean, held, waiting = state
-        capacity = self.capacities[t]
-        served, queue = self.step(queue, pmf, capacity)
-        held += served
-        waiting += float(queue @ np.arange(len(queue)))
-        _, clean = self.step(clean, pmf, capacity)
-        if t < last:  # more carried than the next slot can take: someone waits longer
-            clean = clean[: self.capacities[t + 1] + 1]
-        return queue, clean, held, waiting
-
-    def evaluate(self, arrivals: list[np.ndarray], start: int = 0, state: tuple | None = None) -> DayMetrics:
-        """The day's metrics; from slot `start` on, given the state before it."""
-        state = state or self.START
-        last = len(arrivals) - 1
-        for t in range(start, len(arrivals)):
-            state = self.advance(state, arrivals[t], t, last)
-        queue, clean, held, waiting = state
-        slots = len(arrivals)
-        unseen = float(queue @ np.arange(len(queue))) if slots else 0.0
-        idle = (sum(self.capacities) - held) * self.slot_minutes
+    def evaluate(self, arrivals: list[np.ndarray]) -> DayMetrics:
+        """The day's metrics. Slot by slot: those present (the queue carried in
+        and the slot's arrivals) are served up to the capacity, the rest carried
+        on; `clean` follows the same day with whoever the next slot cannot take
+        dropped, so what it loses is the chance someone waits over a slot."""
+        capacities, slots = self.capacities, len(arrivals)
+        queue = clean = _ONE
+        held = waiting = 0.0
+        for t in range(slots):
+            pmf, capacity = arrivals[t], capacities[t]
+            present = _convolve(queue, pmf)
+            held += float(present.dot(np.minimum(_heads(len(present)), capacity)))
+            queue = _carry(present, capacity)
+            waiting += float(queue.dot(_heads(len(queue))))
+            clean = _carry(_convolve(clean, pmf), capacity)
+            if t < slots - 1:  # more carried than the next slot can take: someone waits longer
+                clean = clean[: capacities[t + 1] + 1]
+        unseen = float(queue.dot(_heads(len(queue)))) if slots else 0.0
+        idle = (sum(capacities) - held) * self.slot_minutes
         p_long_wait = max(0.0, 1.0 - float(clean.sum())) if slots > 1 else 0.0
         return DayMetrics(held, idle, waiting * self.slot_minutes, unseen, p_long_wait,
                           self.reward * held - self.overflow_cost * waiting)
@@ -146,6 +160,7 @@ class DayPlan:
 
 
 _ONE = np.ones(1)  # nobody waiting before the first slot (read, never written)
+_ONE.flags.writeable = False
 
 
 class _Margins:
@@ -180,14 +195,18 @@ class _Margins:
         are one product: a day's plan asks for them once per candidate."""
         self.size = self.heads + 2 + self.HEADROOM
         heads = np.arange(2 * self.size)
-        lefts = [np.maximum(heads - c, 0) for c in self.day.capacities]
-        self.now = [self.day.reward * np.minimum(heads, c) - self.day.overflow_cost * left
-                    for c, left in zip(self.day.capacities, lefts, strict=True)]
-        self.left = [np.minimum(left, self.size - 1) for left in lefts]  # where the next slot's values are read
+        by_capacity = {}  # a day has a few capacities: each one's vectors computed once
+        for c in set(self.day.capacities):
+            left = np.maximum(heads - c, 0)
+            by_capacity[c] = (self.day.reward * np.minimum(heads, c) - self.day.overflow_cost * left,
+                              np.minimum(left, self.size - 1))  # where the next slot's values are read
+        self.now = [by_capacity[c][0] for c in self.day.capacities]
+        self.left = [by_capacity[c][1] for c in self.day.capacities]
         self.cut = [self._cut(t) for t in range(self.slots)]
         self.waiting_values: list[np.ndarray] = [np.zeros(self.size)] * (self.slots + 1)
         self.width = self.size - 1  # no distribution present is longer, no step vector shorter
         self.present_rows, self.step_rows = np.zeros((2, self.slots, self.width))
+        self.present_row, self.step_row = list(self.present_rows), list(self.step_rows)  # each slot's row (views)
         self.present_stale_from, self.steps_stale_to = 0, self.slots - 1  # nothing up to date yet
         self._forward(0)
         self._backward(self.slots - 1)
@@ -202,7 +221,7 @@ class _Margins:
         """One more candidate with probability p in slot t. The distributions
         from t on and the steps up to t are brought up to date only when a
         gain that needs them is asked for (`gain`)."""
-        self.arrivals[t] = np.convolve(self.arrivals[t], (1.0 - p, p))
+        self.arrivals[t] = _convolve(self.arrivals[t], np.array((1.0 - p, p)))
         self.reversed[t] = self.arrivals[t][::-1]
         self.heads += 1
         if self.heads + 2 > self.size:
@@ -225,60 +244,67 @@ class _Margins:
             self._forward(self.present_stale_from, t + 1)
         if t <= self.steps_stale_to:
             self._backward(self.steps_stale_to, t)
-        return float(self.present_rows[t] @ self.step_rows[t])
+        return float(self.present_row[t].dot(self.step_row[t]))  # as `@`, bit for bit, without matmul's setup
 
     def _forward(self, start: int, stop: int | None = None) -> None:
         """Slots start..stop-1: who is present (arrivals and those carried
         in) and who is carried on, first come first seen."""
         stop = self.slots if stop is None else stop
         queue = _ONE if start == 0 else self.carried[start - 1]
-        rows, capacities, correlate = self.present_rows, self.day.capacities, np.correlate
+        rows, capacities, reversed_, carried = self.present_row, self.day.capacities, self.reversed, self.carried
+        correlate = np.correlate
         for t in range(start, stop):
-            present = correlate(queue, self.reversed[t], "full")
+            present = correlate(queue, reversed_[t], "full")
             size, capacity = len(present), capacities[t]
-            rows[t, :size] = present  # never shorter than before: what lies past it stays 0
+            rows[t][:size] = present  # never shorter than before: what lies past it stays 0
             # the `capacity` seen leave; counts up to it all leave nobody waiting (the row keeps present)
-            present[min(capacity, size - 1)] = sum(present[: capacity + 1].tolist())
-            queue = self.carried[t] = present[min(capacity, size - 1):]
-        self.present_stale_from = max(self.present_stale_from, stop)
+            cut = capacity if capacity < size else size - 1
+            present[cut] = sum(present[: capacity + 1].tolist())
+            queue = carried[t] = present[cut:]
+        if stop > self.present_stale_from:
+            self.present_stale_from = stop
 
     def _backward(self, start: int, stop: int = 0) -> None:
         """Slots start down to stop. step_rows[t][n]: what one more present in
         slot t adds to the value from t on, with n present;
         waiting_values[t][j]: the value from t on with j waiting before it (j
         and t's arrivals present)."""
-        width = self.width
+        width, cuts, waiting, arrivals, steps = self.width, self.cut, self.waiting_values, self.arrivals, self.step_row
+        subtract, correlate = np.subtract, np.correlate
         for t in range(start, stop - 1, -1):
-            now, left = self.cut[t]
-            values = now + self.waiting_values[t + 1][left]
-            np.subtract(values[1: width + 1], values[:width], out=self.step_rows[t])
-            self.waiting_values[t] = np.correlate(values, self.arrivals[t], "valid")
-        self.steps_stale_to = min(self.steps_stale_to, stop - 1)
+            now, left = cuts[t]
+            values = now + waiting[t + 1][left]
+            subtract(values[1: width + 1], values[:width], out=steps[t])
+            waiting[t] = correlate(values, arrivals[t], "valid")
+        if stop - 1 < self.steps_stale_to:
+            self.steps_stale_to = stop - 1
 
 
 _NEAR = 1e-11  # a gain bound this close to the best is asked for: a tie within 1e-12 goes to the earliest slot
 
 
-def _best_slot(margins: _Margins, bounds: list[float], fresh: list[bool], full: list[bool]) -> tuple[int, float]:
+_FULL = -inf  # the bound of a full slot: never the best, never asked for its gain
+
+
+def _best_slot(margins: _Margins, bounds: list[float], fresh: list[bool]) -> tuple[int, float]:
     """The earliest open slot whose gain is within 1e-12 of the best, and the
-    best (-1 and -inf when every slot is full). A slot's gain only falls as
-    candidates are added anywhere (checked on random days in
-    tests/interviews/test_overbooking.py), so the gain it had is a bound on
-    the gain it has: only the slots whose bound could still be the best are
-    asked for theirs, and the margins bring up to date only what those read."""
+    best (-1 and -inf when every slot is full: a full slot's bound is _FULL).
+    A slot's gain only falls as candidates are added anywhere (checked on
+    random days in tests/interviews/test_overbooking.py), so the gain it had
+    is a bound on the gain it has: only the slots whose bound could still be
+    the best are asked for theirs, and the margins bring up to date only what
+    those read."""
     while True:
-        top, slot = -np.inf, -1
-        for t, bound in enumerate(bounds):
-            if not full[t] and bound > top:
-                top, slot = bound, t
-        if slot < 0:
-            return -1, -np.inf
+        top = max(bounds)
+        if top == _FULL:
+            return -1, _FULL
+        slot = bounds.index(top)  # the earliest of the highest
         if not fresh[slot]:
             bounds[slot], fresh[slot] = margins.gain(slot), True
             continue
-        near = [t for t in range(slot) if not full[t] and not fresh[t] and bounds[t] >= top - _NEAR]
+        near = [t for t in range(slot) if not fresh[t] and bounds[t] >= top - _NEAR]
         if not near:
-            return next(t for t in range(slot + 1) if not full[t] and fresh[t] and bounds[t] >= top - 1e-12), top
+            return next(t for t in range(slot + 1) if fresh[t] and bounds[t] >= top - 1e-12), top
         for t in near:
             bounds[t], fresh[t] = margins.gain(t), True
 
@@ -302,18 +328,20 @@ def plan_day(candidates: Sequence[tuple[Hashable, float]], slots: int, capacity:
     assigned: list[list[int]] = [[] for _ in range(slots)]
     held = [len(booked[t]) if booked else 0 for t in range(slots)]  # seats held, booked and proposed
     margins = _Margins(day, [poisson_binomial_pmf(booked[t]) if booked else np.ones(1) for t in range(slots)])
-    full = [max_per_slot is not None and held[t] >= max_per_slot for t in range(slots)]
-    bounds, fresh = [float(g) for g in margins.gains()], [True] * slots
+    bounds = [_FULL if max_per_slot is not None and held[t] >= max_per_slot else float(g)
+              for t, g in enumerate(margins.gains())]
+    fresh = [True] * slots
     stop_at = len(order)
     for position, index in enumerate(order):
         p = candidates[index][1]
-        chosen, best = _best_slot(margins, bounds, fresh, full)
+        chosen, best = _best_slot(margins, bounds, fresh)
         if chosen < 0 or p * best <= 1e-12:  # every slot full, or nobody adds anything
             stop_at = position
             break
         assigned[chosen].append(index)
         held[chosen] += 1
-        full[chosen] = max_per_slot is not None and held[chosen] >= max_per_slot
+        if max_per_slot is not None and held[chosen] >= max_per_slot:
+            bounds[chosen] = _FULL
         margins.add(chosen, p)
         fresh = [False] * slots  # each gain known so far is a bound on the gain now
     keys = [[candidates[i][0] for i in slot] for slot in assigned]

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from babel import Locale
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
-from recruit.dates import reader_locale
+from recruit.dates import clock, reader_locale
 from recruit.interviews import preferences
 from recruit.interviews.formats import percent
 from recruit.interviews.models import InterviewSession
+from recruit.vacancies import channels
 
 WAITLIST = "w"  # a row's choice: the day's waiting list instead of a slot
 
@@ -27,6 +29,7 @@ WAITLIST = "w"  # a row's choice: the day's waiting list instead of a slot
 class SlotView:
     index: int
     starts_at: datetime
+    time: str  # its start as the page writes it, in the reader's zone
     capacity: int
     held: int  # invited before this plan
     held_expected: float  # of them, how many are expected to come
@@ -47,9 +50,44 @@ def slot_views(session: InterviewSession, future: Sequence[int], held: Sequence[
     views = []
     for i in future:
         slot, before = session.slots[i], sum(held[i])
-        views.append(SlotView(i, slot.starts_at, slot.capacity, len(held[i]), before, per_slot[i],
-                              before + sum(probabilities[a.id] for a in per_slot[i])))
+        views.append(SlotView(i, slot.starts_at, clock(slot.starts_at), slot.capacity, len(held[i]), before,
+                              per_slot[i], before + sum(probabilities[a.id] for a in per_slot[i])))
     return views, rest
+
+
+class Line(NamedTuple):
+    """One candidate's row on the page, in the words it shows."""
+
+    id: int
+    name: str
+    channel: str  # the source as shown (a built-in channel in the reader's language)
+    shows_up: str  # the chance to come, a whole percent
+    chosen: int | str | None  # what the row's select marks: a slot's index, the waiting list, or nothing
+    ticked: bool
+
+
+def lines(views: Sequence[SlotView], rest: Sequence, rest_choices: Mapping[int, tuple],
+          probabilities: Mapping[int, float]) -> list[tuple[SlotView | None, list[Line]]]:
+    """The page's groups of rows: each slot to come with the candidates
+    proposed there (ticked, their slot chosen), then those not invited (None)
+    as `rest_choices` marks them. Fifty rows share a few chances and channels,
+    so each is written once per page here instead of by a call per row in
+    the template (a third of the page's rows' time)."""
+    shares: dict[float, str] = {}
+    labels: dict[str, str] = {}
+
+    def line(application, chosen: int | str | None, ticked: bool) -> Line:
+        chance, source = probabilities[application.id], application.candidate.source
+        if chance not in shares:
+            shares[chance] = percent(chance, 0)
+        if source not in labels:
+            labels[source] = channels.label(source) if source else ""
+        return Line(application.id, application.candidate.full_name, labels[source], shares[chance], chosen, ticked)
+
+    groups: list[tuple[SlotView | None, list[Line]]] = [
+        (view, [line(a, view.index, True) for a in view.rows]) for view in views]
+    groups.append((None, [line(a, *rest_choices[a.id]) for a in rest]))
+    return groups
 
 
 def capacity_labels(session: InterviewSession, views: Sequence[SlotView]) -> dict[int, str]:

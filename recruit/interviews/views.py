@@ -144,12 +144,12 @@ def _plan_page(session, applications, assignment, choices, probabilities, metric
                future, *, beyond, edited, waitlist):
     """The planner's page: the day slot by slot, the sentence, the figures and the script's data."""
     views, rest = proposals.slot_views(session, future, held, assignment, applications, probabilities)
-    return render_template("interviews/plan.html", session=session, views=views, rest=rest, choices=choices,
-                           assignment=assignment, probabilities=probabilities, metrics=metrics, picture=picture,
+    groups = proposals.lines(views, rest, proposals.rest_choices(rest, choices, set(waitlist)), probabilities)
+    return render_template("interviews/plan.html", session=session, views=views, rest=rest, groups=groups,
+                           metrics=metrics, picture=picture,
                            preference=preference, preference_labels=PLANNING_PREFERENCE,
                            explanation=proposals.explanation(views, probabilities, len(rest)),
                            data=proposals.page_data(session, views, held, probabilities, preference),
-                           rest_choices=proposals.rest_choices(rest, choices, set(waitlist)),
                            capacity_labels=proposals.capacity_labels(session, views),
                            ids=[a.id for a in applications], beyond=beyond, edited=edited)
 

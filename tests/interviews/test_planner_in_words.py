@@ -10,13 +10,17 @@ from datetime import time
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
+from markupsafe import Markup
 
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews import bookings, links, planning, proposals, sessions
 from recruit.interviews.errors import InterviewError
+from recruit.interviews.formats import percent
 from recruit.interviews.models import Booking, InterviewSession, Slot
 from recruit.mail import OutboxMessage
+from recruit.templating import options_choosing
 from recruit.vacancies.models import Vacancy
 from tests.conftest import login
 from tests.worlds.interview_day import days_ahead, stream
@@ -46,6 +50,46 @@ def test_the_sentence_says_how_many_come_and_how_many_are_invited_per_interviewe
     one = proposals.explanation([replace(views[0], rows=views[0].rows[:1])], likely, 0)
     assert one == "Nearly all of these candidates come: the 1 ticked is invited, and the day could take more."
     assert proposals.explanation([], proposal.probabilities, 3).startswith("Nobody more is proposed")
+
+
+def test_each_row_shows_its_candidate_chance_channel_and_choice(world, ctx):
+    """The page's rows are read as plain values: every one still carries its
+    candidate's name, channel in the reader's words, chance and choice."""
+    session = stream(world)
+    proposal = planning.propose(session, world["apps"], 5)
+    views, rest = proposals.slot_views(session, proposal.future, proposal.held, proposal.assignment,
+                                       world["apps"], proposal.probabilities)
+    waiting, not_now, elsewhere, untouched = rest[:4]
+    choices = {waiting.id: "w", not_now.id: "", elsewhere.id: "2"}
+    groups = proposals.lines(views, rest, proposals.rest_choices(rest, choices, {waiting.id}),
+                             proposal.probabilities)
+    assert [view for view, _rows in groups] == [*views, None]
+    shown = {a.id: a for a in world["apps"]}
+    for view, rows in groups:
+        assert [row.id for row in rows] == [a.id for a in (view.rows if view else rest)]
+        for row in rows:
+            candidate = shown[row.id].candidate
+            assert row.name == candidate.full_name
+            assert row.channel == {"Referral": "Referral", "HeadHunter": "HeadHunter"}[candidate.source]
+            assert row.shows_up == percent(proposal.probabilities[row.id], 0) and row.shows_up.endswith("%")
+            if view:
+                assert (row.chosen, row.ticked) == (view.index, True)
+    marked = {row.id: (row.chosen, row.ticked) for row in groups[-1][1]}
+    assert marked[waiting.id] == ("w", True) and marked[not_now.id] == (None, False)
+    assert marked[elsewhere.id] == (2, False) and marked[untouched.id] == ("w", False)
+    with force_locale("uk"):
+        first = proposals.lines(views, rest, proposals.rest_choices(rest, {}, set()), proposal.probabilities)[0][1]
+        referral = next(row for row in first if shown[row.id].candidate.source == "Referral")
+        assert referral.channel == "Рекомендація"
+
+
+def test_a_rows_select_marks_its_choice_once_per_page():
+    choose = options_choosing(Markup('<option value="">not now</option><option value="w">waiting list</option>'
+                                     '<option value="0">10:00</option><option value="10">15:00</option>'))
+    assert 'selected' not in choose[None]
+    assert choose[0].count("selected") == 1 and '<option value="0" selected>10:00' in choose[0]
+    assert '<option value="10" selected>15:00' in choose[10] and '<option value="w" selected>' in choose["w"]
+    assert choose(10) is choose[10]  # written once, whichever way the template asks
 
 
 def test_the_preference_sets_how_many_are_invited(world, ctx):
