@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from recruit.interviews.showrate import ShowRateModel
 from recruit.organisation.services import get_settings, zone
 from recruit.utc import utcnow
 
+T = TypeVar("T")
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
 
 
@@ -146,8 +148,8 @@ DAYS_FIGURES = {"postgresql": _days_figures(_pg_microseconds, sa.func.greatest),
 MINUTE_US, HOUR_US = 60_000_000, 3_600_000_000
 
 
-def summary() -> dict[str, Any]:
-    tally = outcome_tally()
+def outcome_figures(tally: Tally) -> dict[str, Any]:
+    """Show-up by channel and by week (rows, the week's chart) from the counts."""
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (week, source), (arrived, n) in tally.items():
@@ -156,6 +158,18 @@ def summary() -> dict[str, Any]:
         by_week[week][0] += arrived
         by_week[week][1] += n
     weeks = sorted(by_week)
+    return {
+        "by_source": sorted(((s, a, n, a / n) for s, (a, n) in by_source.items()), key=lambda r: -r[2]),
+        "by_week": [(week_label(w), *by_week[w], by_week[w][0] / by_week[w][1]) for w in weeks],
+        "week_chart": chart(weeks, {"all": [(by_week[w][0] / by_week[w][1], by_week[w][1]) for w in weeks]},
+                            width=480, height=200),
+        "outcomes": sum(by_week[w][1] for w in weeks),
+    }
+
+
+def days_figures() -> dict[str, Any]:
+    """Interviews held on the days that are over, per interviewer-hour, idle
+    seat-minutes and the waits (mean and 95th percentile, in minutes)."""
     hours = idle_minutes = 0.0
     held = 0
     waits: list[float] = []
@@ -169,16 +183,33 @@ def summary() -> dict[str, Any]:
             waits.append(max(value / MINUTE_US, 0.0))
     waits.sort()
     return {
-        "by_source": sorted(((s, a, n, a / n) for s, (a, n) in by_source.items()), key=lambda r: -r[2]),
-        "by_week": [(week_label(w), *by_week[w], by_week[w][0] / by_week[w][1]) for w in weeks],
-        "week_chart": chart(weeks, {"all": [(by_week[w][0] / by_week[w][1], by_week[w][1]) for w in weeks]},
-                            width=480, height=200),
         "interviews": held, "interviewer_hours": hours,
         "per_hour": held / hours if hours else None, "idle_minutes": idle_minutes,
         "mean_wait": statistics.fmean(waits) if waits else None,
         "p95_wait": waits[min(len(waits) - 1, int(0.95 * len(waits)))] if waits else None,
-        "outcomes": sum(by_week[w][1] for w in weeks),
     }
+
+
+def summary() -> dict[str, Any]:
+    return {**outcome_figures(outcome_tally()), **days_figures()}
+
+
+_SHOWN: list = [None, {}]  # [the tally it was written from, {key: what was written}]
+
+
+def kept_with_outcomes(key: Hashable, write: Callable[[dict[str, Any]], T]) -> T:
+    """What is written from the outcome counts alone (the show-up tables in a
+    reader's language), kept while the counts stay the ones this process
+    keeps (`outcome_tally`: the outcomes' stamp and the zone); a new tally
+    drops what the old one wrote."""
+    tally = outcome_tally()
+    kept_tally, written = _SHOWN
+    if kept_tally is not tally:
+        written = {}
+        _SHOWN[:] = [tally, written]
+    if key not in written:
+        written[key] = write(outcome_figures(tally))
+    return written[key]
 
 
 def booking_header() -> list[str]:
