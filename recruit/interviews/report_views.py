@@ -4,7 +4,9 @@ filtered report page, its tables as CSV and XLSX, and the scorecard reminders.""
 from __future__ import annotations
 
 from flask import (
+    current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -14,8 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from recruit.auth.permissions import allow
+from recruit.dates import reader_locale
 from recruit.exports import csv_download
 from recruit.interviews import (
+    formats,
     hiring_report,
     planning,
     report_tables,
@@ -49,13 +53,24 @@ def _report_filters() -> ReportFilterForm:
     return form
 
 
+def _show_up_tables():
+    """Show-up by channel and by week, written once per language while the
+    outcome counts stay put (not kept while templates reload)."""
+    def write(figures):
+        return get_template_attribute("interviews/_show_up.html", "show_up_tables")(figures, formats.percent)
+
+    if current_app.jinja_env.auto_reload:
+        return write(reports.outcome_figures(reports.outcome_tally()))
+    return reports.kept_with_outcomes(str(reader_locale()), write)
+
+
 @bp.route("/interviews/reports")
 @allow("admin", "recruiter")
 def report():
     form = _report_filters()
     hiring = hiring_report.hiring_report(form.filters())
-    return render_template("interviews/reports.html", data=reports.summary(), form=form, hiring=hiring,
-                           target=SCORECARD_TARGET, window=PACE_WINDOW_WEEKS)
+    return render_template("interviews/reports.html", data=reports.days_figures(), show_up=_show_up_tables(),
+                           form=form, hiring=hiring, target=SCORECARD_TARGET, window=PACE_WINDOW_WEEKS)
 
 
 @bp.route("/interviews/reports/<any(funnel, pace, scorecards):table>.csv")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from recruit.interviews.showrate import ShowRateModel
 from recruit.organisation.services import get_settings, zone
 from recruit.utc import utcnow
 
+T = TypeVar("T")
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
 
 
@@ -96,19 +98,58 @@ def show_rate_page(model: ShowRateModel) -> dict[str, Any]:
 
 
 _OVER = sa.and_(InterviewSession.cancelled_at.is_(None), InterviewSession.ends_at < sa.bindparam("now"))
-# The days that are over, in three statements whatever their number, built once.
-INTERVIEWER_HOURS = (sa.select(SessionInterviewer.starts_at, SessionInterviewer.ends_at)
-                     .join(InterviewSession, SessionInterviewer.session_id == InterviewSession.id).where(_OVER))
-ARRIVALS = (sa.select(Booking.session_id, Booking.arrived_at, Booking.seen_at, Slot.starts_at)
+
+
+def _pg_microseconds(later, earlier) -> sa.ColumnElement[int]:
+    return sa.cast(sa.extract("epoch", later - earlier) * 1_000_000, sa.BigInteger)
+
+
+def _sqlite_microseconds(later, earlier) -> sa.ColumnElement[int]:
+    """SQLite keeps a moment as 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds
+    from strftime, the microseconds from the text (julianday rounds them)."""
+    def whole(moment):
+        return sa.cast(sa.func.strftime("%s", moment), sa.BigInteger)
+
+    def micro(moment):
+        return sa.cast(sa.func.substr(moment, 21, 6), sa.BigInteger)
+
+    return (whole(later) - whole(earlier)) * 1_000_000 + micro(later) - micro(earlier)
+
+
+def _days_figures(microseconds, later) -> sa.CompoundSelect:
+    """The days that are over, in one statement whatever their number: a row
+    per interview held (its wait from the later of arriving and the slot's
+    start to being sent in, in microseconds, or null), and one row of the
+    interviewers' hours (microseconds) and the idle seat-minutes. Numbers,
+    not moments: reading and converting three moments per interview was most
+    of the figures' time."""
+    known = sa.and_(Booking.seen_at.is_not(None), Booking.arrived_at.is_not(None), Slot.starts_at.is_not(None))
+    wait = sa.case((known, microseconds(Booking.seen_at, later(Booking.arrived_at, Slot.starts_at))))
+    held = (sa.select(sa.literal(1, sa.Integer), wait, sa.null())
             .join(InterviewSession, Booking.session_id == InterviewSession.id)
             .outerjoin(Slot, Booking.slot_id == Slot.id).where(_OVER, Booking.state == "arrived"))
-SEATS = (sa.select(InterviewSession.id, InterviewSession.slot_minutes, sa.func.coalesce(sa.func.sum(Slot.capacity), 0))
-         .outerjoin(Slot, Slot.session_id == InterviewSession.id).where(_OVER)
-         .group_by(InterviewSession.id, InterviewSession.slot_minutes))
+    hours = (sa.select(sa.cast(sa.func.sum(microseconds(SessionInterviewer.ends_at, SessionInterviewer.starts_at)),
+                               sa.BigInteger))
+             .join(InterviewSession, SessionInterviewer.session_id == InterviewSession.id).where(_OVER)
+             .scalar_subquery())
+    seats = (sa.select(sa.func.coalesce(sa.func.sum(Slot.capacity), 0)).where(Slot.session_id == InterviewSession.id)
+             .correlate(InterviewSession).scalar_subquery())
+    came = (sa.select(sa.func.count(Booking.id))
+            .where(Booking.session_id == InterviewSession.id, Booking.state == "arrived")
+            .correlate(InterviewSession).scalar_subquery())
+    days = sa.select(((seats - came) * InterviewSession.slot_minutes).label("idle")).where(_OVER).subquery("days")
+    idle = sa.cast(sa.func.coalesce(sa.func.sum(sa.case((days.c.idle > 0, days.c.idle), else_=0)), 0), sa.BigInteger)
+    return sa.union_all(sa.select(sa.literal(0, sa.Integer), hours, idle).select_from(days), held)
 
 
-def summary() -> dict[str, Any]:
-    tally = outcome_tally()
+# Built once per database kind (the arithmetic on moments is each one's own).
+DAYS_FIGURES = {"postgresql": _days_figures(_pg_microseconds, sa.func.greatest),
+                "sqlite": _days_figures(_sqlite_microseconds, sa.func.max)}
+MINUTE_US, HOUR_US = 60_000_000, 3_600_000_000
+
+
+def outcome_figures(tally: Tally) -> dict[str, Any]:
+    """Show-up by channel and by week (rows, the week's chart) from the counts."""
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_week: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (week, source), (arrived, n) in tally.items():
@@ -117,32 +158,58 @@ def summary() -> dict[str, Any]:
         by_week[week][0] += arrived
         by_week[week][1] += n
     weeks = sorted(by_week)
-    now = {"now": utcnow()}
-    hours = sum((end - start).total_seconds() / 3600 for start, end in db.session.execute(INTERVIEWER_HOURS, now))
-    arrivals = db.session.execute(ARRIVALS, now).all()
-    arrived_per_day: dict[int, int] = defaultdict(int)
-    for session_id, *_times in arrivals:
-        arrived_per_day[session_id] += 1
-    held = len(arrivals)
-    idle_minutes = 0.0
-    for session_id, slot_minutes, capacity in db.session.execute(SEATS, now):
-        idle_minutes += max(capacity * slot_minutes - arrived_per_day[session_id] * slot_minutes, 0)
-    waits: list[float] = []
-    for _session_id, arrived_at, seen_at, slot_start in arrivals:
-        if seen_at and arrived_at and slot_start:
-            waits.append(max((seen_at - max(arrived_at, slot_start)) / timedelta(minutes=1), 0.0))
-    waits.sort()
     return {
         "by_source": sorted(((s, a, n, a / n) for s, (a, n) in by_source.items()), key=lambda r: -r[2]),
         "by_week": [(week_label(w), *by_week[w], by_week[w][0] / by_week[w][1]) for w in weeks],
         "week_chart": chart(weeks, {"all": [(by_week[w][0] / by_week[w][1], by_week[w][1]) for w in weeks]},
                             width=480, height=200),
+        "outcomes": sum(by_week[w][1] for w in weeks),
+    }
+
+
+def days_figures() -> dict[str, Any]:
+    """Interviews held on the days that are over, per interviewer-hour, idle
+    seat-minutes and the waits (mean and 95th percentile, in minutes)."""
+    hours = idle_minutes = 0.0
+    held = 0
+    waits: list[float] = []
+    for is_held, value, idle in db.session.execute(DAYS_FIGURES[db.session.get_bind().dialect.name],
+                                                   {"now": utcnow()}):
+        if not is_held:
+            hours, idle_minutes = (value or 0) / HOUR_US, float(idle)
+            continue
+        held += 1
+        if value is not None:
+            waits.append(max(value / MINUTE_US, 0.0))
+    waits.sort()
+    return {
         "interviews": held, "interviewer_hours": hours,
         "per_hour": held / hours if hours else None, "idle_minutes": idle_minutes,
         "mean_wait": statistics.fmean(waits) if waits else None,
         "p95_wait": waits[min(len(waits) - 1, int(0.95 * len(waits)))] if waits else None,
-        "outcomes": sum(by_week[w][1] for w in weeks),
     }
+
+
+def summary() -> dict[str, Any]:
+    return {**outcome_figures(outcome_tally()), **days_figures()}
+
+
+_SHOWN: list = [None, {}]  # [the tally it was written from, {key: what was written}]
+
+
+def kept_with_outcomes(key: Hashable, write: Callable[[dict[str, Any]], T]) -> T:
+    """What is written from the outcome counts alone (the show-up tables in a
+    reader's language), kept while the counts stay the ones this process
+    keeps (`outcome_tally`: the outcomes' stamp and the zone); a new tally
+    drops what the old one wrote."""
+    tally = outcome_tally()
+    kept_tally, written = _SHOWN
+    if kept_tally is not tally:
+        written = {}
+        _SHOWN[:] = [tally, written]
+    if key not in written:
+        written[key] = write(outcome_figures(tally))
+    return written[key]
 
 
 def booking_header() -> list[str]:

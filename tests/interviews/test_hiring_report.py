@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -19,10 +20,11 @@ from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.interviews import hiring_report, scorecard_reminders
 from recruit.interviews.hiring_report import Filters
-from recruit.interviews.models import Scorecard, ScorecardReminder
+from recruit.interviews.models import Booking, Scorecard, ScorecardReminder
 from recruit.interviews.pace import Pace, cost_per_hire, meets_target
 from recruit.mail import OutboxMessage
 from recruit.organisation.services import local_now
+from recruit.utc import utcnow
 from tests.conftest import login
 from tests.statements import counting
 
@@ -120,6 +122,28 @@ def test_the_filters_apply_from_the_address(clean_app, hiring):
     assert f'<option selected value="{hiring["support"]}">Support' in page
     page = client.get("/interviews/reports?channel=Work.ua").get_data(as_text=True)
     assert 'Résumés 4, Invited 1, Came 1, Offered 1, Hired 1"' in page
+
+
+def _show_up_row(page: str, channel: str) -> str:
+    found = re.search(r"<tr><td>" + re.escape(channel) + r"</td>(.*?)</tr>", page)
+    return re.sub(r"<[^>]+>", " ", found.group(1)).split() if found else []
+
+
+def test_the_show_up_tables_follow_a_new_outcome_and_each_readers_language(clean_app, hiring):
+    """The show-up tables are written once per language while the outcomes stay put (reports.kept_with_outcomes)."""
+    english, ukrainian = _sign_in(clean_app, hiring), _sign_in(clean_app, hiring, who="admin", locale="uk")
+    page = english.get("/interviews/reports").get_data(as_text=True)
+    assert "Show-up by channel" in page and _show_up_row(page, "HeadHunter") == ["3", "5", "60.0%"]
+    page = ukrainian.get("/interviews/reports").get_data(as_text=True)
+    assert "Явка за каналами" in page and _show_up_row(page, "HeadHunter") == ["3", "5", "60,0%"]
+    with clean_app.app_context():  # the cancelled invitation turns out a no-show after all
+        booking = db.session.get(Booking, hiring["bookings"][5])
+        booking.state, booking.outcome_at = "no_show", utcnow()
+        db.session.commit()
+    page = english.get("/interviews/reports").get_data(as_text=True)
+    assert "Show-up by channel" in page and _show_up_row(page, "HeadHunter") == ["3", "6", "50.0%"]
+    page = ukrainian.get("/interviews/reports").get_data(as_text=True)
+    assert _show_up_row(page, "HeadHunter") == ["3", "6", "50,0%"]
 
 
 @pytest.mark.parametrize("query, field_message", [
