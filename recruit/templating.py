@@ -18,7 +18,7 @@ from markupsafe import Markup
 from recruit import audit, i18n, phones
 from recruit.auth.forms import ROLE_LABELS
 from recruit.auth.permissions import can
-from recruit.dates import at_minute, clock, reader_locale
+from recruit.dates import at_minute, clock, minutes_writer, reader_locale
 from recruit.organisation import money
 from recruit.organisation.services import get_settings, phone_region
 from recruit.quizzes import text as question_text
@@ -48,6 +48,24 @@ def _duration(seconds: float | None) -> str:
 def _phone(value: str | None) -> str:
     """A stored number in the organisation's national format."""
     return _displayed(value, phone_region()) if value else ""
+
+
+def phone_writer() -> Callable[[str | None], str]:
+    """The `phone` filter for a list page's rows, the organisation's region read once for the page."""
+    region = phone_region()
+    return lambda value: _displayed(value, region) if value else ""
+
+
+def channel_writer() -> Callable[[str | None], str]:
+    """The `channel` filter for a list page's rows: each channel's words looked up once for the page."""
+    written: dict[str | None, str] = {}
+
+    def write(name: str | None) -> str:
+        if name not in written:
+            written[name] = channels.label(name) if name else ""
+        return written[name]
+
+    return write
 
 
 # Parsing a number costs a fraction of a millisecond and a list page shows one
@@ -168,7 +186,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["phone"] = _phone
     app.jinja_env.filters["channel"] = lambda name: channels.label(name) if name else ""
     app.jinja_env.globals.update(can=can, url_by_id=url_by_id, url_parts=url_parts, main_nav=main_nav,
-                                 options_choosing=options_choosing,
+                                 options_choosing=options_choosing, minutes_writer=minutes_writer,
+                                 phone_writer=phone_writer, channel_writer=channel_writer,
                                  ROLE_LABELS=ROLE_LABELS, LANGUAGES=i18n.LANGUAGES, url_in_language=i18n.url_in,
                                  labels=i18n.labels,
                                  current_language=lambda: str(get_locale()))

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from recruit.auth.models import User
 from recruit.extensions import db
+from recruit.interviews import day_figures
 from recruit.interviews.models import Booking, InterviewSession, Scorecard, SessionInterviewer
 from recruit.interviews.pace import PACE_WINDOW_WEEKS, Pace, cost_per_hire, median_days, share
 from recruit.interviews.scorecards import held_by
@@ -178,27 +179,42 @@ def _bookings_per_application() -> sa.Subquery:
             .group_by(Booking.application_id).subquery("booked"))
 
 
+COUNTS, HIRE, COST = 0, 1, 2  # the kinds of the funnel statement's rows
+
+
+def _costs_apply(shape: tuple[bool, ...]) -> bool:
+    _start, _end, vacancy, interviewer, _channel = shape
+    return not vacancy and not interviewer  # as Filters.costs_apply
+
+
 def _funnel_statement(shape: tuple[bool, ...]) -> sa.CompoundSelect:
-    """The hires (for the median time to hire) and the counts per channel in one
-    statement: the hires first, so the columns take the moments' type; a count
-    row has no moments, a hire row no counts."""
+    """The hires (for the median time to hire), the counts per channel and
+    the channels' costs (when they apply) in one statement: the hires first,
+    so the columns take the moments' and the amount's types; a count row has
+    no moments, a hire row no counts, a cost row its currency and total only."""
     far = Application.furthest_stage
     booked = _bookings_per_application()
     came = sa.or_(far >= STAGE_INDEX["interviewed"], booked.c.arrived == 1)
     where = _applications(shape)
     zero = sa.literal(0, sa.Integer)
-    hires = (sa.select(Candidate.source, sa.literal(1, sa.Integer), zero, zero, zero, zero, zero, zero,
-                       Application.created_at, Application.stage_changed_at)
+    no_amount = sa.cast(sa.null(), channel_costs.COST_TOTALS.selected_columns.total.type)
+    hires = (sa.select(Candidate.source, sa.literal(HIRE, sa.Integer), zero, zero, zero, zero, zero, zero,
+                       Application.created_at, Application.stage_changed_at, sa.null(), no_amount)
              .join(Candidate, Application.candidate_id == Candidate.id).where(*where, Application.stage == "hired"))
-    counts = (sa.select(Candidate.source, zero, sa.func.count(Application.id),
+    counts = (sa.select(Candidate.source, sa.literal(COUNTS, sa.Integer), sa.func.count(Application.id),
                         _count(sa.or_(far >= STAGE_INDEX["invited"], booked.c.application_id.is_not(None))),
                         _count(came), _count(sa.and_(sa.not_(came), booked.c.no_show == 1)),
                         _count(far >= STAGE_INDEX["offer"]), _count(Application.stage == "hired"),
-                        sa.null(), sa.null())
+                        sa.null(), sa.null(), sa.null(), sa.null())
               .join(Candidate, Application.candidate_id == Candidate.id)
               .outerjoin(booked, booked.c.application_id == Application.id).where(*where)
               .group_by(Candidate.source))
-    return sa.union_all(hires, counts)
+    if not _costs_apply(shape):
+        return sa.union_all(hires, counts)
+    costs = channel_costs.COST_TOTALS.subquery("costs")
+    spent = sa.select(costs.c.name, sa.literal(COST, sa.Integer), zero, zero, zero, zero, zero, zero,
+                      sa.null(), sa.null(), costs.c.currency, costs.c.total)
+    return sa.union_all(hires, counts, spent)
 
 
 def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
@@ -206,18 +222,21 @@ def channel_funnels(filters: Filters) -> list[ChannelFunnel]:
     joined (a channel that cost money and brought nobody is listed too)."""
     funnels: dict[str, ChannelFunnel] = {}
     days: dict[str, list[float]] = defaultdict(list)
-    for source, is_hire, *numbers, applied, hired in db.session.execute(
-            _built("funnel", filters.shape, _funnel_statement), filters.params()):
-        if is_hire:
+    costs: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    params = {**filters.params(), **channel_costs.period_bounds(filters.start, filters.end)}
+    for source, kind, *numbers, applied, hired, code, total in db.session.execute(
+            _built("funnel", filters.shape, _funnel_statement), params):
+        if kind == HIRE:
             days[source or ""].append(max((hired - applied) / DAY, 0.0))
+        elif kind == COST:
+            costs[source][code] = Decimal(total)
         else:
             funnels[source or ""] = ChannelFunnel(source or "", *(int(n) for n in numbers))
     for source, found in days.items():
         funnels[source].days_to_hire = found
-    if filters.costs_apply:
-        for name, cost in channel_costs.costs_by_channel(filters.start, filters.end).items():
-            if filters.channel is None or filters.channel == name:
-                funnels.setdefault(name, ChannelFunnel(name)).cost = cost
+    for name, cost in costs.items():
+        if filters.channel is None or filters.channel == name:
+            funnels.setdefault(name, ChannelFunnel(name)).cost = cost
     return sorted(funnels.values(), key=lambda f: (-f.resumes, f.label.casefold()))
 
 
@@ -234,26 +253,42 @@ def totals(funnels: list[ChannelFunnel]) -> ChannelFunnel:
     return total
 
 
-def vacancy_paces(filters: Filters, now: datetime | None = None) -> list[VacancyPace]:
-    """The open vacancies (or the one filtered), each with its hires so far and
-    over the last weeks: the current pace, whatever the period chosen."""
-    recent = (now or utcnow()) - timedelta(weeks=PACE_WINDOW_WEEKS)
-    stmt = _built("paces", (filters.vacancy_id is not None,), _paces_statement)
-    return [VacancyPace(vid, position, city, Pace(headcount, int(n), int(recent_n), PACE_WINDOW_WEEKS))
-            for vid, position, city, headcount, n, recent_n in db.session.execute(
-                stmt, {"recent": recent, "vacancy": filters.vacancy_id})]
+PACE, RATE = "p", "r"  # the kinds of the lists statement's rows (with the days' figures, day_figures.py)
+
+
+def _paces_branch(vacancy: bool) -> sa.Select:
+    """(kind, vacancy, position, city, headcount, hired, hired lately): the
+    open vacancies, or the one of the filters."""
+    hired = Application.stage == "hired"
+    stmt = (sa.select(sa.literal(PACE, sa.String).label("kind"), Vacancy.id.label("key"),
+                      Vacancy.position.label("name"), Vacancy.city.label("city"), Vacancy.headcount.label("n1"),
+                      _count(hired).label("n2"),
+                      _count(sa.and_(hired, Application.stage_changed_at >= sa.bindparam("recent"))).label("n3"))
+            .outerjoin(Application, Application.vacancy_id == Vacancy.id)
+            .group_by(Vacancy.id, Vacancy.position, Vacancy.city, Vacancy.headcount))
+    if vacancy:
+        return stmt.where(Vacancy.id == sa.bindparam("vacancy"))
+    return stmt.where(Vacancy.state.in_(OPEN_STATES))
 
 
 def _paces_statement(shape: tuple[bool]) -> sa.Select:
-    hired = Application.stage == "hired"
-    stmt = (sa.select(Vacancy.id, Vacancy.position, Vacancy.city, Vacancy.headcount, _count(hired),
-                      _count(sa.and_(hired, Application.stage_changed_at >= sa.bindparam("recent"))))
-            .outerjoin(Application, Application.vacancy_id == Vacancy.id)
-            .group_by(Vacancy.id, Vacancy.position, Vacancy.city, Vacancy.headcount)
-            .order_by(Vacancy.position, Vacancy.id))
-    if shape[0]:
-        return stmt.where(Vacancy.id == sa.bindparam("vacancy"))
-    return stmt.where(Vacancy.state.in_(OPEN_STATES))
+    return _paces_branch(shape[0]).order_by("name", "key")
+
+
+def _paces(rows) -> list[VacancyPace]:
+    return [VacancyPace(vid, position, city, Pace(headcount, int(n), int(recent_n), PACE_WINDOW_WEEKS))
+            for kind, vid, position, city, headcount, n, recent_n in rows if kind == PACE]
+
+
+def _recent(now: datetime | None) -> datetime:
+    return (now or utcnow()) - timedelta(weeks=PACE_WINDOW_WEEKS)
+
+
+def vacancy_paces(filters: Filters, now: datetime | None = None) -> list[VacancyPace]:
+    """The open vacancies (or the one filtered), each with its hires so far and
+    over the last weeks: the current pace, whatever the period chosen."""
+    stmt = _built("paces", (filters.vacancy_id is not None,), _paces_statement)
+    return _paces(db.session.execute(stmt, {"recent": _recent(now), "vacancy": filters.vacancy_id}))
 
 
 def _held(shape: tuple[bool, ...]) -> list[sa.ColumnElement[bool]]:
@@ -274,21 +309,27 @@ def _held(shape: tuple[bool, ...]) -> list[sa.ColumnElement[bool]]:
 
 
 def _rates_statement(shape: tuple[bool, ...]) -> sa.Select:
+    """(kind, interviewer, name, "", held, with their own scorecard, null)."""
     own = sa.exists().where(Scorecard.booking_id == Booking.id, Scorecard.interviewer_id == SessionInterviewer.user_id)
-    return (sa.select(User.id, User.full_name, sa.func.count(Booking.id), _count(own))
+    return (sa.select(sa.literal(RATE, sa.String), User.id, User.full_name, sa.literal("", sa.String),
+                      sa.func.count(Booking.id), _count(own), sa.null())
             .join(InterviewSession, Booking.session_id == InterviewSession.id)
             .join(SessionInterviewer, held_by(Booking, InterviewSession))
             .join(User, SessionInterviewer.user_id == User.id)
             .where(*_held(shape)).group_by(User.id, User.full_name))
 
 
+def _rates(rows) -> list[InterviewerRate]:
+    rates = [InterviewerRate(uid, name, int(held), int(scored))
+             for kind, uid, name, _city, held, scored, _none in rows if kind == RATE]
+    return sorted(rates, key=lambda r: (r.rate if r.rate is not None else 1.0, r.name.casefold()))
+
+
 def scorecard_rates(filters: Filters, now: datetime | None = None) -> list[InterviewerRate]:
     """Per interviewer: the interviews they held and how many have their own
     scorecard (another interviewer's card does not count for them)."""
-    rows = db.session.execute(_built("rates", filters.shape, _rates_statement),
-                              {**filters.params(), "now": now or utcnow()})
-    rates = [InterviewerRate(uid, name, int(held), int(scored)) for uid, name, held, scored in rows]
-    return sorted(rates, key=lambda r: (r.rate if r.rate is not None else 1.0, r.name.casefold()))
+    return _rates(db.session.execute(_built("rates", filters.shape, _rates_statement),
+                                     {**filters.params(), "now": now or utcnow()}))
 
 
 @dataclass(frozen=True)
@@ -325,6 +366,15 @@ def filter_choices() -> Choices:
                    sorted((name for _id, name, _city in found["c"]), key=lambda n: channels.label(n).casefold()))
 
 
+def _lists_statement(shape: tuple) -> sa.CompoundSelect:
+    """The paces, the scorecard rates and the interview days' figures in one
+    statement (a page's statements cost more than these few rows): the
+    vacancies in the database's order of their positions, as on their own."""
+    *filters, dialect = shape
+    return sa.union_all(_paces_branch(filters[2]), _rates_statement(tuple(filters)),
+                        *day_figures.BRANCHES[dialect]).order_by("kind", "name", "key")
+
+
 @dataclass(frozen=True)
 class HiringReport:
     filters: Filters
@@ -332,8 +382,12 @@ class HiringReport:
     total: ChannelFunnel
     paces: list[VacancyPace]
     rates: list[InterviewerRate]
+    days: dict  # the interview days' figures (day_figures.figures), read with the paces and rates
 
 
 def hiring_report(filters: Filters, now: datetime | None = None) -> HiringReport:
     funnels = channel_funnels(filters)
-    return HiringReport(filters, funnels, totals(funnels), vacancy_paces(filters, now), scorecard_rates(filters, now))
+    at = now or utcnow()
+    stmt = _built("lists", (*filters.shape, db.session.get_bind().dialect.name), _lists_statement)
+    rows = db.session.execute(stmt, {**filters.params(), "now": at, "recent": _recent(at)}).all()
+    return HiringReport(filters, funnels, totals(funnels), _paces(rows), _rates(rows), day_figures.figures(rows))

@@ -69,7 +69,7 @@ def _show_up_tables():
 def report():
     form = _report_filters()
     hiring = hiring_report.hiring_report(form.filters())
-    return render_template("interviews/reports.html", data=reports.days_figures(), show_up=_show_up_tables(),
+    return render_template("interviews/reports.html", data=hiring.days, show_up=_show_up_tables(),
                            form=form, hiring=hiring, target=SCORECARD_TARGET, window=PACE_WINDOW_WEEKS)
 
 

@@ -3,7 +3,6 @@ interviewer-hour, idle minutes and waits; and the data of the show-rate chart.""
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from datetime import datetime, time, timedelta
@@ -14,13 +13,12 @@ from flask_babel import gettext as _
 
 from recruit.extensions import db
 from recruit.i18n import label
-from recruit.interviews import versions
+from recruit.interviews import day_figures, versions
 from recruit.interviews.formats import channel, percent, segment_label, week_label, week_tick
 from recruit.interviews.hiring_report import Filters
-from recruit.interviews.models import Booking, InterviewSession, SessionInterviewer, Slot
+from recruit.interviews.models import Booking, InterviewSession
 from recruit.interviews.showrate import ShowRateModel
 from recruit.organisation.services import get_settings, zone
-from recruit.utc import utcnow
 
 T = TypeVar("T")
 PALETTE = ("#2f6fed", "#e0603a", "#1f8a5b", "#8a4bd6", "#c9a227", "#3aa6c9", "#c93a7c", "#6b7385")
@@ -97,57 +95,6 @@ def show_rate_page(model: ShowRateModel) -> dict[str, Any]:
             "chart": chart(weeks, series), "weeks": weeks}
 
 
-_OVER = sa.and_(InterviewSession.cancelled_at.is_(None), InterviewSession.ends_at < sa.bindparam("now"))
-
-
-def _pg_microseconds(later, earlier) -> sa.ColumnElement[int]:
-    return sa.cast(sa.extract("epoch", later - earlier) * 1_000_000, sa.BigInteger)
-
-
-def _sqlite_microseconds(later, earlier) -> sa.ColumnElement[int]:
-    """SQLite keeps a moment as 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds
-    from strftime, the microseconds from the text (julianday rounds them)."""
-    def whole(moment):
-        return sa.cast(sa.func.strftime("%s", moment), sa.BigInteger)
-
-    def micro(moment):
-        return sa.cast(sa.func.substr(moment, 21, 6), sa.BigInteger)
-
-    return (whole(later) - whole(earlier)) * 1_000_000 + micro(later) - micro(earlier)
-
-
-def _days_figures(microseconds, later) -> sa.CompoundSelect:
-    """The days that are over, in one statement whatever their number: a row
-    per interview held (its wait from the later of arriving and the slot's
-    start to being sent in, in microseconds, or null), and one row of the
-    interviewers' hours (microseconds) and the idle seat-minutes. Numbers,
-    not moments: reading and converting three moments per interview was most
-    of the figures' time."""
-    known = sa.and_(Booking.seen_at.is_not(None), Booking.arrived_at.is_not(None), Slot.starts_at.is_not(None))
-    wait = sa.case((known, microseconds(Booking.seen_at, later(Booking.arrived_at, Slot.starts_at))))
-    held = (sa.select(sa.literal(1, sa.Integer), wait, sa.null())
-            .join(InterviewSession, Booking.session_id == InterviewSession.id)
-            .outerjoin(Slot, Booking.slot_id == Slot.id).where(_OVER, Booking.state == "arrived"))
-    hours = (sa.select(sa.cast(sa.func.sum(microseconds(SessionInterviewer.ends_at, SessionInterviewer.starts_at)),
-                               sa.BigInteger))
-             .join(InterviewSession, SessionInterviewer.session_id == InterviewSession.id).where(_OVER)
-             .scalar_subquery())
-    seats = (sa.select(sa.func.coalesce(sa.func.sum(Slot.capacity), 0)).where(Slot.session_id == InterviewSession.id)
-             .correlate(InterviewSession).scalar_subquery())
-    came = (sa.select(sa.func.count(Booking.id))
-            .where(Booking.session_id == InterviewSession.id, Booking.state == "arrived")
-            .correlate(InterviewSession).scalar_subquery())
-    days = sa.select(((seats - came) * InterviewSession.slot_minutes).label("idle")).where(_OVER).subquery("days")
-    idle = sa.cast(sa.func.coalesce(sa.func.sum(sa.case((days.c.idle > 0, days.c.idle), else_=0)), 0), sa.BigInteger)
-    return sa.union_all(sa.select(sa.literal(0, sa.Integer), hours, idle).select_from(days), held)
-
-
-# Built once per database kind (the arithmetic on moments is each one's own).
-DAYS_FIGURES = {"postgresql": _days_figures(_pg_microseconds, sa.func.greatest),
-                "sqlite": _days_figures(_sqlite_microseconds, sa.func.max)}
-MINUTE_US, HOUR_US = 60_000_000, 3_600_000_000
-
-
 def outcome_figures(tally: Tally) -> dict[str, Any]:
     """Show-up by channel and by week (rows, the week's chart) from the counts."""
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -169,25 +116,8 @@ def outcome_figures(tally: Tally) -> dict[str, Any]:
 
 def days_figures() -> dict[str, Any]:
     """Interviews held on the days that are over, per interviewer-hour, idle
-    seat-minutes and the waits (mean and 95th percentile, in minutes)."""
-    hours = idle_minutes = 0.0
-    held = 0
-    waits: list[float] = []
-    for is_held, value, idle in db.session.execute(DAYS_FIGURES[db.session.get_bind().dialect.name],
-                                                   {"now": utcnow()}):
-        if not is_held:
-            hours, idle_minutes = (value or 0) / HOUR_US, float(idle)
-            continue
-        held += 1
-        if value is not None:
-            waits.append(max(value / MINUTE_US, 0.0))
-    waits.sort()
-    return {
-        "interviews": held, "interviewer_hours": hours,
-        "per_hour": held / hours if hours else None, "idle_minutes": idle_minutes,
-        "mean_wait": statistics.fmean(waits) if waits else None,
-        "p95_wait": waits[min(len(waits) - 1, int(0.95 * len(waits)))] if waits else None,
-    }
+    seat-minutes and the waits (recruit/interviews/day_figures.py)."""
+    return day_figures.read()
 
 
 def summary() -> dict[str, Any]:

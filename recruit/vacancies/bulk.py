@@ -123,14 +123,17 @@ def inviting(applications: list[Application]) -> tuple[list[int], Outcome]:
     return ids, outcome
 
 
+# Built once, the vacancy as a parameter: the pipeline's bulk bar reads it on every page.
+_BATCHES = (sa.select(ImportBatch.id, ImportBatch.filename, sa.func.count(Application.id))
+            .join(Application, Application.import_batch_id == ImportBatch.id)
+            .where(ImportBatch.vacancy_id == sa.bindparam("vacancy_id"),
+                   Application.vacancy_id == sa.bindparam("vacancy_id"))
+            .group_by(ImportBatch.id, ImportBatch.filename).order_by(ImportBatch.id.desc()).limit(20))
+
+
 def batches(vacancy: Vacancy) -> list[tuple[int, str, int]]:
     """The vacancy's imports that brought people in: id, file name, how many."""
-    rows = db.session.execute(
-        sa.select(ImportBatch.id, ImportBatch.filename, sa.func.count(Application.id))
-        .join(Application, Application.import_batch_id == ImportBatch.id)
-        .where(ImportBatch.vacancy_id == vacancy.id, Application.vacancy_id == vacancy.id)
-        .group_by(ImportBatch.id, ImportBatch.filename).order_by(ImportBatch.id.desc()).limit(20)).all()
-    return [(r[0], r[1], int(r[2])) for r in rows]
+    return [(r[0], r[1], int(r[2])) for r in db.session.execute(_BATCHES, {"vacancy_id": vacancy.id})]
 
 
 def batch_application_ids(batch_id: int, vacancy_id: int | None = None) -> list[int]:

@@ -79,13 +79,7 @@ def filter_options(limit: int = 100) -> dict[str, list[str]]:
     one value at a time (a 'loose index scan'): the cost follows the number
     of values, not of rows."""
     found: dict[str, list[str]] = {"sources": [], "cities": []}
-    for kind, value in db.session.execute(sa.text(
-            "WITH RECURSIVE"  # nosec B608: the columns are the fixed pair named here
-            f" s(value, n) AS ({_first('source')} UNION ALL {_next('source', 's')}),"
-            f" c(value, n) AS ({_first('city')} UNION ALL {_next('city', 'c')})"
-            " SELECT 'sources', value FROM s WHERE value IS NOT NULL"
-            " UNION ALL SELECT 'cities', value FROM c WHERE value IS NOT NULL ORDER BY 1 DESC, 2"),
-            {"limit": limit}):
+    for kind, value in db.session.execute(_FILTER_OPTIONS, {"limit": limit}):
         found[kind].append(value)
     return found
 
@@ -97,3 +91,14 @@ def _first(column: str) -> str:
 def _next(column: str, cte: str) -> str:
     return (f"SELECT (SELECT min({column}) FROM candidates WHERE {column} > {cte}.value), {cte}.n + 1"  # nosec B608
             f" FROM {cte} WHERE {cte}.value IS NOT NULL AND {cte}.n < :limit")
+
+
+# The recursive read inside a plain SELECT: a request whose statements all
+# begin with SELECT ends with COMMIT (recruit/read_only.py), which keeps the
+# page's prepared statements; a WITH at the front counted as a write.
+_FILTER_OPTIONS = sa.text(
+    "SELECT kind, value FROM (WITH RECURSIVE"  # nosec B608: the columns are the fixed pair named here
+    f" s(value, n) AS ({_first('source')} UNION ALL {_next('source', 's')}),"
+    f" c(value, n) AS ({_first('city')} UNION ALL {_next('city', 'c')})"
+    " SELECT 'sources' AS kind, value FROM s WHERE value IS NOT NULL"
+    " UNION ALL SELECT 'cities', value FROM c WHERE value IS NOT NULL) AS options ORDER BY kind DESC, value")

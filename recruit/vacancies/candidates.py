@@ -239,14 +239,19 @@ class PipelineFilter:
     interview: str | None = None  # a registered row filter (pipeline_hooks), e.g. "confirmed_tomorrow"
 
 
+# Built once, the vacancy's id as a parameter (built per call, SQLAlchemy works out its cache key and the
+# ORM its options again on every page).
+_PIPELINE_VACANCY = (
+    sa.select(Vacancy, VacancyStageCount.stage, VacancyStageCount.count)
+    .outerjoin(VacancyStageCount, sa.and_(VacancyStageCount.vacancy_id == Vacancy.id, VacancyStageCount.count > 0))
+    .where(Vacancy.id == sa.bindparam("vacancy_id")).options(orm.lazyload("*")))
+
+
 def pipeline_vacancy(vacancy_id: int) -> tuple[Vacancy | None, dict[str, int]]:
     """The vacancy as its pipeline pages need it (its own columns, not its
     people and template) and its stage counts, in one statement. Held by the
     caller, the vacancy is what a view's `load` then finds without another."""
-    rows = db.session.execute(
-        sa.select(Vacancy, VacancyStageCount.stage, VacancyStageCount.count)
-        .outerjoin(VacancyStageCount, sa.and_(VacancyStageCount.vacancy_id == Vacancy.id, VacancyStageCount.count > 0))
-        .where(Vacancy.id == vacancy_id).options(orm.lazyload("*"))).all()
+    rows = db.session.execute(_PIPELINE_VACANCY, {"vacancy_id": vacancy_id}).all()
     return (rows[0][0] if rows else None), {stage: count for _v, stage, count in rows if stage is not None}
 
 
@@ -292,6 +297,39 @@ class _RowsPage(SelectPagination):
         return list(self._query_args["session"].execute(stmt).all())
 
 
+class _KeptRowsPage(Pagination):
+    """A page of rows from a statement built once per shape, its values and the page's window as parameters."""
+
+    def _query_items(self) -> list[Any]:
+        params = {**self._query_args["params"], "limit": self.per_page, "offset": self._query_offset}
+        return list(db.session.execute(self._query_args["select"], params).all())
+
+    def _query_count(self) -> int:  # the caller sets the total (count=False)
+        raise NotImplementedError
+
+
+_KEPT_ROWS: dict[tuple[bool, bool, bool], sa.Select] = {}
+
+
+def _kept_rows(stage: bool, source: bool, city: bool) -> sa.Select:
+    """The list's statement for a page narrowed by stage, source and city (or not),
+    built once per shape with its values as parameters: built per request,
+    SQLAlchemy works out its cache key again on every page."""
+    shape = (stage, source, city)
+    if shape not in _KEPT_ROWS:
+        stmt = (sa.select(*PIPELINE_ROW).join(Application.candidate)
+                .where(Application.vacancy_id == sa.bindparam("vacancy_id")).order_by(Application.id.desc()))
+        if stage:
+            stmt = stmt.where(Application.stage == sa.bindparam("stage"))
+        if source:
+            stmt = stmt.where(Candidate.source == sa.bindparam("source"))
+        if city:
+            stmt = stmt.where(Candidate.city == sa.bindparam("city"))
+        _KEPT_ROWS[shape] = stmt.limit(sa.bindparam("limit", type_=sa.Integer)).offset(
+            sa.bindparam("offset", type_=sa.Integer))
+    return _KEPT_ROWS[shape]
+
+
 def pipeline_page(vacancy: Vacancy, flt: PipelineFilter, number: int, per_page: int,
                   stage_counts: dict[str, int], *, with_applications: bool = False,
                   rows: bool = False) -> Pagination:
@@ -299,19 +337,26 @@ def pipeline_page(vacancy: Vacancy, flt: PipelineFilter, number: int, per_page: 
     large pipeline where the total is known: the stage counts give it for
     the whole list or a stage, and a search that fits on its first page
     counts itself. `rows` gives `PIPELINE_ROW`s instead of applications."""
-    if rows:
-        query = _filtered(sa.select(*PIPELINE_ROW).join(Application.candidate), vacancy, flt)
-        page: Pagination = _RowsPage(select=query, session=db.session, page=number, per_page=per_page,
-                                     error_out=False, count=False)
+    page: Pagination
+    if rows and not (flt.q and flt.q.strip()) and pipeline_hooks.filter_named(flt.interview) is None:
+        stage = flt.stage if flt.stage in ALL_STAGES else None
+        page = _KeptRowsPage(select=_kept_rows(stage is not None, bool(flt.source), bool(flt.city)),
+                             params={"vacancy_id": vacancy.id, "stage": stage, "source": flt.source,
+                                     "city": flt.city},
+                             page=number, per_page=per_page, error_out=False, count=False)
+    elif rows:
+        page = _RowsPage(select=_filtered(sa.select(*PIPELINE_ROW).join(Application.candidate), vacancy, flt),
+                         session=db.session, page=number, per_page=per_page, error_out=False, count=False)
     else:
-        query = pipeline_query(vacancy, flt, with_applications=with_applications)
-        page = db.paginate(query, page=number, per_page=per_page, error_out=False, count=False)
+        page = db.paginate(pipeline_query(vacancy, flt, with_applications=with_applications), page=number,
+                           per_page=per_page, error_out=False, count=False)
     if not has_candidate_filter(flt):
         page.total = stage_counts.get(flt.stage, 0) if flt.stage else sum(stage_counts.values())
     elif page.page == 1 and len(page.items) < per_page:
         page.total = len(page.items)
     else:
-        page.total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+        matching_ids = _filtered(sa.select(Application.id).join(Application.candidate), vacancy, flt)
+        page.total = db.session.scalar(sa.select(sa.func.count()).select_from(matching_ids.order_by(None).subquery()))
     return page
 
 

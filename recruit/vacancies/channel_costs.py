@@ -92,19 +92,25 @@ def recent_costs(limit: int = RECENT_COSTS * 4) -> list[CostRow]:
     return [CostRow(*row) for row in rows]
 
 
-_COSTS = (sa.select(SourceChannel.name, ChannelCost.currency, sa.func.sum(ChannelCost.amount))
-          .join(SourceChannel, ChannelCost.channel_id == SourceChannel.id)
-          .where(ChannelCost.month >= sa.bindparam("first"), ChannelCost.month <= sa.bindparam("last"))
-          .group_by(SourceChannel.name, ChannelCost.currency))  # built once, as every statement of a page
+# (channel name, currency, total) over the months of `period_bounds`; built once, as every
+# statement of a page (the hiring report reads it within its funnel's statement)
+COST_TOTALS = (sa.select(SourceChannel.name, ChannelCost.currency, sa.func.sum(ChannelCost.amount).label("total"))
+               .join(SourceChannel, ChannelCost.channel_id == SourceChannel.id)
+               .where(ChannelCost.month >= sa.bindparam("first"), ChannelCost.month <= sa.bindparam("last"))
+               .group_by(SourceChannel.name, ChannelCost.currency))
 OPEN_START, OPEN_END = date(1900, 1, 1), date(9999, 12, 1)
+
+
+def period_bounds(start: date | None, end: date | None) -> dict[str, date]:
+    """COST_TOTALS' parameters: the months that touch the period [start, end] (either open)."""
+    return {"first": first_of_month(start) if start else OPEN_START, "last": end or OPEN_END}
 
 
 def costs_by_channel(start: date | None, end: date | None) -> dict[str, dict[str, Decimal]]:
     """{channel name: {currency: total}} over the months that touch the
     period [start, end] (either open), read in one statement."""
-    bounds = {"first": first_of_month(start) if start else OPEN_START, "last": end or OPEN_END}
     totals: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for name, code, total in db.session.execute(_COSTS, bounds):
+    for name, code, total in db.session.execute(COST_TOTALS, period_bounds(start, end)):
         totals[name][code] = Decimal(total)
     return dict(totals)
 
