@@ -96,6 +96,7 @@ def _take(quiz, hire, now, right: set[str]):
     submit(attempt, now + timedelta(minutes=1))
 
 
+@pytest.mark.pg
 def test_with_enough_attempts_each_question_is_read_against_the_bands(quiz_world, ctx, client, monkeypatch):
     """Four hires, the stronger ones right on more questions: once there are enough attempts (the threshold
     lowered to four here), the page reads the index instead of warning."""
