@@ -543,3 +543,39 @@ def test_the_bank_exported_and_imported_again_is_unchanged(ctx, admin):
     assert len(fresh.added) == len(BUILT)
     assert [from_data(b.current.data) for b in fresh.added] == list(BUILT.values())
     assert [b.current.points for b in fresh.added] == [q.points for q in BUILT.values()]
+
+
+# --- a description in a quiz -------------------------------------------------------------------
+
+def test_a_description_in_a_quiz_is_shown_asks_nothing_and_counts_nothing(quiz_world, ctx, client):
+    from datetime import timedelta
+
+    from recruit.quizzes.attempts import save_answer, start_attempt, submit
+    from recruit.quizzes.bank import import_gift
+    from recruit.quizzes.models import QuizQuestion
+    from recruit.utc import utcnow
+    from tests.conftest import login
+
+    quiz = quiz_world["quiz"]
+    [intro] = import_gift("::Desks intro::The next questions are about the <b>Lift</b> desk.", quiz_world["admin"])
+    quiz.fixed.insert(0, QuizQuestion(question_id=intro.id, position=-1))
+    ctx.session.commit()
+    now = utcnow()
+    attempt = start_attempt(quiz, quiz_world["hire"], now)
+    assert attempt.answers[0].version.kind == "description" and attempt.max_score == 5.0  # the five, not the intro
+    ctx.session.commit()
+    login(client, "hire@x.test", "long-enough-pw")
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "The next questions are about the" in page
+    assert "Nothing to answer here." in page
+    for item in attempt.answers[1:]:
+        qtype = question_type(item.version.kind)
+        kept = qtype.sample_answer(item.version.data, right=True, essay="Offer the 8 in stock now.")
+        save_answer(attempt, item.position, qtype.to_shown(kept, item.choice_order or []), now)
+    submit(attempt, now + timedelta(minutes=2))
+    assert attempt.answers[0].points == 0.0 and attempt.answers[0].answer is None
+    assert attempt.answers[-1].points is None  # only the essay waits for a grader, not the intro
+    from recruit.quizzes.reports import quiz_statistics
+
+    analysed = [i["name"] for i in quiz_statistics(quiz, quiz_world["admin"])["items"]]
+    assert "Desks intro" not in analysed and "Chair warranty" in analysed  # nothing to analyse in a description
