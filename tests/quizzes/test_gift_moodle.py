@@ -579,3 +579,27 @@ def test_a_description_in_a_quiz_is_shown_asks_nothing_and_counts_nothing(quiz_w
 
     analysed = [i["name"] for i in quiz_statistics(quiz, quiz_world["admin"])["items"]]
     assert "Desks intro" not in analysed and "Chair warranty" in analysed  # nothing to analyse in a description
+
+
+@pytest.mark.pg
+def test_a_running_attempt_keeps_its_version_through_a_reimport(quiz_world, ctx):
+    from datetime import timedelta
+
+    from recruit.quizzes.attempts import start_attempt, submit
+    from recruit.quizzes.bank import import_gift
+    from recruit.utc import utcnow
+    from tests.worlds.quizzes import BANK, answer_all
+
+    quiz, hire, now = quiz_world["quiz"], quiz_world["hire"], utcnow()
+    running = start_attempt(quiz, hire, now)
+    asked = running.answers[0].version
+    assert [c["text"] for c in asked.data["choices"]][1] == "2 years"
+    result = import_gift(BANK.replace("~2 years#That is the Basic line.", "~3 years#That is the Basic line."),
+                         quiz_world["admin"])
+    assert len(result.updated) == 1 and len(result.added) == 0
+    answer_all(running, now + timedelta(minutes=1))
+    submit(running, now + timedelta(minutes=2))
+    assert running.answers[0].version_id == asked.id and running.answers[0].points == 1.0
+    later = start_attempt(quiz, hire, now + timedelta(minutes=3))  # the next attempt asks the new version
+    [first] = [a for a in later.answers if a.version.question_id == asked.question_id]
+    assert first.version_id != asked.id and "3 years" in [c["text"] for c in first.version.data["choices"]]
