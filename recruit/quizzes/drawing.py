@@ -52,11 +52,12 @@ def key_sequence(pairs: Sequence[Sequence[str]], left_order: Sequence[int]) -> l
 
 
 def matching_orders(pairs: Sequence[Sequence[str]], rng: random.Random, *,
-                    shuffle_lefts: bool) -> tuple[list[int], list[int]]:
+                    shuffle_lefts: bool, distractors: int = 0) -> tuple[list[int], list[int]]:
     """The shown order of the left items and of the right-hand choices (as
-    indices into the pairs and into the distinct right-hand texts)."""
+    indices into the pairs and into the distinct right-hand texts, the
+    `distractors` answers that match no item after those of the pairs)."""
     n = len(pairs)
-    k = len(dict.fromkeys(p[1] for p in pairs))
+    k = len(dict.fromkeys(p[1] for p in pairs)) + distractors
     lefts = list(range(n))
     if k < 2:  # one right-hand choice for all: there is no order to give away
         return lefts, list(range(k))
@@ -65,7 +66,8 @@ def matching_orders(pairs: Sequence[Sequence[str]], rng: random.Random, *,
             rng.shuffle(lefts)
         rights = list(range(k))
         rng.shuffle(rights)
-        if rights != list(range(k)) and rights != key_sequence(pairs, lefts):
+        key = key_sequence(pairs, lefts)
+        if rights != list(range(k)) and rights[:len(key)] != key:
             return lefts, rights
     lefts = list(range(n))  # a bad run of luck: any rotation differs from the key
     return lefts, [*range(1, k), 0]

@@ -6,7 +6,10 @@ The kinds:
   as it sits after "Attempt 2:";
 - `question_type`: a question's kind (types.REGISTRY);
 - `review_level`: what a hire sees after an attempt (models.REVIEW_LEVELS);
-- `quiz_yes_no`: the yes/no cells of the results export."""
+- `quiz_yes_no`: the yes/no cells of the results export;
+- `facility_band`, `discrimination_band`, `needs_checking`: Moodle's readings
+  of a question's statistics (stats.FACILITY_BANDS ...), as they sit after
+  "facility 72:"."""
 
 from __future__ import annotations
 
@@ -34,6 +37,33 @@ YES_NO = {
     "no": _l("no"),
 }
 
+# Moodle's words for its bands (docs.moodle.org, "Quiz report statistics"; qbank_statistics)
+FACILITY_BAND = {
+    "extremely_difficult": _l("extremely difficult, or something is wrong with the question"),
+    "very_difficult": _l("very difficult"),
+    "difficult": _l("difficult"),
+    "moderately_difficult": _l("moderately difficult"),
+    "about_right": _l("about right for the average trainee"),
+    "fairly_easy": _l("fairly easy"),
+    "easy": _l("easy"),
+    "very_easy": _l("very easy"),
+    "extremely_easy": _l("extremely easy"),
+}
+
+DISCRIMINATION_BAND = {
+    "very_good": _l("very good discrimination"),
+    "adequate": _l("adequate discrimination"),
+    "weak": _l("weak discrimination"),
+    "very_weak": _l("very weak discrimination"),
+    "invalid": _l("the question is probably invalid (check the key)"),
+}
+
+NEEDS_CHECKING = {
+    "very_likely": _l("very likely"),
+    "likely": _l("likely"),
+    "unlikely": _l("unlikely"),
+}
+
 
 def register() -> None:
     """Called by create_app."""
@@ -41,3 +71,6 @@ def register() -> None:
     register_labels("question_type", QUESTION_TYPE)
     register_labels("review_level", REVIEW_LEVEL)
     register_labels("quiz_yes_no", YES_NO)
+    register_labels("facility_band", FACILITY_BAND)
+    register_labels("discrimination_band", DISCRIMINATION_BAND)
+    register_labels("needs_checking", NEEDS_CHECKING)

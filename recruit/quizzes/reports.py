@@ -60,8 +60,8 @@ def quiz_statistics(quiz: Quiz, viewer: User) -> dict[str, Any]:
     totals = {a.id: sum(i.points or 0.0 for i in a.answers) for a in attempts}
     for attempt in attempts:
         for item in attempt.answers:
-            if item.points is None:
-                continue
+            if item.points is None or not question_type(item.version.kind).answered:
+                continue  # not graded yet, or a description: nothing to analyse
             entry = per_question.setdefault(item.version.question_id, {
                 "name": item.version.question.name or item.version.data["text"][:60], "kind": item.version.kind,
                 "results": [], "rest": []})
@@ -76,7 +76,9 @@ def quiz_statistics(quiz: Quiz, viewer: User) -> dict[str, Any]:
     percentages = [100 * a.score / a.max_score for a in graded if a.max_score]
     scatter = [(i["name"], i["stats"].facility, i["stats"].discrimination) for i in items
                if i["stats"].facility is not None and i["stats"].discrimination is not None]
-    return {"attempts": len(attempts), "graded": len(graded),
+    return {"attempts": len(attempts), "graded": len(graded), "few_attempts": len(attempts) < stats.FEW_ATTEMPTS,
+            "needed_attempts": stats.FEW_ATTEMPTS, "facility_bands": stats.facility_rows(),
+            "discrimination_bands": stats.discrimination_rows(),
             "histogram": stats.histogram_chart(stats.score_histogram(percentages), quiz.pass_mark)
             if percentages else None,
             "scatter": stats.scatter_chart(scatter) if scatter else None, "scatter_names": [p[0] for p in scatter],

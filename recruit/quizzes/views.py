@@ -26,7 +26,14 @@ from recruit.quizzes.attempts import (
     visible_quizzes,
 )
 from recruit.quizzes.attempts import submit as submit_attempt
-from recruit.quizzes.bank import edit_question, export_gift, import_gift, set_review_options
+from recruit.quizzes.bank import (
+    GiftImportError,
+    ImportResult,
+    edit_question,
+    export_gift,
+    import_gift,
+    set_review_options,
+)
 from recruit.quizzes.errors import QuizError
 from recruit.quizzes.grading import grade_answer, grading_queue, may_sign_off, review_for, sign_off_result
 from recruit.quizzes.grading import request_retake as ask_for_retake
@@ -73,23 +80,44 @@ def bank():
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             flash(_("Choose a GIFT file."), "error")
-        else:
-            try:
-                created = import_gift(upload.read().decode("utf-8-sig", errors="strict"), current_user)
-            except UnicodeDecodeError:
-                flash(_("GIFT files are UTF-8 text."), "error")
-            except QuizError as exc:
-                db.session.rollback()
-                flash(_("Nothing imported. %(reason)s", reason=str(exc)), "error")
-            else:
-                db.session.commit()
-                flash(ngettext("%(num)d question imported.", "%(num)d questions imported.", len(created)), "success")
+            return redirect(url_for("quizzes.bank"))
+        try:
+            source = upload.read().decode("utf-8-sig", errors="strict")
+        except UnicodeDecodeError:
+            flash(_("GIFT files are UTF-8 text."), "error")
+            return redirect(url_for("quizzes.bank"))
+        try:
+            result = import_gift(source, current_user, skip_bad=request.form.get("skip_bad") == "1")
+        except GiftImportError as exc:
+            db.session.rollback()
+            flash(_("Nothing imported. %(reason)s", reason=str(exc)), "error")
+            return render_template("quizzes/bank.html", questions=bank_questions(), problems=exc.problems,
+                                   refused=True, skip_bad=False)
+        except QuizError as exc:
+            db.session.rollback()
+            flash(_("Nothing imported. %(reason)s", reason=str(exc)), "error")
+            return redirect(url_for("quizzes.bank"))
+        db.session.commit()
+        flash(_import_summary(result), "success")
+        if result.skipped:  # shown at once: the bad questions with their lines
+            return render_template("quizzes/bank.html", questions=bank_questions(), problems=result.skipped,
+                                   refused=False, skip_bad=True)
         return redirect(url_for("quizzes.bank"))
     questions = bank_questions()
     if request.args.get("format") == "gift":
         return Response(export_gift(questions), mimetype="text/plain; charset=utf-8",
                         headers={"Content-Disposition": "attachment; filename=question-bank.gift"})
-    return render_template("quizzes/bank.html", questions=questions)
+    return render_template("quizzes/bank.html", questions=questions, problems=[], refused=False, skip_bad=False)
+
+
+def _import_summary(result: ImportResult) -> str:
+    parts = [ngettext("%(num)d question added", "%(num)d questions added", len(result.added)),
+             ngettext("%(num)d question updated (as a new version)", "%(num)d questions updated (as a new version)",
+                      len(result.updated)),
+             ngettext("%(num)d question unchanged", "%(num)d questions unchanged", len(result.unchanged))]
+    if result.skipped:
+        parts.append(ngettext("%(num)d bad question skipped", "%(num)d bad questions skipped", len(result.skipped)))
+    return _("Imported: %(parts)s.", parts=" · ".join(parts))
 
 
 @bp.route("/quizzes/bank/<int:question_id>", methods=["GET", "POST"])

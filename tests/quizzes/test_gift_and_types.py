@@ -41,14 +41,17 @@ def test_round_trip_keeps_every_question():
 
 
 @pytest.mark.parametrize("source, line, reason", [
-    ("::A::Question without answers\n", 1, "answer block"),
     ("\n\n::A::Unclosed {\n=yes\n~no\n", 3, "not closed"),
     ("::A::Too many } closes\n", 1, "closes nothing"),
-    ("::A::Q{=one}\n\n::B::Q{\n~a\n~b\n}\n", 3, "fully correct"),
+    ("::A::Q{=one}\n\n::B::Q{\n~a\n~b\n}\n", 3, "no choice is marked right"),
     ("::A::Q{#many}\n", 1, "not a number"),
+    ("::A::Q{#1..x}\n", 1, "not a number"),
     ("::A::Q{~%150%a ~%-50%b}\n", 1, "outside -100..100"),
-    ("::A::Q{=left -> right\n~wrong}\n", 1, "only “=” pairs"),
+    ("::A::Q{=a -> b\n=c}\n", 1, "left -> right"),
     ("::A::Q{=a -> b\n=c -> }\n", 1, "left -> right"),
+    ("::A::Q{\n=a {=b}\n}\n", 2, "nested"),
+    ("::A::Q{=a ~b} and {=c ~d}\n", 1, "one answer block"),
+    ("::A::Q{=%50%}\n", 1, "empty"),
     ("// just a comment\n", 1, "no questions"),
     ("::A::Q{ stray =a ~b }\n", 1, "not an answer"),
 ])

@@ -12,7 +12,7 @@ A type's name and its validation messages are in the current language
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from flask_babel import gettext as _
@@ -27,6 +27,7 @@ from recruit.quizzes.types.base import (
     QuestionType,
 )
 from recruit.quizzes.types.choice import MultipleChoice, SingleChoice
+from recruit.quizzes.types.description import Description
 from recruit.quizzes.types.essay import Essay
 from recruit.quizzes.types.matching import Matching, matching_sides
 from recruit.quizzes.types.numeric import Numeric, parse_number
@@ -34,14 +35,15 @@ from recruit.quizzes.types.short import ShortAnswer, normalise_text
 from recruit.quizzes.types.true_false import TrueFalse
 
 __all__ = [
-    "ANSWER_SHAPES", "REGISTRY", "AnswerError", "Choice", "Essay", "Matching", "MultipleChoice", "Numeric",
-    "NumericAnswer", "Question", "QuestionError", "QuestionType", "ShortAnswer", "SingleChoice", "TrueFalse",
+    "ANSWER_SHAPES", "REGISTRY", "AnswerError", "Choice", "Description", "Essay", "Matching", "MultipleChoice",
+    "Numeric", "NumericAnswer", "Question", "QuestionError", "QuestionType", "ShortAnswer", "SingleChoice", "TrueFalse",
     "answer_from_json", "from_data", "gift_readers", "grade", "matching_sides", "normalise_text", "parse_number",
     "question_type", "to_data", "validate",
 ]
 
 REGISTRY: dict[str, QuestionType] = {t.kind: t for t in (SingleChoice(), MultipleChoice(), TrueFalse(), Numeric(),
-                                                           ShortAnswer(), Matching(), Essay())}
+                                                           ShortAnswer(), Matching(), Essay(), Description())}
+_FIELDS = {f.name for f in fields(Question)}
 
 
 def question_type(kind: str) -> QuestionType:
@@ -77,7 +79,8 @@ def to_data(q: Question) -> dict[str, Any]:
 
 
 def from_data(data: dict[str, Any]) -> Question:
-    values = dict(data)
+    """A stored version as a Question (what it does not know of, it leaves out)."""
+    values = {key: value for key, value in data.items() if key in _FIELDS}
     values["choices"] = [Choice(**c) for c in values.get("choices", [])]
     values["numbers"] = [NumericAnswer(**n) for n in values.get("numbers", [])]
     values["pairs"] = [tuple(p) for p in values.get("pairs", [])]

@@ -19,6 +19,9 @@ class Choice:
     text: str
     fraction: float = 0.0  # -1..1 of the question's points
     feedback: str = ""
+    # a GIFT format marker ([html], [plain] ...) on the choice or its feedback; "" = the question text's
+    format: str = ""
+    feedback_format: str = ""
 
 
 @dataclass
@@ -29,8 +32,12 @@ class NumericAnswer:
     high: float | None = None
     fraction: float = 1.0
     feedback: str = ""
+    feedback_format: str = ""  # "" = the question text's
+    catch_all: bool = False  # Moodle's "*": any other number (its feedback, usually no credit)
 
     def accepts(self, number: float) -> bool:
+        if self.catch_all:
+            return True
         if self.low is not None and self.high is not None:
             return self.low <= number <= self.high
         return self.value is not None and abs(number - self.value) <= self.tolerance + 1e-12
@@ -53,6 +60,14 @@ class Question:
     pairs: list[tuple[str, str]] = field(default_factory=list)  # matching
     case_sensitive: bool = False
     model_answer: str = ""  # essay: what a grader compares with
+    # GIFT format markers of the parts ("" = the question text's format)
+    feedback_format: str = ""
+    true_feedback_format: str = ""
+    false_feedback_format: str = ""
+    pair_formats: list[str] = field(default_factory=list)  # matching: each left item's, in order (or none)
+    distractors: list[str] = field(default_factory=list)  # matching: right-hand answers that match no item
+    idnumber: str = ""  # Moodle's "[id:...]": how a re-imported file finds the question again
+    tags: list[str] = field(default_factory=list)  # Moodle's "[tag:...]", kept for the way back
 
 
 class QuestionError(ValueError):
@@ -94,6 +109,8 @@ class QuestionType:
     kind: ClassVar[str]
     label: ClassVar[Any]  # a lazy string: str() names the type in the current language
     auto: ClassVar[bool] = True  # graded on submit; False: a person grades it
+    answered: ClassVar[bool] = True  # False: nothing to answer (a description)
+    default_points: ClassVar[float] = 1.0  # what a question of this kind is worth unless told
     gift_order: ClassVar[int]  # the order the types try a GIFT answer block in (lowest first)
     json_shape: ClassVar[type] = str  # what the JSON API takes as an answer
 
@@ -107,7 +124,7 @@ class QuestionType:
     def validate(self, q: Question) -> None:
         if not q.text.strip():
             raise QuestionError(_("the question has no text"))
-        if q.points <= 0:
+        if q.points <= 0 and self.default_points > 0:
             raise QuestionError(_("a question is worth more than 0 points"))
 
     def grade(self, q: Question, answer: Any) -> float | None:
@@ -150,14 +167,17 @@ class QuestionType:
     # --- GIFT --------------------------------------------------------------------------------
 
     def reads_gift(self, answers: Answers) -> bool:
-        """Whether an answer block is written in this type's notation."""
+        """Whether an answer block is written in this type's notation (the
+        types ask in `gift_order`, as Moodle's reader decides: the first that
+        says yes reads it)."""
         raise NotImplementedError
 
     def from_gift(self, q: Question, answers: Answers) -> None:
         """Fills in the answers of `q` from its block (GiftError names the line)."""
 
-    def to_gift(self, q: Question) -> str:
-        """The answer block's inside, without the general feedback."""
+    def to_gift(self, q: Question) -> str | None:
+        """The answer block's inside, without the general feedback (None: the
+        question is written without a block)."""
         raise NotImplementedError
 
     # --- statistics --------------------------------------------------------------------------

@@ -33,9 +33,26 @@ class _Choices(QuestionType):
         shown["right"] = [data["choices"][i]["fraction"] > 0 for i in item.choice_order]
 
     def from_gift(self, q, answers):
-        for prefix, weight, body, feedback in answers.items:
-            fraction = weight if weight is not None else (1.0 if prefix == "=" else 0.0)
-            q.choices.append(Choice(gs.restore(body), fraction, gs.restore(feedback)))
+        """As Moodle reads a choice: "=" is fully right (a "%50%" after it is
+        text), "~" wrong unless a weight follows it."""
+        for prefix, body in answers.items:
+            fraction: float | None = 1.0
+            if prefix == "~":
+                fraction, body = gs.weighted(body, answers.line)
+            raw_text, raw_feedback = gs.commented(body)
+            text, text_format = answers.text_of(raw_text)
+            feedback, feedback_format = answers.text_of(raw_feedback)
+            if not text:
+                raise gs.GiftError(answers.line, _("an answer is empty"))
+            q.choices.append(Choice(text, fraction or 0.0, feedback, text_format, feedback_format))
+
+    @staticmethod
+    def _choice_gift(q, c: Choice, prefix: str) -> str:
+        """One choice's line; a weight is written whenever the text would read as one."""
+        if prefix == "~" and not c.fraction and gs.looks_weighted(c.text):
+            prefix = "~%0%"
+        text = gs.written(c.text, c.format, q.text_format)
+        return f"\t{prefix}{text}{gs.feedback(c.feedback, c.feedback_format, q.text_format)}\n"
 
     @staticmethod
     def _picks(data: dict[str, Any], right: bool) -> list[int]:
@@ -43,7 +60,7 @@ class _Choices(QuestionType):
 
 
 class SingleChoice(_Choices):
-    kind, label, gift_order, json_shape = "single", _l("Single choice"), 70, int
+    kind, label, gift_order, json_shape = "single", _l("Single choice"), 35, int
 
     def validate(self, q):
         super().validate(q)
@@ -70,15 +87,14 @@ class SingleChoice(_Choices):
         return answer
 
     def reads_gift(self, answers):
-        return True  # any other list of "=" and "~" answers
+        """Moodle: a "~" makes a choice question, an "=" among the answers one with a single answer."""
+        return "~" in answers.text
 
     def to_gift(self, q):
-        lines = []
-        for c in q.choices:
-            prefix = "=" if abs(c.fraction - 1.0) < 1e-9 else "~"
-            weight = "" if c.fraction in (0.0, 1.0) else gs.weight(c.fraction)
-            lines.append(f"\t{prefix}{weight}{gs.escape(c.text)}{gs.feedback(c.feedback)}\n")
-        return "\n" + "".join(lines)
+        # Moodle: an "=" keeps it a single-answer question
+        return "\n" + "".join(self._choice_gift(q, c, "=" if abs(c.fraction - 1.0) < 1e-9 else
+                                                 "~" + (gs.weight(c.fraction) if c.fraction else ""))
+                               for c in q.choices)
 
     def wrong_choice(self, data, answer):
         if isinstance(answer, int) and 0 <= answer < len(data["choices"]):
@@ -91,12 +107,15 @@ class SingleChoice(_Choices):
 
 
 class MultipleChoice(_Choices):
-    kind, label, gift_order, json_shape = "multiple", _l("Multiple choice (partial credit)"), 60, list
+    kind, label, gift_order, json_shape = "multiple", _l("Multiple choice (partial credit)"), 30, list
 
     def validate(self, q):
         super().validate(q)
         if not all(fraction_ok(c.fraction) for c in q.choices):
             raise QuestionError(_("weights run from -100 % to 100 %"))
+        if not any(c.fraction > 0 for c in q.choices):
+            raise QuestionError(_("no choice is marked right: start the right one with “=” or give the right "
+                                  "ones weights such as “~%50%”"))
         if sum(c.fraction for c in q.choices if c.fraction > 0) < 1.0 - 1e-6:
             raise QuestionError(_("the right choices must add up to 100 %"))
 
@@ -119,12 +138,12 @@ class MultipleChoice(_Choices):
         return answer
 
     def reads_gift(self, answers):
-        """A wrong answer with a weight: partial credit (else it is a single choice)."""
-        return any(prefix == "~" and weight is not None for prefix, weight, *_rest in answers.items)
+        """Moodle: "~" answers and no "=" one: several may be ticked (the weights say how much each is worth)."""
+        return "~" in answers.text and "=" not in answers.text
 
     def to_gift(self, q):
-        return "\n" + "".join(f"\t~{gs.weight(c.fraction)}{gs.escape(c.text)}{gs.feedback(c.feedback)}\n"
-                              for c in q.choices)
+        return "\n" + "".join(self._choice_gift(q, c, "~" + (gs.weight(c.fraction) if c.fraction else ""))
+                               for c in q.choices)
 
     def sample_answer(self, data, *, right, essay="", wrong=""):
         return self._picks(data, right) or [0]

@@ -15,7 +15,7 @@ class Essay(QuestionType):
 
     def reads_gift(self, answers):
         """An empty block: "{}"."""
-        return not answers.text
+        return answers.text == ""
 
     def to_gift(self, q):
         return ""

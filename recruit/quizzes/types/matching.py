@@ -1,4 +1,5 @@
-"""Items matched with answers from one list."""
+"""Items matched with answers from one list (which may hold answers that
+match no item: Moodle's distractors, written "= -> answer" in GIFT)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from recruit.quizzes import gift_syntax as gs
 from recruit.quizzes.types.base import QuestionError, QuestionType
 
 
+def answer_list(data: dict[str, Any]) -> list[str]:
+    """The right-hand answers once each, in key order: the pairs' answers, then the distractors."""
+    return list(dict.fromkeys([p[1] for p in data.get("pairs", [])] + list(data.get("distractors", []))))
+
+
 def matching_sides(data: dict[str, Any], left_order: list[int], right_order: list[int]) -> tuple[list[str], list[str]]:
     """The left items and the right-hand choices in the order this attempt
     shows them. An attempt stored before orders were kept shows the choices
@@ -19,9 +25,9 @@ def matching_sides(data: dict[str, Any], left_order: list[int], right_order: lis
     pairs = [tuple(p) for p in data.get("pairs", [])]
     lefts = [pairs[i][0] for i in left_order] if sorted(left_order) == list(range(len(pairs))) \
         else [p[0] for p in pairs]
-    rights_in_key = list(dict.fromkeys(p[1] for p in pairs))
-    rights = [rights_in_key[i] for i in right_order] if sorted(right_order) == list(range(len(rights_in_key))) \
-        else sorted(rights_in_key)
+    in_key = answer_list(data)
+    rights = [in_key[i] for i in right_order] if sorted(right_order) == list(range(len(in_key))) \
+        else sorted(in_key)
     return lefts, rights
 
 
@@ -34,6 +40,8 @@ class Matching(QuestionType):
             raise QuestionError(_("matching needs at least two pairs"))
         if len({left for left, _right in q.pairs}) != len(q.pairs):
             raise QuestionError(_("each item to match appears once"))
+        if any(not str(d).strip() for d in q.distractors):
+            raise QuestionError(_("an extra answer (one that matches no item) has no text"))
 
     def grade(self, q, answer):
         if not isinstance(answer, dict):
@@ -42,7 +50,8 @@ class Matching(QuestionType):
         return right / len(q.pairs)
 
     def orders(self, data, rng, *, shuffle):
-        return drawing.matching_orders(data["pairs"], rng, shuffle_lefts=shuffle)
+        extra = len(answer_list(data)) - len(dict.fromkeys(p[1] for p in data["pairs"]))
+        return drawing.matching_orders(data["pairs"], rng, shuffle_lefts=shuffle, distractors=extra)
 
     def parse_form(self, form):
         return {key[6:]: value for key, value in form.items() if key.startswith("match:") and value}
@@ -54,20 +63,32 @@ class Matching(QuestionType):
         shown["key"] = {left: right for left, right in data.get("pairs", [])}
 
     def reads_gift(self, answers):
-        return any(prefix == "=" and "->" in body for prefix, _w, body, _f in answers.items)
+        """Moodle: an "=" and a "->" in the block."""
+        return "=" in answers.text and "->" in answers.text
 
     def from_gift(self, q, answers):
-        if any(prefix != "=" for prefix, *_rest in answers.items):
-            raise gs.GiftError(answers.line, _("a matching question has only “=” pairs"))
-        for _prefix, _weight, body, _feedback in answers.items:
+        formats = []
+        for prefix, body in answers.items:
             left, sep, right = body.partition("->")
-            if not sep or not left.strip() or not right.strip():
+            left_text, left_format = answers.text_of(left)
+            right_text = gs.restore(right)
+            if prefix != "=" or not sep or not right_text:
                 raise gs.GiftError(answers.line, _("“%(text)s” is not a pair written “left -> right”",
                                                    text=gs.restore(body)))
-            q.pairs.append((gs.restore(left), gs.restore(right)))
+            if not left_text:  # "= -> answer": an answer that matches no item
+                q.distractors.append(right_text)
+                continue
+            q.pairs.append((left_text, right_text))
+            formats.append(left_format)
+        q.pair_formats = formats if any(formats) else []
 
     def to_gift(self, q):
-        return "\n" + "".join(f"\t={gs.escape(left)} -> {gs.escape(right)}\n" for left, right in q.pairs)
+        lines = []
+        for i, (left, right) in enumerate(q.pairs):
+            left_format = q.pair_formats[i] if i < len(q.pair_formats) else ""
+            lines.append(f"\t={gs.written(left, left_format, q.text_format)} -> {gs.escape(right)}\n")
+        lines += [f"\t= -> {gs.escape(d)}\n" for d in q.distractors]
+        return "\n" + "".join(lines)
 
     def sample_answer(self, data, *, right, essay="", wrong=""):
         pairs = {left: rightside for left, rightside in data["pairs"]}

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from recruit.quizzes import gift_syntax as gs
 from recruit.quizzes.types.base import QuestionError, QuestionType
 
-_GIFT = re.compile(r"(TRUE|T|FALSE|F)\s*(#(.*?))?(#(.*))?", re.S)
+WORDS = ("T", "TRUE", "F", "FALSE")
 
 
 class TrueFalse(QuestionType):
-    kind, label, gift_order, json_shape = "true_false", _l("True / false"), 30, bool
+    kind, label, gift_order, json_shape = "true_false", _l("True / false"), 50, bool
 
     def validate(self, q):
         super().validate(q)
@@ -31,26 +29,33 @@ class TrueFalse(QuestionType):
         shown["correct"] = data.get("correct")
 
     def reads_gift(self, answers):
-        return _GIFT.fullmatch(answers.text) is not None
+        """Moodle: T, TRUE, F or FALSE before any "#"."""
+        return answers.text.split("#", 1)[0].strip() in WORDS
 
     def from_gift(self, q, answers):
-        tf = _GIFT.fullmatch(answers.text)
-        q.correct = tf.group(1).startswith("T")
-        wrong, right = gs.restore(tf.group(3) or ""), gs.restore(tf.group(5) or "")
-        # GIFT: the first feedback is shown for a wrong answer, the second for a right one
-        if tf.group(4) is None:
-            q.true_feedback = q.false_feedback = wrong
-        elif q.correct:
-            q.false_feedback, q.true_feedback = wrong, right
+        """As Moodle reads it: the first feedback is for a wrong answer, the second for a right one
+        ("{TRUE#why not}" gives feedback to those who answer false only)."""
+        word, *feedbacks = answers.text.split("#", 2)
+        wrong, wrong_format = answers.text_of(feedbacks[0] if feedbacks else "")
+        right, right_format = answers.text_of(feedbacks[1] if len(feedbacks) > 1 else "")
+        q.correct = word.strip() in ("T", "TRUE")
+        if q.correct:
+            q.true_feedback, q.true_feedback_format, q.false_feedback, q.false_feedback_format = \
+                right, right_format, wrong, wrong_format
         else:
-            q.true_feedback, q.false_feedback = wrong, right
+            q.true_feedback, q.true_feedback_format, q.false_feedback, q.false_feedback_format = \
+                wrong, wrong_format, right, right_format
 
     def to_gift(self, q):
-        word = "TRUE" if q.correct else "FALSE"
-        wrong, right = (q.false_feedback, q.true_feedback) if q.correct else (q.true_feedback, q.false_feedback)
-        if wrong or right:
-            return f"{word}#{gs.escape(wrong)}#{gs.escape(right)}"
-        return word
+        """As Moodle writes it: the wrong answer's feedback first ("#" alone when only the right one has one)."""
+        if q.correct:
+            word, wrong, wrong_format, right, right_format = "TRUE", q.false_feedback, q.false_feedback_format, \
+                q.true_feedback, q.true_feedback_format
+        else:
+            word, wrong, wrong_format, right, right_format = "FALSE", q.true_feedback, q.true_feedback_format, \
+                q.false_feedback, q.false_feedback_format
+        out = word + (gs.feedback(wrong, wrong_format, q.text_format) or ("#" if right else ""))
+        return out + gs.feedback(right, right_format, q.text_format)
 
     def sample_answer(self, data, *, right, essay="", wrong=""):
         return data["correct"] == right
