@@ -143,6 +143,7 @@ def activity_chart(plan: OnboardingPlan, days: int = 15, facts: PlanFacts | None
     else:
         entries = {e.day: {m: getattr(e, m) for m in criteria.METRICS} for e in db.session.scalars(
             sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id, ActivityEntry.day >= span[0]))}
+    span = sorted(set(span) | {day for day in entries if day <= today})  # a Saturday worked is a day shown
     stage = current_stage(plan) or plan.stages[-1]
     target = next((c for c in stage.criteria if c["kind"] == "activity" and c.get("metric") == "calls"), None)
     goal = float(target["min_per_day"]) if target else 30.0

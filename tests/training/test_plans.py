@@ -107,6 +107,19 @@ def test_activity_log_dates_and_ownership(people):
     assert again.id == entry.id and (again.calls, again.leads) == (31, 2)
 
 
+def test_activity_chart_shows_a_weekend_day_worked_and_skips_the_weekend_days_not_worked(people):
+    from recruit.training.pages import activity_chart
+    today = org.local_now().date()
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7)  # the last Saturday, today on a Saturday
+    plan = _plan(people, today - timedelta(days=30))
+    ts.log_activity(plan, saturday, {"calls": 12}, plan.hire)
+    ts.log_activity(plan, saturday - timedelta(days=1), {"calls": 30}, plan.hire)
+    bars = {bar["day"]: bar["calls"] for bar in activity_chart(plan)["bars"]}
+    assert bars[saturday] == 12 and bars[saturday - timedelta(days=1)] == 30
+    assert saturday + timedelta(days=1) not in bars and saturday - timedelta(days=6) not in bars
+    assert list(bars) == sorted(bars)
+
+
 def _complete_tasks(stage, people, plan):
     owners = {"hr": people["hr"], "head": people["head"], "mentor": people["mentor"],
               "curator": people["curator"], "new_hire": plan.hire, "sysadmin": people["admin"]}
