@@ -37,7 +37,7 @@ from recruit.interviews.models import Booking, InterviewSession, SessionIntervie
 from recruit.organisation import holiday_import
 from recruit.organisation import services as org
 from recruit.organisation.countries import COUNTRIES
-from recruit.training import plan_templates
+from recruit.training import activity_log, plan_templates
 from recruit.training import plans as ts
 from recruit.training.gates import record_quiz_sign_off, sign_off
 from recruit.training.models import OnboardingTemplate
@@ -284,10 +284,10 @@ def _onboarding(users, template, said: dict[str, Any]) -> None:
         while day <= today and ago:
             n += 1
             if day < today or signed:
-                ts.log_activity(plan, day, {"calls": rng.randint(31, 42), "email_offers": rng.randint(20, 55),
-                                            "phone_offers": rng.randint(10, 24), "meetings": rng.randint(0, 2),
-                                            "leads": rng.randint(0, 3), "contracts": 1 if n % 3 == 0 else 0},
-                                plan.hire)
+                activity_log.log_activity(
+                    plan, day, {"calls": rng.randint(31, 42), "email_offers": rng.randint(20, 55),
+                                "phone_offers": rng.randint(10, 24), "meetings": rng.randint(0, 2),
+                                "leads": rng.randint(0, 3), "contracts": 1 if n % 3 == 0 else 0}, plan.hire)
             day = cal.add_business_days(day, 1)
         for stage in plan.stages[:signed]:
             for task in stage.tasks:

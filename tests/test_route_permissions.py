@@ -116,6 +116,10 @@ RULES: dict[str, tuple[str, str, set[str] | str]] = {
     "training.tick": ("POST", "/plan-tasks/{hr_task}/done", STAFF),
     "training.log_activity": ("POST", "/plans/{plan}/activity", {"admin", "new_hire", "mentor"}),
     "training.import_activity": ("POST", "/plans/{plan}/activity/import", {"admin", "new_hire", "mentor"}),
+    "training.activity_import": ("GET", "/plans/{plan}/activity/import/{activity_import}",
+                                 {"admin", "new_hire", "mentor"}),
+    "training.apply_activity_import": ("POST", "/plans/{plan}/activity/import/{activity_import}",
+                                       {"admin", "new_hire", "mentor"}),
     "training.role_play": ("POST", "/plans/{plan}/role-play", {"admin", "mentor"}),
     "training.decide": ("POST", "/plans/{plan}/decision", {"admin", "hiring_manager"}),
     "training.sign_off": ("POST", "/plan-stages/{plan_stage}/sign-off", {"admin", "mentor"}),
@@ -213,6 +217,10 @@ def world(clean_app, make):
             mentor_id=users["mentor"], curator_id=users["hiring_manager"], head_id=users["hiring_manager"],
             hr_id=users["recruiter"]), db.session.get(User, users["recruiter"]))
         hr_task = next(t for t in plan.stages[0].tasks if t.owner_role == "hr")
+        from recruit.training.activity_log import upload_activity
+
+        held = upload_activity(plan, f"Date;Calls\n{org.local_now().date()};3\nyesterday;1\n".encode(), "walk.csv",
+                               plan.hire)  # a bad row: applying it with an empty form changes nothing
         from recruit.quizzes.attempts import start_attempt
         from recruit.quizzes.bank import add_question
         from recruit.quizzes.models import Quiz, QuizAssignment, QuizQuestion
@@ -231,6 +239,7 @@ def world(clean_app, make):
                "session": session.id, "other_session": other.id, "booking": booking.id,
                "booking_token": links.booking_token(booking), "spare": spare,
                "plan": plan.id, "plan_stage": plan.stages[0].id, "hr_task": hr_task.id,
+               "activity_import": held.id,
                "onboarding_template": plan.template_id, "quiz": quiz.id, "attempt": attempt.id,
                "attempt_answer": attempt.answers[0].id, "bank_question": question.id,
                "hire": users["new_hire"]}

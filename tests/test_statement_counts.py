@@ -21,7 +21,7 @@ from recruit.organisation.services import local_now
 from recruit.quizzes.attempts import save_answer, start_attempt, submit
 from recruit.quizzes.models import Attempt, Quiz, QuizAssignment
 from recruit.quizzes.types import Choice, Question
-from recruit.training import plans as onboarding
+from recruit.training import activity_log
 from recruit.training.models import OnboardingPlan
 from recruit.utc import utcnow
 from recruit.vacancies import candidates as candidate_services
@@ -229,7 +229,7 @@ def _activity(app, plan_id: int, days: int) -> None:
         plan = db.session.get(OnboardingPlan, plan_id)
         today = local_now().date()
         for n in range(days):
-            onboarding.log_activity(plan, today - timedelta(days=n), {"calls": 10 + n % 7, "meetings": n % 3},
+            activity_log.log_activity(plan, today - timedelta(days=n), {"calls": 10 + n % 7, "meetings": n % 3},
                                     plan.hire)
         db.session.commit()
 

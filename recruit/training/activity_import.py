@@ -1,6 +1,9 @@
 """Activity rows from a CRM export (one manager's days): the same reading,
-encodings and per-row error report as the candidate import. No request, no
-database; the dates and the field named in a report are in the current language."""
+encodings and per-row error report as the candidate import, and what the rows
+would change in the log. A CRM file often carries only some columns, so an
+empty cell or a missing column says nothing about that number: it is left as
+it is, never read as 0. No request, no database; the dates and the field named
+in a report are in the current language."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from recruit import i18n
 from recruit.tabular.reader import ParsedFile
 from recruit.tabular.reports import FileError, RowError
 from recruit.training.criteria import METRICS
@@ -34,6 +38,41 @@ class ActivityRow:
     line: int
     day: date
     values: dict[str, int]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    metric: str
+    old: int | None
+    new: int
+
+    @property
+    def lowers(self) -> bool:
+        return self.old is not None and self.new < self.old
+
+
+@dataclass
+class DayChange:
+    line: int
+    day: date
+    fields: list[FieldChange]
+
+    @property
+    def lowers(self) -> bool:
+        return any(f.lowers for f in self.fields)
+
+
+def changes(rows: list[ActivityRow], recorded: dict[date, dict[str, int]]) -> list[DayChange]:
+    """Per day, only the numbers the file would change (old is None for a day
+    not recorded yet), in the order of the days."""
+    result = []
+    for row in sorted(rows, key=lambda r: r.day):
+        before = recorded.get(row.day)
+        fields = [FieldChange(m, before[m] if before else None, n) for m, n in row.values.items()
+                  if before is None or before[m] != n]
+        if fields:
+            result.append(DayChange(row.line, row.day, fields))
+    return result
 
 
 @dataclass
@@ -66,6 +105,8 @@ def mapping_for(headers: list[str]) -> dict[str, int]:
                 break
     if "day" not in found:
         raise FileError("map_required", fields=_("Date"))
+    if len(found) == 1:
+        raise FileError("map_required", fields=", ".join(i18n.label(m, "activity_metric") for m in METRICS))
     return found
 
 
@@ -98,7 +139,6 @@ def read(data: bytes, *, first_day: date, last_day: date) -> ActivityFile:
             raw = cell(metric)
             column = parsed.headers[mapping[metric]] if metric in mapping else metric
             if raw == "":
-                values[metric] = 0
                 continue
             if not re.fullmatch(r"-?\d+", raw):
                 errors.append(RowError(line, column, "not_whole", {"value": raw}))

@@ -8,6 +8,8 @@ The kinds:
 - `task_owner`: who owns a task (models.OWNER_ROLES);
 - `criterion_kind`: an exit criterion's kind (criteria.KINDS);
 - `activity_metric`: an activity figure (criteria.METRICS);
+- `activity_source`: where a number of the activity log came from
+  (models.ACTIVITY_SOURCES);
 - `sign_off_role`: who signs a stage off ("mentor", "curator");
 - `head_decision`: the head of department's decision after a failed
   role-play ("extend", "end");
@@ -55,6 +57,13 @@ ACTIVITY_METRIC = {
     "contracts": _l("Contracts"),
 }
 
+ACTIVITY_SOURCE = {
+    "hire": _l("entered by the new hire"),
+    "mentor": _l("entered by the mentor"),
+    "admin": _l("entered by an administrator"),
+    "crm": _l("CRM import"),
+}
+
 SIGN_OFF_ROLE = {
     "mentor": _l("Mentor"),
     "curator": _l("Curator"),
@@ -83,6 +92,7 @@ def register() -> None:
     register_labels("task_owner", TASK_OWNER)
     register_labels("criterion_kind", CRITERION_KIND)
     register_labels("activity_metric", ACTIVITY_METRIC)
+    register_labels("activity_source", ACTIVITY_SOURCE)
     register_labels("sign_off_role", SIGN_OFF_ROLE)
     register_labels("head_decision", HEAD_DECISION)
     register_labels("role_play_result", ROLE_PLAY_RESULT)

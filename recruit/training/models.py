@@ -162,6 +162,44 @@ class ActivityEntry(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+ACTIVITY_SOURCES = ("hire", "mentor", "admin", "crm")
+
+
+class ActivityChange(db.Model):
+    """One number of a day as it changed: the gates and the mentor's bonus are
+    read from these numbers, so each says where it came from and who set it."""
+
+    __tablename__ = "activity_changes"
+    __table_args__ = (sa.CheckConstraint(one_of("source", ACTIVITY_SOURCES), name="valid_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("activity_entries.id", ondelete="CASCADE"), index=True)
+    metric: Mapped[str] = mapped_column(sa.String(20))
+    old: Mapped[int | None]
+    new: Mapped[int]
+    source: Mapped[str] = mapped_column(sa.String(10))
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entry: Mapped[ActivityEntry] = relationship()
+    changed_by = relationship("User")
+
+
+class ActivityImport(db.Model):
+    """A CRM export held between its preview and its application, so what is
+    applied is exactly the file that was previewed, once."""
+
+    __tablename__ = "activity_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("onboarding_plans.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class RolePlayTry(db.Model):
     __tablename__ = "role_play_tries"
 

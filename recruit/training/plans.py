@@ -1,26 +1,21 @@
 """Onboarding plans: starting one from a template with dates in business days,
-the plan's tasks, its activity log and role-play tries."""
+the plan's tasks and role-play tries (the activity log is `activity_log`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from recruit import audit, i18n
+from recruit import audit
 from recruit.auth import services as accounts
 from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.organisation.services import calendar, local_now
-from recruit.tabular.reports import FileError
-from recruit.training import activity_import, criteria
 from recruit.training.errors import TrainingError
 from recruit.training.models import (
-    ActivityEntry,
     OnboardingPlan,
     OnboardingTemplate,
     PlanStage,
@@ -28,15 +23,7 @@ from recruit.training.models import (
     RolePlayTry,
 )
 from recruit.utc import utcnow
-from recruit.vacancies.messages import file_error, message
 from recruit.vacancies.models import Application
-
-ACTIVITY_LIMITS = {"calls": 500, "email_offers": 1000, "phone_offers": 500, "meetings": 60, "leads": 300,
-                   "contracts": 50}
-
-
-def _metric(code: str) -> str:
-    return i18n.label(code, "activity_metric")
 
 
 def mentees_of(user_id: int) -> int:
@@ -151,44 +138,6 @@ def tick_task(task: PlanTask, user: User, done: bool = True) -> PlanTask:
 
 # --- activity and role-play -------------------------------------------------------------------
 
-def log_activity(plan: OnboardingPlan, day: date, values: dict[str, Any], by: User) -> ActivityEntry:
-    if not ({"new_hire", "mentor"} & responsibilities(plan, by)) and not by.has_role("admin"):
-        raise PermissionError("activity")
-    today = local_now().date()
-    if day > today:
-        raise TrainingError(_("%(day)s is in the future.", day=format_date(day, "medium")))
-    if day < plan.start_date:
-        raise TrainingError(_("%(day)s is before the plan started.", day=format_date(day, "medium")))
-    clean: dict[str, int] = {}
-    for metric in criteria.METRICS:
-        raw = values.get(metric, 0)
-        if raw in (None, ""):
-            raw = 0
-        try:
-            number = int(raw)
-            if isinstance(raw, float) and raw != number:
-                raise ValueError
-        except (TypeError, ValueError) as exc:
-            raise TrainingError(_("%(metric)s: “%(value)s” is not a whole number.", metric=_metric(metric),
-                                  value=raw)) from exc
-        if number < 0:
-            raise TrainingError(_("%(metric)s cannot be negative.", metric=_metric(metric)))
-        if number > ACTIVITY_LIMITS[metric]:
-            raise TrainingError(_("%(metric)s: %(n)d in one day is not plausible (at most %(max)d).",
-                                  metric=_metric(metric), n=number, max=ACTIVITY_LIMITS[metric]))
-        clean[metric] = number
-    entry = db.session.scalar(sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan.id,
-                                                             ActivityEntry.day == day))
-    entry = entry or ActivityEntry(plan_id=plan.id, day=day)
-    for metric, number in clean.items():
-        setattr(entry, metric, number)
-    entry.recorded_by_id = by.id
-    db.session.add(entry)
-    db.session.flush()
-    audit.record("activity.log", entry, actor_id=by.id, day=day.isoformat(), **clean)
-    return entry
-
-
 def record_role_play(plan: OnboardingPlan, tried_on: date, players: str, passed: bool, notes: str,
                      by: User) -> RolePlayTry:
     if "mentor" not in responsibilities(plan, by) and not by.has_role("admin"):
@@ -205,21 +154,3 @@ def record_role_play(plan: OnboardingPlan, tried_on: date, players: str, passed:
         plan.needs_decision = True
     audit.record("role_play.try", attempt, actor_id=by.id, passed=passed, number=len(tries))
     return attempt
-
-
-def import_activity(plan: OnboardingPlan, data: bytes, by: User, *, skip_bad_rows: bool) -> dict[str, Any]:
-    """A CRM export of the hire's days: every row checked; with bad rows
-    nothing is written unless the user chose to skip them."""
-    if not ({"new_hire", "mentor"} & responsibilities(plan, by)) and not by.has_role("admin"):
-        raise PermissionError("activity")
-    try:
-        parsed = activity_import.read(data, first_day=plan.start_date, last_day=local_now().date())
-    except FileError as exc:
-        raise TrainingError(file_error(exc)) from exc
-    errors = [_("line %(line)d, %(column)s: %(reason)s", line=e.line, column=e.column,
-                reason=message(e.code, e.params)) for e in parsed.errors]
-    if errors and not skip_bad_rows:
-        return {"imported": 0, "errors": errors}
-    for row in parsed.rows:
-        log_activity(plan, row.day, row.values, by)
-    return {"imported": len(parsed.rows), "errors": errors}

@@ -17,12 +17,12 @@ from recruit.exports import csv_download
 from recruit.extensions import db
 from recruit.i18n import label
 from recruit.organisation.services import local_now
+from recruit.training import activity_log, pages, plan_templates, readiness, tasks
 from recruit.training import gates as gating
-from recruit.training import pages, plan_templates, readiness, tasks
 from recruit.training import plans as onboarding
 from recruit.training.criteria import METRICS, format_lines
 from recruit.training.errors import TrainingError
-from recruit.training.models import OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
+from recruit.training.models import ActivityImport, OnboardingPlan, OnboardingTemplate, PlanStage, PlanTask
 from recruit.web import commit_or_flash, db_int, same_site_path
 
 bp = Blueprint("training", __name__)
@@ -111,7 +111,7 @@ def _render_plan(plan: OnboardingPlan):
                            roles=onboarding.responsibilities(plan, current_user), today=local_now().date(),
                            activity=pages.activity_chart(plan, facts=facts), metrics=METRICS,
                            forecasts=readiness.plan_forecasts(plan, facts),
-                           tries=facts.tries, decisions=facts.decisions)
+                           tries=facts.tries, decisions=facts.decisions, changes=activity_log.history(plan))
 
 
 @bp.route("/my-plan")
@@ -144,7 +144,7 @@ def log_activity(plan_id: int):
 
     def save() -> None:
         saved.append(_date(request.form.get("day"), local_now().date()))
-        onboarding.log_activity(plan, saved[0], {m: request.form.get(m, "") for m in METRICS}, current_user)
+        activity_log.log_activity(plan, saved[0], {m: request.form.get(m, "") for m in METRICS}, current_user)
 
     commit_or_flash(save, lambda: _("Activity for %(day)s saved.", day=format_date(saved[0], "medium")))
     return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
@@ -158,24 +158,54 @@ def import_activity(plan_id: int):
     if upload is None or not upload.filename:
         flash(_("Choose the CRM export (CSV) first."), "error")
         return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
+    held = commit_or_flash(lambda: activity_log.upload_activity(plan, upload.read(), upload.filename, current_user))
+    if held is None:
+        return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
+    return redirect(url_for("training.activity_import", plan_id=plan.id, import_id=held.value.id))
+
+
+def _held_import(plan_id: int, import_id: int) -> tuple[OnboardingPlan, ActivityImport]:
+    plan = load(OnboardingPlan, plan_id, "plan.log_activity")
+    upload = activity_log.held_import(plan, import_id)
+    if upload is None:
+        abort(404)
+    return plan, upload
+
+
+@bp.route("/plans/<int:plan_id>/activity/import/<int:import_id>")
+@allow(*EVERYONE)
+def activity_import(plan_id: int, import_id: int):
+    plan, upload = _held_import(plan_id, import_id)
+    if upload.applied_at is not None:
+        flash(_("This file has already been imported."), "info")
+        return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
     try:
-        report = onboarding.import_activity(plan, upload.read(), current_user,
-                                            skip_bad_rows=request.form.get("skip") == "1")
+        shown = activity_log.preview(upload)
     except TrainingError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
-    except PermissionError:
-        abort(403)
-    else:
-        db.session.commit()
-        if report["errors"] and not report["imported"]:
-            flash(ngettext("Nothing imported: %(num)d row has problems. Fix the file, or tick “skip the bad rows”.",
-                           "Nothing imported: %(num)d rows have problems. Fix the file, or tick “skip the bad rows”.",
-                           len(report["errors"])), "error")
-        else:
-            flash(ngettext("%(num)d day imported.", "%(num)d days imported.", report["imported"]), "success")
-        for line in report["errors"][:15]:
-            flash(line, "info")
+        return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
+    return render_template("training/activity_import.html", plan=plan, preview=shown, metrics=METRICS)
+
+
+@bp.route("/plans/<int:plan_id>/activity/import/<int:import_id>", methods=["POST"])
+@allow(*EVERYONE)
+def apply_activity_import(plan_id: int, import_id: int):
+    plan, upload = _held_import(plan_id, import_id)
+
+    def done() -> str:
+        report = outcome.value
+        text = ngettext("%(num)d day updated from the CRM export.", "%(num)d days updated from the CRM export.",
+                        report["days"])
+        if report["kept_lower"]:
+            text += " " + ngettext("%(num)d lower number was kept as it was.",
+                                   "%(num)d lower numbers were kept as they were.", report["kept_lower"])
+        return text
+
+    outcome = commit_or_flash(lambda: activity_log.apply_import(
+        upload, current_user, skip_bad_rows=request.form.get("skip") == "1", lower=request.form.get("lower") == "1"))
+    if outcome is None:  # the preview again, or the plan when it was applied meanwhile
+        return redirect(url_for("training.activity_import", plan_id=plan.id, import_id=import_id))
+    flash(done(), "success")
     return redirect(url_for("training.plan", plan_id=plan.id) + "#activity")
 
 

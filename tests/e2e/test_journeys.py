@@ -560,6 +560,23 @@ def test_new_hire_logs_activity_and_takes_the_quiz_then_the_mentor_grades_and_si
     page.fill("#m-phone_offers", "21")
     page.click("button:has-text('Save the day')")
     assert "34" in page.locator(".activity-chart").inner_html()
+    day = page.input_value("#day")
+    page.fill("#m-meetings", "2")  # a second save of the day: the blank fields keep their numbers
+    page.click("button:has-text('Save the day')")
+    assert "34" in page.locator(".activity-chart").inner_html()
+
+    # The CRM's export has a lower count of calls: the preview says so, and the higher number is kept.
+    page.set_input_files(".activity-import-form input[type=file]", files=[
+        {"name": "crm.csv", "mimeType": "text/csv", "buffer": f"Date;Calls;Contracts\n{day};30;1\n".encode()}])
+    page.click("button:has-text('Preview the import')")
+    expect(page.locator(".activity-changes")).to_contain_text("34 → 30")
+    expect(page.locator(".activity-changes")).to_contain_text("(lower)")
+    assert hire.fits_the_screen()
+    page.click("button:has-text('Apply the changes')")
+    assert "1 lower number was kept as it was" in hire.flash()
+    assert "34" in page.locator(".activity-chart").inner_html()
+    page.click("summary:has-text('Who changed the numbers')")
+    expect(page.locator(".activity-history")).to_contain_text("CRM import")
     # From the stage's table: the task is in "Due now" only once its due day has come, which depends on the weekday.
     page.locator(f"tr:has-text('{TASK['First client-base entries in the CRM']}') button:has-text('Done')").click()
     expect(page.locator(f"tr.muted:has-text('{TASK['First client-base entries in the CRM']}')")).to_have_count(1)

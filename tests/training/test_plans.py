@@ -7,29 +7,15 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.audit import AppendOnlyError, AuditEntry
-from recruit.auth import services as accounts
 from recruit.mail import OutboxMessage
 from recruit.organisation import services as org
-from recruit.training import gates, plan_templates, tasks
+from recruit.training import activity_log, gates, plan_templates, tasks
 from recruit.training import plans as ts
 from recruit.training.errors import TrainingError
-from recruit.training.models import ActivityEntry, QuizOutcome, SignOff
+from recruit.training.models import QuizOutcome, SignOff
 from recruit.utc import utcnow
 
 pytestmark = pytest.mark.pg
-
-
-@pytest.fixture
-def people(ctx):
-    make = lambda email, roles: accounts.create_user(email, email.split("@")[0].title(), roles,  # noqa: E731
-                                                     password="long-enough-pw")
-    p = {"admin": make("admin@x.test", ["admin"]), "mentor": make("mentor@x.test", ["mentor"]),
-         "curator": make("curator@x.test", ["mentor"]), "head": make("head@x.test", ["hiring_manager"]),
-         "hr": make("hr@x.test", ["recruiter"]), "other": make("other@x.test", ["mentor"])}
-    org.update_settings(name="X", timezone="Europe/Moscow", working_days=[0, 1, 2, 3, 4],
-                        reminder_offsets_hours=[24], retention_days=365, approver_id=p["admin"].id)
-    ctx.session.commit()
-    return p
 
 
 def _plan(people, start, email="hire@x.test"):
@@ -83,43 +69,6 @@ def test_tasks_are_ticked_by_their_owners(people):
     assert briefing.done_at is not None and briefing.done_by_id == people["hr"].id
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"calls": -1}, "negative"), ({"calls": 5000}, "not plausible"), ({"leads": "many"}, "whole number"),
-    ({"meetings": 1.5}, "whole number"),
-])
-def test_activity_log_refuses_bad_numbers(people, values, message):
-    plan = _plan(people, org.local_now().date() - timedelta(days=10))
-    with pytest.raises(TrainingError, match=message):
-        ts.log_activity(plan, org.local_now().date(), values, plan.hire)
-
-
-def test_activity_log_dates_and_ownership(people):
-    today = org.local_now().date()
-    plan = _plan(people, today - timedelta(days=10))
-    with pytest.raises(TrainingError, match="future"):
-        ts.log_activity(plan, today + timedelta(days=1), {"calls": 3}, plan.hire)
-    with pytest.raises(TrainingError, match="before the plan"):
-        ts.log_activity(plan, plan.start_date - timedelta(days=1), {"calls": 3}, plan.hire)
-    with pytest.raises(PermissionError):
-        ts.log_activity(plan, today, {"calls": 3}, people["other"])
-    entry = ts.log_activity(plan, today, {"calls": 3}, plan.hire)
-    again = ts.log_activity(plan, today, {"calls": 31, "leads": 2}, people["mentor"])  # the mentor corrects it
-    assert again.id == entry.id and (again.calls, again.leads) == (31, 2)
-
-
-def test_activity_chart_shows_a_weekend_day_worked_and_skips_the_weekend_days_not_worked(people):
-    from recruit.training.pages import activity_chart
-    today = org.local_now().date()
-    saturday = today - timedelta(days=(today.weekday() - 5) % 7)  # the last Saturday, today on a Saturday
-    plan = _plan(people, today - timedelta(days=30))
-    ts.log_activity(plan, saturday, {"calls": 12}, plan.hire)
-    ts.log_activity(plan, saturday - timedelta(days=1), {"calls": 30}, plan.hire)
-    bars = {bar["day"]: bar["calls"] for bar in activity_chart(plan)["bars"]}
-    assert bars[saturday] == 12 and bars[saturday - timedelta(days=1)] == 30
-    assert saturday + timedelta(days=1) not in bars and saturday - timedelta(days=6) not in bars
-    assert list(bars) == sorted(bars)
-
-
 def _complete_tasks(stage, people, plan):
     owners = {"hr": people["hr"], "head": people["head"], "mentor": people["mentor"],
               "curator": people["curator"], "new_hire": plan.hire, "sysadmin": people["admin"]}
@@ -162,7 +111,7 @@ def test_gate_sign_off_and_override(people, ctx):
     day = cal.add_business_days(org.local_now().date(), -1) if not cal.is_business_day(org.local_now().date()) \
         else org.local_now().date()
     for _ in range(3):
-        ts.log_activity(plan, day, {"calls": 25}, plan.hire)
+        activity_log.log_activity(plan, day, {"calls": 25}, plan.hire)
         day = cal.add_business_days(day, -1)
     gates.sign_off(product, people["mentor"])
     assert ts.current_stage(plan).name == "Sales training with a mentor"
@@ -258,36 +207,3 @@ def test_template_edits_make_versions_and_leave_running_plans_alone(people, ctx)
     assert "Sign the job description" in [t.title for t in newer.stages[1].tasks]
     with pytest.raises(TrainingError, match="Unknown change"):
         plan_templates.unknown_change(template, {}, admin)
-
-
-def test_activity_import_from_a_crm_export(people, ctx):
-    today = org.local_now().date()
-    cal = org.calendar()
-    start = cal.add_business_days(today, -5)
-    plan = _plan(people, start)
-    d1, d2 = cal.add_business_days(start, 1), cal.add_business_days(start, 2)
-    rows = [
-        "Дата;Звонки;КП по e-mail;КП по телефону;Встречи;Заявки;Договоры",
-        f"{d1.strftime('%d.%m.%Y')};35;40;12;1;2;0",
-        f"{d2.isoformat()};-4;40;12;1;2;0",
-        f"{(today + timedelta(days=3)).isoformat()};30;0;0;0;0;0",
-        f"{d1.isoformat()};31;0;0;0;0;0",
-        "yesterday;1;1;1;1;1;1",
-        f"{d2.isoformat()};9999;1;1;1;1;1",
-    ]
-    data = ("\r\n".join(rows) + "\r\n").encode("cp1251")
-    report = ts.import_activity(plan, data, plan.hire, skip_bad_rows=False)
-    assert report["imported"] == 0 and len(report["errors"]) == 5
-    joined = "\n".join(report["errors"])
-    for expected in ("line 3, Звонки: a count cannot be negative", "is in the future", "duplicate of line 2",
-                     "“yesterday” is not a date", "9999 in one day is not plausible"):
-        assert expected in joined
-    assert not ctx.session.scalars(sa.select(ActivityEntry)).all()
-    report = ts.import_activity(plan, data, plan.hire, skip_bad_rows=True)
-    assert report["imported"] == 1
-    entry = ctx.session.scalar(sa.select(ActivityEntry))
-    assert (entry.day, entry.calls, entry.email_offers, entry.phone_offers) == (d1, 35, 40, 12)
-    with pytest.raises(PermissionError):
-        ts.import_activity(plan, data, people["other"], skip_bad_rows=True)
-    with pytest.raises(TrainingError, match="Map a column"):
-        ts.import_activity(plan, b"Calls\n3\n", plan.hire, skip_bad_rows=True)

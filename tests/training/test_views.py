@@ -1,6 +1,7 @@
 """Onboarding in the browser: HR starts a plan for a hire, the hire follows it,
 the mentor ticks tasks and signs off, owners only."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from recruit.extensions import db
 from recruit.organisation.services import local_now
 from recruit.training import gates as gating
 from recruit.training import plans as onboarding
-from recruit.training.models import OnboardingPlan, PlanTask
+from recruit.training.models import ActivityEntry, OnboardingPlan, PlanTask
 from recruit.utc import utcnow
 from tests.conftest import login
 from tests.worlds.training import hired, today
@@ -136,3 +137,44 @@ def test_the_plan_lists_the_role_plays_as_they_happened_and_the_heads_decision(c
                      ("passed", "Head of sales", "closed the deal")]
     decision = re.search(r"Decision of [^:]+: ([^<]+)</p>", page).group(1)
     assert "Promising; one more week" in decision and "extend" in decision.lower()
+
+
+def test_the_mentor_previews_a_crm_export_and_applies_it_once_keeping_the_higher_number(clean_app, make):
+    from recruit.training import activity_log
+
+    mentor = make.user("mentor", email="mentor@x.test")
+    make.user("mentor", email="other@x.test")
+    plan_id = make.plan(mentor, hire_email="anna@x.test", hire_name="Anna Trainee", days_ago=10)
+    with clean_app.app_context():
+        plan = db.session.get(OnboardingPlan, plan_id)
+        day, other = today(clean_app) - timedelta(days=2), today(clean_app) - timedelta(days=1)
+        activity_log.log_activity(plan, day, {"calls": 30, "contracts": 1}, plan.hire)
+        activity_log.log_activity(plan, other, {"calls": 40}, plan.hire)
+        db.session.commit()
+    client = clean_app.test_client()
+    login(client, "mentor@x.test")
+    data = f"Date;Calls\n{day.isoformat()};33\n{other.isoformat()};28\n".encode()
+    response = client.post(f"/plans/{plan_id}/activity/import", data={"file": (io.BytesIO(data), "crm.csv")},
+                           content_type="multipart/form-data")
+    preview_url = response.headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "Nothing is changed until you apply it." in page
+    assert re.search(r"Calls: 30 → <strong>33</strong>", page) and re.search(r"Calls: 40 → <strong>28</strong>", page)
+    assert "Lower these numbers to the file’s" in page
+    with clean_app.app_context():
+        assert activity_log.history(db.session.get(OnboardingPlan, plan_id))[0].new == 40  # the preview applies nothing
+
+    login_other = clean_app.test_client()
+    login(login_other, "other@x.test")
+    assert login_other.get(preview_url).status_code == 403
+    assert login_other.post(preview_url).status_code == 403
+
+    done = client.post(preview_url, follow_redirects=True).get_data(as_text=True)
+    assert "1 day updated from the CRM export. 1 lower number was kept as it was." in done
+    assert "Who changed the numbers" in done and "CRM import" in done and "entered by the new hire" in done
+    again = client.post(preview_url, follow_redirects=True).get_data(as_text=True)
+    assert "This file has already been imported." in again
+    with clean_app.app_context():
+        entries = {e.day: (e.calls, e.contracts) for e in db.session.scalars(
+            sa.select(ActivityEntry).where(ActivityEntry.plan_id == plan_id))}
+    assert entries[day] == (33, 1) and entries[other] == (40, 0)
